@@ -96,6 +96,7 @@ function toResult(spec: TrialSpec, ids: ReturnType<typeof identify>, st: TrialSt
     reward: st.error ? 0 : st.verifier.reward,
     // The first failure is the one worth reading; an agent timeout keeps the verifier's reward (Harbor).
     error: st.error ?? o?.error ?? st.verifier.reason,
+    failure: null, // structured failure: filled in by the faults-vs-results work
     stopReason: o?.stopReason ?? 'error', turns: o?.turns ?? 0, usage: o?.usage ?? zeroUsage(),
     verifier: { reward: st.verifier.reward, reason: st.verifier.reason, exitCode: st.verifier.exitCode, output: st.verifier.output },
     timings: { buildMs: st.buildMs, startMs: st.startMs, agentMs: st.agentMs, verifyMs: st.verifier.durationMs, totalMs: Date.now() - startedAt.getTime() },

@@ -18,6 +18,22 @@ export const UsageSchema = z.object({
 export const StopReason = z.enum(['finished', 'end_turn', 'max_turns', 'max_tokens', 'timeout', 'error', 'oracle', 'noop']);
 export type StopReason = z.infer<typeof StopReason>;
 
+export const TrialPhase = z.enum(['build', 'start', 'agent', 'verifier', 'teardown']);
+export type TrialPhase = z.infer<typeof TrialPhase>;
+
+/**
+ * Why a trial did not end cleanly, structured like Harbor's ExceptionInfo. Only task-level failures are ever
+ * recorded (agent gave up or timed out, bad image, no reward file, reward tampering): a systemic fault (model
+ * credentials, API outage, Docker down) is thrown, never stored as a result.
+ */
+export const TrialFailureSchema = z.object({
+  phase: TrialPhase,
+  /** Stable error name, e.g. AgentTimeoutError, RewardFileMissingError, RewardTamperingError. */
+  type: z.string(),
+  message: z.string(),
+});
+export type TrialFailure = z.infer<typeof TrialFailureSchema>;
+
 export const TrialResultSchema = z.object({
   trialId: z.string(),
   task: z.string(),
@@ -30,6 +46,8 @@ export const TrialResultSchema = z.object({
   reward: z.number().min(0).max(1),
   /** null on a clean run; otherwise what went wrong, in one line. */
   error: z.string().nullable(),
+  /** The structured form of the first failure (null on a clean run); absent in results written before it existed. */
+  failure: TrialFailureSchema.nullable().optional(),
   stopReason: StopReason,
   turns: z.number().int().nonnegative(),
   usage: UsageSchema,
