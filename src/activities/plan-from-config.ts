@@ -4,9 +4,10 @@
  * and trial ids stay stable for the campaign's life.
  */
 import path from 'node:path';
-import { loadCampaignConfig } from '../campaign/config';
+import { loadCampaignConfig, type CampaignConfig } from '../campaign/config';
 import { resolveCampaign } from '../campaign/split';
 import { loadBenchmark } from '../tasks/load';
+import type { Task } from '../tasks/types';
 import type { CampaignPlan, TaskRef } from '../workflows/types';
 
 export interface PlanFromConfigOptions {
@@ -14,9 +15,25 @@ export interface PlanFromConfigOptions {
   campaignsRoot?: string;
 }
 
+/** What a plan was built from: `autoagent run` checks these client-side before anything starts. */
+export interface ResolvedCampaign {
+  config: CampaignConfig;
+  /** Every task of the benchmark (each one loaded, so a broken task fails here naming its file). */
+  tasks: Task[];
+  plan: CampaignPlan;
+}
+
 export async function planFromConfig(file: string, opts: PlanFromConfigOptions = {}): Promise<CampaignPlan> {
+  return (await resolveCampaignPlan(file, opts)).plan;
+}
+
+export async function resolveCampaignPlan(file: string, opts: PlanFromConfigOptions = {}): Promise<ResolvedCampaign> {
   const config = loadCampaignConfig(file);
   const tasks = await loadBenchmark(config.benchmark);
+  return { config, tasks, plan: buildPlan(config, tasks, opts) };
+}
+
+function buildPlan(config: CampaignConfig, tasks: Task[], opts: PlanFromConfigOptions): CampaignPlan {
   const split = resolveCampaign(config, tasks.map((t) => t.name));
   const ref = (name: string): TaskRef => {
     const t = tasks.find((x) => x.name === name);
@@ -47,6 +64,11 @@ export async function planFromConfig(file: string, opts: PlanFromConfigOptions =
       plateau: config.plateauGenerations ?? undefined,
     },
     hints: [],
-    meta: { programPath: config.program, model: config.metaModel },
+    meta: { programPath: config.program, model: config.metaModel, ...(config.tamperingJudge ? { judge: config.tamperingJudge } : {}) },
+    runtime: {
+      trialAttempts: config.runtime.faultRetry.maxAttempts,
+      retryInitialIntervalMs: Math.round(config.runtime.faultRetry.initialIntervalSeconds * 1000),
+      retryMaximumIntervalMs: Math.round(config.runtime.faultRetry.maximumIntervalSeconds * 1000),
+    },
   };
 }

@@ -33,13 +33,17 @@ export const CampaignPlanSchema = z
     budget: z.object({ usd: limit.optional(), trials: limit.optional(), tokens: limit.optional(), wallTimeMinutes: limit.optional() }),
     stop: z.object({ maxGenerations: z.number().int().nonnegative().optional(), targetScore: z.number().optional(), plateau: positiveInt.optional() }),
     hints: z.array(z.string()),
-    meta: z.object({ programPath: z.string().nullable(), model: z.string().nullable() }).optional(),
+    meta: z.object({
+      programPath: z.string().nullable(), model: z.string().nullable(),
+      judge: z.object({ model: z.string().min(1), sample: positiveInt }).nullable().optional(),
+    }).optional(),
     runtime: z
       .object({
         maxGenerationsPerRun: positiveInt.optional(),
         maxHistoryEvents: positiveInt.optional(),
         trialAttempts: positiveInt.optional(),
         retryInitialIntervalMs: positiveInt.optional(),
+        retryMaximumIntervalMs: positiveInt.optional(),
         trialTimeoutMs: positiveInt.optional(),
         heartbeatTimeoutMs: positiveInt.optional(),
         proposalTimeoutMs: positiveInt.optional(),

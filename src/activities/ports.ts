@@ -4,6 +4,7 @@
  */
 import type { Harness } from '../harness/schema';
 import type { Usage } from '../llm/usage';
+import type { TamperJudge } from '../meta/screen/judge';
 import type { CampaignStore } from '../store/store';
 import type { TrialResult } from '../trial/types';
 import type { CampaignPlan, ProposalRequest, TaskRef } from '../workflows/types';
@@ -37,8 +38,10 @@ export interface ProposalResult {
 }
 
 /**
- * The meta-agent (supplied later). Throwing an error named in NON_RETRYABLE_ERRORS marks the proposal
- * invalid at once; any other error is retried, then marks the proposal invalid.
+ * The meta-agent. Throwing an error named in NON_RETRYABLE_ERRORS marks the proposal invalid at once; a
+ * systemic model fault (src/llm/errors.ts, also as the `cause` of a wrapper) is no proposal at all: the
+ * activity fails with its fault type (retried, or the campaign pauses); any other error is retried, then
+ * marks the proposal invalid.
  */
 export type Proposer = (input: ProposerInput) => Promise<ProposalResult>;
 
@@ -51,6 +54,8 @@ export interface ActivityDeps {
   loadPlan: PlanLoader;
   /** Store of a campaign folder; default: openStore(dir), cached per folder. */
   storeFor?: (campaignDir: string) => CampaignStore;
+  /** The LLM judge of reward hacking for a model (campaign.yaml `tamperingJudge`); default: createLlmClient(model). */
+  tamperJudge?: (model: string) => TamperJudge;
   /** Custom search attributes registered on the server; default: none (never upserted). */
   searchAttributes?: () => Promise<string[]>;
 }

@@ -22,6 +22,10 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Cam
     storeFor(plan.campaignDir).appendEvent(plan.name, 'prepared', {
       seed: ref.id, train: plan.train.length, holdout: plan.holdout.length,
       trainTasks: plan.train.map((t) => t.name), holdoutTasks: plan.holdout.map((t) => t.name), budget: plan.budget,
+      // Content hashes: the report points out tasks with identical content (each still runs its own trials).
+      taskHashes: Object.fromEntries([...plan.train, ...plan.holdout].map((t) => [t.name, t.hash])),
+      // The trial activity reads its reward-hacking judge settings from here (TrialRequest does not carry them).
+      tamperingJudge: plan.meta?.judge ?? null,
     });
     const searchAttributes = deps.searchAttributes ? await deps.searchAttributes() : [];
     return { plan, seed: ref, searchAttributes };

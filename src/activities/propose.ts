@@ -2,7 +2,9 @@
  * proposeCandidate activity: gives the meta-agent (the Proposer port) a fresh editable copy of the parent
  * harness, then validates what it left there. Valid, changed harnesses are copied into the campaign's
  * content-addressed harness folder; everything else comes back as an `invalid` outcome with the reason
- * (an expected result, not a failure). Every proposal is recorded in the store once.
+ * (an expected result, not a failure). Every proposal is recorded in the store once — except one whose
+ * meta-agent hit a systemic model fault (rejected key, outage): that is no proposal at all, nothing is
+ * recorded or charged, and the activity fails with the fault's type (./faults.ts) for the workflow to act on.
  */
 import { Context } from '@temporalio/activity';
 import { readFile, rm } from 'node:fs/promises';
@@ -10,9 +12,11 @@ import path from 'node:path';
 import { copyHarness } from '../harness/files';
 import { validateHarness } from '../harness/load';
 import { zeroUsage } from '../llm/usage';
+import { harnessTampering } from '../meta/screen';
 import type { CampaignStore } from '../store/store';
 import type { ProposalOutcome, ProposalRequest } from '../workflows/types';
-import { materializeHarness } from './harness-store';
+import { llmFaultFailure } from './faults';
+import { loadHarnessCached, materializeHarness } from './harness-store';
 import type { InvalidProposalError } from './errors';
 import type { ActivityDeps, ProposalResult } from './ports';
 
@@ -32,6 +36,8 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
     try {
       result = await deps.propose({ ...req, proposalId, workDir, signal: ctx.cancellationSignal, heartbeat: beat });
     } catch (err) {
+      const fault = llmFaultFailure(err, { model: await metaModelOf(req), what: `proposal ${proposalId}` });
+      if (fault) throw fault;
       if ((err as Error).name !== 'InvalidProposalError') throw err; // retried by Temporal
       const spent = err as InvalidProposalError;
       result = { rationale: '', usage: spent.usage ?? zeroUsage(), trajectoryPath: spent.trajectoryPath ?? null };
@@ -43,6 +49,9 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
     const checked = await validateHarness(workDir);
     if (!checked.ok) return invalid(req, storeFor, proposalId, `invalid harness: ${checked.error}`, result);
     if (checked.harness.id === req.parent.id) return invalid(req, storeFor, proposalId, 'no change from the parent harness', result);
+    // The meta-agent is told not to tamper, and watched: a change that reaches for the verifier is rejected unrun.
+    const tampering = harnessTampering(await parentFilesOf(req), checked.harness.files);
+    if (tampering) return invalid(req, storeFor, proposalId, tampering, result);
     const candidate = await materializeHarness(req.campaignDir, checked.harness);
     storeFor(req.campaignDir).recordProposal({
       proposalId, campaign: req.campaign, generation: req.generation, parentId: req.parent.id, candidateId: candidate.id,
@@ -50,6 +59,17 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
     }, { trajectoryJson: await readTrajectory(result.trajectoryPath) });
     return { slot: req.slot, parentId: req.parent.id, status: 'valid', candidate, rationale: result.rationale, usage: result.usage };
   };
+}
+
+/** The meta-agent's model: campaign.yaml's metaModel, else the parent's (the same-model rule). */
+async function metaModelOf(req: ProposalRequest): Promise<string> {
+  if (req.meta?.model) return req.meta.model;
+  return loadHarnessCached(req.parent.dir).then((h) => h.config.model, () => 'the task model');
+}
+
+/** The parent's files, to screen only what the proposal changed; null (screen everything) if unreadable. */
+async function parentFilesOf(req: ProposalRequest): Promise<Record<string, string> | null> {
+  return loadHarnessCached(req.parent.dir).then((h) => h.files, () => null);
 }
 
 async function readTrajectory(p: string | null | undefined): Promise<string | undefined> {

@@ -1,8 +1,10 @@
 /**
  * runTrial activity: idempotent by deterministic trial id. A trial the store already holds (same harness,
- * task content, model and repeat — from this campaign or an earlier one) is returned without running and
+ * task name and content, model and repeat — from this campaign or an earlier one) is returned without running and
  * flagged `cached` so the ledger does not charge it twice; a new one is run, heartbeating, and recorded
- * exactly once. Returns a small record: the trajectory stays on disk / in the artifact store.
+ * exactly once. Returns a small record: the trajectory stays on disk / in the artifact store. A systemic
+ * model fault records nothing: it fails the activity (LlmUnavailableError, retried with backoff; or
+ * LlmCredentialError / LlmConfigError, not retried: the campaign pauses), see ./faults.ts.
  */
 import { Context, type Info } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
@@ -11,8 +13,11 @@ import type { StoredTrial } from '../store/rows';
 import type { CampaignStore } from '../store/store';
 import { TRIAL_FILES } from '../trial/artifacts';
 import { trialIdFor } from '../trial/trial-id';
+import { addUsage } from '../llm/usage';
+import { screenTrial } from './judge-trial';
 import type { TrialOutcome, TrialRequest } from '../workflows/types';
 import { CandidateHarnessError } from './errors';
+import { faultInResult, llmFaultFailure } from './faults';
 import { loadHarnessCached } from './harness-store';
 import type { ActivityDeps } from './ports';
 
@@ -21,6 +26,16 @@ const HEARTBEAT_EVERY_MS = 5_000;
 async function readText(p: string | null): Promise<string | undefined> {
   if (!p) return undefined;
   return readFile(p, 'utf8').catch(() => undefined);
+}
+
+/** A stored artifact's text, or undefined (a missing artifact leaves the trial unscreened, not failed). */
+function storedText(store: CampaignStore, hash: string | null): string | undefined {
+  if (!hash) return undefined;
+  try {
+    return store.getArtifactText(hash);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -44,30 +59,46 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
       throw new CandidateHarnessError(err.message, req.harnessDir);
     });
     const model = harness.config.model;
-    const key = { harnessId: harness.id, taskHash: req.task.hash, model, repeat: req.repeat };
+    // The task's name is part of the key: a byte-identical task under another name (a holdout copy of a
+    // train task) is another experiment and runs its own trials.
+    const key = { harnessId: harness.id, task: req.task.name, taskHash: req.task.hash, model, repeat: req.repeat };
     const trialId = trialIdFor({ ...key, agentKey: harness.id, taskName: req.task.name });
     const store = storeFor(req.campaignDir);
-    const small = (r: { reward: number; error: string | null; usage: TrialOutcome['usage'] }, cached: boolean): TrialOutcome => ({
-      trialId, task: req.task.name, repeat: req.repeat, reward: r.reward, error: r.error, usage: r.usage, cached,
+    const small = (r: { trialId: string; reward: number; error: string | null; usage: TrialOutcome['usage'] }, cached: boolean, tampering: string | null): TrialOutcome => ({
+      trialId: r.trialId, task: req.task.name, repeat: req.repeat, reward: r.reward, error: r.error, usage: r.usage, cached,
+      ...(tampering ? { tampering } : {}),
     });
     const ctx = Context.current();
+    // A hit keeps its stored id (stores written before the name joined the id hold the older form).
     const hit = store.findCachedTrial(key);
-    if (hit) return small(hit, !ranInEarlierAttempt(hit, req, ctx.info));
+    const screen = (id: string, reward: number, trajectoryText: string | undefined) => screenTrial({
+      store, campaign: req.campaign, trialId: id, candidateId: req.candidateId, task: req.task, repeat: req.repeat, reward, trajectoryText,
+      signal: ctx.cancellationSignal, ...(deps.tamperJudge ? { judgeFor: deps.tamperJudge } : {}),
+    });
+    // Passing trials are screened for reward tampering, cached ones too (the screen is deterministic, a judge verdict stored).
+    if (hit) return small(hit, !ranInEarlierAttempt(hit, req, ctx.info), (await screen(hit.trialId, hit.reward, storedText(store, hit.trajectoryHash))).tampering);
 
     const beat = (detail: unknown): void => ctx.heartbeat(detail);
     const timer = setInterval(() => beat({ trialId, alive: true }), HEARTBEAT_EVERY_MS);
+    const what = `trial ${req.task.name} #${req.repeat}`;
     try {
       const result = await deps.runTrial({
         trialId, task: req.task, harness, repeat: req.repeat, outDir: path.join(req.campaignDir, 'trials'),
         signal: ctx.cancellationSignal, heartbeat: beat,
+      }).catch((err: unknown) => {
+        throw llmFaultFailure(err, { model, what }) ?? err;
       });
+      const fault = faultInResult(result.error, { model, what });
+      if (fault) throw fault;
+      const trajectoryJson = await readText(result.trajectoryPath);
       const { inserted } = store.recordTrial(result, {
         campaign: req.campaign, candidateId: req.candidateId, taskHash: req.task.hash,
-        trajectoryJson: await readText(result.trajectoryPath),
+        trajectoryJson,
         // The full verifier log sits beside the trajectory (the result carries only a truncated copy).
         verifierLog: (await readText(result.trajectoryPath && path.join(path.dirname(result.trajectoryPath), TRIAL_FILES.verifierLog))) ?? result.verifier.output,
       });
-      return small(result, !inserted);
+      const screened = await screen(result.trialId, result.reward, trajectoryJson);
+      return small({ ...result, usage: addUsage(result.usage, screened.usage) }, !inserted, screened.tampering);
     } finally {
       clearInterval(timer);
     }

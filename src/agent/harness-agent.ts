@@ -1,14 +1,18 @@
 /**
  * runHarnessAgent: runs a harness (system prompt, tools, sub-agents, orchestration) on one task in a
- * sandbox via the Messages API, recording everything in the ATIF recorder. It never throws for model,
- * tool or deadline failures — the outcome carries the stop reason, partial usage and the error line.
+ * sandbox via the model named in harness.yaml, recording everything in the ATIF recorder. It never throws
+ * for task-level failures (tools, deadline, a refused request) — the outcome carries the stop reason, partial
+ * usage and the error line — but a systemic model fault (missing or rejected credentials, an unknown model,
+ * an outage past the SDK's retries) is thrown: it says nothing about the harness and must never be scored.
  * The API key stays on the host: tools get only TOOL_INPUT/TOOL_ARG_* in their environment.
  * It does not call recorder.finish(): the trial owns the recorder and its final metrics.
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { renderSystemPrompt } from '../harness/render';
 import type { Harness } from '../harness/schema';
-import { createAnthropicClient, type LlmClient } from '../llm/client';
+import type { LlmClient } from '../llm/client';
+import { isSystemicLlmError } from '../llm/errors';
+import { createLlmClient } from '../llm/provider';
 import type { Usage } from '../llm/usage';
 import type { Sandbox } from '../sandbox/types';
 import type { StopReason } from '../trial/types';
@@ -39,7 +43,7 @@ export interface RunHarnessAgentOptions {
   recorder: TrajectoryRecorder;
   /** Epoch ms: the task's agent timeout. */
   deadlineMs: number;
-  /** Default: the real API, from env ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL. */
+  /** Default: the client for harness.yaml's model (src/llm/provider.ts), keys and base URLs from the environment. */
   llm?: LlmClient;
   signal?: AbortSignal;
   onProgress?: (e: { turn: number; usage: Usage }) => void;
@@ -59,7 +63,7 @@ export async function runHarnessAgent(opts: RunHarnessAgentOptions): Promise<Age
     finalMessage,
   });
   try {
-    const llm = opts.llm ?? createAnthropicClient();
+    const llm = opts.llm ?? createLlmClient(harness.config.model);
     const system = renderSystemPrompt(harness, { instruction: opts.instruction, taskName: opts.taskName });
     recorder.addStep({ source: 'system', message: system });
     recorder.addStep({ source: 'user', message: opts.instruction });
@@ -87,6 +91,7 @@ export async function runHarnessAgent(opts: RunHarnessAgentOptions): Promise<Age
     });
     return outcome(r.stopReason, r.error, r.finishSummary ?? r.lastText);
   } catch (e) {
+    if (isSystemicLlmError(e)) throw e;
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return outcome(clock.timedOut() ? 'timeout' : 'error', msg.split('\n')[0] ?? msg, null);
   } finally {

@@ -1,13 +1,15 @@
 /**
  * The Messages API tool-use loop: call the model, record the step, run the tools it asked for, feed the
  * results back, until `finish`, a reply without tool use, the turn budget, a second max_tokens in a row,
- * or the deadline. It never throws for model or tool failures: they end the loop with a stop reason.
+ * or the deadline. Task-level model failures (a refused request) and tool failures end the loop with a stop
+ * reason; a systemic model fault (credentials, configuration, an outage past the SDK's retries) is thrown, so
+ * no trial is ever scored on it (src/llm/errors.ts).
  * The conversation array is owned by the caller (orchestration appends to it between loops).
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type { TrajectoryRecorder } from './atif/recorder';
 import type { LlmClient } from '../llm/client';
-import { LlmAbortedError, LlmError } from '../llm/errors';
+import { LlmAbortedError, LlmError, isSystemicLlmError } from '../llm/errors';
 import { priceFor } from '../llm/pricing';
 import { usageFromResponse } from '../llm/usage';
 import type { StopReason } from '../trial/types';
@@ -62,6 +64,7 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
       resp = await o.llm.createMessage(buildRequest(o), { signal: o.clock.signal });
     } catch (e) {
       if (e instanceof LlmAbortedError || o.clock.signal.aborted) return stopped(o.clock, lastText);
+      if (isSystemicLlmError(e)) throw e;
       const msg = e instanceof LlmError ? `${e.name}: ${e.message}` : `model call failed: ${(e as Error).message ?? String(e)}`;
       return { stopReason: 'error', finishSummary: null, lastText, error: msg };
     }
@@ -118,8 +121,14 @@ function recordResponse(o: LoopOptions, resp: Anthropic.Message): number {
     toolCalls: calls.map((c) => ({ id: c.id, name: c.name, arguments: c.input })),
     model,
     usage,
-    extra: { stop_reason: resp.stop_reason, ...(priceFor(model).priced ? {} : { priced: false }) },
+    extra: { stop_reason: resp.stop_reason, ...priceFlags(model) },
   });
+}
+
+/** Step extras that qualify the cost: `priced: false` (a guess or unknown), `local: true` ($0, run on this machine). */
+function priceFlags(model: string): { priced?: false; local?: true } {
+  const p = priceFor(model);
+  return { ...(p.priced ? {} : { priced: false as const }), ...(p.local ? { local: true as const } : {}) };
 }
 
 /** Runs the calls in order, records observations, appends the tool_result turn; returns a finish summary if any. */

@@ -35,6 +35,10 @@ export interface CampaignConfig {
   targetScore: number | null;
   plateauGenerations: number | null;
   seed: number;
+  /** Retries of systemic faults (see FaultRetrySchema). */
+  runtime: { faultRetry: { maxAttempts: number; initialIntervalSeconds: number; maximumIntervalSeconds: number } };
+  /** The optional LLM judge of reward hacking (model resolved: default metaModel); null when off. */
+  tamperingJudge: { model: string; sample: number } | null;
 }
 
 /** Validates an already-parsed document; `file` is used for messages and to resolve relative paths. */
@@ -73,6 +77,8 @@ function resolvePaths(c: RawCampaign, file: string): CampaignConfig {
     targetScore: c.targetScore ?? null,
     plateauGenerations: c.plateauGenerations ?? null,
     seed: c.seed,
+    runtime: c.runtime,
+    tamperingJudge: c.tamperingJudge ? { model: c.tamperingJudge.model ?? c.metaModel ?? c.taskModel, sample: c.tamperingJudge.sample } : null,
   };
 }
 

@@ -55,6 +55,34 @@ export const AcceptanceSchema = z
   })
   .strict();
 
+/**
+ * How systemic faults of a trial or proposal (a model API outage — 429/529/5xx/connection failures after the
+ * SDK's own retries —, a Docker hiccup, a lost worker) are retried: exponential backoff from
+ * initialIntervalSeconds, doubling up to maximumIntervalSeconds, at most maxAttempts attempts. The defaults
+ * (10 attempts, 10 s → 120 s) ride out an outage of about 12 minutes; beyond it the generation waits for
+ * `autoagent retry-generation`. Rejected credentials are never retried: the campaign pauses.
+ */
+export const FaultRetrySchema = z
+  .object({
+    maxAttempts: positiveInt().default(10),
+    initialIntervalSeconds: positive().default(10),
+    maximumIntervalSeconds: positive().default(120),
+  })
+  .strict()
+  .refine((r) => r.maximumIntervalSeconds >= r.initialIntervalSeconds, {
+    message: 'expected at least initialIntervalSeconds', path: ['maximumIntervalSeconds'],
+  });
+
+export const RuntimeSchema = z.object({ faultRetry: FaultRetrySchema.default({}) }).strict();
+
+/**
+ * The optional LLM judge of reward hacking: after the deterministic screen, a model (default: metaModel)
+ * reads the passing trials with repeat < sample of every candidate and may flag them (src/meta/screen/judge.ts).
+ */
+export const TamperingJudgeSchema = z
+  .object({ model: text('a model name').optional(), sample: positiveInt().default(1) })
+  .strict();
+
 export const RawCampaignSchema = z
   .object({
     name: SlugSchema,
@@ -77,6 +105,8 @@ export const RawCampaignSchema = z
     targetScore: num('a number').min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').optional(),
     plateauGenerations: positiveInt().optional(),
     seed: nonNegInt().default(0),
+    runtime: RuntimeSchema.default({}),
+    tamperingJudge: TamperingJudgeSchema.optional(),
   })
   .strict();
 

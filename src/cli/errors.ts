@@ -18,7 +18,11 @@ export function describeError(err: unknown): string {
 
 export function handleCliError(err: unknown): never {
   const name = err instanceof Error ? err.name : 'Error';
-  const known = ['UsageError', 'TaskLoadError', 'HarnessError', 'CampaignConfigError', 'ConfigError', 'ReportError', 'StoreError'];
+  // Exit 2: bad input or a missing credential, found before anything ran or was recorded. Exit 1: anything else.
+  const known = [
+    'UsageError', 'TaskLoadError', 'HarnessError', 'CampaignConfigError', 'ConfigError', 'ReportError', 'StoreError',
+    'MissingCredentialError', 'ModelRefError', 'InvalidCampaignPlanError',
+  ];
   process.stderr.write(`autoagent: ${describeError(err)}\n`);
   if (!known.includes(name) && err instanceof Error && process.env.AUTOAGENT_DEBUG) {
     process.stderr.write(`${err.stack ?? ''}\n`);

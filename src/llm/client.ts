@@ -3,7 +3,8 @@
  * retry loop already does what we need (checked in its client.ts: retries 408/409/429/5xx incl. 529 and
  * connection errors with exponential backoff 0.5s..8s and 25% jitter, honouring `retry-after-ms` and
  * `retry-after`), so we only set `maxRetries` and translate the final failure into our typed errors.
- * `ANTHROPIC_BASE_URL` is read by the SDK itself when no baseURL is given.
+ * `ANTHROPIC_BASE_URL` is read by the SDK itself when no baseURL is given. A 2xx body is checked against
+ * the Message shape before anyone reads it (message-shape.ts): `{}` or an HTML page is an LlmBadResponseError.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import {
@@ -11,10 +12,12 @@ import {
   LlmAuthError,
   LlmBadRequestError,
   LlmError,
+  LlmModelNotFoundError,
   LlmOverloadedError,
   LlmRateLimitError,
   LlmServerError,
 } from './errors';
+import { checkMessage } from './message-shape';
 
 export interface LlmClient {
   createMessage(req: Anthropic.MessageCreateParamsNonStreaming, opts?: { signal?: AbortSignal }): Promise<Anthropic.Message>;
@@ -29,6 +32,8 @@ export interface AnthropicClientOptions {
   maxRetries?: number;
   /** Per-attempt timeout (default 10 minutes). Passing it also skips the SDK's non-streaming size guard. */
   timeoutMs?: number;
+  /** The fetch the SDK uses for every attempt, retries included (the rate limiter watches 429s through it). */
+  fetch?: typeof globalThis.fetch;
 }
 
 export function createAnthropicClient(opts: AnthropicClientOptions = {}): LlmClient {
@@ -40,17 +45,25 @@ export function createAnthropicClient(opts: AnthropicClientOptions = {}): LlmCli
     ...(opts.baseURL !== undefined ? { baseURL: opts.baseURL } : {}),
     maxRetries: opts.maxRetries ?? 4,
     timeout,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   return {
     async createMessage(req, callOpts) {
       try {
-        return await sdk.messages.create(req, { signal: callOpts?.signal, timeout });
+        const body: unknown = await sdk.messages.create(req, { signal: callOpts?.signal, timeout });
+        return checkMessage(body, 'the Anthropic Messages API', requestIdOf(body));
       } catch (e) {
         throw toLlmError(e, callOpts?.signal);
       }
     },
   };
 }
+
+/** The SDK attaches the response's request-id to the parsed body as `_request_id`. */
+export const requestIdOf = (body: unknown): string | null => {
+  const id = typeof body === 'object' && body !== null ? (body as { _request_id?: unknown })._request_id : undefined;
+  return typeof id === 'string' ? id : null;
+};
 
 /** Maps an SDK failure (already retried by the SDK where sensible) onto our error classes. */
 export function toLlmError(e: unknown, signal?: AbortSignal): LlmError {
@@ -66,6 +79,8 @@ export function toLlmError(e: unknown, signal?: AbortSignal): LlmError {
     if (status === 529 || e.type === 'overloaded_error') return new LlmOverloadedError(msg, rid);
     if (status !== null && status >= 500) return new LlmServerError(msg, status, rid);
     if (status === 408 || status === 409) return new LlmServerError(msg, status, rid);
+    // 404 is the API's answer to an unknown model (or a base URL without /v1/messages): configuration, not the task.
+    if (status === 404) return new LlmModelNotFoundError(msg, rid);
     return new LlmBadRequestError(msg, status ?? 400, rid);
   }
   return new LlmError(e instanceof Error ? e.message : String(e), null, false);

@@ -3,6 +3,9 @@
  * ("claude-sonnet-4-5-20250929") resolve. Overridable with env AUTOAGENT_PRICING_JSON
  * ({"<prefix>": {"input": n, "output": n, "cacheRead"?: n, "cacheWrite"?: n}}), merged over the table.
  * Unknown models are priced as Sonnet and flagged `priced: false` so reports can say the cost is a guess.
+ * Per provider (src/llm/provider.ts): `anthropic/<model>` is priced as `<model>`; `local[/<name>]` runs on
+ * this machine and costs $0, flagged `local: true`; `openai/<model>` is $0 and `priced: false` unless the
+ * override prices it (e.g. {"openai/gpt-4o": {...}}) — we cannot know what a third-party endpoint charges.
  */
 import { z } from 'zod';
 import { firstIssue } from '../util/zod-issue';
@@ -86,15 +89,22 @@ export interface PriceLookup {
   price: ModelPrice;
   /** The table key that matched (fallback key when unknown). */
   matched: string;
-  /** false when the model was unknown and priced as Sonnet. */
+  /** false when the model was unknown and priced as Sonnet (or, for openai/ models, at $0). */
   priced: boolean;
+  /** true for the embedded local model: $0 because nothing is billed, not because the price is unknown. */
+  local: boolean;
 }
 
+const FREE: ModelPrice = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+
 export function priceFor(model: string, table: Record<string, ModelPrice> = pricingTable()): PriceLookup {
+  if (model === 'local' || model.startsWith('local/')) return { price: FREE, matched: 'local', priced: true, local: true };
+  const name = model.startsWith('anthropic/') ? model.slice('anthropic/'.length) : model;
   let best: string | null = null;
   for (const prefix of Object.keys(table)) {
-    if (model.startsWith(prefix) && (best === null || prefix.length > best.length)) best = prefix;
+    if (name.startsWith(prefix) && (best === null || prefix.length > best.length)) best = prefix;
   }
-  if (best !== null) return { price: table[best]!, matched: best, priced: true };
-  return { price: table[FALLBACK_PREFIX] ?? DEFAULT_PRICING[FALLBACK_PREFIX]!, matched: FALLBACK_PREFIX, priced: false };
+  if (best !== null) return { price: table[best]!, matched: best, priced: true, local: false };
+  if (name.startsWith('openai/')) return { price: FREE, matched: 'openai/', priced: false, local: false };
+  return { price: table[FALLBACK_PREFIX] ?? DEFAULT_PRICING[FALLBACK_PREFIX]!, matched: FALLBACK_PREFIX, priced: false, local: false };
 }

@@ -8,6 +8,7 @@
  * before any trial when the credential is missing.
  */
 import type { LlmClient } from './client';
+import { limitedClient, limiterFor } from './limiter';
 
 export const PROVIDERS = ['anthropic', 'openai', 'local'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -71,22 +72,25 @@ export function missingCredential(raw: string, env: NodeJS.ProcessEnv = process.
 
 /**
  * The client for a model reference. Provider SDKs load lazily, on the first call, so commands that make
- * no model call never pay for them.
+ * no model call never pay for them. Every client of one model in this process shares one rate limiter
+ * (src/llm/limiter.ts); the SDKs fetch through it so a 429's retry-after holds back all of them.
  */
 export function createLlmClient(raw: string): LlmClient {
   const ref = parseModelRef(raw);
+  const limiter = limiterFor(`${ref.provider}/${ref.model}`);
   let client: Promise<LlmClient> | null = null;
   const load = async (): Promise<LlmClient> => {
+    const fetch = limiter.wrapFetch(globalThis.fetch);
     switch (ref.provider) {
       case 'anthropic':
-        return (await import('./client')).createAnthropicClient();
+        return (await import('./client')).createAnthropicClient({ fetch });
       case 'openai':
-        return (await import('./openai-client')).createOpenAiClient();
+        return (await import('./openai-client')).createOpenAiClient({ fetch });
       case 'local':
         return (await import('./local-client')).createLocalClient(ref.model);
     }
   };
-  return {
+  return limitedClient({
     async createMessage(req, opts) {
       client ??= load();
       // The provider sees its own model name; for non-Anthropic providers trajectories and pricing keep the
@@ -94,5 +98,5 @@ export function createLlmClient(raw: string): LlmClient {
       const resp = await (await client).createMessage({ ...req, model: ref.model }, opts);
       return ref.provider === 'anthropic' ? resp : { ...resp, model: ref.raw };
     },
-  };
+  }, limiter);
 }

@@ -26,7 +26,7 @@ export function metaTask(opts: { cpus?: number; memoryMb?: number } = {}): Task 
       task: { name: META_TASK_NAME, keywords: [], authors: [] },
       metadata: {},
       verifier: { timeoutSec: 1, env: {} },
-      agent: { timeoutSec: 1800 },
+      agent: { timeoutSec: 1800, writablePaths: [] },
       environment: {
         buildTimeoutSec: 900,
         cpus: opts.cpus ?? 1,

@@ -22,7 +22,18 @@ function artifactText(store: CampaignStore, hash: string | null): string | null 
   }
 }
 
-function experimentOf(store: CampaignStore, c: StoredCandidate, holdout: Set<string>): ExperimentRecord {
+/** Per train task, what went wrong in the candidate's failed trials (tampering, storage limit, ...), deduplicated. */
+function trialFailuresOf(store: CampaignStore, campaign: string, c: StoredCandidate, holdout: Set<string>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const t of store.listTrials(campaign, { candidateId: c.id })) {
+    if (holdout.has(t.task) || !t.result.error) continue;
+    const list = (out[t.task] ??= []);
+    if (!list.includes(t.result.error)) list.push(t.result.error);
+  }
+  return out;
+}
+
+function experimentOf(store: CampaignStore, campaign: string, c: StoredCandidate, holdout: Set<string>): ExperimentRecord {
   const taskRewards = Object.fromEntries(
     Object.entries(c.taskRewards).filter(([task]) => !holdout.has(task)).map(([task, rs]) => [task, rs.map(clamp01)]),
   );
@@ -33,6 +44,7 @@ function experimentOf(store: CampaignStore, c: StoredCandidate, holdout: Set<str
     status: c.status,
     trainScore: c.status === 'invalid' ? null : clamp01(c.meanReward),
     taskRewards,
+    trialFailures: trialFailuresOf(store, campaign, c, holdout),
     costUsd: Math.max(0, c.costUsd),
     verdict: c.verdict,
     rationale: c.rationale,
@@ -43,7 +55,7 @@ function experimentOf(store: CampaignStore, c: StoredCandidate, holdout: Set<str
 /** Every candidate of the campaign, oldest first (the store's order). */
 export function readExperiments(store: CampaignStore, campaign: string, holdoutTasks: string[]): ExperimentRecord[] {
   const holdout = new Set(holdoutTasks);
-  return store.listCandidates(campaign).map((c) => experimentOf(store, c, holdout));
+  return store.listCandidates(campaign).map((c) => experimentOf(store, campaign, c, holdout));
 }
 
 async function trajectoryOf(store: CampaignStore, t: StoredTrial): Promise<string> {

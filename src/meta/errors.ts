@@ -16,10 +16,13 @@ export class MetaWorkspaceError extends Error {
   }
 }
 
-/** The meta-agent run itself failed (model/API error, abort): systemic, so the caller may retry. */
+/**
+ * The meta-agent run itself failed (model/API error, abort): systemic, so the caller may retry. A systemic
+ * model fault is kept as `cause`, so the activity can tell an outage (retry) from a rejected key (pause).
+ */
 export class MetaAgentError extends Error {
   override readonly name = 'MetaAgentError';
-  constructor(readonly stopReason: string, readonly detail: string | null, readonly trajectoryPath: string) {
-    super(`meta-agent run failed (${stopReason})${detail ? `: ${detail}` : ''}; trajectory: ${trajectoryPath}`);
+  constructor(readonly stopReason: string, readonly detail: string | null, readonly trajectoryPath: string, options?: { cause?: unknown }) {
+    super(`meta-agent run failed (${stopReason})${detail ? `: ${detail}` : ''}; trajectory: ${trajectoryPath}`, options);
   }
 }

@@ -13,7 +13,8 @@ import { writeTrajectory } from '../agent/atif/io';
 import { runHarnessAgent, type AgentOutcome } from '../agent/harness-agent';
 import { computeHarnessId } from '../harness/files';
 import type { LlmClient } from '../llm/client';
-import type { Usage } from '../llm/usage';
+import { isSystemicLlmError } from '../llm/errors';
+import { zeroUsage, type Usage } from '../llm/usage';
 import { DockerSandboxProvider, type SandboxProvider } from '../sandbox/provider';
 import type { Sandbox } from '../sandbox/types';
 import { loadMetaHarness, metaTask } from './assets';
@@ -95,6 +96,7 @@ async function runMetaAgent(sandbox: Sandbox, input: Parsed, deps: ProposeDeps):
     extra: { parent_id: input.parent.id, generation: input.generation, proposal_index: input.proposalIndex },
   });
   const started = Date.now();
+  const trajectoryPath = join(deps.outDir, 'trajectory.json');
   const outcome = await runHarnessAgent({
     harness,
     taskName: 'improve-harness',
@@ -109,9 +111,14 @@ async function runMetaAgent(sandbox: Sandbox, input: Parsed, deps: ProposeDeps):
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     hostTools: [validateHarnessTool(sandbox, input.parent)],
+  }).catch(async (e: unknown) => {
+    if (!isSystemicLlmError(e)) throw e;
+    // The model API failed for a systemic reason: keep what the run did so far, and the cause for the activity.
+    recorder.finish({ usage: zeroUsage(), turns: 0, durationMs: Date.now() - started, stopReason: 'error' });
+    await writeTrajectory(trajectoryPath, recorder.toJSON());
+    throw new MetaAgentError('error', `${(e as Error).name}: ${(e as Error).message}`, trajectoryPath, { cause: e });
   });
   recorder.finish({ usage: outcome.usage, turns: outcome.turns, durationMs: Date.now() - started, stopReason: outcome.stopReason });
-  const trajectoryPath = join(deps.outDir, 'trajectory.json');
   await writeTrajectory(trajectoryPath, recorder.toJSON());
   return { outcome, trajectoryPath };
 }

@@ -6,7 +6,8 @@
  * - ok → { rationale, usage } (+ trajectoryPath);
  * - invalid (did not finish, broken harness, no change) → InvalidProposalError carrying `usage` and
  *   `trajectoryPath` (non-retryable: rerunning the same script cannot help, and tokens were spent);
- * - MetaAgentError (model API, abort) and Docker errors propagate, so Temporal retries them.
+ * - MetaAgentError (model API, abort) and Docker errors propagate, so Temporal retries them; a systemic model
+ *   fault rides along as the MetaAgentError's `cause`, which the activity turns into its fault type.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -16,6 +16,8 @@ export const ExperimentRecordSchema = z.object({
   trainScore: z.number().min(0).max(1).nullable(),
   /** Per train task, the reward of each repeat. */
   taskRewards: z.record(z.array(z.number().min(0).max(1))).default({}),
+  /** Per train task, the error line of each trial that failed (e.g. "RewardTamperingError: ..."); absent in older logs. */
+  trialFailures: z.record(z.array(z.string())).optional(),
   costUsd: z.number().nonnegative(),
   /** One line: why it was accepted / rejected / invalid. */
   verdict: z.string(),

@@ -51,6 +51,15 @@ export function readSnapshot(store: CampaignStore, campaign: string): StoreSnaps
   return { campaign, candidates, trials: store.listTrials(campaign), proposals: store.listProposals(campaign), events: store.listEvents(campaign), diffs };
 }
 
+/** Groups (≥ 2 names, sorted) of the campaign's tasks whose content hashes are equal. */
+export function identicalTasks(snap: StoreSnapshot): string[][] {
+  const hashes = new Map<string, string>(Object.entries(preparedEvent(snap.events).taskHashes ?? {}));
+  for (const t of snap.trials) if (!hashes.has(t.task)) hashes.set(t.task, t.taskHash);
+  const byHash = new Map<string, string[]>();
+  for (const [task, hash] of hashes) byHash.set(hash, [...(byHash.get(hash) ?? []), task]);
+  return [...byHash.values()].filter((g) => g.length > 1).map((g) => g.sort()).sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+}
+
 export function splitTasks(snap: StoreSnapshot): { train: string[]; holdout: string[] } {
   const prepared = preparedEvent(snap.events);
   const train = new Set(prepared.trainTasks ?? []);
@@ -76,7 +85,7 @@ function versionOf(snap: StoreSnapshot): string {
 }
 
 export function extractReportData(snap: StoreSnapshot, opts: { now: Date; status?: unknown }): ReportData {
-  const tasks = splitTasks(snap);
+  const tasks = { ...splitTasks(snap), identical: identicalTasks(snap) };
   const holdout = new Set(tasks.holdout);
   const trials = snap.trials.map((t) => trialRow(t, holdout));
   const views = candidateViews({ stored: snap.candidates, proposals: snap.proposals, trials, diffs: snap.diffs });

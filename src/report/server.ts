@@ -1,7 +1,8 @@
 /**
  * The live view (`autoagent ui`): a read-only HTTP server on 127.0.0.1 that renders the same page in
  * 'live' mode and answers `/data.json` (rebuilt from the store on every request, so it follows a running
- * campaign) and `/trajectory/<trialId>` (one trial's payload, on demand). Only GET/HEAD; nothing writes.
+ * campaign) and `/trajectory/<trialId>` (one trial's payload, on demand). Only GET/HEAD; nothing writes;
+ * only requests whose Host is this server's own loopback address are answered (DNS rebinding).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -62,9 +63,20 @@ function liveData(store: CampaignStore, campaign: string, opts: ServeOptions) {
   };
 }
 
-function route(store: CampaignStore, campaign: string, opts: ServeOptions) {
+/**
+ * DNS rebinding: a web page from evil.example can re-point its own name at 127.0.0.1 and read this server
+ * from the user's browser as same-origin. Its requests still carry `Host: evil.example:<port>`, so only the
+ * loopback names of this very port are served; anything else (or no Host) is 403.
+ */
+export function allowedHost(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
+}
+
+function route(store: CampaignStore, campaign: string, opts: ServeOptions, port: () => number) {
   const current = liveData(store, campaign, opts);
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (!allowedHost(req.headers.host, port())) return send(res, 403, 'text/plain', 'forbidden: this live view answers only to 127.0.0.1, localhost or [::1] on its port\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'read-only: GET only\n');
     const url = new URL(req.url ?? '/', `http://${HOST}`);
     if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -89,7 +101,8 @@ function route(store: CampaignStore, campaign: string, opts: ServeOptions) {
 export async function startReportServer(opts: ServeOptions): Promise<ReportServer> {
   const store = openCampaignStore(opts.dir);
   const campaign = resolveCampaign(store, opts.campaign);
-  const handle = route(store, campaign, opts);
+  let port = 0;
+  const handle = route(store, campaign, opts, () => port);
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: Error) => {
       if (!res.headersSent) send(res, 500, 'text/plain', `report error: ${err.message}\n`);
@@ -100,7 +113,7 @@ export async function startReportServer(opts: ServeOptions): Promise<ReportServe
     server.once('error', reject);
     server.listen(opts.port, HOST, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${HOST}:${port}/`, port,
     close: () => new Promise<void>((resolve) => {

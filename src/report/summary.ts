@@ -16,6 +16,8 @@ export const PreparedEventSchema = z
     seed: z.string().optional(),
     trainTasks: z.array(z.string()).optional(),
     holdoutTasks: z.array(z.string()).optional(),
+    /** Task name → content hash (stores from before it was recorded: trials' hashes only). */
+    taskHashes: z.record(z.string()).optional(),
     budget: z
       .object({ usd: z.number().optional(), trials: z.number().optional(), tokens: z.number().optional(), wallTimeMinutes: z.number().optional() })
       .optional(),

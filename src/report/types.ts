@@ -106,7 +106,8 @@ export interface ReportData {
   summary: Summary;
   /** The workflow's own status (live view with a Temporal connection), else null. */
   status: unknown;
-  tasks: { train: string[]; holdout: string[] };
+  /** `identical`: groups of task names with the same content hash (a holdout copy of a train task, say). */
+  tasks: { train: string[]; holdout: string[]; identical: string[][] };
   candidates: CandidateView[];
   heat: HeatCell[];
   trials: TrialIndexRow[];

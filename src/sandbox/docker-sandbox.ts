@@ -4,10 +4,15 @@
  */
 import * as path from 'node:path/posix';
 import type Docker from 'dockerode';
-import { SandboxError, asSystemic, statusOf } from './errors';
+import { FileTooLargeError, SandboxError, asSystemic, statusOf } from './errors';
 import { runExec } from './exec';
 import { dirEntries, firstFileFrom, packEntries, type TarEntry } from './tar';
-import type { ExecOptions, ExecResult, Sandbox } from './types';
+import { listProcesses } from './processes';
+import type { ExecOptions, ExecResult, FsChange, ProcessInfo, TrialSandbox } from './types';
+
+/** Default cap on a file copied out of a sandbox: bigger files are refused, never buffered. */
+export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+const CHANGE_KINDS: Record<number, FsChange['kind']> = { 0: 'modified', 1: 'added', 2: 'deleted' };
 
 /** Relative tar name for an absolute container path ('/a/b' -> 'a/b'). */
 function relName(containerPath: string): string {
@@ -16,7 +21,7 @@ function relName(containerPath: string): string {
   return norm.slice(1);
 }
 
-export class DockerSandbox implements Sandbox {
+export class DockerSandbox implements TrialSandbox {
   private removed = false;
   constructor(private readonly docker: Docker, private readonly container: Docker.Container) {}
 
@@ -49,13 +54,67 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  async getFile(containerPath: string): Promise<Buffer | null> {
+  async getFile(containerPath: string, opts: { maxBytes?: number } = {}): Promise<Buffer | null> {
+    const p = path.normalize(containerPath);
     try {
-      const stream = await this.container.getArchive({ path: path.normalize(containerPath) });
-      return await firstFileFrom(stream);
+      const stream = await this.container.getArchive({ path: p });
+      return await firstFileFrom(stream, { path: p, maxBytes: opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES });
     } catch (err) {
       if (statusOf(err) === 404) return null;
+      if (err instanceof FileTooLargeError) throw err;
       throw this.wrap('getFile', err);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.call('stop', async () => {
+      // SIGKILL to the namespace's init: the kernel kills every other process in it, however detached.
+      await this.container.kill({ signal: 'SIGKILL' }).catch((err: unknown) => { if (statusOf(err) !== 409) throw err; });
+      await this.container.wait();
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.call('start', () => this.container.start());
+  }
+
+  processes(): Promise<ProcessInfo[]> {
+    return listProcesses(this);
+  }
+
+  async changes(): Promise<FsChange[]> {
+    const list = await this.call('changes', () => this.container.changes()) as { Path: string; Kind: number }[] | null;
+    return (list ?? []).map((c) => ({ path: c.Path, kind: CHANGE_KINDS[c.Kind] ?? 'modified' }));
+  }
+
+  async writableBytes(): Promise<number> {
+    const info = await this.call('inspect', () => this.container.inspect({ size: true } as Docker.ContainerInspectOptions));
+    return Number((info as { SizeRw?: number }).SizeRw ?? 0);
+  }
+
+  async workingDir(): Promise<string | null> {
+    const info = await this.call('inspect', () => this.container.inspect());
+    return info.Config.WorkingDir || null;
+  }
+
+  async archive(containerPath: string): Promise<NodeJS.ReadableStream | null> {
+    try {
+      return await this.container.getArchive({ path: path.normalize(containerPath) });
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw this.wrap('archive', err);
+    }
+  }
+
+  async extract(containerDir: string, tar: NodeJS.ReadableStream): Promise<void> {
+    await this.call('extract', () => this.container.putArchive(tar, { path: path.normalize(containerDir) }));
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.wrap(operation, err);
     }
   }
 

@@ -63,3 +63,19 @@ export function statusOf(err: unknown): number | null {
   const s = (err as { statusCode?: unknown } | null)?.statusCode;
   return typeof s === 'number' ? s : null;
 }
+
+/** A file copied out of a sandbox is over the reader's cap: refused from the tar header, before any of it is read. */
+export class FileTooLargeError extends Error {
+  override readonly name = 'FileTooLargeError';
+  constructor(readonly path: string, readonly sizeBytes: number, readonly maxBytes: number) {
+    super(`${path} is ${sizeBytes} bytes, over the ${maxBytes}-byte limit for files copied out of a sandbox`);
+  }
+}
+
+/** The agent phase wrote more than the task's storage_mb into the container (the watchdog stopped it). */
+export class StorageLimitError extends Error {
+  override readonly name = 'StorageLimitError';
+  constructor(readonly usedBytes: number, readonly limitMb: number) {
+    super(`the container's writable layer reached ${Math.round(usedBytes / 1024 / 1024)} MB, over the task's storage_mb = ${limitMb}; the agent was stopped`);
+  }
+}

@@ -10,13 +10,13 @@ import { DockerSandbox } from './docker-sandbox';
 import { SandboxError, asSystemic } from './errors';
 import { ImageCache, type EnsureImageOptions, type EnsuredImage } from './image';
 import { OWNER_LABEL, ownerGone, ownerLabels } from './owner';
-import type { Sandbox } from './types';
+import type { TrialSandbox } from './types';
 
 export interface StartOptions { image: string; trialId: string }
 
 export interface SandboxProvider {
   ensureImage(task: Task, opts?: EnsureImageOptions): Promise<EnsuredImage>;
-  start(task: Task, opts: StartOptions): Promise<Sandbox>;
+  start(task: Task, opts: StartOptions): Promise<TrialSandbox>;
   /** Removes leftover sandboxes; returns how many were removed. */
   reapOrphans(opts?: { all?: boolean }): Promise<number>;
 }
@@ -42,7 +42,7 @@ export class DockerSandboxProvider implements SandboxProvider {
     return this.images.ensure(task, opts);
   }
 
-  async start(task: Task, opts: StartOptions): Promise<Sandbox> {
+  async start(task: Task, opts: StartOptions): Promise<TrialSandbox> {
     const env = task.config.environment;
     let container: Docker.Container | null = null;
     try {
@@ -59,6 +59,8 @@ export class DockerSandboxProvider implements SandboxProvider {
           Memory: env.memoryMb * 1024 * 1024,
           MemorySwap: env.memoryMb * 1024 * 1024,
           PidsLimit: this.pidsLimit,
+          // No single file may outgrow storage_mb (the kernel refuses the write); the total is held by storage-watchdog.ts.
+          Ulimits: [{ Name: 'fsize', Soft: env.storageMb * 1024 * 1024, Hard: env.storageMb * 1024 * 1024 }],
           NetworkMode: env.allowInternet ? 'bridge' : 'none',
         },
       });

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
+import { FileTooLargeError } from './errors';
 
 export interface TarEntry {
   name: string;
@@ -65,23 +66,29 @@ export async function packEntries(entries: TarEntry[]): Promise<Buffer> {
   return done;
 }
 
-/** The bytes of the archive's first entry when it is a regular file; null otherwise (e.g. a folder). */
-export async function firstFileFrom(stream: Readable | NodeJS.ReadableStream): Promise<Buffer | null> {
+/**
+ * The bytes of the archive's first entry when it is a regular file; null otherwise (e.g. a folder). A file
+ * over `maxBytes` is refused from its header (FileTooLargeError) before any content is buffered, and the
+ * stream is dropped after the first entry: whatever the container holds, the host never allocates more.
+ */
+export async function firstFileFrom(stream: Readable | NodeJS.ReadableStream, opts: { path: string; maxBytes: number }): Promise<Buffer | null> {
   const extract = tar.extract();
-  let first = true;
-  let found: Buffer | null = null;
+  const stop = (): void => { (stream as { destroy?: () => void }).destroy?.(); extract.destroy(); };
   return new Promise<Buffer | null>((resolve, reject) => {
-    extract.on('entry', (header, body, next) => {
-      const wanted = first && header.type === 'file';
-      first = false;
+    let settled = false;
+    const settle = (fn: () => void): void => { if (!settled) { settled = true; fn(); } };
+    extract.on('entry', (header, body) => {
+      if (header.type !== 'file') { stop(); settle(() => resolve(null)); return; }
+      const size = header.size ?? 0;
+      if (size > opts.maxBytes) { stop(); settle(() => reject(new FileTooLargeError(opts.path, size, opts.maxBytes))); return; }
       const parts: Buffer[] = [];
-      body.on('data', (c: unknown) => { if (wanted) parts.push(c as Buffer); });
-      body.on('end', () => { if (wanted) found = Buffer.concat(parts); next(); });
-      body.resume();
+      body.on('data', (c: unknown) => { parts.push(c as Buffer); });
+      body.on('end', () => { const buf = Buffer.concat(parts); stop(); settle(() => resolve(buf)); });
+      body.on('error', (err: Error) => settle(() => reject(err)));
     });
-    extract.on('finish', () => resolve(found));
-    extract.on('error', reject);
-    stream.on('error', reject);
+    extract.on('finish', () => settle(() => resolve(null)));
+    extract.on('error', (err: Error) => settle(() => reject(err)));
+    stream.on('error', (err: Error) => settle(() => reject(err)));
     stream.pipe(extract);
   });
 }

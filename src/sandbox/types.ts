@@ -30,8 +30,44 @@ export interface Sandbox {
   putFile(containerPath: string, content: string | Buffer, mode?: number): Promise<void>;
   /** Copies a host folder's contents into containerDir (created if missing), keeping modes. */
   putDir(hostDir: string, containerDir: string): Promise<void>;
-  /** A file's bytes, or null when it does not exist. */
-  getFile(containerPath: string): Promise<Buffer | null>;
+  /** A file's bytes, or null when it does not exist; over `maxBytes` (default 32 MiB) a FileTooLargeError. */
+  getFile(containerPath: string, opts?: { maxBytes?: number }): Promise<Buffer | null>;
   /** Idempotent; always safe to call in `finally`. */
   remove(): Promise<void>;
+}
+
+/** One entry of the container's filesystem diff against its image (`docker diff`). */
+export interface FsChange {
+  path: string;
+  kind: 'modified' | 'added' | 'deleted';
+}
+
+/** A process inside the container, from /proc/<pid>/stat. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  comm: string;
+}
+
+/**
+ * What the trial pipeline needs beyond the agent-facing contract: the operations that keep the verifier out
+ * of the agent's reach (src/trial/guard.ts). Agents only ever see a plain Sandbox.
+ */
+export interface TrialSandbox extends Sandbox {
+  /** Stops the container: SIGKILL to its init, so every process in it dies, however detached. Files are kept. */
+  stop(): Promise<void>;
+  /** Starts a stopped container again (a fresh init and keep-alive, nothing else). */
+  start(): Promise<void>;
+  /** Every process now running in the container, except the listing command itself. */
+  processes(): Promise<ProcessInfo[]>;
+  /** The filesystem diff against the image. */
+  changes(): Promise<FsChange[]>;
+  /** Bytes in the container's writable layer (what it wrote on top of its image). */
+  writableBytes(): Promise<number>;
+  /** The container's working directory (the task's workdir, else the image's WORKDIR), or null. */
+  workingDir(): Promise<string | null>;
+  /** A tar stream of a path (file or folder; works on a stopped container), or null when it does not exist. */
+  archive(containerPath: string): Promise<NodeJS.ReadableStream | null>;
+  /** Unpacks a tar stream into containerDir. */
+  extract(containerDir: string, tar: NodeJS.ReadableStream): Promise<void>;
 }

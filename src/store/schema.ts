@@ -71,6 +71,13 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_campaign ON events (campaign, id);
   `,
+  // 2: trials stored from systemic faults (see faulted.ts; the list is frozen here as shipped) are not results:
+  // moved to faulted_trials — kept for inspection, never served by the cache nor counted.
+  `
+  CREATE TABLE faulted_trials AS SELECT * FROM trials WHERE 0;
+  INSERT INTO faulted_trials SELECT * FROM trials WHERE error IS NOT NULL AND (substr(error, 1, 13) = 'LlmAuthError:' OR substr(error, 1, 22) = 'LlmModelNotFoundError:' OR substr(error, 1, 18) = 'LlmRateLimitError:' OR substr(error, 1, 19) = 'LlmOverloadedError:' OR substr(error, 1, 15) = 'LlmServerError:' OR substr(error, 1, 20) = 'LlmUnavailableError:' OR substr(error, 1, 19) = 'LlmCredentialError:' OR substr(error, 1, 15) = 'LlmConfigError:' OR substr(error, 1, 23) = 'DockerUnavailableError:');
+  DELETE FROM trials WHERE error IS NOT NULL AND (substr(error, 1, 13) = 'LlmAuthError:' OR substr(error, 1, 22) = 'LlmModelNotFoundError:' OR substr(error, 1, 18) = 'LlmRateLimitError:' OR substr(error, 1, 19) = 'LlmOverloadedError:' OR substr(error, 1, 15) = 'LlmServerError:' OR substr(error, 1, 20) = 'LlmUnavailableError:' OR substr(error, 1, 19) = 'LlmCredentialError:' OR substr(error, 1, 15) = 'LlmConfigError:' OR substr(error, 1, 23) = 'DockerUnavailableError:');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,7 @@ import * as artifacts from './artifacts';
 import { StoreError } from './errors';
 import type { ProposalInput, Row, StoredCandidate, StoredEvent, StoredProposal, StoredTrial } from './rows';
 import { decodeCandidate, decodeEvent, decodeProposal, decodeTrial } from './rows';
+import { SYSTEMIC_ERROR_SQL } from './faulted';
 import { migrate } from './schema';
 
 export const STORE_FILE = 'store.sqlite';
@@ -19,15 +20,21 @@ export const STORE_FILE = 'store.sqlite';
 export interface RecordTrialOptions {
   campaign: string;
   candidateId: string | null;
-  /** Task content hash: with harness id, model and repeat it is the cache key. */
+  /** Task content hash: with the task name, harness id, model and repeat it is the cache key. */
   taskHash: string;
   /** ATIF trajectory (text or object), stored as an artifact. */
   trajectoryJson?: string | object;
   verifierLog?: string;
 }
 
+/**
+ * What makes two trials the same experiment. The task's name is part of it, not only its bytes: a holdout
+ * task that is a byte copy of a train task must run its own trials, never be served the train trial.
+ */
 export interface CacheKey {
   harnessId: string | null;
+  /** Task name (the `task` column): its identity within the benchmark. */
+  task: string;
   taskHash: string;
   model: string | null;
   repeat: number;
@@ -82,6 +89,7 @@ export class CampaignStore {
   recordTrial(result: TrialResult, opts: RecordTrialOptions): { inserted: boolean; trialId: string } {
     const trajectoryHash = opts.trajectoryJson === undefined ? null : this.putArtifact(toText(opts.trajectoryJson));
     const verifierLogHash = opts.verifierLog === undefined ? null : this.putArtifact(opts.verifierLog);
+    this.moveFaultedTrial(result.trialId);
     const info = this.db
       .prepare(
         `INSERT OR IGNORE INTO trials (trial_id, campaign, candidate_id, harness_id, task, task_hash, repeat, model, reward,
@@ -96,16 +104,30 @@ export class CampaignStore {
     return { inserted: info.changes === 1, trialId: result.trialId };
   }
 
+  /**
+   * A row an older worker stored for a systemic fault holds this trial id: move it to faulted_trials so the
+   * real result can take its place (INSERT OR IGNORE would otherwise keep the fault).
+   */
+  private moveFaultedTrial(trialId: string): void {
+    const where = `trial_id = ? AND error IS NOT NULL AND ${SYSTEMIC_ERROR_SQL}`;
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO faulted_trials SELECT * FROM trials WHERE ${where}`).run(trialId);
+      this.db.prepare(`DELETE FROM trials WHERE ${where}`).run(trialId);
+    }).immediate();
+  }
+
   getTrial(trialId: string): StoredTrial | null {
     const row = this.db.prepare('SELECT * FROM trials WHERE trial_id = ?').get(trialId) as Row | undefined;
     return row ? decodeTrial(row, this.file) : null;
   }
 
-  /** A trial already paid for with the same harness × task × model × repeat, whatever campaign ran it. */
+  /** A trial already paid for with the same harness × task (name and content) × model × repeat, whatever campaign ran it. */
   findCachedTrial(key: CacheKey): StoredTrial | null {
+    // Never an infrastructure-failed trial (a systemic fault is not a result; see faulted.ts).
     const row = this.db
-      .prepare('SELECT * FROM trials WHERE harness_id IS ? AND task_hash = ? AND model IS ? AND repeat = ? ORDER BY created_at LIMIT 1')
-      .get(key.harnessId, key.taskHash, key.model, key.repeat) as Row | undefined;
+      .prepare(`SELECT * FROM trials WHERE harness_id IS ? AND task = ? AND task_hash = ? AND model IS ? AND repeat = ?
+        AND NOT (error IS NOT NULL AND ${SYSTEMIC_ERROR_SQL}) ORDER BY created_at LIMIT 1`)
+      .get(key.harnessId, key.task, key.taskHash, key.model, key.repeat) as Row | undefined;
     return row ? decodeTrial(row, this.file) : null;
   }
 

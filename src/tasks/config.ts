@@ -23,6 +23,8 @@ const SizeMb = z.unknown().transform((v, ctx): number => {
   return mb;
 });
 
+const ContainerPath = z.string().regex(/^\/(?!.*(^|\/)\.\.(\/|$))./, 'must be an absolute path below / without ".."');
+
 const Author = z.preprocess(
   (v) => (typeof v === 'string' ? { name: v } : v),
   z.object({ name: z.string(), email: z.string().optional() }).passthrough(),
@@ -42,11 +44,26 @@ const RawTaskToml = z
       .passthrough()
       .optional(),
     metadata: z.record(z.unknown()).default({}),
+    // Harbor: what is collected from the agent's container (a path, or {source, ...}).
+    artifacts: z.array(z.union([ContainerPath, z.object({ source: ContainerPath }).passthrough()])).default([]),
     verifier: z
-      .object({ timeout_sec: Seconds.default(600), env: z.record(z.string()).default({}) })
+      .object({
+        timeout_sec: Seconds.default(600),
+        env: z.record(z.string()).default({}),
+        // Harbor: 'separate' runs the tests in a fresh container given only the agent's artifacts.
+        environment_mode: z.enum(['shared', 'separate']).optional(),
+        environment: z.record(z.unknown()).optional(),
+      })
       .passthrough()
       .default({}),
-    agent: z.object({ timeout_sec: Seconds.default(600) }).passthrough().default({}),
+    agent: z
+      .object({
+        timeout_sec: Seconds.default(600),
+        // Our extension (Harbor has none): system paths the agent may change as part of the task.
+        writable_paths: z.array(z.string().regex(/^\//, 'must be an absolute path')).default([]),
+      })
+      .passthrough()
+      .default({}),
     environment: z
       .object({
         build_timeout_sec: Seconds.default(600),
@@ -76,8 +93,19 @@ export interface TaskConfig {
     authors: { name: string; email?: string }[];
   };
   metadata: Record<string, unknown>;
-  verifier: { timeoutSec: number; env: Record<string, string> };
-  agent: { timeoutSec: number };
+  verifier: {
+    timeoutSec: number;
+    env: Record<string, string>;
+    /** Harbor's [verifier].environment_mode (absent = 'shared'); 'separate' when [verifier.environment] is set. */
+    environmentMode?: 'shared' | 'separate';
+  };
+  /** Harbor's top-level `artifacts`: container paths handed to a separate verifier (absent = none). */
+  artifacts?: string[];
+  agent: {
+    timeoutSec: number;
+    /** [agent].writable_paths: paths under /usr, /etc, ... the task lets the agent change (not tampering). */
+    writablePaths: string[];
+  };
   environment: {
     buildTimeoutSec: number;
     cpus: number;
@@ -121,8 +149,13 @@ function toConfig(r: Raw, doc: Record<string, unknown>): TaskConfig {
       authors: (r.task?.authors ?? []).map((a) => ({ name: a.name, ...(a.email ? { email: a.email } : {}) })),
     },
     metadata: r.metadata,
-    verifier: { timeoutSec: r.verifier.timeout_sec, env: r.verifier.env },
-    agent: { timeoutSec: r.agent.timeout_sec },
+    verifier: {
+      timeoutSec: r.verifier.timeout_sec,
+      env: r.verifier.env,
+      environmentMode: r.verifier.environment_mode ?? (r.verifier.environment ? 'separate' : 'shared'),
+    },
+    artifacts: r.artifacts.map((a) => (typeof a === 'string' ? a : a.source)),
+    agent: { timeoutSec: r.agent.timeout_sec, writablePaths: r.agent.writable_paths },
     environment: {
       buildTimeoutSec: e.build_timeout_sec,
       cpus: e.cpus,

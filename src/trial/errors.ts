@@ -4,7 +4,8 @@
  * errors are re-exported so callers (Temporal's nonRetryableErrorTypes) find every name in one place.
  */
 export { ImageBuildError, SandboxError, DockerUnavailableError } from '../sandbox/errors';
-export { VerifierTimeoutError, RewardFileMissingError, RewardParseError } from '../verifier/errors';
+export { VerifierTimeoutError, RewardFileMissingError, RewardParseError, RewardFileTooLargeError, RewardTamperingError } from '../verifier/errors';
+export { FileTooLargeError, StorageLimitError } from '../sandbox/errors';
 
 export class AgentTimeoutError extends Error {
   override readonly name = 'AgentTimeoutError';
@@ -21,7 +22,10 @@ export class AgentError extends Error {
 }
 
 /** Task-level failures that must not be retried by the workflow (retrying cannot change the outcome). */
-export const NON_RETRYABLE_TRIAL_ERRORS = ['ImageBuildError', 'AgentTimeoutError', 'VerifierTimeoutError', 'RewardFileMissingError', 'RewardParseError'] as const;
+export const NON_RETRYABLE_TRIAL_ERRORS = [
+  'ImageBuildError', 'AgentTimeoutError', 'VerifierTimeoutError', 'RewardFileMissingError', 'RewardParseError',
+  'RewardFileTooLargeError', 'RewardTamperingError', 'StorageLimitError', 'FileTooLargeError',
+] as const;
 
 export const describeError = (err: unknown): string =>
   err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);

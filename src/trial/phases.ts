@@ -3,6 +3,7 @@
  * deadline (an AbortController fires at the deadline; if the agent ignores it we stop waiting after a
  * grace period and carry on, so a stuck agent can never hold a trial past its timeout).
  */
+import { isSystemicLlmError } from '../llm/errors';
 import { zeroUsage } from '../llm/usage';
 import type { AgentContext, AgentOutcome, AgentRunner } from './agents';
 import { AgentTimeoutError, describeError } from './errors';
@@ -41,7 +42,10 @@ export async function runAgentWithDeadline(runner: AgentRunner, ctx: Omit<AgentC
     giveUpTimer = setTimeout(() => resolve('gave-up'), ctx.timeoutSec * 1000 + (ctx.graceMs ?? AGENT_GRACE_MS));
   });
   const run = runner({ task: ctx.task, sandbox: ctx.sandbox, recorder: ctx.recorder, heartbeat: ctx.heartbeat, deadlineMs, signal: abort.signal })
-    .catch((err: unknown) => failed(abort.signal.reason === timeoutErr ? 'timeout' : 'error', describeError(err)));
+    .catch((err: unknown) => {
+      if (isSystemicLlmError(err)) throw err; // not the agent's failure: runTrial rethrows it, nothing is scored
+      return failed(abort.signal.reason === timeoutErr ? 'timeout' : 'error', describeError(err));
+    });
   try {
     const r = await Promise.race([run, gaveUp]);
     const outcome = r === 'gave-up' ? failed('timeout', describeError(timeoutErr)) : r;

@@ -2,24 +2,28 @@
  * runTrial: one agent on one task, one repeat, as a short pipeline —
  *   ensureImage → start sandbox → agent (deadline) → verifier (only after the agent) → remove (always)
  * → write outDir/<trialId>/{result.json, trajectory.json, verifier.log, build.log}.
- * Task-level failures (bad image, agent crash or timeout, missing reward) give reward 0 and an `error`;
- * only systemic faults (Docker unreachable, cancellation, unwritable outDir) throw.
+ * Task-level failures (bad image, agent crash or timeout, missing reward) give reward 0, an `error` line and a
+ * structured `failure`; only systemic faults (Docker unreachable, the model's credentials or API down past the
+ * SDK's retries, cancellation, unwritable outDir) throw — and then no result is written at all.
  */
 import * as path from 'node:path';
 import { TrajectoryRecorder } from '../agent/atif';
 import type { Harness } from '../harness/schema';
+import { isSystemicLlmError } from '../llm/errors';
 import { zeroUsage } from '../llm/usage';
 import { DockerUnavailableError, ImageBuildError } from '../sandbox/errors';
 import { DockerSandboxProvider, type SandboxProvider } from '../sandbox/provider';
-import type { Sandbox } from '../sandbox/types';
 import type { Task } from '../tasks/types';
 import { runVerifier, type VerifierResult } from '../verifier/verify';
 import { agentFor, type AgentOutcome, type AgentRunner } from './agents';
 import { TRIAL_FILES, writeTrialFiles } from './artifacts';
 import { describeError } from './errors';
+import { firstFailure } from './failure';
+import { guardAgentPhase, sealForVerifier } from './guard';
+import { verifySeparately } from './separate-verifier';
 import { runAgentWithDeadline, withHeartbeat } from './phases';
 import { trialIdFor } from './trial-id';
-import type { AgentKind, TrialResult } from './types';
+import type { AgentKind, TrialPhase, TrialResult } from './types';
 
 export type { AgentRunner, AgentOutcome } from './agents';
 export { trialIdFor } from './trial-id';
@@ -50,6 +54,8 @@ interface TrialState {
   outcome: AgentOutcome | null;
   verifier: VerifierResult;
   error: string | null;
+  /** The phase running now (so a thrown error is attributed to it). */
+  phase: TrialPhase;
 }
 
 function identify(spec: TrialSpec): { trialId: string; harnessId: string | null; model: string | null } {
@@ -71,21 +77,40 @@ async function runPhases(spec: TrialSpec, trialId: string, recorder: TrajectoryR
   st.buildMs = img.buildMs;
   st.buildLog = img.built ? img.buildLog : null;
   throwIfCancelled(spec.signal);
+  st.phase = 'start';
   const t0 = Date.now();
-  const sandbox: Sandbox = await provider.start(spec.task, { image: img.image, trialId });
+  const sandbox = await provider.start(spec.task, { image: img.image, trialId });
   st.startMs = Date.now() - t0;
   try {
+    st.phase = 'agent';
     const tA = Date.now();
-    await beat('agent', async () => {
-      st.outcome = await runAgentWithDeadline(agentFor(spec.agent, spec.harness, spec.runAgent), {
-        task: spec.task, sandbox, recorder, heartbeat: spec.heartbeat, signal: spec.signal, timeoutSec: spec.task.config.agent.timeoutSec,
-      });
-    });
-    st.agentMs = Date.now() - tA;
+    try {
+      // The agent acts on a fenced sandbox under the storage_mb watchdog (guard.ts); its outcome (usage, turns)
+      // is kept even when the watchdog then fails the trial.
+      await beat('agent', () => guardAgentPhase(sandbox, spec.task, spec.signal, async (box, signal) => {
+        st.outcome = await runAgentWithDeadline(agentFor(spec.agent, spec.harness, spec.runAgent), {
+          task: spec.task, sandbox: box, recorder, heartbeat: spec.heartbeat, signal, timeoutSec: spec.task.config.agent.timeoutSec,
+        });
+      }));
+    } finally {
+      st.agentMs = Date.now() - tA;
+    }
     throwIfCancelled(spec.signal);
-    await beat('verify', async () => { st.verifier = await runVerifier(sandbox, spec.task); });
+    st.phase = 'verifier';
+    await beat('verify', async () => {
+      if (spec.task.config.verifier.environmentMode === 'separate') {
+        // A fresh container given only the agent's artifacts (Harbor's strongest form).
+        st.verifier = await verifySeparately({ agentBox: sandbox, task: spec.task, startVerifierBox: () => provider.start(spec.task, { image: img.image, trialId }) });
+        return;
+      }
+      await sealForVerifier(sandbox, spec.task); // no agent process survives; tampering with the system scores 0
+      st.verifier = await runVerifier(sandbox, spec.task);
+    });
   } finally {
+    const during = st.phase; // an error of the phase in flight must stay attributed to it
+    st.phase = 'teardown';
     await sandbox.remove();
+    st.phase = during;
   }
 }
 
@@ -96,7 +121,9 @@ function toResult(spec: TrialSpec, ids: ReturnType<typeof identify>, st: TrialSt
     reward: st.error ? 0 : st.verifier.reward,
     // The first failure is the one worth reading; an agent timeout keeps the verifier's reward (Harbor).
     error: st.error ?? o?.error ?? st.verifier.reason,
-    failure: null, // structured failure: filled in by the faults-vs-results work
+    failure: firstFailure({
+      thrown: st.error ? { phase: st.phase, error: st.error } : null, agentError: o?.error ?? null, verifierReason: st.verifier.reason,
+    }),
     stopReason: o?.stopReason ?? 'error', turns: o?.turns ?? 0, usage: o?.usage ?? zeroUsage(),
     verifier: { reward: st.verifier.reward, reason: st.verifier.reason, exitCode: st.verifier.exitCode, output: st.verifier.output },
     timings: { buildMs: st.buildMs, startMs: st.startMs, agentMs: st.agentMs, verifyMs: st.verifier.durationMs, totalMs: Date.now() - startedAt.getTime() },
@@ -112,11 +139,12 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     sessionId: ids.trialId, agentName: spec.agent === 'harness' ? 'autoagent-harness' : `autoagent-${spec.agent}`, model: ids.model,
     extra: { task: spec.task.name, taskHash: spec.task.hash, harnessId: ids.harnessId, repeat: spec.repeat },
   });
-  const st: TrialState = { buildMs: 0, startMs: 0, agentMs: 0, buildLog: null, outcome: null, verifier: NOT_RUN, error: null };
+  const st: TrialState = { buildMs: 0, startMs: 0, agentMs: 0, buildLog: null, outcome: null, verifier: NOT_RUN, error: null, phase: 'build' };
   try {
     await runPhases(spec, ids.trialId, recorder, st);
   } catch (err) {
-    if (err instanceof DockerUnavailableError || spec.signal?.aborted) throw err;
+    // Systemic: nothing is written, so a rerun (or the activity's retry) starts clean.
+    if (err instanceof DockerUnavailableError || isSystemicLlmError(err) || spec.signal?.aborted) throw err;
     st.error = describeError(err);
     if (err instanceof ImageBuildError) st.buildLog = err.logTail;
   }

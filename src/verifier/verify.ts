@@ -2,18 +2,21 @@
  * The verifier phase — run only after the agent is done, so the agent never sees the tests. One exec
  * clears anything the agent may have planted (/tests, /logs/verifier), moves the freshly uploaded tests into
  * /tests and runs `bash /tests/test.sh`; then the reward file is read. Every failure (timeout, no or bad
- * reward file) scores 0 with a reason; only Docker faults throw.
+ * reward file, or one over REWARD_MAX_BYTES) scores 0 with a reason; only Docker faults throw.
  */
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../sandbox/types';
 import type { Task } from '../tasks/types';
 import type { TrialResult } from '../trial/types';
-import { RewardFileMissingError, VerifierTimeoutError, reasonOf } from './errors';
+import { FileTooLargeError } from '../sandbox/errors';
+import { RewardFileMissingError, RewardFileTooLargeError, VerifierTimeoutError, reasonOf } from './errors';
 import { REWARD_JSON, REWARD_TXT, parseRewardJson, parseRewardTxt } from './reward';
 
 export type VerifierResult = TrialResult['verifier'] & { durationMs: number };
 
 export const VERIFIER_OUTPUT_BYTES = 64 * 1024;
+/** A reward file holds a number or a small JSON object; anything bigger is refused unread. */
+export const REWARD_MAX_BYTES = 1024 * 1024;
 
 function verifyCommand(staging: string): string {
   return [
@@ -27,13 +30,14 @@ function verifyCommand(staging: string): string {
 /** Reward from reward.txt, else reward.json; a reason string when neither gives a valid number. */
 async function readReward(sandbox: Sandbox, exitCode: number | null): Promise<{ reward: number; reason: string | null }> {
   try {
-    const txt = await sandbox.getFile(REWARD_TXT);
+    const txt = await sandbox.getFile(REWARD_TXT, { maxBytes: REWARD_MAX_BYTES });
     if (txt) return { reward: parseRewardTxt(txt.toString('utf8')), reason: null };
-    const json = await sandbox.getFile(REWARD_JSON);
+    const json = await sandbox.getFile(REWARD_JSON, { maxBytes: REWARD_MAX_BYTES });
     if (json) return { reward: parseRewardJson(json.toString('utf8')), reason: null };
     return { reward: 0, reason: reasonOf(new RewardFileMissingError(exitCode)) };
   } catch (err) {
     if (err instanceof Error && err.name === 'RewardParseError') return { reward: 0, reason: reasonOf(err) };
+    if (err instanceof FileTooLargeError) return { reward: 0, reason: reasonOf(new RewardFileTooLargeError(err.path, err.sizeBytes, err.maxBytes)) };
     throw err;
   }
 }

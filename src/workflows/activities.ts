@@ -24,7 +24,12 @@ export const storeActivities = proxyActivities<Pick<Activities, 'prepareCampaign
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-/** Long, heartbeating sandbox runs on the trials queue; infrastructure errors retried with backoff. */
+/**
+ * Long, heartbeating sandbox runs on the trials queue. Systemic faults (a model API outage — type
+ * LlmUnavailableError —, Docker, a lost worker) are retried with exponential backoff: campaign.yaml's
+ * `runtime.faultRetry` sets how long an outage is ridden out. Credential and configuration faults are thrown
+ * non-retryable by the activity itself.
+ */
 export function trialActivities(rt: RuntimePlan = {}): Pick<Activities, 'runTrial'> {
   return proxyActivities<Pick<Activities, 'runTrial'>>({
     taskQueue: QUEUES.trials,
@@ -33,7 +38,7 @@ export function trialActivities(rt: RuntimePlan = {}): Pick<Activities, 'runTria
     retry: {
       initialInterval: rt.retryInitialIntervalMs ?? 10_000,
       backoffCoefficient: 2,
-      maximumInterval: '5 minutes',
+      maximumInterval: rt.retryMaximumIntervalMs ?? '5 minutes',
       maximumAttempts: rt.trialAttempts ?? 3,
       nonRetryableErrorTypes: NON_RETRYABLE,
     },
@@ -49,7 +54,7 @@ export function metaActivities(rt: RuntimePlan = {}): Pick<Activities, 'proposeC
     retry: {
       initialInterval: rt.retryInitialIntervalMs ?? 10_000,
       backoffCoefficient: 2,
-      maximumInterval: '5 minutes',
+      maximumInterval: rt.retryMaximumIntervalMs ?? '5 minutes',
       maximumAttempts: rt.trialAttempts ?? 3,
       nonRetryableErrorTypes: NON_RETRYABLE,
     },

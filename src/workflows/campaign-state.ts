@@ -11,10 +11,14 @@ import { collectTaskRewards, meanReward } from '../search/scores';
 import { addCandidates, bestCandidate, findCandidate, frontierCandidates, initialSearchState } from '../search/state';
 import { anyStopper, maxDollars, maxGenerations, maxTokens, maxTrials, maxWallTime, plateau, targetScore, type Stopper } from '../search/stoppers';
 import type { CandidateRecord } from '../search/types';
+import { isTamperingVerdict, tamperedTrialsVerdict } from './tampering';
 import type {
   CampaignCarry, CampaignPhase, CampaignStatus, CandidateEvaluation, GenerationResult, HarnessRef, HoldoutScore, PreparedCampaign,
   TrialOutcome, WaitingForRetry,
 } from './types';
+
+/** Tampering rejections kept for `status`: the newest few (all of them are in the store). */
+export const MAX_FLAGGED = 20;
 
 export function initialCarry(prepared: PreparedCampaign, nowMs: number): CampaignCarry {
   const { plan } = prepared;
@@ -86,6 +90,11 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
       continue;
     }
     const child: CandidateRecord = { ...base, status: 'rejected', verdict: '', ...scored(ev), costUsd };
+    const tampered = tamperedTrialsVerdict(ev.trials); // flagged: rejected whatever its score, with the reason
+    if (tampered !== null) {
+      records.push({ ...child, verdict: tampered });
+      continue;
+    }
     const parent = findCandidate(c.search, p.parentId);
     const decision = parent ? accept.decide(child, parent, rng) : { accepted: false, reason: 'parent unknown' };
     records.push({ ...child, status: decision.accepted ? 'evaluated' : 'rejected', verdict: decision.reason });
@@ -100,8 +109,10 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
 export function applyRecords(c: CampaignCarry, generation: number, records: CandidateRecord[], rngState: number): CampaignCarry {
   const kept = records.filter((r) => r.status === 'evaluated');
   const search = { ...addCandidates(c.search, kept), generation, rngState };
+  const flagged = records.filter((r) => isTamperingVerdict(r.verdict)).map((r) => ({ candidateId: r.id, generation: r.generation, reason: r.verdict }));
   return {
     ...c, search,
+    ...(flagged.length > 0 ? { flagged: [...(c.flagged ?? []), ...flagged].slice(-MAX_FLAGGED) } : {}),
     rejectedCount: c.rejectedCount + records.filter((r) => r.status === 'rejected').length,
     invalidCount: c.invalidCount + records.filter((r) => r.status === 'invalid').length,
   };
@@ -155,8 +166,8 @@ export function statusOf(c: CampaignCarry, x: StatusExtras): CampaignStatus {
     bestTrainScore: best?.meanReward ?? null, bestCandidateId: best?.id ?? null,
     bestHoldoutScore: best ? (x.holdout.find((h) => h.candidateId === best.id)?.holdoutScore ?? null) : null,
     spend: c.ledger, budget: c.budget, trialsDone: c.ledger.trials, trialsCached: c.cachedTrials, trialsTotal: estimateTotalTrials(c),
-    paused: c.paused, stopRequested: c.stopRequested, waitingForRetry: x.waiting, currentChild: x.currentChild, lastError: c.lastError, hints: c.hints.length,
-    candidates: { evaluated: c.search.candidates.length, rejected: c.rejectedCount, invalid: c.invalidCount }, run: c.runs,
+    paused: c.paused, pauseReason: c.paused ? (c.pauseReason ?? null) : null, stopRequested: c.stopRequested, waitingForRetry: x.waiting, currentChild: x.currentChild, lastError: c.lastError, hints: c.hints.length,
+    candidates: { evaluated: c.search.candidates.length, rejected: c.rejectedCount, invalid: c.invalidCount }, flagged: c.flagged ?? [], run: c.runs,
   };
 }
 

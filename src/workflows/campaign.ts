@@ -7,7 +7,9 @@
  *   prepare → gen 0 (seed on train) → [stop? pause? → child gen-<n> → accept/select/charge → CAN?]* → holdout
  *
  * A failed child does not fail the campaign: it waits, visible in `status`, for `retryGeneration`, then
- * reruns as `gen-<n>-retry-<m>` (trials already stored are reused, not rerun or re-charged).
+ * reruns as `gen-<n>-retry-<m>` (trials already stored are reused, not rerun or re-charged). A child that
+ * failed on a credential or configuration fault (a rejected API key, an unknown model) also pauses the
+ * campaign with the reason in `status`; `resume` then reruns it the same way.
  */
 import {
   allHandlersFinished, condition, continueAsNew, executeChild, getExternalWorkflowHandle, setHandler, workflowInfo,
@@ -23,6 +25,7 @@ import {
 } from './definitions';
 import { EvaluationWorkflow } from './evaluation';
 import { GenerationWorkflow } from './generation';
+import { pausesCampaign } from './faults';
 import { upsertCampaignAttributes } from './search-attributes';
 import * as S from './campaign-state';
 import type {
@@ -48,7 +51,7 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
     return c;
   };
   setHandler(pauseSignal, () => { if (c) { c.paused = true; forward(pauseSignal); } });
-  setHandler(resumeSignal, () => { if (c) { c.paused = false; forward(resumeSignal); } });
+  setHandler(resumeSignal, () => { if (c) { c.paused = false; c.pauseReason = null; forward(resumeSignal); } });
   setHandler(stopSignal, (arg) => { if (c) { c.stopRequested = true; c.stopReason = arg?.reason ?? 'stopped by request'; } });
   setHandler(retryGenerationSignal, () => void (retryRequested = waiting !== null));
   setHandler(setBudgetUpdate, (b) => (ready().budget = { ...ready().budget, ...b }), {
@@ -92,15 +95,19 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
         return result;
       }
       c = { ...st(), attempt: st().attempt + 1, lastError: result.failure };
-      waiting = { generation, attempt: st().attempt, error: result.failure };
+      waiting = { generation, attempt: st().attempt, error: result.failure, ...(result.fault ? { fault: result.fault.kind } : {}) };
+      // A rejected key or unknown model cannot heal by waiting: pause, say why; `resume` reruns the child.
+      const faultPause = pausesCampaign(result.fault);
+      if (faultPause) c = { ...st(), paused: true, pauseReason: result.fault?.message ?? result.failure };
       const before = phase;
       phase = 'waiting-for-retry';
       await event('generation-failed', waiting);
-      await condition(() => retryRequested || st().stopRequested);
+      await condition(() => retryRequested || st().stopRequested || (faultPause && !st().paused));
       phase = before;
       waiting = null;
-      if (!retryRequested) return null;
+      if (!retryRequested && (st().stopRequested || !faultPause)) return null;
       retryRequested = false;
+      if (faultPause) c = { ...st(), paused: false, pauseReason: null }; // `retry-generation` ends the fault's pause too
     }
   }
 
@@ -211,7 +218,7 @@ function preparingStatus(workflowId: string) {
   const zero = { trials: 0, proposals: 0, costUsd: 0, tokens: 0 };
   return {
     name: workflowId.replace(/^campaign\//, ''), generation: 0, phase: 'preparing' as const, bestTrainScore: null, bestCandidateId: null,
-    bestHoldoutScore: null, spend: zero, budget: {}, trialsDone: 0, trialsCached: 0, trialsTotal: null, paused: false,
-    stopRequested: false, waitingForRetry: null, currentChild: null, lastError: null, hints: 0, candidates: { evaluated: 0, rejected: 0, invalid: 0 }, run: 0,
+    bestHoldoutScore: null, spend: zero, budget: {}, trialsDone: 0, trialsCached: 0, trialsTotal: null, paused: false, pauseReason: null,
+    stopRequested: false, waitingForRetry: null, currentChild: null, lastError: null, hints: 0, candidates: { evaluated: 0, rejected: 0, invalid: 0 }, flagged: [], run: 0,
   };
 }

@@ -3,11 +3,13 @@
  * `window` in flight, so a generation of thousands of trials neither floods the trials queue nor the
  * history. A candidate whose harness cannot load is marked broken (its other trials are skipped); an
  * infrastructure failure (after the activity's retries) stops scheduling and is reported as the failure,
- * with every completed trial still returned so the campaign can charge it and reruns can reuse it.
+ * with every completed trial still returned so the campaign can charge it and reruns can reuse it. A systemic
+ * model fault is also reported as `fault`, so the campaign can pause on a rejected key instead of waiting.
  */
 import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import { CANDIDATE_ERRORS, trialActivities } from './activities';
-import type { CandidateEvaluation, EvaluationInput, EvaluationResult, TrialOutcome } from './types';
+import { systemicFaultOf, worstFault } from './faults';
+import type { CandidateEvaluation, EvaluationInput, EvaluationResult, SystemicFault, TrialOutcome } from './types';
 
 export interface EvaluationControl {
   /** Scheduling waits while this returns true (pause). */
@@ -46,6 +48,7 @@ export async function evaluateCandidates(input: EvaluationInput, control: Evalua
   const outcomes: (TrialOutcome | undefined)[] = new Array(jobs.length);
   const broken: Record<string, string> = {};
   let failure: string | null = null;
+  let fault: SystemicFault | null = null;
   let next = 0;
 
   const lane = async (): Promise<void> => {
@@ -64,7 +67,10 @@ export async function evaluateCandidates(input: EvaluationInput, control: Evalua
         });
       } catch (err) {
         if (isCandidateError(err)) broken[job.candidateId] ??= message(err);
-        else failure ??= `trial ${job.task.name} #${job.repeat} of ${job.candidateId}: ${message(err)}`;
+        else {
+          failure ??= `trial ${job.task.name} #${job.repeat} of ${job.candidateId}: ${message(err)}`;
+          fault = worstFault(fault, systemicFaultOf(err));
+        }
       }
       control.onTrialDone();
     }
@@ -76,5 +82,5 @@ export async function evaluateCandidates(input: EvaluationInput, control: Evalua
     trials: outcomes.filter((o, i): o is TrialOutcome => o !== undefined && jobs[i]?.candidateId === c.id),
     error: broken[c.id] ?? null,
   }));
-  return { evaluations, failure };
+  return fault ? { evaluations, failure, fault } : { evaluations, failure };
 }

@@ -3,13 +3,16 @@
  * train tasks through the sliding window (trials queue). It never throws for expected trouble: a failed
  * proposal is an invalid outcome, and "no valid proposal" or trial infrastructure errors come back as
  * `failure` (with the work that did complete), so the campaign can charge it and wait for a retry.
+ * A proposal that failed on a systemic model fault (rejected key, outage past its retries) is NOT an invalid
+ * proposal — the meta-agent never got to try: the generation fails with that `fault` and evaluates nothing.
  */
-import { ActivityFailure, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, patched, setHandler } from '@temporalio/workflow';
 import { zeroUsage } from '../llm/usage';
 import { metaActivities } from './activities';
 import { pauseSignal, progressQuery, resumeSignal, type GenerationProgress } from './definitions';
 import { evaluateCandidates, plannedTrials } from './evaluate';
-import type { GenerationInput, GenerationResult, HarnessRef, ProposalOutcome } from './types';
+import { SYSTEMIC_FAULTS_PATCH, systemicFaultOf, worstFault } from './faults';
+import type { GenerationInput, GenerationResult, HarnessRef, ProposalOutcome, SystemicFault } from './types';
 
 const errorText = (err: unknown): string => {
   const cause = err instanceof ActivityFailure ? err.cause : err;
@@ -37,8 +40,9 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
   setHandler(progressQuery, () => ({ ...progress }));
 
   const { proposeCandidate } = metaActivities(input.runtime);
-  const proposals = await Promise.all(
-    input.parents.map(async (parent, slot): Promise<ProposalOutcome> => {
+  let fault: SystemicFault | null = null;
+  const settled = await Promise.all(
+    input.parents.map(async (parent, slot): Promise<ProposalOutcome | null> => {
       try {
         return await proposeCandidate({
           campaign: input.campaign, campaignDir: input.campaignDir, generation: input.generation,
@@ -46,12 +50,24 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
           holdoutTasks: input.holdoutTasks, meta: input.meta,
         });
       } catch (err) {
+        const f = systemicFaultOf(err);
+        // Histories from before faults were typed never carry such a failure; the patch marks the new branch.
+        if (f && patched(SYSTEMIC_FAULTS_PATCH)) {
+          fault = worstFault(fault, f);
+          return null;
+        }
         return { slot, parentId: parent.id, status: 'invalid', error: `proposal failed: ${errorText(err)}`, rationale: '', usage: zeroUsage() };
       } finally {
         progress.proposalsDone++;
       }
     }),
   );
+  const proposals = settled.filter((p): p is ProposalOutcome => p !== null);
+  if (fault !== null) {
+    progress.phase = 'done';
+    // The proposals that did complete are returned to be charged (they were paid for); nothing is evaluated.
+    return { proposals, evaluations: [], failure: `proposal failed: ${(fault as SystemicFault).message}`, fault };
+  }
   if (!proposals.some((p) => p.status === 'valid')) {
     const reasons = proposals.map((p) => (p.status === 'invalid' ? p.error : '')).filter(Boolean);
     progress.phase = 'done';
@@ -62,10 +78,10 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
   const evalInput = { ...input, candidates, tasks: input.train };
   progress.phase = 'evaluating';
   progress.trialsTotal = plannedTrials(evalInput);
-  const { evaluations, failure } = await evaluateCandidates(evalInput, {
+  const evaluated = await evaluateCandidates(evalInput, {
     paused: () => progress.paused,
     onTrialDone: () => void progress.trialsDone++,
   });
   progress.phase = 'done';
-  return { proposals, evaluations, failure };
+  return { proposals, ...evaluated };
 }

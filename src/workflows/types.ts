@@ -34,10 +34,15 @@ export interface RuntimePlan {
   maxGenerationsPerRun?: number;
   /** Continue-as-new once the run's history has this many events. */
   maxHistoryEvents?: number;
-  /** Attempts per trial activity for infrastructure errors (default 3). */
+  /**
+   * Attempts per trial / proposal activity for systemic faults — model API outages, Docker hiccups, a lost
+   * worker (default 3; campaign.yaml `runtime.faultRetry.maxAttempts`, default 10).
+   */
   trialAttempts?: number;
-  /** First retry delay for trials and proposals, ms (default 10 s). */
+  /** First retry delay for trials and proposals, ms (default 10 s); each next delay doubles. */
   retryInitialIntervalMs?: number;
+  /** Longest delay between two attempts, ms (default 5 minutes). */
+  retryMaximumIntervalMs?: number;
   /** Start-to-close timeout of one trial activity, ms (default 2 h). */
   trialTimeoutMs?: number;
   /** Heartbeat timeout of trial and proposal activities, ms (default 30 s). */
@@ -77,6 +82,14 @@ export interface MetaPlan {
   programPath: string | null;
   /** Meta-agent model; null = the task model. */
   model: string | null;
+  /** The optional LLM judge of reward hacking (campaign.yaml `tamperingJudge`); absent or null = off. */
+  judge?: TamperingJudgePlan | null;
+}
+
+export interface TamperingJudgePlan {
+  model: string;
+  /** Judge the passing trials with repeat < sample (so at most sample × tasks per candidate). */
+  sample: number;
 }
 
 /** A harness by reference. */
@@ -102,6 +115,11 @@ export interface TrialOutcome {
   error: string | null;
   usage: Usage;
   cached: boolean;
+  /**
+   * A passing trial whose trajectory the reward-tampering screen flagged: the findings, in one line. Absent
+   * when clean, not passing, or recorded before the screen existed (replayed histories).
+   */
+  tampering?: string;
 }
 
 export interface TrialRequest {
@@ -149,10 +167,21 @@ export interface EvaluationInput {
   runtime?: RuntimePlan;
 }
 
+/**
+ * A systemic model fault that stopped a generation: never a result. `credential` and `configuration` pause
+ * the campaign (with `message` as the reason), `outage` (retries exhausted) waits for `retry-generation`.
+ */
+export interface SystemicFault {
+  kind: 'credential' | 'configuration' | 'outage';
+  message: string;
+}
+
 export interface EvaluationResult {
   evaluations: CandidateEvaluation[];
   /** Infrastructure failure (after retries) of at least one trial; completed trials are still reported. */
   failure: string | null;
+  /** Set when the failure was a systemic model fault (absent in results recorded before faults were typed). */
+  fault?: SystemicFault | null;
 }
 
 export interface GenerationInput {
@@ -178,6 +207,8 @@ export interface GenerationResult {
   evaluations: CandidateEvaluation[];
   /** Why the generation failed (every proposal invalid, or trial infrastructure errors), else null. */
   failure: string | null;
+  /** Set when the failure was a systemic model fault (a proposal's or a trial's). */
+  fault?: SystemicFault | null;
 }
 
 export type CampaignPhase = 'preparing' | 'baseline' | 'generation' | 'waiting-for-retry' | 'holdout' | 'done';
@@ -186,6 +217,8 @@ export interface WaitingForRetry {
   generation: number;
   attempt: number;
   error: string;
+  /** The systemic model fault behind the failure, if it was one. */
+  fault?: SystemicFault['kind'];
 }
 
 /** Everything a campaign carries across continue-as-new. */
@@ -207,6 +240,17 @@ export interface CampaignCarry {
   invalidCount: number;
   lastError: string | null;
   runs: number;
+  /** Why the campaign paused itself (a credential or configuration fault); absent in older carries. */
+  pauseReason?: string | null;
+  /** Candidates rejected for reward tampering, newest last (at most MAX_FLAGGED); absent in older carries. */
+  flagged?: FlaggedCandidate[];
+}
+
+/** A candidate the reward-tampering screen rejected, and why. */
+export interface FlaggedCandidate {
+  candidateId: string;
+  generation: number;
+  reason: string;
 }
 
 export type CampaignInput = { configPath: string } | { plan: CampaignPlan } | { carry: CampaignCarry };
@@ -225,6 +269,8 @@ export interface CampaignStatus {
   /** Budgeted trials, or an estimate from maxGenerations, or null when unbounded. */
   trialsTotal: number | null;
   paused: boolean;
+  /** Why the campaign paused itself (e.g. a rejected API key) and how to go on; null for a user's pause. */
+  pauseReason: string | null;
   stopRequested: boolean;
   waitingForRetry: WaitingForRetry | null;
   /** Workflow id of the running child (generation, baseline or holdout): query it for progress. */
@@ -232,6 +278,8 @@ export interface CampaignStatus {
   lastError: string | null;
   hints: number;
   candidates: { evaluated: number; rejected: number; invalid: number };
+  /** Candidates rejected for reward tampering (the most recent ones), with the reason. */
+  flagged: FlaggedCandidate[];
   /** Which run of the continue-as-new chain this is (0-based). */
   run: number;
 }

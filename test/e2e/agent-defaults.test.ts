@@ -1,6 +1,7 @@
 /**
  * runHarnessAgent without an injected LLM client: it builds one from ANTHROPIC_API_KEY /
- * ANTHROPIC_BASE_URL (against the local fake Messages API), and a missing key is an error outcome, not a throw.
+ * ANTHROPIC_BASE_URL (against the local fake Messages API), and a missing key is a systemic fault: it is
+ * thrown (LlmAuthError), never turned into an outcome that could be scored.
  */
 import { TrajectoryRecorder } from '../../src/agent/atif/recorder';
 import { runHarnessAgent } from '../../src/agent/harness-agent';
@@ -31,10 +32,9 @@ describe('runHarnessAgent defaults', () => {
     });
   });
 
-  it('returns an error outcome (no throw) when no API key is configured', async () => {
+  it('throws LlmAuthError naming ANTHROPIC_API_KEY (no outcome) when no API key is configured', async () => {
     await withEnv({ ANTHROPIC_API_KEY: undefined }, async () => {
-      const outcome = await runDefault('x');
-      expect(outcome).toMatchObject({ stopReason: 'error', turns: 0, error: expect.stringMatching(/^LlmAuthError: ANTHROPIC_API_KEY is not set/) });
+      await expect(runDefault('x')).rejects.toMatchObject({ name: 'LlmAuthError', fault: 'credential', message: expect.stringMatching(/^ANTHROPIC_API_KEY is not set/) });
     });
   });
 });

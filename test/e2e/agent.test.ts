@@ -62,11 +62,9 @@ describe('runHarnessAgent against the fake Messages API', () => {
     expect(b! - a!).toBeGreaterThanOrEqual(950);
   });
 
-  it('ends with stopReason error and a typed message when the API keeps failing', async () => {
-    const r = await runScripted([{ error: 'server' }, { error: 'server' }], makeHarness(), { maxRetries: 1 });
-    expect(r.outcome.stopReason).toBe('error');
-    expect(r.outcome.error).toMatch(/^LlmServerError: Anthropic API 500 api_error/);
-    expect(r.fake.requests).toHaveLength(2);
+  it('throws a typed systemic error (never an outcome) when the API keeps failing past the SDK retries', async () => {
+    const err = await runScripted([{ error: 'server' }, { error: 'server' }], makeHarness(), { maxRetries: 1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'LlmServerError', fault: 'outage', retryable: true, message: expect.stringMatching(/^Anthropic API 500 api_error/) });
   });
 
   it('reports malformed tool input and unknown tools as is_error results and continues', async () => {

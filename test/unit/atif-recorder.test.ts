@@ -37,6 +37,20 @@ describe('secret redaction', () => {
     r.addStep({ source: 'user', message: 'x sk-ant-zzz y' });
     expect(r.toJSON().steps[0]?.message).toBe(`x ${REDACTED} y`);
   });
+
+  test('the OPENAI_API_KEY value and sk-... tokens are redacted; a short placeholder key mangles nothing', () => {
+    const savedOpenAi = process.env.OPENAI_API_KEY;
+    try {
+      process.env.OPENAI_API_KEY = 'openai-secret-key-0987654321';
+      process.env.ANTHROPIC_API_KEY = 'x';
+      const r = rec();
+      r.addStep({ source: 'user', message: 'extra openai-secret-key-0987654321 sk-proj-ABCDEFGHIJKLMNOPQRSTUV' });
+      expect(r.toJSON().steps[0]?.message).toBe(`extra ${REDACTED} ${REDACTED}`);
+    } finally {
+      if (savedOpenAi === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = savedOpenAi;
+    }
+  });
 });
 
 describe('partial trajectories', () => {

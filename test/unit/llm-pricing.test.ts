@@ -66,3 +66,23 @@ describe('usageFromResponse', () => {
     expect(u.costUsd).toBeCloseTo((10 * 15 + 10 * 75) / 1e6, 12);
   });
 });
+
+describe('pricing per provider', () => {
+  it.each(['local', 'local/qwen2.5-coder-1.5b'])('%s costs $0 and is flagged local (priced: we know it is free)', (model) => {
+    const p = priceFor(model, DEFAULT_PRICING);
+    expect(p).toEqual({ price: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, matched: 'local', priced: true, local: true });
+    expect(usageFromResponse(model, { input_tokens: 1e6, output_tokens: 1e6 }, DEFAULT_PRICING).costUsd).toBe(0);
+  });
+
+  it('an openai/ model is $0 and flagged priced: false, unless AUTOAGENT_PRICING_JSON prices it', () => {
+    expect(priceFor('openai/gpt-4o-mini', DEFAULT_PRICING)).toMatchObject({ priced: false, local: false, price: { input: 0, output: 0 } });
+    expect(usageFromResponse('openai/gpt-4o-mini', { input_tokens: 1e6, output_tokens: 1e6 }, DEFAULT_PRICING).costUsd).toBe(0);
+    const table = pricingTable({ AUTOAGENT_PRICING_JSON: JSON.stringify({ 'openai/gpt-4o': { input: 2.5, output: 10 } }) });
+    expect(priceFor('openai/gpt-4o-2024-08-06', table)).toMatchObject({ priced: true, local: false, matched: 'openai/gpt-4o', price: { input: 2.5, output: 10 } });
+    expect(usageFromResponse('openai/gpt-4o', { input_tokens: 1e6, output_tokens: 1e6 }, table).costUsd).toBeCloseTo(12.5, 9);
+  });
+
+  it('anthropic/<model> is priced as <model>', () => {
+    expect(priceFor('anthropic/claude-haiku-4-5', DEFAULT_PRICING)).toMatchObject({ priced: true, local: false, matched: 'claude-haiku-4-5' });
+  });
+});

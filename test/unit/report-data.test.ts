@@ -51,7 +51,7 @@ describe('report data', () => {
 
   it('splits train and holdout tasks and gives each candidate its delta vs parent and its diff', () => {
     const d = withStore(demo(), (s) => buildReportData(s));
-    expect(d.tasks).toEqual({ train: ['t-a', 't-b', 't-c'], holdout: ['h-x', 'h-y'] });
+    expect(d.tasks).toEqual({ train: ['t-a', 't-b', 't-c'], holdout: ['h-x', 'h-y'], identical: [] });
     const by = Object.fromEntries(d.candidates.map((c) => [c.id, c]));
     expect(by[SEED]?.delta).toBeNull();
     expect(by[GOOD]?.delta).toBeCloseTo(1 / 3);
@@ -61,6 +61,15 @@ describe('report data', () => {
     expect(by[SEED]?.diff).toBeNull();
     expect(by[GOOD]?.trials).toBe(5);
     expect(d.trials.filter((t) => t.split === 'holdout').map((t) => t.task).sort()).toEqual(['h-x', 'h-x', 'h-y', 'h-y']);
+  });
+
+  it('says which tasks have identical content (a holdout byte copy of a train task)', () => {
+    const dir = demo();
+    withStore(dir, (s) => {
+      s.appendEvent(CAMPAIGN, 'prepared', { trainTasks: ['t-a', 't-b', 't-c'], holdoutTasks: ['h-x', 'h-y', 'h-copy'],
+        taskHashes: { 't-a': 'hash-t-a', 't-b': 'hash-t-b', 't-c': 'hash-t-c', 'h-x': 'hash-h-x', 'h-y': 'hash-h-y', 'h-copy': 'hash-t-b' } });
+    });
+    expect(withStore(dir, (s) => buildReportData(s)).tasks.identical).toEqual([['h-copy', 't-b']]);
   });
 
   it('marks the tasks each child fixed or broke against its parent', () => {

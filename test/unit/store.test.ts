@@ -65,11 +65,13 @@ describe('trials', () => {
     expect(JSON.parse(s.getArtifactText(got!.trajectoryHash!))).toEqual({ steps: [] });
     expect(s.getArtifactText(got!.verifierLogHash!)).toBe('log');
 
-    expect(s.findCachedTrial({ harnessId: 'h-abc', taskHash: 'th1', model: 'claude-x', repeat: 0 })?.trialId).toBe('t-1');
-    expect(s.findCachedTrial({ harnessId: 'h-abc', taskHash: 'th1', model: 'claude-x', repeat: 1 })).toBeNull();
-    expect(s.findCachedTrial({ harnessId: 'h-abc', taskHash: 'th2', model: 'claude-x', repeat: 0 })).toBeNull();
+    expect(s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 0 })?.trialId).toBe('t-1');
+    expect(s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 1 })).toBeNull();
+    expect(s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th2', model: 'claude-x', repeat: 0 })).toBeNull();
+    // Same bytes, another task (a holdout copy of a train task): another experiment, never served this trial.
+    expect(s.findCachedTrial({ harnessId: 'h-abc', task: 'hello-copy', taskHash: 'th1', model: 'claude-x', repeat: 0 })).toBeNull();
     s.recordTrial(trial({ trialId: 'oracle-1', agent: 'oracle', harnessId: null, model: null }), { ...opts, candidateId: null });
-    expect(s.findCachedTrial({ harnessId: null, taskHash: 'th1', model: null, repeat: 0 })?.trialId).toBe('oracle-1');
+    expect(s.findCachedTrial({ harnessId: null, task: 'hello', taskHash: 'th1', model: null, repeat: 0 })?.trialId).toBe('oracle-1');
     expect(s.getTrial('nope')).toBeNull();
     s.close();
   });

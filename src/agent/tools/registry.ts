@@ -1,8 +1,10 @@
 /**
  * The set of tools one loop offers the model, and the single place tool calls are dispatched: unknown
- * names, invalid inputs and thrown errors all come back as is_error results so the run continues.
+ * names, invalid inputs and thrown errors all come back as is_error results so the run continues — except a
+ * systemic model fault from a sub-agent, which ends the whole run (it is never the task's doing).
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import { isSystemicLlmError } from '../../llm/errors';
 import type { SandboxSession } from '../session';
 import type { AgentTool, ToolCallInfo, ToolOutput } from './types';
 
@@ -35,6 +37,8 @@ export class ToolRegistry {
     try {
       return await tool.invoke(call.input, session, { id: call.id, name: call.name });
     } catch (e) {
+      // A sub-agent's systemic model fault is the run's fault, not a tool result the model could work around.
+      if (isSystemicLlmError(e)) throw e;
       return { content: `Tool "${call.name}" failed: ${e instanceof Error ? e.message : String(e)}`, isError: true };
     }
   }

@@ -5,6 +5,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { openStore, STORE_FILE } from '../../store/store';
+import { isTamperingVerdict } from '../../workflows/tampering';
+import type { FlaggedCandidate } from '../../workflows/types';
+import { flaggedLines } from './progress';
 
 export interface OfflineStatus {
   running: false;
@@ -15,13 +18,15 @@ export interface OfflineStatus {
   bestTrainScore: number | null;
   bestCandidateId: string | null;
   candidates: { evaluated: number; rejected: number; invalid: number };
+  /** Candidates rejected for reward tampering, oldest first, with the reason. */
+  flagged: FlaggedCandidate[];
   lastEvent: string | null;
   text: string;
 }
 
 export function statusFromStore(campaignDir: string, name: string): OfflineStatus {
   const base = { running: false as const, name, campaignDir, trials: 0, costUsd: 0, bestTrainScore: null, bestCandidateId: null,
-    candidates: { evaluated: 0, rejected: 0, invalid: 0 }, lastEvent: null };
+    candidates: { evaluated: 0, rejected: 0, invalid: 0 }, flagged: [], lastEvent: null };
   if (!existsSync(path.join(campaignDir, STORE_FILE))) {
     return { ...base, text: `campaign ${name}: not started (no store in ${campaignDir})` };
   }
@@ -38,6 +43,7 @@ export function statusFromStore(campaignDir: string, name: string): OfflineStatu
       ...base, trials: trials.length, costUsd,
       bestTrainScore: best?.meanReward ?? null, bestCandidateId: best?.id ?? null,
       candidates: { evaluated: count('evaluated'), rejected: count('rejected'), invalid: count('invalid') },
+      flagged: candidates.filter((c) => isTamperingVerdict(c.verdict)).map((c) => ({ candidateId: c.id, generation: c.generation, reason: c.verdict })),
       lastEvent: events.at(-1)?.kind ?? null,
     };
     const state = status.lastEvent === 'completed'
@@ -50,9 +56,19 @@ export function statusFromStore(campaignDir: string, name: string): OfflineStatu
       `spend        $${costUsd.toFixed(4)}`,
       `candidates   ${status.candidates.evaluated} accepted, ${status.candidates.rejected} rejected, ${status.candidates.invalid} invalid`,
       `last event   ${status.lastEvent ?? '-'}`,
+      ...faultLines(events.at(-1)),
+      ...flaggedLines(status.flagged),
     ].join('\n');
     return { ...status, text };
   } finally {
     store.close();
   }
+}
+
+/** A generation that failed on a systemic model fault (a rejected key, an outage) says so, with the reason. */
+function faultLines(last: { kind: string; data: unknown } | undefined): string[] {
+  if (last?.kind !== 'generation-failed') return [];
+  const d = last.data as { fault?: unknown; error?: unknown } | null;
+  if (typeof d?.fault !== 'string' || typeof d.error !== 'string') return [];
+  return [`stopped on   ${d.fault} fault: ${d.error}`];
 }

@@ -1,6 +1,6 @@
 /** How a campaign's status reads to a person: one line per change while it runs, a block for `status`. */
 import type { GenerationProgress } from '../../workflows/definitions';
-import type { CampaignStatus, CampaignSummary } from '../../workflows/types';
+import type { CampaignStatus, CampaignSummary, FlaggedCandidate } from '../../workflows/types';
 
 const score = (s: number | null | undefined): string => (s === null || s === undefined ? '-' : s.toFixed(3));
 const usd = (n: number): string => `$${n.toFixed(4)}`;
@@ -15,7 +15,8 @@ export function statusLine(s: CampaignStatus, child: GenerationProgress | null):
     `spend ${usd(s.spend.costUsd)}${s.budget.usd ? `/${usd(s.budget.usd)}` : ''}`,
   ];
   if (child) parts.push(`${child.phase}: proposals ${child.proposalsDone}/${child.proposalsTotal}, trials ${child.trialsDone}/${child.trialsTotal}`);
-  if (s.waitingForRetry) parts.push(`FAILED gen ${s.waitingForRetry.generation}: ${s.waitingForRetry.error} — run \`autoagent retry-generation\``);
+  if (s.pauseReason) parts.push(`PAUSED: ${s.pauseReason}`);
+  else if (s.waitingForRetry) parts.push(`FAILED gen ${s.waitingForRetry.generation}: ${s.waitingForRetry.error} — run \`autoagent retry-generation\``);
   return parts.join(' | ');
 }
 
@@ -30,9 +31,19 @@ export function statusBlock(s: CampaignStatus, child: GenerationProgress | null)
     `spend        ${usd(s.spend.costUsd)}${s.budget.usd ? ` of ${usd(s.budget.usd)}` : ''}, ${s.spend.tokens} tokens`,
     `candidates   ${s.candidates.evaluated} accepted, ${s.candidates.rejected} rejected, ${s.candidates.invalid} invalid`,
     ...(child ? [`now          ${child.phase}: proposals ${child.proposalsDone}/${child.proposalsTotal}, trials ${child.trialsDone}/${child.trialsTotal}`] : []),
-    ...(s.waitingForRetry ? [`FAILED       generation ${s.waitingForRetry.generation}: ${s.waitingForRetry.error}\n             fix the cause, then: autoagent retry-generation ${s.name}`] : []),
+    ...(s.pauseReason ? [`PAUSED       ${s.pauseReason}`] : []),
+    ...(s.waitingForRetry && !s.pauseReason ? [`FAILED       generation ${s.waitingForRetry.generation}: ${s.waitingForRetry.error}\n             fix the cause, then: autoagent retry-generation ${s.name}`] : []),
     ...(s.lastError ? [`last error   ${s.lastError}`] : []),
+    ...flaggedLines(s.flagged ?? []),
   ].join('\n');
+}
+
+/** Candidates rejected for reward tampering: how many, and the newest with its reason. */
+export function flaggedLines(flagged: readonly FlaggedCandidate[]): string[] {
+  const last = flagged.at(-1);
+  if (!last) return [];
+  return [`flagged      ${flagged.length} candidate(s) rejected for reward tampering; newest ${last.candidateId} (gen ${last.generation}):`,
+    `             ${last.reason}`];
 }
 
 export function summaryBlock(r: CampaignSummary): string {

@@ -2,6 +2,10 @@
  * `autoagent eval <task-or-benchmark>`: runs trials (tasks × repeats) in parallel in-process with the same
  * trial function the Temporal activity uses. Human output: a progress bar, a line per trial, a summary.
  * `--json`: one JSON line per trial ({type:'trial', task, reward, error, ...}) then one summary line.
+ * Before any trial: tasks and harness validated (warnings printed), credentials checked, sandboxes of dead
+ * owners (a kill -9'd eval, run or worker) removed. Exit codes: 0 done; 1 every trial errored (or a
+ * systemic failure); 2 bad input or a missing credential (nothing ran). A closed stdout (`| head -1`)
+ * cancels the remaining trials and exits quietly.
  */
 import path from 'node:path';
 import { Command } from 'commander';
@@ -12,9 +16,14 @@ import { runTrial } from '../../trial/run-trial';
 import type { TrialResult } from '../../trial/types';
 import { AgentKind } from '../../trial/types';
 import type { Harness } from '../../harness';
+import { DockerSandboxProvider } from '../../sandbox/provider';
 import { mapPool } from '../../util/pool';
+import { assertCredentials, harnessModels, LOCAL_EVAL_HINT } from '../credentials';
 import { packageRoot, parseOptions } from '../options';
 import { createReporter } from '../eval-report';
+import { onStdoutClosed } from '../stdout';
+import { systemicLlmError } from '../../llm/errors';
+import { faultSummaryOf } from '../../activities/faults';
 
 const EvalOptions = z.object({
   harness: z.string().optional(),
@@ -41,22 +50,43 @@ export function evalCommand(): Command {
       const opts = parseOptions(EvalOptions, raw);
       const tasks = await loadBenchmark(path.resolve(target));
       const harness = opts.agent === 'harness' ? await loadEvalHarness(opts.harness, opts.model) : undefined;
+      if (harness) {
+        for (const w of harness.warnings) process.stderr.write(`autoagent: warning: ${harness.dir}/${w}\n`);
+        assertCredentials(harnessModels(harness, opts.model), { hint: LOCAL_EVAL_HINT });
+      }
       const outDir = path.resolve(opts.out ?? path.join('runs', `eval-${new Date().toISOString().replace(/[:.]/g, '-')}`));
       const jobs = tasks.flatMap((task) => Array.from({ length: opts.repeats }, (_, repeat) => ({ task, repeat })));
+      const provider = new DockerSandboxProvider();
+      const reaped = await provider.reapOrphans();
+      if (reaped > 0) process.stderr.write(`removed ${reaped} sandbox(es) left by a killed autoagent process\n`);
       const reporter = createReporter({ json: opts.json, total: jobs.length, outDir });
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
       process.once('SIGINT', onSigint);
+      // `eval --json | head -1`: the reader is gone; stop starting trials, clean up, exit without a stack trace.
+      const stdout = onStdoutClosed(() => abort.abort());
       const started = Date.now();
       try {
         const results = await mapPool(jobs, opts.concurrency, async ({ task, repeat }) => {
-          const result: TrialResult = await runTrial({ task, agent: opts.agent, harness, repeat, outDir, signal: abort.signal });
+          const result: TrialResult = await runTrial({ task, agent: opts.agent, harness, repeat, outDir, signal: abort.signal, provider });
           reporter.trial(result);
           return result;
         }, abort.signal);
-        reporter.summary(results.filter(Boolean), Date.now() - started);
+        const done = results.filter(Boolean);
+        reporter.summary(done, Date.now() - started);
+        if (done.length > 0 && done.every((r) => r.error !== null)) {
+          process.stderr.write(`autoagent: every trial errored (${done.length} of ${done.length}); see the error of each above\n`);
+          process.exitCode = 1;
+        }
+      } catch (err) {
+        if (stdout.closed()) return;
+        // A systemic model fault ended the run: nothing was recorded for it; say which variable to fix.
+        const fault = systemicLlmError(err);
+        if (fault && fault.fault !== 'outage') throw new Error(`${faultSummaryOf(fault, harness?.config.model ?? 'unknown')}. Nothing was recorded for it.`);
+        throw err;
       } finally {
         process.removeListener('SIGINT', onSigint);
+        stdout.dispose();
         reporter.close();
       }
     });

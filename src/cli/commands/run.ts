@@ -3,20 +3,26 @@
  * after a crash or Ctrl-C resumes where it stopped, never restarts (use --restart for a new run of a
  * finished campaign). Without TEMPORAL_ADDRESS it is self-contained: a Temporal dev server persisted in the
  * campaign folder (temporal.sqlite) plus in-process workers. With TEMPORAL_ADDRESS it is only a client;
- * `autoagent worker` processes do the work.
+ * `autoagent worker` processes do the work. Before anything starts, the whole campaign is checked
+ * client-side (preflight.ts): a bad config, task, split, seed harness or a missing key exits 2 with nothing
+ * recorded. Two `run`s of one campaign at once: the second waits and attaches (start-lock.ts).
  */
 import path from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { productionParts } from '../../app/production';
-import { loadCampaignConfig } from '../../campaign/config';
 import { startOrAttachCampaign } from '../../temporal/client';
 import { connectClient, connectWorker, serverTarget } from '../../temporal/connection';
 import { startDevServer } from '../../temporal/dev-server';
 import { createWorkers, installWorkerLogger } from '../../workers';
+import { resumeAfterFault } from '../campaign/fault-resume';
 import { followCampaign } from '../campaign/follow';
-import { readServerFile, removeServerFile, resolveTarget, stopOrphanedServer, writeServerFile, type CampaignTarget } from '../campaign/target';
+import { preflightCampaign } from '../campaign/preflight';
+import { acquireStartLock, CampaignBusyError, lockHolder } from '../campaign/start-lock';
+import {
+  readServerFile, removeServerFile, resolveTarget, stopOrphanedServer, writeServerFile, type CampaignTarget, type ServerFile,
+} from '../campaign/target';
 import { UsageError } from '../errors';
 import { parseOptions } from '../options';
 
@@ -42,19 +48,35 @@ export function runCommand(): Command {
       const opts = parseOptions(RunOptions, raw);
       const target = resolveTarget(file);
       if (!target.configPath || !target.campaignDir) throw new UsageError(`${file}: run takes a campaign.yaml`);
+      const shared = Boolean(process.env.TEMPORAL_ADDRESS);
+      const running = shared ? null : readServerFile(target.campaignDir);
+      // Check before start: only this process's own workers need its credentials (not a shared server's).
+      const check = await preflightCampaign(target.configPath, {
+        credentials: !shared && !running, warn: (w) => process.stderr.write(`autoagent: warning: ${w}\n`),
+      });
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        if (process.env.TEMPORAL_ADDRESS) return await asClient(target, serverTarget(), opts, abort.signal);
-        const running = readServerFile(target.campaignDir);
+        if (shared) return await asClient(target, serverTarget(), opts, abort.signal);
         if (running) {
           process.stderr.write(`attaching to the running embedded server of ${target.name} (pid ${running.pid})\n`);
           return await asClient(target, running, { ...opts, restart: false }, abort.signal);
         }
         if (opts.detach) throw new UsageError('--detach needs TEMPORAL_ADDRESS (the embedded server lives in this process)');
-        await embedded(target, opts, abort.signal);
+        let release: () => void;
+        try {
+          release = acquireStartLock(target.campaignDir, target.name);
+        } catch (err) {
+          if (!(err instanceof CampaignBusyError)) throw err;
+          // Another `run` started a moment ago: say so, and attach once its server is up.
+          process.stderr.write(`${err.message.replace(/; run the same command.*$/, '')}: waiting to attach\n`);
+          const server = await waitForServer(target.campaignDir, abort.signal);
+          if (!server) throw err;
+          return await asClient(target, server, { ...opts, restart: false }, abort.signal);
+        }
+        await embedded(target, check.plan.window, opts, abort.signal).finally(release);
       } finally {
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
@@ -65,6 +87,7 @@ export function runCommand(): Command {
 async function startAndFollow(client: Client, target: CampaignTarget, opts: RunOptions, signal: AbortSignal): Promise<void> {
   const { handle, state } = await startOrAttachCampaign(client, { name: target.name, input: { configPath: target.configPath as string }, restart: opts.restart });
   process.stderr.write(`campaign ${target.name}: ${state} (workflow ${handle.workflowId})\n`);
+  if (state === 'running') await resumeAfterFault(handle, (line) => process.stderr.write(`${line}\n`));
   if (opts.detach) return;
   const summary = await followCampaign(client, handle, { json: opts.json, signal });
   if (!summary) process.stderr.write(`interrupted: campaign ${target.name} is resumable — run the same command again\n`);
@@ -79,9 +102,20 @@ async function asClient(target: CampaignTarget, server: { address: string; names
   }
 }
 
-async function embedded(target: CampaignTarget, opts: RunOptions, signal: AbortSignal): Promise<void> {
+/** The server of the `run` holding the start lock, once it is up (null if it does not come up, or the holder exits). */
+async function waitForServer(campaignDir: string, signal: AbortSignal, timeoutMs = 120_000): Promise<ServerFile | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (!signal.aborted && Date.now() < deadline) {
+    const server = readServerFile(campaignDir);
+    if (server) return server;
+    if (lockHolder(campaignDir) === null) return null;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return null;
+}
+
+async function embedded(target: CampaignTarget, defaultConcurrency: number, opts: RunOptions, signal: AbortSignal): Promise<void> {
   const campaignDir = target.campaignDir as string;
-  const config = loadCampaignConfig(target.configPath as string);
   installWorkerLogger(process.env.AUTOAGENT_DEBUG ? 'INFO' : 'WARN');
   if (await stopOrphanedServer(campaignDir)) process.stderr.write('stopped the dev server a killed run left behind\n');
   const dev = await startDevServer({ dbFile: path.join(campaignDir, 'temporal.sqlite'), uiPort: opts.uiPort });
@@ -92,7 +126,7 @@ async function embedded(target: CampaignTarget, opts: RunOptions, signal: AbortS
   try {
     const parts = productionParts({ connection: client.connection, namespace: dev.namespace });
     const workers = await createWorkers({
-      connection, namespace: dev.namespace, deps: parts.deps, concurrency: opts.concurrency ?? config.concurrency,
+      connection, namespace: dev.namespace, deps: parts.deps, concurrency: opts.concurrency ?? defaultConcurrency,
       reapOrphans: parts.reapOrphans, log: (line) => process.stderr.write(`${line}\n`),
     });
     const running = workers.run();

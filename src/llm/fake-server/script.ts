@@ -42,10 +42,22 @@ export const ErrorReplySchema = z.object({
   delayMs: z.number().int().nonnegative().optional(),
 });
 
-export const ReplySchema = z.union([ErrorReplySchema, MessageReplySchema]);
+/**
+ * A verbatim HTTP answer (default status 200, JSON content type), for endpoints that misbehave: `{}`, an
+ * HTML page from a proxy, a truncated body.
+ */
+export const RawReplySchema = z.object({
+  raw: z.string(),
+  status: z.number().int().min(100).max(599).optional(),
+  contentType: z.string().optional(),
+  delayMs: z.number().int().nonnegative().optional(),
+});
+
+export const ReplySchema = z.union([ErrorReplySchema, RawReplySchema, MessageReplySchema]);
 export type FakeReply = z.input<typeof ReplySchema>;
 export type MessageReply = z.input<typeof MessageReplySchema>;
 export type ErrorReply = z.input<typeof ErrorReplySchema>;
+export type RawReply = z.input<typeof RawReplySchema>;
 
 /**
  * File format: a bare array of replies (the N-th request gets the N-th reply), or
@@ -89,7 +101,8 @@ export function loadScriptFile(json: unknown, file: string): ScriptFile {
   const byTurn = wrapped ? (json as { byTurn?: unknown }).byTurn ?? false : false;
   if (typeof byTurn !== 'boolean') throw new ScriptFileError(file, 'byTurn', 'expected true or false');
   const replies = list.map((item, i) => {
-    const schema = typeof item === 'object' && item !== null && 'error' in item ? ErrorReplySchema : MessageReplySchema;
+    const kind = typeof item === 'object' && item !== null ? item : {};
+    const schema = 'error' in kind ? ErrorReplySchema : 'raw' in kind ? RawReplySchema : MessageReplySchema;
     const r = schema.safeParse(item);
     if (r.success) return item as FakeReply;
     const { field, message } = firstIssue(r.error, wrapped ? ['replies', i] : [i]);

@@ -9,6 +9,7 @@ import {
   ERROR_STATUS,
   ErrorReplySchema,
   MessageReplySchema,
+  RawReplySchema,
   ReplySchema,
   type FakeReply,
   type FakeScript,
@@ -21,6 +22,10 @@ export interface FakeAnthropic {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** Stops listening (new connections are refused: a server that is down) and drops open connections. */
+  down(): Promise<void>;
+  /** Listens again on the same port after down(). */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
 
     const reply = await nextReply(script, rec, callIndex);
     if (reply.delayMs && !(await wait(reply.delayMs, res))) return; // client went away
+    if ('raw' in reply) return sendRaw(res, RawReplySchema.parse(reply));
     if ('error' in reply) {
       const e = ErrorReplySchema.parse(reply);
       const { status, type } = ERROR_STATUS[e.error];
@@ -78,15 +84,27 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const stop = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+    down: stop,
+    up: () =>
+      new Promise<void>((resolve, reject) => {
+        if (server.listening) return resolve();
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
       }),
+    close: stop,
   };
 }
 
@@ -137,6 +155,13 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   const requestId = `req_fake_${Date.now().toString(36)}`;
   res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** A scripted verbatim answer (a misbehaving endpoint); shared with the fake OpenAI-compatible server. */
+export function sendRaw(res: http.ServerResponse, r: { raw: string; status?: number; contentType?: string }): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json', 'request-id': `req_fake_raw_${Date.now().toString(36)}` });
+  res.end(r.raw);
 }
 
 function sendError(res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {

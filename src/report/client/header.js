@@ -40,6 +40,19 @@
       card('card-candidates', 'Candidates', `${s.counts.evaluated} accepted`,
         `${s.counts.rejected} rejected · ${s.counts.invalid} invalid` + (s.counts.running ? ` · ${s.counts.running} running` : '')),
     ];
+    // Tasks with identical content (e.g. a holdout task copied from a train one): each runs its own trials,
+    // but a holdout score over copies of train tasks says little about generalisation.
+    const identical = (data.tasks && data.tasks.identical) || [];
+    if (identical.length > 0) {
+      cards.push(card('card-identical-tasks', 'Identical tasks', `${identical.length} group${identical.length > 1 ? 's' : ''}`,
+        identical.map((g) => g.join(' = ')).join(' · '), 'warn'));
+    }
+    // Candidates the reward-tampering screen rejected: said up front, with the newest reason (verdicts start so).
+    const flagged = (data.candidates || []).filter((c) => typeof c.verdict === 'string' && c.verdict.startsWith('reward tampering'));
+    if (flagged.length > 0) {
+      cards.push(card('card-tampering', 'Rejected for reward tampering', `${flagged.length} candidate${flagged.length > 1 ? 's' : ''}`,
+        `${AA.short(flagged[flagged.length - 1].id)}: ${flagged[flagged.length - 1].verdict}`, 'warn'));
+    }
     AA.clear(document.getElementById('aa-cards')).append(...cards);
     document.getElementById('aa-title').textContent = `Campaign ${data.campaign}`;
     document.getElementById('aa-generated').textContent = `data as of ${new Date(data.generatedAt).toLocaleString()}`;

@@ -69,6 +69,8 @@ export interface CliEnv {
   cwd?: string;
   /** false for commands that never start Temporal (`eval`): TEMPORAL_CLI_PATH is then not required. */
   temporal?: boolean;
+  /** Applied last; undefined removes a variable (e.g. ANTHROPIC_API_KEY for the missing-key checks). */
+  env?: Record<string, string | undefined>;
 }
 
 function envFor(e: CliEnv): NodeJS.ProcessEnv {
@@ -78,6 +80,10 @@ function envFor(e: CliEnv): NodeJS.ProcessEnv {
   delete env['TEMPORAL_NAMESPACE'];
   if (e.temporalAddress) env['TEMPORAL_ADDRESS'] = e.temporalAddress;
   else delete env['TEMPORAL_ADDRESS'];
+  for (const [k, v] of Object.entries(e.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
   return env;
 }
 

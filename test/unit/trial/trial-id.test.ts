@@ -14,6 +14,8 @@ test.each([
   ['agentKey', { agentKey: 'h-fedcba9876543210' }],
   ['model', { model: 'claude-y' }],
   ['repeat', { repeat: 1 }],
+  // A byte copy of a task under another name (even one whose slug is the same) is another experiment.
+  ['taskName', { taskName: 'csv sales summary' }],
 ])('a different %s gives a different id', (_name, change) => {
   expect(trialIdFor({ ...base, ...change })).not.toBe(trialIdFor(base));
 });

@@ -1,0 +1,179 @@
+/**
+ * A local stand-in for an OpenAI-compatible Chat Completions server (POST /v1/chat/completions) on
+ * 127.0.0.1:<port>, the way vLLM, Ollama or llama.cpp's server answer. It takes the SAME scripts as the
+ * fake Messages API (src/llm/fake-server/script.ts), so one scripted behaviour runs through both providers:
+ * text blocks become `content`, tool_use blocks `tool_calls` (a string `input` is sent verbatim as the
+ * arguments: the way to script malformed JSON), thinking blocks `reasoning_content`, stop reasons
+ * finish_reason, usage prompt/completion/cached tokens. Errors carry OpenAI's error body; `overloaded` is
+ * a 503, as these servers send. It records every request and how many were in flight at most.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ERROR_STATUS, ErrorReplySchema, MessageReplySchema, RawReplySchema, ReplySchema, type FakeReply, type FakeScript, type RecordedRequest } from '../fake-server/script';
+import { sendRaw } from '../fake-server/server';
+import { validateChatRequest } from './validate';
+
+export interface FakeOpenAi {
+  /** Base URL to give the SDK, `/v1` included (as OPENAI_BASE_URL is written). */
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** The most requests this server was answering at the same time. */
+  readonly maxInFlight: number;
+  /** Stops listening (new connections are refused: a server that is down) and drops open connections. */
+  down(): Promise<void>;
+  /** Listens again on the same port after down(). */
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFakeOpenAi(script: FakeScript, opts: { port?: number } = {}): Promise<FakeOpenAi> {
+  const requests: RecordedRequest[] = [];
+  let seq = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const server = http.createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => inFlight--);
+    void handle(req, res).catch((e: unknown) => sendError(res, 500, 'server_error', `fake server bug: ${(e as Error).message}`));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let body: unknown = raw;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      /* keep raw text: reported below as a bad request */
+    }
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404, 'invalid_request_error', `Unknown request URL: ${req.method} ${path}`);
+    const callIndex = requests.length;
+    const rec: RecordedRequest = { method: req.method, path, headers: req.headers, body, receivedAt: Date.now(), callIndex };
+    requests.push(rec);
+    if (!/^Bearer\s+\S+$/i.test(String(req.headers['authorization'] ?? ''))) {
+      return sendError(res, 401, 'invalid_request_error', 'You didn\'t provide an API key (Authorization: Bearer <key>)');
+    }
+    const invalid = typeof body === 'string' ? 'body: not valid JSON' : validateChatRequest(body);
+    if (invalid) return sendError(res, 400, 'invalid_request_error', invalid);
+
+    const reply = await nextReply(script, rec, callIndex);
+    if (reply.delayMs && !(await wait(reply.delayMs, res))) return; // client went away
+    if ('raw' in reply) return sendRaw(res, RawReplySchema.parse(reply));
+    if ('error' in reply) {
+      const e = ErrorReplySchema.parse(reply);
+      const status = e.error === 'overloaded' ? 503 : ERROR_STATUS[e.error].status;
+      const headers = { ...(e.error === 'rate_limit' ? { 'retry-after': '0' } : {}), ...(e.headers ?? {}) };
+      return sendError(res, status, errorType(status), e.message ?? `fake ${e.error}`, headers);
+    }
+    send(res, 200, completionOf(MessageReplySchema.parse(reply), String((body as { model: unknown }).model), () => ++seq));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const stop = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    down: stop,
+    up: () =>
+      new Promise<void>((resolve, reject) => {
+        if (server.listening) return resolve();
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+    close: stop,
+  };
+}
+
+const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', tool_use: 'tool_calls', max_tokens: 'length' };
+
+/** A scripted Messages-style reply as the chat completion an OpenAI-compatible server would send. */
+function completionOf(m: ReturnType<typeof MessageReplySchema.parse>, requestModel: string, next: () => number): unknown {
+  const texts = m.content.flatMap((b) => (b.type === 'text' ? [b.text] : []));
+  const reasoning = m.content.flatMap((b) => (b.type === 'thinking' ? [b.thinking] : []));
+  const calls = m.content.flatMap((b) =>
+    b.type === 'tool_use'
+      ? [{ id: b.id ?? `call_fake_${next()}`, type: 'function', function: { name: b.name, arguments: typeof b.input === 'string' ? b.input : JSON.stringify(b.input ?? {}) } }]
+      : [],
+  );
+  const stop = m.stop_reason ?? (calls.length > 0 ? 'tool_use' : 'end_turn');
+  const input = m.usage?.input_tokens ?? 10;
+  const cached = m.usage?.cache_read_input_tokens ?? 0;
+  const output = m.usage?.output_tokens ?? 5;
+  return {
+    id: `chatcmpl-fake-${next()}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: m.model ?? requestModel,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: texts.length > 0 ? texts.join('\n') : null,
+          ...(reasoning.length > 0 ? { reasoning_content: reasoning.join('\n') } : {}),
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+        },
+        finish_reason: FINISH[stop] ?? 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: input + cached, completion_tokens: output, total_tokens: input + cached + output, prompt_tokens_details: { cached_tokens: cached } },
+  };
+}
+
+async function nextReply(script: FakeScript, rec: RecordedRequest, i: number): Promise<FakeReply> {
+  const r = typeof script === 'function' ? await script(rec, i) : script[i];
+  if (r === undefined) return { error: 'bad_request', message: `fake-openai: script exhausted at call ${i}` };
+  return ReplySchema.parse(r);
+}
+
+const errorType = (status: number): string =>
+  status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: unknown) => chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c))));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Resolves true after ms, or false as soon as the client disconnects. */
+function wait(ms: number, res: http.ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(true), ms);
+    res.once('close', () => {
+      clearTimeout(t);
+      resolve(false);
+    });
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_fake_${Date.now().toString(36)}`, ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  send(res, status, { error: { message, type, param: null, code: null } }, headers);
+}

@@ -1,0 +1,77 @@
+/**
+ * storage_mb enforcement. overlay2 offers a per-container quota (`--storage-opt size`) only on xfs with
+ * pquota, which most hosts lack, so the limit is held by a watchdog instead: it polls the container's
+ * writable-layer size (SizeRw, measured by the daemon) while the agent works and, the moment it is over the
+ * limit, stops the container — every process dies, nothing more is written — and reports a
+ * StorageLimitError. The most an agent can write is the limit plus one polling interval's worth; the
+ * interval shrinks (to 50 ms) as a fast-growing layer nears the limit. A per-file size limit (RLIMIT_FSIZE,
+ * set by the provider) stops the simplest case, one big file, in the kernel.
+ */
+import { StorageLimitError } from './errors';
+import type { TrialSandbox } from './types';
+
+/** Polling interval bounds: fastest when the layer grows fast near the limit, never more than 10% of the daemon's time. */
+export const STORAGE_POLL_MS = 250;
+export const STORAGE_MIN_POLL_MS = 50;
+
+/** Next interval: half the time the current growth rate needs to reach the limit, within the bounds. */
+export function nextPollMs(opts: { remainingBytes: number; bytesPerMs: number; lastPollMs: number; maxMs: number }): number {
+  const toLimit = opts.bytesPerMs > 0 ? opts.remainingBytes / opts.bytesPerMs / 2 : opts.maxMs;
+  return Math.max(STORAGE_MIN_POLL_MS, 10 * opts.lastPollMs, Math.min(opts.maxMs, toLimit));
+}
+
+export interface StorageWatch {
+  /** Stops polling after one last measurement; resolves with the breach, if any (a Docker fault throws). */
+  stop(): Promise<StorageLimitError | null>;
+}
+
+export function watchStorage(box: TrialSandbox, opts: { limitMb: number; onBreach: (err: StorageLimitError) => void; pollMs?: number }): StorageWatch {
+  const limitBytes = opts.limitMb * 1024 * 1024;
+  let breach: StorageLimitError | null = null;
+  let fault: unknown = null;
+  let running = true;
+  let wake: (() => void) | null = null;
+
+  let last = { at: Date.now(), used: 0, pollMs: 0 };
+  let rate = 0;
+
+  const check = async (): Promise<void> => {
+    const t0 = Date.now();
+    const used = await box.writableBytes();
+    const now = Date.now();
+    rate = now > last.at ? Math.max(0, used - last.used) / (now - last.at) : rate;
+    last = { at: now, used, pollMs: now - t0 };
+    if (used <= limitBytes || breach) return;
+    breach = new StorageLimitError(used, opts.limitMb);
+    await box.stop();
+    opts.onBreach(breach);
+  };
+
+  const loop = (async (): Promise<void> => {
+    while (running && !breach) {
+      try {
+        await check();
+      } catch (err) {
+        fault = err;
+        return;
+      }
+      if (!running) return; // stop() came while measuring: do not sleep a whole interval
+      await new Promise<void>((resolve) => {
+        const ms = nextPollMs({ remainingBytes: limitBytes - last.used, bytesPerMs: rate, lastPollMs: last.pollMs, maxMs: opts.pollMs ?? STORAGE_POLL_MS });
+        const timer = setTimeout(resolve, ms);
+        wake = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      if (fault) throw fault;
+      if (!breach) await check(); // what was written since the last poll counts too
+      return breach;
+    },
+  };
+}
