@@ -14,7 +14,8 @@ if ! docker info >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq docker.io >/dev/null
   fi
   log "starting dockerd"
-  $SUDO sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
+  # setsid: the daemon must outlive the shell (and process group) that started it.
+  $SUDO setsid sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &' </dev/null
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/dockerd.log"; tail -n 30 /var/log/dockerd.log >&2 || true; exit 1; }
 fi

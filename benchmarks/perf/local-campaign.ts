@@ -4,9 +4,12 @@
  * Prints the seed, best train / holdout scores, trials, wall time, the model's tokens/s inside the campaign
  * (from the per-request stats the engine writes to AUTOAGENT_LOCAL_STATS_FILE) and the machine's load.
  * The campaign runs in a temporary copy, so the example folder gets no .autoagent/ state.
- * Run: bash scripts/setup.sh && node dist/benchmarks/perf/local-campaign.js [seed=0] [--model local/<name>]
+ * A small meta-agent may hand back an unchanged harness; the generation then waits for retry-generation.
+ * This script does what a user would: `retry-generation` up to --retries times (default 2), then `stop`
+ * (the holdout is still scored), and reports how many retries it took.
+ * Run: bash scripts/setup.sh && node dist/benchmarks/perf/local-campaign.js [seed=0] [--model local/<name>] [--retries N]
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,12 +21,38 @@ const EXAMPLE = path.join(ROOT, 'examples/local-campaign');
 
 interface Stat { at: number; ms: number; promptTokens: number; reusedTokens: number; completionTokens: number; stop: string }
 
-function args(): { seed: number; model: string | null } {
+function args(): { seed: number; model: string | null; retries: number } {
   const a = process.argv.slice(2);
-  const i = a.indexOf('--model');
-  const model = i >= 0 ? a[i + 1] ?? null : null;
-  const rest = a.filter((_, j) => j !== i && j !== i + 1);
-  return { seed: Number(rest[0] ?? 0), model };
+  const opt = (name: string): string | null => (a.indexOf(name) >= 0 ? a[a.indexOf(name) + 1] ?? null : null);
+  const taken = new Set(['--model', '--retries'].flatMap((n) => (a.indexOf(n) >= 0 ? [a.indexOf(n), a.indexOf(n) + 1] : [])));
+  const rest = a.filter((_, j) => !taken.has(j));
+  return { seed: Number(rest[0] ?? 0), model: opt('--model'), retries: Number(opt('--retries') ?? 2) };
+}
+
+const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+const control = (cmd: string, yamlPath: string): Promise<void> =>
+  new Promise((resolve) => execFile(process.execPath, [CLI, cmd, yamlPath], () => resolve()));
+
+/** retry-generation while retries are left, then stop; one action per waiting episode. */
+function onWaiting(yamlPath: string, retries: number): { handle(status: Record<string, unknown>): void; used(): { retries: number; stopped: boolean } } {
+  let used = 0;
+  let stopped = false;
+  let lastAttempt = -1;
+  return {
+    handle(status) {
+      const waiting = status['waitingForRetry'] as { attempt?: number } | null;
+      if (!waiting || stopped || waiting.attempt === lastAttempt) return;
+      lastAttempt = waiting.attempt ?? 0;
+      if (used < retries) {
+        used++;
+        void control('retry-generation', yamlPath);
+      } else {
+        stopped = true;
+        void control('stop', yamlPath);
+      }
+    },
+    used: () => ({ retries: used, stopped }),
+  };
 }
 
 async function prepare(seed: number, model: string | null): Promise<{ dir: string; yamlPath: string; name: string }> {
@@ -37,9 +66,9 @@ async function prepare(seed: number, model: string | null): Promise<{ dir: strin
   return { dir, yamlPath, name: String(cfg['name']) };
 }
 
-function runCampaign(yamlPath: string, statsFile: string): Promise<{ code: number | null; summary: Record<string, unknown> | null }> {
+function runCampaign(yamlPath: string, statsFile: string, waiting: ReturnType<typeof onWaiting>): Promise<{ code: number | null; summary: Record<string, unknown> | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'run', yamlPath, '--json'], {
+    const child = spawn(process.execPath, [CLI, 'run', yamlPath, '--json'], {
       env: { ...process.env, AUTOAGENT_LOCAL_STATS_FILE: statsFile },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -54,6 +83,7 @@ function runCampaign(yamlPath: string, statsFile: string): Promise<{ code: numbe
         try {
           const j = JSON.parse(line) as Record<string, unknown>;
           if (j['type'] === 'summary') summary = j;
+          if (j['type'] === 'status') waiting.handle(j['status'] as Record<string, unknown>);
         } catch {
           /* a plain line */
         }
@@ -70,7 +100,7 @@ async function readStats(file: string): Promise<Stat[]> {
 }
 
 async function main(): Promise<void> {
-  const { seed, model } = args();
+  const { seed, model, retries } = args();
   const ref = model ?? 'local';
   const weights = resolveLocalModel(ref === 'local' ? 'default' : ref.slice('local/'.length)); // a clear error when not installed
   const { dir, yamlPath, name } = await prepare(seed, model);
@@ -79,7 +109,8 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => loads.push(os.loadavg()[0]!), 15_000);
   console.log(`local campaign "${name}" (seed ${seed}, model ${ref} = ${weights.file}) in ${dir}; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
   const t0 = Date.now();
-  const { code, summary } = await runCampaign(yamlPath, statsFile);
+  const waiting = onWaiting(yamlPath, retries);
+  const { code, summary } = await runCampaign(yamlPath, statsFile, waiting);
   const wallS = (Date.now() - t0) / 1000;
   clearInterval(sampler);
   const stats = await readStats(statsFile);
@@ -100,6 +131,8 @@ async function main(): Promise<void> {
     candidates: summary?.['candidates'] ?? null,
     trials: ledger.trials ?? null,
     proposals: ledger.proposals ?? null,
+    retryGenerations: waiting.used().retries,
+    stoppedAfterInvalidProposals: waiting.used().stopped,
     wallTimeS: Math.round(wallS),
     model: { ref, file: weights.file, requests: stats.length, promptTokensEvaluated: evalTokens, promptTokensReused: sum((s) => s.reusedTokens), generatedTokens: genTokens },
     // Requests overlap (concurrency 2), so these are throughput over the time the model was busy, per request.

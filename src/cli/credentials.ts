@@ -48,7 +48,9 @@ export function assertCredentials(uses: readonly ModelUse[], opts: { env?: NodeJ
       throw err;
     }
     if (problem) {
-      throw new MissingCredentialError(problem.variable, `${problem.message}\n  (model named in ${use.where})${opts.hint ? `\n${opts.hint}` : ''}`);
+      // The local-model hint is no help when the local model itself is what is missing.
+      const hint = opts.hint && problem.variable !== 'AUTOAGENT_LOCAL_MODEL_PATH' ? `\n${opts.hint}` : '';
+      throw new MissingCredentialError(problem.variable, `${problem.message}\n  (model named in ${use.where})${hint}`);
     }
   }
 }

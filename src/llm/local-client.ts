@@ -52,8 +52,9 @@ export function createLocalClient(model: string): LlmClient {
       try {
         r = await llm.generate({
           turns,
-          maxTokens: req.max_tokens,
+          maxTokens: Math.min(req.max_tokens, maxTokensCap()),
           temperature: stuck ? Math.max(temperature(), STUCK_TEMPERATURE) : temperature(),
+          ...(stuck ? { avoid: lastCallInput(req.messages) } : {}),
           callSchema: tools.length > 0 ? toolCallSchema(tools) : null,
           ...(opts?.signal ? { signal: opts.signal } : {}),
         });
@@ -65,6 +66,26 @@ export function createLocalClient(model: string): LlmClient {
       return toMessage(r, resolvedName, tools.length > 0);
     },
   };
+}
+
+/**
+ * Output tokens per answer, at most: env AUTOAGENT_LOCAL_MAX_TOKENS, else 2048. A small model that never
+ * emits its end token would otherwise run to the request's max_tokens (16000 for the meta-agent): over
+ * half an hour on 2 cores for one answer. A capped answer ends with stop_reason max_tokens, as the API's.
+ */
+function maxTokensCap(): number {
+  const n = Number(process.env['AUTOAGENT_LOCAL_MAX_TOKENS']);
+  return Number.isInteger(n) && n > 0 ? n : 2048;
+}
+
+/** The arguments of the newest tool call in the conversation, as JSON text. */
+function lastCallInput(messages: Anthropic.MessageParam[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const c = messages[i]!.content;
+    const call = typeof c === 'string' ? undefined : [...c].reverse().find((b) => b.type === 'tool_use');
+    if (call && call.type === 'tool_use') return JSON.stringify(call.input);
+  }
+  return '';
 }
 
 export function toMessage(r: GenerateResult, model: string, toolsOffered: boolean): Anthropic.Message {

@@ -8,6 +8,7 @@
  * before any trial when the credential is missing.
  */
 import type { LlmClient } from './client';
+import { localModelProblem } from './local/models';
 import { limitedClient, limiterFor } from './limiter';
 
 export const PROVIDERS = ['anthropic', 'openai', 'local'] as const;
@@ -49,7 +50,8 @@ export interface CredentialProblem {
 }
 
 /**
- * What is missing before a model can be called, or null. Checked client-side before anything starts.
+ * What is missing before a model can be called, or null. Checked client-side before anything starts. For the
+ * local model that is its weights file (installed by scripts/setup.sh, or AUTOAGENT_LOCAL_MODEL_PATH).
  * OpenAI-compatible servers (vLLM, Ollama, llama.cpp) often need no key, but the SDK refuses to start
  * without one, and without OPENAI_BASE_URL it would call api.openai.com: either of them is enough.
  */
@@ -66,6 +68,11 @@ export function missingCredential(raw: string, env: NodeJS.ProcessEnv = process.
       variable: 'OPENAI_API_KEY',
       message: `OPENAI_API_KEY is not set: model "${raw}" uses an OpenAI-compatible endpoint (set OPENAI_API_KEY, and OPENAI_BASE_URL for a local server)`,
     };
+  }
+  if (ref.provider === 'local') {
+    // The weights are the local model's "credential": missing ones are found before anything starts.
+    const problem = localModelProblem(ref.model, env);
+    if (problem) return { variable: 'AUTOAGENT_LOCAL_MODEL_PATH', message: `model "${raw}": ${problem}` };
   }
   return null;
 }

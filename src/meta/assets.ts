@@ -3,6 +3,7 @@
  * the environment as a pseudo-Task, so the sandbox provider builds and caches its image like any task's
  * (same base layers as the starter tasks), and the meta-harness loaded with the run's model.
  */
+import { parseModelRef } from '../llm/provider';
 import { join, resolve } from 'node:path';
 import { loadHarness } from '../harness/load';
 import type { Harness } from '../harness/schema';
@@ -51,8 +52,13 @@ export function metaTask(opts: { cpus?: number; memoryMb?: number } = {}): Task 
   };
 }
 
+/** Turns a meta-agent on the embedded local model gets: a few tokens/s on CPU, and small models loop. */
+export const LOCAL_META_MAX_TURNS = 20;
+
 /** The fixed meta-harness with `model` as its model (sub-agents without their own model follow it). */
 export async function loadMetaHarness(model: string): Promise<Harness> {
   const h = await loadHarness(metaAssetPath('meta-harness'));
-  return { ...h, config: { ...h.config, model } };
+  const local = parseModelRef(model).provider === 'local';
+  const maxTurns = local ? Math.min(h.config.maxTurns, LOCAL_META_MAX_TURNS) : h.config.maxTurns;
+  return { ...h, config: { ...h.config, model, maxTurns } };
 }

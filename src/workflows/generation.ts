@@ -1,8 +1,10 @@
 /**
  * GenerationWorkflow: K proposals in parallel (meta queue), then every new valid child evaluated on the
  * train tasks through the sliding window (trials queue). It never throws for expected trouble: a failed
- * proposal is an invalid outcome, and "no valid proposal" or trial infrastructure errors come back as
- * `failure` (with the work that did complete), so the campaign can charge it and wait for a retry.
+ * proposal is an invalid outcome. A generation whose meta-agents all ran but left invalid or unchanged
+ * harnesses is a result (rejected candidates, charged; the plateau stopper handles a run of them); one whose
+ * proposal activities failed, or whose trials hit infrastructure errors, comes back as `failure` (with the
+ * work that did complete), so the campaign can charge it and wait for a retry.
  * A proposal that failed on a systemic model fault (rejected key, outage past its retries) is NOT an invalid
  * proposal — the meta-agent never got to try: the generation fails with that `fault` and evaluates nothing.
  */
@@ -13,6 +15,9 @@ import { pauseSignal, progressQuery, resumeSignal, type GenerationProgress } fro
 import { evaluateCandidates, plannedTrials } from './evaluate';
 import { SYSTEMIC_FAULTS_PATCH, systemicFaultOf, worstFault } from './faults';
 import type { GenerationInput, GenerationResult, HarnessRef, ProposalOutcome, SystemicFault } from './types';
+
+/** Marks the branch where a generation of only invalid proposals completes instead of failing. */
+export const INVALID_PROPOSALS_PATCH = 'invalid-proposals-are-results';
 
 const errorText = (err: unknown): string => {
   const cause = err instanceof ActivityFailure ? err.cause : err;
@@ -41,6 +46,7 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
 
   const { proposeCandidate } = metaActivities(input.runtime);
   let fault: SystemicFault | null = null;
+  let activityFailed = false;
   const settled = await Promise.all(
     input.parents.map(async (parent, slot): Promise<ProposalOutcome | null> => {
       try {
@@ -56,6 +62,7 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
           fault = worstFault(fault, f);
           return null;
         }
+        activityFailed = true;
         return { slot, parentId: parent.id, status: 'invalid', error: `proposal failed: ${errorText(err)}`, rationale: '', usage: zeroUsage() };
       } finally {
         progress.proposalsDone++;
@@ -71,6 +78,9 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
   if (!proposals.some((p) => p.status === 'valid')) {
     const reasons = proposals.map((p) => (p.status === 'invalid' ? p.error : '')).filter(Boolean);
     progress.phase = 'done';
+    // A meta-agent that ran and left an invalid or unchanged harness produced a result (rejected candidates,
+    // charged; the plateau stopper handles a run of them). Only a failed proposal activity waits for a retry.
+    if (!activityFailed && patched(INVALID_PROPOSALS_PATCH)) return { proposals, evaluations: [], failure: null };
     return { proposals, evaluations: [], failure: `every proposal was invalid: ${reasons.slice(0, 3).join(' | ')}` };
   }
 

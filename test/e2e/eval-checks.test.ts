@@ -93,6 +93,16 @@ describe('autoagent eval: checks before the trials, exit codes, clean-up', () =>
     expect((await evalCli([task, '--agent', 'noop', '--out', path.join(tmp, 'nokey-noop')], NO_API, { ANTHROPIC_API_KEY: undefined })).code).toBe(0);
   });
 
+  it('the local model without its weights: exit 2 naming what to run, before any trial', async () => {
+    const out = path.join(tmp, 'noweights-out');
+    const r = await evalCli([task, '--model', 'local', '--out', out], NO_API, {
+      ANTHROPIC_API_KEY: undefined, AUTOAGENT_MODELS_DIR: path.join(tmp, 'no-models-here'), AUTOAGENT_LOCAL_MODEL_PATH: undefined,
+    });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/model "local":.*scripts\/setup\.sh/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a key the API rejects (401): exit 1 naming ANTHROPIC_API_KEY, no trial recorded', async () => {
     const fake = await startFakeAnthropic(Array.from({ length: 4 }, (): FakeReply => ({ error: 'auth', message: 'invalid x-api-key' })));
     fakes.push(fake);

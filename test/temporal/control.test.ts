@@ -125,6 +125,20 @@ test('updates validate their input; a budget update stops the campaign; hints re
   expect((await campaignStatus(handle)).budget).toEqual({ trials: spent + 13 });
 });
 
+test('a generation whose proposals are all invalid (unchanged harnesses) is a result: no wait, the campaign goes on', async () => {
+  const plan = testPlan(root, 'all-invalid', { stop: { maxGenerations: 2 }, window: 2 });
+  proposer.unchangedNext = 2; // both proposals of gen-1 leave the harness as it was
+  const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
+  const summary = await handle.result();
+  expect(summary.generations).toBe(2);
+  expect(summary.candidates.invalid).toBe(2);
+  expect(summary.stopReason).toMatch(/2 generations/);
+  expect(summary.ledger.proposals).toBe(4); // the unchanged proposals are charged as evaluations of the meta-agent
+  const status = await campaignStatus(handle);
+  expect(status.waitingForRetry).toBeNull();
+  expect(status.lastError).toBeNull();
+});
+
 test('a failed generation waits for retryGeneration and reruns, reusing stored trials', async () => {
   const plan = testPlan(root, 'retry', { stop: { maxGenerations: 1 }, window: 2 });
   proposer.failNext = 2; // both proposals of gen-1 fail: "every proposal was invalid"

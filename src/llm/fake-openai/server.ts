@@ -9,9 +9,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ERROR_STATUS, ErrorReplySchema, MessageReplySchema, RawReplySchema, ReplySchema, type FakeReply, type FakeScript, type RecordedRequest } from '../fake-server/script';
-import { sendRaw } from '../fake-server/server';
+import { ERROR_STATUS, ErrorReplySchema, MessageReplySchema, RawReplySchema, type FakeScript, type RecordedRequest } from '../fake-server/script';
+import { nextReply, readBody, sendJson, sendRaw, wait } from '../fake-server/http';
 import { validateChatRequest } from './validate';
+
+/** OpenAI's request id header. */
+const REQUEST_ID = 'x-request-id';
 
 export interface FakeOpenAi {
   /** Base URL to give the SDK, `/v1` included (as OPENAI_BASE_URL is written). */
@@ -58,7 +61,7 @@ export async function startFakeOpenAi(script: FakeScript, opts: { port?: number 
     const invalid = typeof body === 'string' ? 'body: not valid JSON' : validateChatRequest(body);
     if (invalid) return sendError(res, 400, 'invalid_request_error', invalid);
 
-    const reply = await nextReply(script, rec, callIndex);
+    const reply = await nextReply(script, rec, callIndex, 'fake-openai');
     if (reply.delayMs && !(await wait(reply.delayMs, res))) return; // client went away
     if ('raw' in reply) return sendRaw(res, RawReplySchema.parse(reply));
     if ('error' in reply) {
@@ -67,7 +70,7 @@ export async function startFakeOpenAi(script: FakeScript, opts: { port?: number 
       const headers = { ...(e.error === 'rate_limit' ? { 'retry-after': '0' } : {}), ...(e.headers ?? {}) };
       return sendError(res, status, errorType(status), e.message ?? `fake ${e.error}`, headers);
     }
-    send(res, 200, completionOf(MessageReplySchema.parse(reply), String((body as { model: unknown }).model), () => ++seq));
+    sendJson(res, 200, completionOf(MessageReplySchema.parse(reply), String((body as { model: unknown }).model), () => ++seq), REQUEST_ID);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -139,41 +142,9 @@ function completionOf(m: ReturnType<typeof MessageReplySchema.parse>, requestMod
   };
 }
 
-async function nextReply(script: FakeScript, rec: RecordedRequest, i: number): Promise<FakeReply> {
-  const r = typeof script === 'function' ? await script(rec, i) : script[i];
-  if (r === undefined) return { error: 'bad_request', message: `fake-openai: script exhausted at call ${i}` };
-  return ReplySchema.parse(r);
-}
-
 const errorType = (status: number): string =>
   status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: unknown) => chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c))));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** Resolves true after ms, or false as soon as the client disconnects. */
-function wait(ms: number, res: http.ServerResponse): Promise<boolean> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(true), ms);
-    res.once('close', () => {
-      clearTimeout(t);
-      resolve(false);
-    });
-  });
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.writableEnded || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_fake_${Date.now().toString(36)}`, ...headers });
-  res.end(JSON.stringify(body));
-}
-
 function sendError(res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
-  send(res, status, { error: { message, type, param: null, code: null } }, headers);
+  sendJson(res, status, { error: { message, type, param: null, code: null } }, REQUEST_ID, headers);
 }

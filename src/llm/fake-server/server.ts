@@ -10,12 +10,14 @@ import {
   ErrorReplySchema,
   MessageReplySchema,
   RawReplySchema,
-  ReplySchema,
-  type FakeReply,
   type FakeScript,
   type RecordedRequest,
 } from './script';
+import { nextReply, readBody, sendJson, sendRaw, wait } from './http';
 import { validateMessagesRequest } from './validate';
+
+/** Anthropic's request id header. */
+const REQUEST_ID = 'request-id';
 
 export interface FakeAnthropic {
   /** Base URL to give the SDK (no trailing slash, no /v1). */
@@ -53,7 +55,7 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
     const invalid = typeof body === 'string' ? 'body: not valid JSON' : validateMessagesRequest(body);
     if (invalid) return sendError(res, 400, 'invalid_request_error', invalid);
 
-    const reply = await nextReply(script, rec, callIndex);
+    const reply = await nextReply(script, rec, callIndex, 'fake-anthropic');
     if (reply.delayMs && !(await wait(reply.delayMs, res))) return; // client went away
     if ('raw' in reply) return sendRaw(res, RawReplySchema.parse(reply));
     if ('error' in reply) {
@@ -76,7 +78,7 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
       cache_read_input_tokens: m.usage?.cache_read_input_tokens ?? 0,
       cache_creation_input_tokens: m.usage?.cache_creation_input_tokens ?? 0,
     };
-    send(res, 200, { id: `msg_fake_${++seq}`, type: 'message', role: 'assistant', model, content, stop_reason: stop, stop_sequence: null, usage });
+    sendJson(res, 200, { id: `msg_fake_${++seq}`, type: 'message', role: 'assistant', model, content, stop_reason: stop, stop_sequence: null, usage }, REQUEST_ID);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -120,50 +122,10 @@ export function apiKeyOf(headers: RecordedRequest['headers']): string | null {
   return m?.[1] ?? null;
 }
 
-async function nextReply(script: FakeScript, rec: RecordedRequest, i: number): Promise<FakeReply> {
-  const r = typeof script === 'function' ? await script(rec, i) : script[i];
-  if (r === undefined) return { error: 'bad_request', message: `fake-anthropic: script exhausted at call ${i}` };
-  return ReplySchema.parse(r);
-}
-
 function defaultMessage(kind: string): string {
   return kind === 'overloaded' ? 'Overloaded' : kind === 'rate_limit' ? 'Number of request tokens has exceeded your per-minute rate limit' : `fake ${kind}`;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: unknown) => chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c))));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** Resolves true after ms, or false as soon as the client disconnects. */
-function wait(ms: number, res: http.ServerResponse): Promise<boolean> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(true), ms);
-    res.once('close', () => {
-      clearTimeout(t);
-      resolve(false);
-    });
-  });
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.writableEnded || res.destroyed) return;
-  const requestId = `req_fake_${Date.now().toString(36)}`;
-  res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...headers });
-  res.end(JSON.stringify(body));
-}
-
-/** A scripted verbatim answer (a misbehaving endpoint); shared with the fake OpenAI-compatible server. */
-export function sendRaw(res: http.ServerResponse, r: { raw: string; status?: number; contentType?: string }): void {
-  if (res.writableEnded || res.destroyed) return;
-  res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json', 'request-id': `req_fake_raw_${Date.now().toString(36)}` });
-  res.end(r.raw);
-}
-
 function sendError(res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
-  send(res, status, { type: 'error', error: { type, message } }, headers);
+  sendJson(res, status, { type: 'error', error: { type, message } }, REQUEST_ID, headers);
 }

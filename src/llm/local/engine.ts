@@ -47,6 +47,8 @@ export interface GenerateRequest {
   temperature: number;
   /** JSON Schema (GBNF subset) of a tool call, or null when no tools are offered. */
   callSchema: Record<string, unknown> | null;
+  /** Text the answer should not copy (a call the model keeps repeating): its tokens are penalised. */
+  avoid?: string;
   signal?: AbortSignal;
 }
 
@@ -153,7 +155,11 @@ export class LocalEngine {
     const reused = Math.min(seq.compareContextTokens(prompt).firstDifferentIndex, prompt.length - 1);
     if (seq.nextTokenIndex > reused) await seq.eraseContextTokenRanges([{ start: reused, end: seq.nextTokenIndex }]);
     const out: Nlc.Token[] = [];
-    const sampling = { temperature: req.temperature, topK: 40, topP: 0.95, minP: 0.05 };
+    const punish = req.avoid ? [...new Set(this.model.tokenize(req.avoid))] : [];
+    const sampling = {
+      temperature: req.temperature, topK: 40, topP: 0.95, minP: 0.05,
+      ...(punish.length ? { repeatPenalty: { punishTokens: punish, maxPunishTokens: punish.length, penalty: 1.3, presencePenalty: 0.3 } } : {}),
+    };
     let input = prompt.slice(reused);
     let grammarState: Nlc.LlamaGrammarEvaluationState | undefined;
     let callStart = -1;

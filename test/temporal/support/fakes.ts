@@ -61,6 +61,8 @@ export interface FakeProposer {
   calls: { generation: number; slot: number; attemptLabel: string; parentId: string; hints: string[] }[];
   /** Throw for the next N calls (a meta-agent outage). */
   failNext: number;
+  /** The next N proposals return without editing the harness (the meta-agent "changed nothing"). */
+  unchangedNext: number;
 }
 
 /** Slot i appends edits[i % edits.length] to system.md. */
@@ -68,11 +70,16 @@ export function fakeProposer(edits: string[]): FakeProposer {
   const fake: FakeProposer = {
     calls: [],
     failNext: 0,
+    unchangedNext: 0,
     propose: async (input) => {
       fake.calls.push({ generation: input.generation, slot: input.slot, attemptLabel: input.attemptLabel, parentId: input.parent.id, hints: input.hints });
       if (fake.failNext > 0) {
         fake.failNext--;
         throw new Error('meta-agent unavailable');
+      }
+      if (fake.unchangedNext > 0) {
+        fake.unchangedNext--;
+        return { rationale: 'nothing to change', usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 } };
       }
       const edit = edits[input.slot % edits.length] ?? '';
       await appendFile(path.join(input.workDir, 'system.md'), `\n${edit}\n`);
