@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 log() { echo "[setup] $*" >&2; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: the lock file cannot list node-llama-cpp's binaries for other platforms
+  # (macOS, Windows, riscv64) because the registry reached here does not serve them, and `npm ci` refuses a
+  # lock without them. `npm install` follows the same lock and installs what this platform needs.
+  log "npm install (from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 log "build"
 npm run -s build
