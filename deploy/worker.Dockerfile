@@ -12,7 +12,8 @@ RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+# npm install (not ci): see scripts/setup.sh — the lock lacks foreign-platform llama binaries.
+RUN npm install --no-audit --no-fund --loglevel=error
 COPY tsconfig.json ./
 COPY src ./src
 # tsconfig.json also includes benchmarks/perf (absent here: .dockerignore); tsc then compiles src alone.
