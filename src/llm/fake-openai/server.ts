@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ERROR_STATUS, ErrorReplySchema, MessageReplySchema, RawReplySchema, type FakeScript, type RecordedRequest } from '../fake-server/script';
-import { nextReply, readBody, sendJson, sendRaw, wait } from '../fake-server/http';
+import { nextReply, readRequest, sendJson, sendRaw, wait } from '../fake-server/http';
 import { validateChatRequest } from './validate';
 
 /** OpenAI's request id header. */
@@ -43,14 +43,7 @@ export async function startFakeOpenAi(script: FakeScript, opts: { port?: number 
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    let body: unknown = raw;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      /* keep raw text: reported below as a bad request */
-    }
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const { body, path } = await readRequest(req);
     if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404, 'invalid_request_error', `Unknown request URL: ${req.method} ${path}`);
     const callIndex = requests.length;
     const rec: RecordedRequest = { method: req.method, path, headers: req.headers, body, receivedAt: Date.now(), callIndex };

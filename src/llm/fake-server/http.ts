@@ -15,6 +15,18 @@ export function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** A request's body (parsed JSON, or the raw text when it is not JSON: the caller reports it) and its path. */
+export async function readRequest(req: http.IncomingMessage): Promise<{ body: unknown; path: string }> {
+  const raw = await readBody(req);
+  let body: unknown = raw;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    /* keep raw text: reported by the caller as a bad request */
+  }
+  return { body, path: (req.url ?? '').split('?')[0] ?? '' };
+}
+
 /** Resolves true after ms, or false as soon as the client disconnects. */
 export function wait(ms: number, res: http.ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {

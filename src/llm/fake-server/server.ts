@@ -13,7 +13,7 @@ import {
   type FakeScript,
   type RecordedRequest,
 } from './script';
-import { nextReply, readBody, sendJson, sendRaw, wait } from './http';
+import { nextReply, readRequest, sendJson, sendRaw, wait } from './http';
 import { validateMessagesRequest } from './validate';
 
 /** Anthropic's request id header. */
@@ -39,14 +39,7 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    let body: unknown = raw;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      /* keep raw text: reported below as a bad request */
-    }
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const { body, path } = await readRequest(req);
     if (req.method !== 'POST' || path !== '/v1/messages') return sendError(res, 404, 'not_found_error', `no route ${req.method} ${path}`);
     const callIndex = requests.length;
     const rec: RecordedRequest = { method: req.method, path, headers: req.headers, body, receivedAt: Date.now(), callIndex };
