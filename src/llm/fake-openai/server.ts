@@ -8,9 +8,8 @@
  * a 503, as these servers send. It records every request and how many were in flight at most.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ERROR_STATUS, ErrorReplySchema, MessageReplySchema, RawReplySchema, type FakeScript, type RecordedRequest } from '../fake-server/script';
-import { nextReply, readRequest, sendJson, sendRaw, wait } from '../fake-server/http';
+import { listenLocal, nextReply, readRequest, sendJson, sendRaw, wait } from '../fake-server/http';
 import { validateChatRequest } from './validate';
 
 /** OpenAI's request id header. */
@@ -66,17 +65,8 @@ export async function startFakeOpenAi(script: FakeScript, opts: { port?: number 
     sendJson(res, 200, completionOf(MessageReplySchema.parse(reply), String((body as { model: unknown }).model), () => ++seq), REQUEST_ID);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const stop = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-    });
+  const life = await listenLocal(server, opts.port ?? 0);
+  const { port } = life;
   return {
     url: `http://127.0.0.1:${port}/v1`,
     port,
@@ -84,17 +74,9 @@ export async function startFakeOpenAi(script: FakeScript, opts: { port?: number 
     get maxInFlight() {
       return maxInFlight;
     },
-    down: stop,
-    up: () =>
-      new Promise<void>((resolve, reject) => {
-        if (server.listening) return resolve();
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      }),
-    close: stop,
+    down: life.down,
+    up: life.up,
+    close: life.close,
   };
 }
 

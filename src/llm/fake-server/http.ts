@@ -4,6 +4,7 @@
  * the next scripted reply. Each server keeps only what its API's wire format makes different.
  */
 import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ReplySchema, type FakeReply, type FakeScript, type RecordedRequest } from './script';
 
 export function readBody(req: http.IncomingMessage): Promise<string> {
@@ -57,4 +58,34 @@ export async function nextReply(script: FakeScript, rec: RecordedRequest, i: num
   const r = typeof script === 'function' ? await script(rec, i) : script[i];
   if (r === undefined) return { error: 'bad_request', message: `${server}: script exhausted at call ${i}` };
   return ReplySchema.parse(r);
+}
+
+/** A listening server's lifecycle: `down()` refuses connections (clients see ECONNREFUSED), `up()` listens again. */
+export interface ServerLifecycle {
+  port: number;
+  down(): Promise<void>;
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1:<port> (0: any free port) and returns the server's lifecycle. */
+export async function listenLocal(server: http.Server, port = 0): Promise<ServerLifecycle> {
+  const listen = (p: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (server.listening) return resolve();
+      server.once('error', reject);
+      server.listen(p, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(port);
+  const bound = (server.address() as AddressInfo).port;
+  const stop = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+  return { port: bound, down: stop, up: () => listen(bound), close: stop };
 }

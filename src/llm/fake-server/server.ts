@@ -4,7 +4,6 @@
  * and error bodies go through the same code paths as production.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   ERROR_STATUS,
   ErrorReplySchema,
@@ -13,7 +12,7 @@ import {
   type FakeScript,
   type RecordedRequest,
 } from './script';
-import { nextReply, readRequest, sendJson, sendRaw, wait } from './http';
+import { listenLocal, nextReply, readRequest, sendJson, sendRaw, wait } from './http';
 import { validateMessagesRequest } from './validate';
 
 /** Anthropic's request id header. */
@@ -74,32 +73,15 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
     sendJson(res, 200, { id: `msg_fake_${++seq}`, type: 'message', role: 'assistant', model, content, stop_reason: stop, stop_sequence: null, usage }, REQUEST_ID);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const stop = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-    });
+  const life = await listenLocal(server, opts.port ?? 0);
+  const { port } = life;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    down: stop,
-    up: () =>
-      new Promise<void>((resolve, reject) => {
-        if (server.listening) return resolve();
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      }),
-    close: stop,
+    down: life.down,
+    up: life.up,
+    close: life.close,
   };
 }
 
