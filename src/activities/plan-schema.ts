@@ -49,6 +49,8 @@ export const CampaignPlanSchema = z
         proposalTimeoutMs: positiveInt.optional(),
       })
       .optional(),
+    objective: z.object({ score: z.number().positive(), costUsd: z.number().max(0) }).optional(),
+    merge: z.object({ every: positiveInt }).optional(),
   })
   .strict() satisfies z.ZodType<CampaignPlan>;
 

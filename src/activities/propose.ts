@@ -52,12 +52,18 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
     // The meta-agent is told not to tamper, and watched: a change that reaches for the verifier is rejected unrun.
     const tampering = harnessTampering(await parentFilesOf(req), checked.harness.files);
     if (tampering) return invalid(req, storeFor, proposalId, tampering, result);
+    // The same harness (same content id) as a candidate recorded before: its result is known, never evaluated twice.
+    const known = storeFor(req.campaignDir).getCandidate(checked.harness.id);
+    if (known && known.campaign === req.campaign) {
+      const verdict = `duplicate of candidate ${known.id} (generation ${known.generation}, ${known.status}): not evaluated again`;
+      return invalid(req, storeFor, proposalId, verdict, result);
+    }
     const candidate = await materializeHarness(req.campaignDir, checked.harness);
     storeFor(req.campaignDir).recordProposal({
       proposalId, campaign: req.campaign, generation: req.generation, parentId: req.parent.id, candidateId: candidate.id,
       status: 'ok', error: null, rationale: result.rationale, usage: result.usage,
     }, { trajectoryJson: await readTrajectory(result.trajectoryPath) });
-    return { slot: req.slot, parentId: req.parent.id, status: 'valid', candidate, rationale: result.rationale, usage: result.usage };
+    return { slot: req.slot, parentId: req.parent.id, status: 'valid', candidate, rationale: result.rationale, usage: result.usage, ...mergeOf(req) };
   };
 }
 
@@ -83,5 +89,8 @@ async function invalid(
     proposalId, campaign: req.campaign, generation: req.generation, parentId: req.parent.id, candidateId: null,
     status: 'invalid', error, rationale: result.rationale, usage: result.usage,
   }, { trajectoryJson: await readTrajectory(result.trajectoryPath) });
-  return { slot: req.slot, parentId: req.parent.id, status: 'invalid', error, rationale: result.rationale, usage: result.usage };
+  return { slot: req.slot, parentId: req.parent.id, status: 'invalid', error, rationale: result.rationale, usage: result.usage, ...mergeOf(req) };
 }
+
+/** A merge proposal's outcome names its second parent (lineage in the store and the report). */
+const mergeOf = (req: ProposalRequest): { secondParentId?: string } => (req.merge ? { secondParentId: req.merge.other.id } : {});

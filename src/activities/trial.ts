@@ -4,7 +4,8 @@
  * flagged `cached` so the ledger does not charge it twice; a new one is run, heartbeating, and recorded
  * exactly once. Returns a small record: the trajectory stays on disk / in the artifact store. A systemic
  * model fault records nothing: it fails the activity (LlmUnavailableError, retried with backoff; or
- * LlmCredentialError / LlmConfigError, not retried: the campaign pauses), see ./faults.ts.
+ * LlmCredentialError / LlmConfigError, not retried: the campaign pauses), see ./faults.ts. A trial the
+ * workflow cancels records nothing either and completes as cancelled, see ./cancellation.ts.
  */
 import { Context, type Info } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { trialIdFor } from '../trial/trial-id';
 import { addUsage } from '../llm/usage';
 import { screenTrial } from './judge-trial';
 import type { TrialOutcome, TrialRequest } from '../workflows/types';
+import { cancelledFailure, cancelRequested, stopsUnlessCancelled } from './cancellation';
 import { CandidateHarnessError } from './errors';
 import { faultInResult, llmFaultFailure } from './faults';
 import { loadHarnessCached } from './harness-store';
@@ -71,9 +73,10 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
     const ctx = Context.current();
     // A hit keeps its stored id (stores written before the name joined the id hold the older form).
     const hit = store.findCachedTrial(key);
+    // A stored trial is always reported, even when the workflow cancels meanwhile (see ./cancellation.ts).
     const screen = (id: string, reward: number, trajectoryText: string | undefined) => screenTrial({
       store, campaign: req.campaign, trialId: id, candidateId: req.candidateId, task: req.task, repeat: req.repeat, reward, trajectoryText,
-      signal: ctx.cancellationSignal, ...(deps.tamperJudge ? { judgeFor: deps.tamperJudge } : {}),
+      signal: stopsUnlessCancelled(ctx), ...(deps.tamperJudge ? { judgeFor: deps.tamperJudge } : {}),
     });
     // Passing trials are screened for reward tampering, cached ones too (the screen is deterministic, a judge verdict stored).
     if (hit) return small(hit, !ranInEarlierAttempt(hit, req, ctx.info), (await screen(hit.trialId, hit.reward, storedText(store, hit.trajectoryHash))).tampering);
@@ -86,6 +89,8 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
         trialId, task: req.task, harness, repeat: req.repeat, outDir: path.join(req.campaignDir, 'trials'),
         signal: ctx.cancellationSignal, heartbeat: beat,
       }).catch((err: unknown) => {
+        // Cancelled by the workflow (its candidate is decided): the sandbox is gone, nothing is recorded.
+        if (cancelRequested(ctx)) throw cancelledFailure(ctx, what);
         throw llmFaultFailure(err, { model, what }) ?? err;
       });
       const fault = faultInResult(result.error, { model, what });

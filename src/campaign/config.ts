@@ -39,6 +39,10 @@ export interface CampaignConfig {
   runtime: { faultRetry: { maxAttempts: number; initialIntervalSeconds: number; maximumIntervalSeconds: number } };
   /** The optional LLM judge of reward hacking (model resolved: default metaModel); null when off. */
   tamperingJudge: { model: string; sample: number } | null;
+  /** Ranking weights (`objective: score` is { score: 1, costUsd: 0 }); see src/search/objective.ts. */
+  objective: { score: number; costUsd: number };
+  /** Merge proposals every N generations; null when off. */
+  merge: { every: number } | null;
 }
 
 /** Validates an already-parsed document; `file` is used for messages and to resolve relative paths. */
@@ -79,6 +83,8 @@ function resolvePaths(c: RawCampaign, file: string): CampaignConfig {
     seed: c.seed,
     runtime: c.runtime,
     tamperingJudge: c.tamperingJudge ? { model: c.tamperingJudge.model ?? c.metaModel ?? c.taskModel, sample: c.tamperingJudge.sample } : null,
+    objective: c.objective,
+    merge: c.merge ?? null,
   };
 }
 

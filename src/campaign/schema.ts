@@ -83,6 +83,32 @@ export const TamperingJudgeSchema = z
   .object({ model: text('a model name').optional(), sample: positiveInt().default(1) })
   .strict();
 
+/**
+ * What "best" means for the frontier and the final pick (src/search/objective.ts): `score` (the mean train
+ * reward), or `{ score: 1, costUsd: -λ }` — λ dollars per task are worth one point of mean reward.
+ */
+export const ObjectiveWeightsSchema = z
+  .object({
+    score: positive().default(1),
+    costUsd: num('a number').max(0, 'expected a number <= 0 (a cost is a penalty, e.g. -2)'),
+  })
+  .strict();
+
+const ObjectiveSpec = z.unknown().transform((v, ctx): z.infer<typeof ObjectiveWeightsSchema> => {
+  if (v === 'score') return { score: 1, costUsd: 0 };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected "score" or { score: 1, costUsd: -λ }' });
+    return z.NEVER;
+  }
+  const parsed = ObjectiveWeightsSchema.safeParse(v);
+  if (parsed.success) return parsed.data;
+  for (const p of userIssues(parsed.error.issues)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: p.path, message: p.message });
+  return z.NEVER;
+});
+
+/** Merge proposals (GEPA's merge): every `every`-th generation, when two frontier candidates win on different tasks. */
+export const MergeSchema = z.object({ every: positiveInt() }).strict();
+
 export const RawCampaignSchema = z
   .object({
     name: SlugSchema,
@@ -107,6 +133,8 @@ export const RawCampaignSchema = z
     seed: nonNegInt().default(0),
     runtime: RuntimeSchema.default({}),
     tamperingJudge: TamperingJudgeSchema.optional(),
+    objective: ObjectiveSpec.default('score'),
+    merge: MergeSchema.optional(),
   })
   .strict();
 

@@ -45,6 +45,7 @@ export function metaTask(opts: { cpus?: number; memoryMb?: number } = {}): Task 
       environmentDir: envDir,
       dockerfile: join(envDir, 'Dockerfile'),
       testsDir: none,
+      verifierDockerfile: null,
       testScript: join(none, 'test.sh'),
       solutionDir: null,
       solveScript: null,

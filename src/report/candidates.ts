@@ -44,7 +44,8 @@ export function candidateViews(input: CandidateInputs): CandidateView[] {
     return {
       id: c.id, parentId: c.parentId, generation: c.generation, status: c.status, verdict: c.verdict, rationale: c.rationale,
       train: c.status === 'invalid' ? null : c.meanReward, holdout: meanOfMeans(rewardsByTask(rows, 'holdout')), delta: null,
-      costUsd: c.costUsd, complexity: c.complexity, diff: input.diffs[c.id] ?? null, trials: rows.length, createdAt: c.createdAt,
+      costUsd: c.costUsd, complexity: c.complexity, diff: input.diffs[c.id] ?? null, secondParentId: c.secondParentId ?? null,
+      trials: rows.length, createdAt: c.createdAt,
     };
   });
   const known = new Set(views.map((v) => v.id));
@@ -56,7 +57,7 @@ export function candidateViews(input: CandidateInputs): CandidateView[] {
       id, parentId: proposal?.parentId ?? null, generation: proposal?.generation ?? nextGen, status: 'running',
       verdict: 'being evaluated', rationale: proposal?.rationale ?? '', train: meanOfMeans(rewardsByTask(rows, 'train')),
       holdout: meanOfMeans(rewardsByTask(rows, 'holdout')), delta: null, costUsd: rows.reduce((s, r) => s + r.costUsd, 0),
-      complexity: 0, diff: input.diffs[id] ?? null, trials: rows.length, createdAt: rows[0]?.createdAt ?? '',
+      complexity: 0, diff: input.diffs[id] ?? null, secondParentId: null, trials: rows.length, createdAt: rows[0]?.createdAt ?? '',
     });
   }
   const byId = new Map(views.map((v) => [v.id, v]));

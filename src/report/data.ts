@@ -9,6 +9,7 @@ import type { StoredCandidate, StoredEvent, StoredProposal, StoredTrial } from '
 import type { CampaignStore } from '../store/store';
 import { candidateViews, heatCells } from './candidates';
 import { ReportError } from './errors';
+import { paretoPoints } from './pareto';
 import { preparedEvent, summarize, timeSeries } from './summary';
 import type { ReportData, TrialIndexRow } from './types';
 
@@ -97,6 +98,7 @@ export function extractReportData(snap: StoreSnapshot, opts: { now: Date; status
     status: opts.status ?? null,
     tasks,
     candidates: views,
+    pareto: paretoPoints(views, trials),
     heat: heatCells(views, snap.candidates, trials),
     trials,
     time: timeSeries(trials, snap.proposals),

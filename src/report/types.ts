@@ -26,8 +26,22 @@ export interface CandidateView {
   complexity: number;
   /** Unified diff against the parent, null when not stored. */
   diff: string | null;
+  /** A merge's second parent (parentId is the one it was tested against); null otherwise. */
+  secondParentId: string | null;
   trials: number;
   createdAt: string;
+}
+
+/** One candidate in the Pareto view: train score against cost per task and tokens per task (pareto.ts). */
+export interface ParetoPoint {
+  candidateId: string;
+  status: CandidateViewStatus;
+  train: number;
+  costPerTask: number;
+  tokensPerTask: number;
+  /** Not dominated on (score, USD per task), resp. (score, tokens per task), among the scored candidates. */
+  onCostFront: boolean;
+  onTokensFront: boolean;
 }
 
 /** One cell of the task × candidate heatmap. */
@@ -109,6 +123,8 @@ export interface ReportData {
   /** `identical`: groups of task names with the same content hash (a holdout copy of a train task, say). */
   tasks: { train: string[]; holdout: string[]; identical: string[][] };
   candidates: CandidateView[];
+  /** Score against cost per task and tokens per task, non-dominated candidates marked. */
+  pareto: ParetoPoint[];
   heat: HeatCell[];
   trials: TrialIndexRow[];
   time: TimeSeries;

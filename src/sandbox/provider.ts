@@ -9,6 +9,7 @@ import type { Task } from '../tasks/types';
 import { DockerSandbox } from './docker-sandbox';
 import { SandboxError, asSystemic } from './errors';
 import { ImageCache, type EnsureImageOptions, type EnsuredImage } from './image';
+import { StorageQuota, isStorageOptRefusal } from './storage-quota';
 import { OWNER_LABEL, ownerGone, ownerLabels } from './owner';
 import type { TrialSandbox } from './types';
 
@@ -31,11 +32,22 @@ export class DockerSandboxProvider implements SandboxProvider {
   readonly docker: Docker;
   private readonly images: ImageCache;
   private readonly pidsLimit: number;
+  private readonly quota: StorageQuota;
 
   constructor(opts: { docker?: Docker; pidsLimit?: number } = {}) {
     this.docker = opts.docker ?? new Docker();
     this.images = new ImageCache(this.docker);
     this.pidsLimit = opts.pidsLimit ?? DEFAULT_PIDS_LIMIT;
+    this.quota = new StorageQuota(this.docker);
+  }
+
+  /** Whether storage_mb is held by a kernel quota on this daemon (else by the watchdog alone). */
+  async storageQuota(): Promise<boolean> {
+    try {
+      return (await this.quota.kindOf()) !== 'none';
+    } catch (err) {
+      throw asSystemic(err);
+    }
   }
 
   ensureImage(task: Task, opts?: EnsureImageOptions): Promise<EnsuredImage> {
@@ -46,7 +58,8 @@ export class DockerSandboxProvider implements SandboxProvider {
     const env = task.config.environment;
     let container: Docker.Container | null = null;
     try {
-      container = await this.docker.createContainer({
+      const size = await this.quota.sizeFor(opts.image, env.storageMb);
+      const create = (storageOpt: string | null): Promise<Docker.Container> => this.docker.createContainer({
         Image: opts.image,
         Entrypoint: ['sh', '-c'],
         Cmd: [KEEP_ALIVE],
@@ -61,8 +74,15 @@ export class DockerSandboxProvider implements SandboxProvider {
           PidsLimit: this.pidsLimit,
           // No single file may outgrow storage_mb (the kernel refuses the write); the total is held by storage-watchdog.ts.
           Ulimits: [{ Name: 'fsize', Soft: env.storageMb * 1024 * 1024, Hard: env.storageMb * 1024 * 1024 }],
+          // The total, where the storage driver can hold it, in the kernel (storage-quota.ts).
+          ...(storageOpt ? { StorageOpt: { size: storageOpt } } : {}),
           NetworkMode: env.allowInternet ? 'bridge' : 'none',
         },
+      });
+      container = await create(size).catch(async (err: unknown) => {
+        if (!size || !isStorageOptRefusal(err)) throw err;
+        this.quota.refuse();
+        return create(null);
       });
       await container.start();
       return new DockerSandbox(this.docker, container);

@@ -1,6 +1,6 @@
 /**
- * storage_mb enforcement. overlay2 offers a per-container quota (`--storage-opt size`) only on xfs with
- * pquota, which most hosts lack, so the limit is held by a watchdog instead: it polls the container's
+ * storage_mb enforcement, second layer: where the storage driver holds a quota (storage-quota.ts) the kernel
+ * bounds the total; everywhere, and first to act, a watchdog polls the container's
  * writable-layer size (SizeRw, measured by the daemon) while the agent works and, the moment it is over the
  * limit, stops the container — every process dies, nothing more is written — and reports a
  * StorageLimitError. The most an agent can write is the limit plus one polling interval's worth; the

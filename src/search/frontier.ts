@@ -1,14 +1,18 @@
 /**
- * The frontier: accepted candidates not Pareto-dominated on per-task mean reward. The best-mean candidate
- * is always on it (a dominator would have a higher mean), so hill-climbing and Pareto selection share it.
+ * The frontier: accepted candidates not Pareto-dominated on per-task mean reward — plus, under a cost-aware
+ * objective (objective.ts), on cheapness (−USD per task), so a cheaper harness solving the same tasks stays.
+ * The best-ranked candidate is always on it (a dominator would rank higher), so hill-climbing and Pareto
+ * selection share it.
  */
+import { isCostAware, type Objective } from './objective';
 import { rankCandidates, taskMeans } from './scores';
 import type { CandidateRecord } from './types';
 
-/** Per-task means over `tasks`; a task the candidate never ran counts as 0. */
-function vector(c: CandidateRecord, tasks: readonly string[]): number[] {
+/** Per-task means over `tasks` (a task the candidate never ran counts as 0), then −cost if cost counts. */
+function vector(c: CandidateRecord, tasks: readonly string[], objective?: Objective | null): number[] {
   const means = taskMeans(c.taskRewards);
-  return tasks.map((t) => means[t] ?? 0);
+  const scores = tasks.map((t) => means[t] ?? 0);
+  return isCostAware(objective) ? [...scores, -(c.costPerTask ?? 0)] : scores;
 }
 
 /** a dominates b: at least as good on every task, strictly better on one. */
@@ -32,10 +36,10 @@ export function allTasks(candidates: readonly CandidateRecord[]): string[] {
  * Ids of the non-dominated `evaluated` candidates, best first. Among candidates with identical per-task
  * scores only the simplest (then oldest) stays: ties go to the simpler harness.
  */
-export function paretoFrontier(candidates: readonly CandidateRecord[]): string[] {
-  const pool = rankCandidates(candidates.filter((c) => c.status === 'evaluated'));
+export function paretoFrontier(candidates: readonly CandidateRecord[], objective?: Objective | null): string[] {
+  const pool = rankCandidates(candidates.filter((c) => c.status === 'evaluated'), objective);
   const tasks = allTasks(pool);
-  const vectors = pool.map((c) => vector(c, tasks));
+  const vectors = pool.map((c) => vector(c, tasks, objective));
   const kept: number[] = [];
   pool.forEach((_, i) => {
     const v = vectors[i] as number[];

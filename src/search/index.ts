@@ -1,6 +1,7 @@
 /** Search: pure, deterministic strategies for campaigns (safe to import from workflow code: no I/O). */
 export * from './types';
 export * from './rng';
+export * from './objective';
 export * from './scores';
 export * from './frontier';
 export * from './state';

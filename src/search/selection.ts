@@ -17,11 +17,11 @@ export interface ParentSelector {
 
 const repeat = (k: number, pick: () => string): string[] => Array.from({ length: Math.max(0, k) }, pick);
 
-/** Hill-climb: always the best frontier candidate (highest mean, ties → simpler, then older). */
+/** Hill-climb: always the best frontier candidate (highest mean or utility, ties → simpler, then older). */
 export const bestSelector: ParentSelector = {
   name: 'best',
   select(view, _rng, k) {
-    const best = rankCandidates(frontierCandidates(view))[0];
+    const best = rankCandidates(frontierCandidates(view), view.objective)[0];
     return best ? repeat(k, () => best.id) : [];
   },
 };
@@ -47,7 +47,7 @@ export function epsilonGreedySelector(epsilon: number): ParentSelector {
   return {
     name: `epsilon-greedy(${epsilon})`,
     select(view, rng, k) {
-      const ranked = rankCandidates(frontierCandidates(view));
+      const ranked = rankCandidates(frontierCandidates(view), view.objective);
       const best = ranked[0];
       if (!best) return [];
       return repeat(k, () => (rng.next() < epsilon ? (ranked[rng.int(ranked.length)] ?? best) : best).id);

@@ -30,8 +30,9 @@ export const maxTokens = (n: number): Stopper => (c) => (c.ledger.tokens >= n ? 
 export const maxWallTime = (minutes: number): Stopper => (c) =>
   c.nowMs - c.startedAtMs >= minutes * 60_000 ? `wall time of ${minutes} min reached` : null;
 
+/** The highest-scoring accepted candidate reached `score` (by score alone, whatever the objective). */
 export const targetScore = (score: number): Stopper => (c) => {
-  const best = bestCandidate(c.state);
+  const best = bestCandidate({ candidates: c.state.candidates, frontierIds: c.state.frontierIds });
   return best && best.meanReward >= score ? `target score ${score} reached by ${best.id} (${best.meanReward})` : null;
 };
 

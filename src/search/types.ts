@@ -2,6 +2,7 @@
  * Search records: JSON-safe (arrays and plain records only, never Map/Set) because they live in workflow
  * state and cross continue-as-new. Candidates are one array of records, never parallel lists.
  */
+import type { Objective } from './objective';
 
 /**
  * - `evaluated`: scored on train and accepted (joined the frontier pool; the seed is always this);
@@ -28,6 +29,15 @@ export interface CandidateRecord {
   costUsd: number;
   /** Size of the harness (e.g. total bytes); smaller wins ties. */
   complexity: number;
+  /**
+   * Mean over tasks of the mean trial cost, USD (what one task costs this harness; cached trials count at
+   * what they cost when run). Absent for invalid candidates and in records from before it was kept.
+   */
+  costPerTask?: number;
+  /** Mean over tasks of the mean trial tokens (same shape as costPerTask). */
+  tokensPerTask?: number;
+  /** A merge proposal's second parent (the first is parentId); absent or null otherwise. */
+  secondParentId?: string | null;
 }
 
 export interface SearchState {
@@ -38,10 +48,14 @@ export interface SearchState {
   generation: number;
   /** Serialised rng state (see rng.ts). */
   rngState: number;
+  /** campaign.yaml `objective`; absent = score only (and in carries from before it existed). */
+  objective?: Objective;
 }
 
 /** The narrow read-only view strategies get: they never mutate state. */
 export interface SearchView {
   readonly candidates: readonly CandidateRecord[];
   readonly frontierIds: readonly string[];
+  /** How candidates are ranked (objective.ts); absent = score only. */
+  readonly objective?: Objective;
 }

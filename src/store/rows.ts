@@ -108,6 +108,7 @@ export function decodeCandidate(r: Row, file: string): StoredCandidate {
     id: str(r.id),
     campaign: str(r.campaign),
     parentId: strOrNull(r.parent_id),
+    secondParentId: strOrNull(r.second_parent_id),
     generation: Number(r.generation),
     status: check<CandidateStatus>(CandidateStatusSchema, r.status, 'candidate status', file),
     verdict: str(r.verdict),

@@ -78,6 +78,10 @@ const MIGRATIONS: readonly string[] = [
   INSERT INTO faulted_trials SELECT * FROM trials WHERE error IS NOT NULL AND (substr(error, 1, 13) = 'LlmAuthError:' OR substr(error, 1, 22) = 'LlmModelNotFoundError:' OR substr(error, 1, 18) = 'LlmRateLimitError:' OR substr(error, 1, 19) = 'LlmOverloadedError:' OR substr(error, 1, 15) = 'LlmServerError:' OR substr(error, 1, 20) = 'LlmUnavailableError:' OR substr(error, 1, 19) = 'LlmCredentialError:' OR substr(error, 1, 15) = 'LlmConfigError:' OR substr(error, 1, 23) = 'DockerUnavailableError:');
   DELETE FROM trials WHERE error IS NOT NULL AND (substr(error, 1, 13) = 'LlmAuthError:' OR substr(error, 1, 22) = 'LlmModelNotFoundError:' OR substr(error, 1, 18) = 'LlmRateLimitError:' OR substr(error, 1, 19) = 'LlmOverloadedError:' OR substr(error, 1, 15) = 'LlmServerError:' OR substr(error, 1, 20) = 'LlmUnavailableError:' OR substr(error, 1, 19) = 'LlmCredentialError:' OR substr(error, 1, 15) = 'LlmConfigError:' OR substr(error, 1, 23) = 'DockerUnavailableError:');
   `,
+  // 3: a merge proposal's candidate has two parents (parent_id is the one it was tested against).
+  `
+  ALTER TABLE candidates ADD COLUMN second_parent_id TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -148,11 +148,12 @@ export class CampaignStore {
     const now = this.now().toISOString();
     this.db
       .prepare(
-        `INSERT INTO candidates (id, campaign, parent_id, generation, status, verdict, rationale, diff_hash, harness_hash,
-           train_score, task_rewards_json, cost_usd, complexity, created_at, updated_at)
-         VALUES (@id, @campaign, @parentId, @generation, @status, @verdict, @rationale, @diffHash, @harnessHash,
+        `INSERT INTO candidates (id, campaign, parent_id, second_parent_id, generation, status, verdict, rationale, diff_hash,
+           harness_hash, train_score, task_rewards_json, cost_usd, complexity, created_at, updated_at)
+         VALUES (@id, @campaign, @parentId, @secondParentId, @generation, @status, @verdict, @rationale, @diffHash, @harnessHash,
            @meanReward, @taskRewards, @costUsd, @complexity, @now, @now)
          ON CONFLICT (id) DO UPDATE SET campaign = excluded.campaign, parent_id = excluded.parent_id,
+           second_parent_id = excluded.second_parent_id,
            generation = excluded.generation, status = excluded.status, verdict = excluded.verdict,
            rationale = excluded.rationale, diff_hash = COALESCE(excluded.diff_hash, diff_hash),
            harness_hash = COALESCE(excluded.harness_hash, harness_hash), train_score = excluded.train_score,
@@ -160,7 +161,7 @@ export class CampaignStore {
            complexity = excluded.complexity, updated_at = excluded.updated_at`,
       )
       .run({
-        id: rec.id, campaign: opts.campaign, parentId: rec.parentId, generation: rec.generation, status: rec.status,
+        id: rec.id, campaign: opts.campaign, parentId: rec.parentId, secondParentId: rec.secondParentId ?? null, generation: rec.generation, status: rec.status,
         verdict: rec.verdict, rationale: rec.rationale, diffHash, harnessHash, meanReward: rec.meanReward,
         taskRewards: JSON.stringify(rec.taskRewards), costUsd: rec.costUsd, complexity: rec.complexity, now,
       });

@@ -30,6 +30,22 @@ const Author = z.preprocess(
   z.object({ name: z.string(), email: z.string().optional() }).passthrough(),
 );
 
+/** [environment], and Harbor's [verifier.environment] for a separate verifier (same schema). */
+const RawEnvironment = z
+  .object({
+    build_timeout_sec: Seconds.default(600),
+    cpus: z.number().positive().default(1),
+    memory_mb: SizeMb.optional(),
+    memory: SizeMb.optional(),
+    storage_mb: SizeMb.optional(),
+    storage: SizeMb.optional(),
+    // Harbor's default: Terminal-Bench 2 tasks omit the key and their verifiers install tools at test time.
+    allow_internet: z.boolean().default(true),
+    docker_image: z.string().min(1).nullable().optional(),
+    workdir: z.string().min(1).optional(),
+  })
+  .passthrough();
+
 const RawTaskToml = z
   .object({
     version: z.union([z.string(), z.number()]).optional(),
@@ -52,9 +68,14 @@ const RawTaskToml = z
         env: z.record(z.string()).default({}),
         // Harbor: 'separate' runs the tests in a fresh container given only the agent's artifacts.
         environment_mode: z.enum(['shared', 'separate']).optional(),
-        environment: z.record(z.unknown()).optional(),
+        // Harbor: the separate verifier's own environment (image, resources); implies environment_mode 'separate'.
+        environment: RawEnvironment.optional(),
       })
       .passthrough()
+      .refine((v) => !(v.environment_mode === 'shared' && v.environment), {
+        message: 'conflicts with environment_mode = "shared" (a verifier environment is only used by a separate verifier)',
+        path: ['environment'],
+      })
       .default({}),
     agent: z
       .object({
@@ -64,21 +85,7 @@ const RawTaskToml = z
       })
       .passthrough()
       .default({}),
-    environment: z
-      .object({
-        build_timeout_sec: Seconds.default(600),
-        cpus: z.number().positive().default(1),
-        memory_mb: SizeMb.optional(),
-        memory: SizeMb.optional(),
-        storage_mb: SizeMb.optional(),
-        storage: SizeMb.optional(),
-        // Harbor's default: Terminal-Bench 2 tasks omit the key and their verifiers install tools at test time.
-        allow_internet: z.boolean().default(true),
-        docker_image: z.string().min(1).nullable().optional(),
-        workdir: z.string().min(1).optional(),
-      })
-      .passthrough()
-      .default({}),
+    environment: RawEnvironment.default({}),
   })
   .passthrough();
 
@@ -98,6 +105,8 @@ export interface TaskConfig {
     env: Record<string, string>;
     /** Harbor's [verifier].environment_mode (absent = 'shared'); 'separate' when [verifier.environment] is set. */
     environmentMode?: 'shared' | 'separate';
+    /** [verifier.environment]: the separate verifier's own environment; absent = a copy of [environment]. */
+    environment?: EnvironmentConfig;
   };
   /** Harbor's top-level `artifacts`: container paths handed to a separate verifier (absent = none). */
   artifacts?: string[];
@@ -106,18 +115,20 @@ export interface TaskConfig {
     /** [agent].writable_paths: paths under /usr, /etc, ... the task lets the agent change (not tampering). */
     writablePaths: string[];
   };
-  environment: {
-    buildTimeoutSec: number;
-    cpus: number;
-    memoryMb: number;
-    storageMb: number;
-    allowInternet: boolean;
-    dockerImage: string | null;
-    /** [environment].workdir when set (Harbor: overrides the image's WORKDIR), else null. */
-    workdir: string | null;
-  };
+  environment: EnvironmentConfig;
   /** The whole parsed file, unknown keys included, for tools that need fields we do not model. */
   raw: Record<string, unknown>;
+}
+
+export interface EnvironmentConfig {
+  buildTimeoutSec: number;
+  cpus: number;
+  memoryMb: number;
+  storageMb: number;
+  allowInternet: boolean;
+  dockerImage: string | null;
+  /** [environment].workdir when set (Harbor: overrides the image's WORKDIR), else null. */
+  workdir: string | null;
 }
 
 /** Parse and validate task.toml text; `file` is only used to name the file in errors. */
@@ -139,7 +150,6 @@ export function parseTaskToml(text: string, file: string): TaskConfig {
 }
 
 function toConfig(r: Raw, doc: Record<string, unknown>): TaskConfig {
-  const e = r.environment;
   return {
     version: String(r.schema_version ?? r.version ?? '1.0'),
     task: {
@@ -153,20 +163,25 @@ function toConfig(r: Raw, doc: Record<string, unknown>): TaskConfig {
       timeoutSec: r.verifier.timeout_sec,
       env: r.verifier.env,
       environmentMode: r.verifier.environment_mode ?? (r.verifier.environment ? 'separate' : 'shared'),
+      ...(r.verifier.environment ? { environment: toEnvironment(r.verifier.environment) } : {}),
     },
     artifacts: r.artifacts.map((a) => (typeof a === 'string' ? a : a.source)),
     agent: { timeoutSec: r.agent.timeout_sec, writablePaths: r.agent.writable_paths },
-    environment: {
-      buildTimeoutSec: e.build_timeout_sec,
-      cpus: e.cpus,
-      // The explicit *_mb key wins over the older TB2 string form when a file has both.
-      memoryMb: e.memory_mb ?? e.memory ?? 2048,
-      storageMb: e.storage_mb ?? e.storage ?? 10240,
-      allowInternet: e.allow_internet,
-      dockerImage: e.docker_image ?? null,
-      workdir: e.workdir ?? null,
-    },
+    environment: toEnvironment(r.environment),
     raw: doc,
+  };
+}
+
+function toEnvironment(e: z.output<typeof RawEnvironment>): EnvironmentConfig {
+  return {
+    buildTimeoutSec: e.build_timeout_sec,
+    cpus: e.cpus,
+    // The explicit *_mb key wins over the older TB2 string form when a file has both.
+    memoryMb: e.memory_mb ?? e.memory ?? 2048,
+    storageMb: e.storage_mb ?? e.storage ?? 10240,
+    allowInternet: e.allow_internet,
+    dockerImage: e.docker_image ?? null,
+    workdir: e.workdir ?? null,
   };
 }
 

@@ -38,6 +38,7 @@ export async function loadTask(dir: string): Promise<Task> {
   const paths: TaskPaths = {
     ...p,
     dockerfile: hasDockerfile ? p.dockerfile : null,
+    verifierDockerfile: (await isFile(p.verifierDockerfile)) ? p.verifierDockerfile : null,
     solutionDir: (await isDir(p.solutionDir)) ? p.solutionDir : null,
     solveScript: hasSolve ? p.solveScript : null,
   };
@@ -83,7 +84,7 @@ function assertUniqueNames(tasks: Task[]): void {
   }
 }
 
-function candidatePaths(root: string): TaskPaths & { dockerfile: string; solutionDir: string; solveScript: string } {
+function candidatePaths(root: string): TaskPaths & { dockerfile: string; verifierDockerfile: string; solutionDir: string; solveScript: string } {
   const environmentDir = path.join(root, 'environment');
   const testsDir = path.join(root, 'tests');
   const solutionDir = path.join(root, 'solution');
@@ -94,6 +95,7 @@ function candidatePaths(root: string): TaskPaths & { dockerfile: string; solutio
     dockerfile: path.join(environmentDir, 'Dockerfile'),
     testsDir,
     testScript: path.join(testsDir, 'test.sh'),
+    verifierDockerfile: path.join(testsDir, 'Dockerfile'),
     solutionDir,
     solveScript: path.join(solutionDir, 'solve.sh'),
   };

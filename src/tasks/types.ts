@@ -10,6 +10,8 @@ export interface TaskPaths {
   /** environment/Dockerfile, or null when the task names a prebuilt [environment].docker_image instead. */
   dockerfile: string | null;
   testsDir: string;
+  /** tests/Dockerfile: the separate verifier's image is built from tests/ (Harbor), else null. */
+  verifierDockerfile: string | null;
   testScript: string;
   solutionDir: string | null;
   solveScript: string | null;

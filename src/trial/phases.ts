@@ -60,3 +60,22 @@ export async function runAgentWithDeadline(runner: AgentRunner, ctx: Omit<AgentC
     abort.abort(); // tell an agent we stopped waiting for to stop, too
   }
 }
+
+/**
+ * `work`, unless `signal` aborts first: then it rejects at once with the signal's reason (the caller's
+ * `finally` removes the sandbox, which ends whatever `work` still runs in it — a long bash command would
+ * otherwise hold a cancelled trial until it returned). `work`'s later settling is swallowed.
+ */
+export function unlessAborted<T>(signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
+  if (!signal) return work;
+  const reason = (): unknown => (signal.reason instanceof Error ? signal.reason : new Error('trial cancelled'));
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(reason());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort)).catch(() => undefined);
+  });
+}

@@ -13,6 +13,7 @@ import { isSystemicLlmError } from '../llm/errors';
 import { zeroUsage } from '../llm/usage';
 import { DockerUnavailableError, ImageBuildError } from '../sandbox/errors';
 import { DockerSandboxProvider, type SandboxProvider } from '../sandbox/provider';
+import { hasOwnVerifierImage, verifierEnvironmentOf } from '../tasks/verifier-environment';
 import type { Task } from '../tasks/types';
 import { runVerifier, type VerifierResult } from '../verifier/verify';
 import { agentFor, type AgentOutcome, type AgentRunner } from './agents';
@@ -21,7 +22,7 @@ import { describeError } from './errors';
 import { firstFailure } from './failure';
 import { guardAgentPhase, sealForVerifier } from './guard';
 import { verifySeparately } from './separate-verifier';
-import { runAgentWithDeadline, withHeartbeat } from './phases';
+import { runAgentWithDeadline, unlessAborted, withHeartbeat } from './phases';
 import { trialIdFor } from './trial-id';
 import type { AgentKind, TrialPhase, TrialResult } from './types';
 
@@ -74,33 +75,42 @@ async function runPhases(spec: TrialSpec, trialId: string, recorder: TrajectoryR
   const provider = providerFor(spec);
   const beat = (phase: string, fn: () => Promise<unknown>): Promise<unknown> => withHeartbeat(spec.heartbeat, { trialId, phase }, fn);
   const img = await withHeartbeat(spec.heartbeat, { trialId, phase: 'build' }, () => provider.ensureImage(spec.task));
-  st.buildMs = img.buildMs;
-  st.buildLog = img.built ? img.buildLog : null;
+  // A separate verifier with an image of its own (tests/Dockerfile, [verifier.environment].docker_image) is
+  // built here too, so its build never counts against the verifier's timeout.
+  const separate = spec.task.config.verifier.environmentMode === 'separate';
+  const verifierTask = separate ? verifierEnvironmentOf(spec.task) : null;
+  const verifierImg = verifierTask && hasOwnVerifierImage(spec.task)
+    ? await withHeartbeat(spec.heartbeat, { trialId, phase: 'build' }, () => provider.ensureImage(verifierTask))
+    : img;
+  st.buildMs = img.buildMs + (verifierImg === img ? 0 : verifierImg.buildMs);
+  st.buildLog = [img, ...(verifierImg === img ? [] : [verifierImg])].filter((i) => i.built).map((i) => i.buildLog).join('') || null;
   throwIfCancelled(spec.signal);
   st.phase = 'start';
   const t0 = Date.now();
   const sandbox = await provider.start(spec.task, { image: img.image, trialId });
   st.startMs = Date.now() - t0;
   try {
+    throwIfCancelled(spec.signal);
     st.phase = 'agent';
     const tA = Date.now();
     try {
       // The agent acts on a fenced sandbox under the storage_mb watchdog (guard.ts); its outcome (usage, turns)
       // is kept even when the watchdog then fails the trial.
-      await beat('agent', () => guardAgentPhase(sandbox, spec.task, spec.signal, async (box, signal) => {
+      // A cancelled trial (spec.signal) does not wait for the agent: removing the sandbox ends it.
+      await unlessAborted(spec.signal, beat('agent', () => guardAgentPhase(sandbox, spec.task, spec.signal, async (box, signal) => {
         st.outcome = await runAgentWithDeadline(agentFor(spec.agent, spec.harness, spec.runAgent), {
           task: spec.task, sandbox: box, recorder, heartbeat: spec.heartbeat, signal, timeoutSec: spec.task.config.agent.timeoutSec,
         });
-      }));
+      })));
     } finally {
       st.agentMs = Date.now() - tA;
     }
     throwIfCancelled(spec.signal);
     st.phase = 'verifier';
     await beat('verify', async () => {
-      if (spec.task.config.verifier.environmentMode === 'separate') {
-        // A fresh container given only the agent's artifacts (Harbor's strongest form).
-        st.verifier = await verifySeparately({ agentBox: sandbox, task: spec.task, startVerifierBox: () => provider.start(spec.task, { image: img.image, trialId }) });
+      if (verifierTask) {
+        // A fresh container of the verifier's image, given only the agent's artifacts (Harbor's strongest form).
+        st.verifier = await verifySeparately({ agentBox: sandbox, task: spec.task, startVerifierBox: () => provider.start(verifierTask, { image: verifierImg.image, trialId }) });
         return;
       }
       await sealForVerifier(sandbox, spec.task); // no agent process survives; tampering with the system scores 0

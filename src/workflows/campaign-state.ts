@@ -3,11 +3,11 @@
  * into candidate records (acceptance against each child's parent), stop checks, status. No Temporal calls
  * except reading workflow time through arguments, so these are plain unit-testable functions.
  */
-import { addUsage, zeroUsage, type Usage } from '../llm/usage';
+import { addUsage, totalTokens, zeroUsage, type Usage } from '../llm/usage';
 import { alwaysAcceptImprovement, beatsParentBeyondNoise, type AcceptanceCriterion } from '../search/acceptance';
 import { chargeProposal, chargeTrial, wouldExceed } from '../search/ledger';
 import { createRng } from '../search/rng';
-import { collectTaskRewards, meanReward } from '../search/scores';
+import { collectTaskRewards, meanPerTask, meanReward } from '../search/scores';
 import { addCandidates, bestCandidate, findCandidate, frontierCandidates, initialSearchState } from '../search/state';
 import { anyStopper, maxDollars, maxGenerations, maxTokens, maxTrials, maxWallTime, plateau, targetScore, type Stopper } from '../search/stoppers';
 import type { CandidateRecord } from '../search/types';
@@ -23,7 +23,7 @@ export const MAX_FLAGGED = 20;
 export function initialCarry(prepared: PreparedCampaign, nowMs: number): CampaignCarry {
   const { plan } = prepared;
   return {
-    prepared, search: initialSearchState(plan.rngSeed), ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 },
+    prepared, search: initialSearchState(plan.rngSeed, plan.objective), ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 },
     budget: { ...plan.budget }, hints: [...plan.hints], startedAtMs: nowMs, baselineDone: false, paused: false,
     stopRequested: false, stopReason: null, attempt: 0, cachedTrials: 0, rejectedCount: 0, invalidCount: 0, lastError: null, runs: 0,
   };
@@ -47,9 +47,14 @@ export const harnessRef = (c: CampaignCarry, rec: Pick<CandidateRecord, 'id' | '
 
 const trialsUsage = (trials: readonly TrialOutcome[]): Usage => trials.reduce((u, t) => addUsage(u, t.usage), zeroUsage());
 
-function scored(ev: CandidateEvaluation): Pick<CandidateRecord, 'taskRewards' | 'meanReward'> {
+/** Scores plus what one task costs this harness (cached trials at what they cost when they ran). */
+function scored(ev: CandidateEvaluation): Pick<CandidateRecord, 'taskRewards' | 'meanReward' | 'costPerTask' | 'tokensPerTask'> {
   const taskRewards = collectTaskRewards(ev.trials);
-  return { taskRewards, meanReward: meanReward(taskRewards) };
+  return {
+    taskRewards, meanReward: meanReward(taskRewards),
+    costPerTask: meanPerTask(ev.trials.map((t) => ({ task: t.task, value: t.usage.costUsd }))),
+    tokensPerTask: meanPerTask(ev.trials.map((t) => ({ task: t.task, value: totalTokens(t.usage) }))),
+  };
 }
 
 export function seedRecord(c: CampaignCarry, ev: CandidateEvaluation): CandidateRecord {
@@ -74,16 +79,26 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
   const accept = criterion(c);
   const records: CandidateRecord[] = [];
   for (const p of result.proposals) {
+    const lineage = p.secondParentId ? { secondParentId: p.secondParentId } : {};
     if (p.status === 'invalid') {
       records.push({
         id: `invalid/${generation}/${p.slot}`, parentId: p.parentId, generation, status: 'invalid', verdict: p.error,
-        rationale: p.rationale, taskRewards: {}, meanReward: 0, costUsd: p.usage.costUsd, complexity: 0,
+        rationale: p.rationale, taskRewards: {}, meanReward: 0, costUsd: p.usage.costUsd, complexity: 0, ...lineage,
       });
       continue;
     }
     const ev = result.evaluations.find((e) => e.candidateId === p.candidate.id);
-    if (!ev || records.some((r) => r.id === p.candidate.id)) continue; // duplicate of a known / sibling candidate
-    const base = { id: p.candidate.id, parentId: p.parentId, generation, rationale: p.rationale, complexity: p.candidate.complexity };
+    if (ev && records.some((r) => r.id === p.candidate.id)) {
+      // A sibling proposed the same harness: evaluated once, and this proposal is a result too (charged, said why).
+      records.push({
+        id: `duplicate/${generation}/${p.slot}`, parentId: p.parentId, generation, status: 'invalid',
+        verdict: `duplicate: the same harness as sibling candidate ${p.candidate.id} (evaluated once)`,
+        rationale: p.rationale, taskRewards: {}, meanReward: 0, costUsd: p.usage.costUsd, complexity: 0, ...lineage,
+      });
+      continue;
+    }
+    if (!ev) continue; // a known candidate (the proposal activity already reports such a harness as a duplicate)
+    const base = { id: p.candidate.id, parentId: p.parentId, generation, rationale: p.rationale, complexity: p.candidate.complexity, ...lineage };
     const costUsd = p.usage.costUsd + trialsUsage(ev.trials).costUsd;
     if (ev.error !== null) {
       records.push({ ...base, status: 'invalid', verdict: `broken harness: ${ev.error}`, taskRewards: {}, meanReward: 0, costUsd });

@@ -5,7 +5,9 @@
  * store and are passed by reference (paths, ids).
  */
 import type { Usage } from '../llm/usage';
+import type { EvaluationSpec } from '../search/evaluation/policy';
 import type { Budget, Ledger } from '../search/ledger';
+import type { Objective } from '../search/objective';
 import type { SelectionName } from '../search/selection';
 import type { CandidateRecord, SearchState } from '../search/types';
 
@@ -75,6 +77,12 @@ export interface CampaignPlan {
   /** What the meta-agent needs beyond the parent: the user's program.md and its model. */
   meta?: MetaPlan;
   runtime?: RuntimePlan;
+  /** How a generation evaluates its children (campaign.yaml `evaluation`); absent = every trial, as before policies. */
+  evaluation?: EvaluationSpec;
+  /** Ranking weights (campaign.yaml `objective`); absent = score only, exactly as before it existed. */
+  objective?: Objective;
+  /** Merge proposals every `every` generations (campaign.yaml `merge`); absent = never. */
+  merge?: { every: number };
 }
 
 export interface MetaPlan {
@@ -144,17 +152,46 @@ export interface ProposalRequest {
   /** Holdout task names: the proposer must never show their trials to the meta-agent. */
   holdoutTasks: string[];
   meta: MetaPlan | null;
+  /** Set for a merge proposal: the second frontier candidate to combine with `parent`. */
+  merge?: MergeRequest;
 }
 
+/** A merge of `parent` with `other`, two frontier candidates that win on different train tasks. */
+export interface MergeRequest {
+  other: HarnessRef;
+  /** Train tasks where the parent's mean reward is higher than the other's, and the reverse. */
+  parentWins: string[];
+  otherWins: string[];
+}
+
+/** `secondParentId`: set when the proposal was a merge (its other parent). */
 export type ProposalOutcome =
-  | { slot: number; parentId: string; status: 'valid'; candidate: HarnessRef; rationale: string; usage: Usage }
-  | { slot: number; parentId: string; status: 'invalid'; error: string; rationale: string; usage: Usage };
+  | { slot: number; parentId: string; status: 'valid'; candidate: HarnessRef; rationale: string; usage: Usage; secondParentId?: string }
+  | { slot: number; parentId: string; status: 'invalid'; error: string; rationale: string; usage: Usage; secondParentId?: string };
 
 export interface CandidateEvaluation {
   candidateId: string;
   trials: TrialOutcome[];
   /** Set when the candidate itself is broken (non-retryable harness error during a trial). */
   error: string | null;
+  /** The evaluation policy's own early decision; absent: the acceptance rule decides on `trials`. */
+  decision?: PolicyDecision;
+  /** Trials the policy no longer needed: started ones cancelled, queued ones never started (none charged). */
+  cancelled?: { started: number; unstarted: number };
+}
+
+export interface PolicyDecision {
+  accepted: boolean;
+  /** "racing: …", "minibatch: …": which policy decided and why. */
+  reason: string;
+}
+
+/** What an evaluation needs to run a policy: its spec, the campaign seed, each candidate's parent's rewards. */
+export interface EvaluationPolicyPlan {
+  spec: EvaluationSpec;
+  seed: number;
+  /** By candidate id: the parent's per-task repeat rewards (a candidate missing here runs the full schedule). */
+  parentScores: Record<string, Record<string, number[]>>;
 }
 
 export interface EvaluationInput {
@@ -165,6 +202,8 @@ export interface EvaluationInput {
   repeats: number;
   window: number;
   runtime?: RuntimePlan;
+  /** Absent, or a `full` spec: every candidate × task × repeat (the baseline and holdout always). */
+  policy?: EvaluationPolicyPlan;
 }
 
 /**
@@ -200,6 +239,10 @@ export interface GenerationInput {
   holdoutTasks: string[];
   meta: MetaPlan | null;
   runtime?: RuntimePlan;
+  /** Per slot (aligned with `parents`): the merge that slot proposes, or null; absent = no merges. */
+  merges?: (MergeRequest | null)[];
+  /** The campaign's evaluation policy; absent = full. `parentScores` by PARENT id (per-task repeat rewards). */
+  evaluation?: Omit<EvaluationPolicyPlan, 'parentScores'> & { parentScores: Record<string, Record<string, number[]>> };
 }
 
 export interface GenerationResult {

@@ -58,3 +58,36 @@ test('an artifact bigger than the task\'s storage is refused with ArtifactTooLar
   expect(r.failure).toMatchObject({ phase: 'verifier', type: 'ArtifactTooLargeError' });
   expect(await containersForTrial(r.trialId)).toHaveLength(0);
 });
+
+describe('the verifier\'s own image (Harbor\'s precedence)', () => {
+  // The tests pass only where the verifier's image marks itself, and only on the agent's artifact.
+  const MARKED_TEST_SH = `[ -e /etc/verifier-image ] || { echo 0 > /logs/verifier/reward.txt; exit 0; }\n${GREP_TEST_SH}`;
+
+  test('tests/Dockerfile builds the verifier\'s image, from tests/', async () => {
+    const own = await makeTask({
+      name: 'sec-separate-own-image', toml: TOML, testSh: MARKED_TEST_SH,
+      extraTests: { Dockerfile: 'FROM debian:bookworm-slim\nRUN touch /etc/verifier-image\n' },
+    });
+    const r = await runTrial({ task: own, agent: 'noop', repeat: 0, outDir, provider, runAgent: scriptAgent('mkdir -p /app && echo hello > /app/out.txt').runner });
+    expect(r).toMatchObject({ reward: 1, error: null });
+    // The agent's container had no marker: the agent phase ran on the task's image, not the verifier's.
+    const probe = scriptAgent('test -e /etc/verifier-image && echo marked || echo unmarked');
+    await runTrial({ task: own, agent: 'noop', repeat: 1, outDir, provider, runAgent: probe.runner });
+    expect(probe.runs[0]?.stdout).toContain('unmarked');
+  }, 300_000);
+
+  test('[verifier.environment].docker_image names it; without a marker the same tests score 0', async () => {
+    const marked = await makeTask({ name: 'sec-verifier-marked', dockerfile: 'FROM debian:bookworm-slim\nRUN touch /etc/verifier-image\n' });
+    const image = (await provider.ensureImage(marked)).image;
+    const named = await makeTask({
+      name: 'sec-separate-named-image', testSh: MARKED_TEST_SH,
+      toml: `${TOML.replace('environment_mode = "separate"\n', '')}[verifier.environment]\ndocker_image = "${image}"\nmemory_mb = 256\nallow_internet = false\n`,
+    });
+    expect(named.config.verifier.environmentMode).toBe('separate');
+    const r = await runTrial({ task: named, agent: 'noop', repeat: 0, outDir, provider, runAgent: scriptAgent('mkdir -p /app && echo hello > /app/out.txt').runner });
+    expect(r).toMatchObject({ reward: 1, error: null });
+    const plain = await makeTask({ name: 'sec-separate-task-image', toml: TOML, testSh: MARKED_TEST_SH });
+    const p = await runTrial({ task: plain, agent: 'noop', repeat: 0, outDir, provider, runAgent: scriptAgent('echo hello > /app/out.txt').runner });
+    expect(p.reward).toBe(0);
+  }, 300_000);
+});

@@ -1,14 +1,17 @@
 /**
- * Attack: an agent writes far past the task's storage_mb (it could fill the host's disk). overlay2 on a
- * non-xfs backing filesystem has no quota (`--storage-opt size` is refused), so a watchdog polls the
+ * Attack: an agent writes far past the task's storage_mb (it could fill the host's disk). Two layers hold it:
+ * a kernel quota (`--storage-opt size`, src/sandbox/storage-quota.ts) on a daemon whose storage driver has one
+ * — scripts/setup-docker.sh starts dockerd on a btrfs data root for it —, and a watchdog that polls the
  * container's writable-layer size during the agent phase and stops the trial at the limit
  * (src/sandbox/storage-watchdog.ts): reward 0, StorageLimitError in phase 'agent'. Asserted on bytes: what
- * the container holds when it is removed, measured by the test through the Docker API.
+ * the container holds when it is removed, measured by the test through the Docker API. The hard bounds
+ * (parallel writers, an empty-file flood) need the quota: on a daemon without one these tests fail, saying so.
  */
 import type Docker from 'dockerode';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
 import type { StartOptions } from '../../src/sandbox/provider';
 import type { Task } from '../../src/tasks/types';
+import { VERIFIER_HEADROOM_MB } from '../../src/sandbox/storage-quota';
 import { runTrial } from '../../src/trial/run-trial';
 import { docker, makeTask, requireDocker, scriptAgent, tmpDir } from './support';
 
@@ -67,4 +70,33 @@ test('an agent within its storage limit is not stopped', async () => {
   const agent = scriptAgent('echo hello > /app/out.txt; head -c 20971520 /dev/urandom > /app/blob');
   const r = await runTrial({ task, agent: 'noop', repeat: 1, outDir, provider, runAgent: agent.runner });
   expect(r).toMatchObject({ reward: 1, error: null });
+});
+
+/** The hard bounds are the kernel's: without a quota only the watchdog's (softer) bound would hold. */
+async function requireQuota(): Promise<void> {
+  if (!(await provider.storageQuota())) {
+    const info = await docker.info() as { Driver?: string };
+    throw new Error(`this Docker daemon (storage driver ${info.Driver}) holds no storage quota; start one with scripts/setup-docker.sh (btrfs data root)`);
+  }
+}
+
+test('40 writers in parallel, 50 MB each, against storage_mb = 50: the kernel quota holds the total', async () => {
+  await requireQuota();
+  const agent = scriptAgent('echo hello > /app/out.txt; for i in $(seq 1 40); do (dd if=/dev/zero of=/app/p$i bs=1M count=50 2>/dev/null) & done; wait; echo wrote-all');
+  const r = await runTrial({ task, agent: 'noop', repeat: 3, outDir, provider, runAgent: agent.runner });
+  const written = provider.finalBytes.at(-1) ?? -1;
+  expect(written).toBeGreaterThan(0);
+  // Everything the agent could write: storage_mb plus the verifier's headroom, and a little btrfs metadata.
+  expect(written).toBeLessThanOrEqual((50 + VERIFIER_HEADROOM_MB + 2) * MB);
+  expect(r.reward).toBe(0);
+  expect(r.failure).toMatchObject({ phase: 'agent', type: 'StorageLimitError' });
+});
+
+test('an empty-file flood (inodes, not bytes) is bounded by the quota too', async () => {
+  await requireQuota();
+  const agent = scriptAgent('mkdir -p /app/flood; cd /app/flood; n=0; while : > f$n 2>/dev/null; do n=$((n+1)); [ $n -ge 400000 ] && break; done; echo "files=$n"', 300);
+  await runTrial({ task, agent: 'noop', repeat: 4, outDir, provider, runAgent: agent.runner });
+  const files = Number(/files=(\d+)/.exec(agent.runs[0]?.stdout ?? '')?.[1] ?? NaN);
+  expect(files).toBeGreaterThan(1000); // it really ran...
+  expect(files).toBeLessThan(400_000); // ...and the filesystem refused more long before the script's own cap
 });

@@ -1,5 +1,6 @@
 /** ATIF (Agent Trajectory Interchange Format) types, recorder and file I/O. */
 export * from './version';
+export * from './content';
 export * from './tool-call';
 export * from './subagent-ref';
 export * from './observation';
@@ -12,4 +13,5 @@ export * from './errors';
 export * from './redact';
 export * from './usage-metrics';
 export * from './recorder';
+export * from './read';
 export * from './io';

@@ -1,6 +1,7 @@
 /**
- * Trajectory files: write as pretty JSON (validated and redacted again on the way out, so a bad
- * in-memory trajectory fails loudly here rather than later in a reader), load with zod validation.
+ * Trajectory files: write ATIF v1.8 as pretty JSON (validated and redacted again on the way out, so a bad
+ * in-memory trajectory fails loudly here rather than later in a reader); load any version v1.0–v1.8,
+ * normalised to v1.8, with zod validation.
  * Errors name the file and the JSON path of the offending field (e.g. `steps.2.tool_calls.0.arguments`).
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { dirname } from 'node:path';
 import type { ZodError } from 'zod';
 import { firstIssue } from '../../util/zod-issue';
 import { TrajectoryFileError } from './errors';
+import { normaliseTrajectory } from './read';
 import { redactDeep } from './redact';
 import { TrajectorySchema, type Trajectory } from './trajectory';
 
@@ -36,9 +38,12 @@ export async function loadTrajectory(path: string): Promise<Trajectory> {
   return parseTrajectory(json, path);
 }
 
-/** Validates an in-memory value as an ATIF trajectory; `source` names it in errors. */
+/**
+ * Validates a value as an ATIF trajectory of any version v1.0–v1.8, normalised to the v1.8 shape
+ * (read.ts); `source` names it in errors.
+ */
 export function parseTrajectory(value: unknown, source = '<trajectory>'): Trajectory {
-  const parsed = TrajectorySchema.safeParse(value);
+  const parsed = TrajectorySchema.safeParse(normaliseTrajectory(value));
   if (!parsed.success) throw fromZod(source, parsed.error);
   return parsed.data;
 }

@@ -1,8 +1,11 @@
 /**
  * TrajectoryRecorder: builds an ATIF trajectory incrementally while an agent runs, so a timeout or
  * crash still leaves a valid partial trajectory (toJSON works at any point). Everything recorded is
- * redacted of API keys on the way in. Sub-agent recorders are embedded in `extra.subagent_trajectories`
- * and linked from the delegating tool call's observation (or from a system step when no call id).
+ * redacted of API keys on the way in. Writes ATIF v1.8: sub-agent recorders are embedded in the root's
+ * `subagent_trajectories` (each with its own `trajectory_id`) and linked by that id from the delegating tool
+ * call's observation (or from a system step when no call id); an agent step that called the model says
+ * `llm_call_count: 1`, one that ran no model (the oracle's command) 0; a failed tool's result carries
+ * `extra.is_error`. A recorder with no step yet still yields a valid file: one system step saying so.
  */
 import { addUsage, zeroUsage, type Usage } from '../../llm/usage';
 import { TrajectoryError } from './errors';
@@ -38,6 +41,8 @@ export interface StepInput {
   observations?: ObservationInput[];
   model?: string;
   usage?: Usage;
+  /** LLM inferences behind an agent step; defaults to 1 when `usage` is given (one model call). */
+  llmCallCount?: number;
   extra?: Record<string, unknown>;
 }
 
@@ -52,6 +57,8 @@ interface SubagentEntry {
   name: string;
   recorder: TrajectoryRecorder;
   toolCallId: string | null;
+  /** Its `trajectory_id`: the session id, suffixed by position when a sibling already has that one. */
+  trajectoryId: string;
 }
 
 export class TrajectoryRecorder {
@@ -59,6 +66,7 @@ export class TrajectoryRecorder {
   private readonly opts: RecorderOptions;
   private readonly steps: Step[] = [];
   private readonly subagents: SubagentEntry[] = [];
+  private toolDefinitions: Record<string, unknown>[] | null = null;
   private finished: FinishInput | null = null;
 
   constructor(opts: RecorderOptions) {
@@ -83,6 +91,11 @@ export class TrajectoryRecorder {
     if (input.reasoning !== undefined) step.reasoning_content = redactString(input.reasoning);
     if (input.toolCalls?.length) step.tool_calls = input.toolCalls.map(toToolCall);
     if (input.usage) step.metrics = usageToMetrics(input.usage);
+    const calls = input.llmCallCount ?? (agentOnly && input.usage ? 1 : undefined);
+    if (calls !== undefined) {
+      if (!agentOnly) throw new TrajectoryError(`step ${id}: llm_call_count is only recorded on agent steps`);
+      step.llm_call_count = calls;
+    }
     if (input.extra) step.extra = redactDeep(input.extra);
     this.steps.push(step);
     if (input.observations?.length) this.addObservations(id, input.observations);
@@ -101,8 +114,8 @@ export class TrajectoryRecorder {
       }
       const result: ObservationResult = { content: redactString(o.content) };
       if (o.toolCallId !== null) result.source_call_id = o.toolCallId;
+      if (o.isError) result.extra = { is_error: true };
       results.push(result);
-      if (o.isError) markError(step, results.length - 1);
     }
   }
 
@@ -113,12 +126,26 @@ export class TrajectoryRecorder {
   addSubagentTrajectory(name: string, sub: TrajectoryRecorder, opts: { toolCallId?: string } = {}): void {
     const index = this.subagents.length;
     const toolCallId = opts.toolCallId && this.stepWithCall(opts.toolCallId) ? opts.toolCallId : null;
-    this.subagents.push({ name, recorder: sub, toolCallId });
+    const taken = this.subagents.some((s) => s.trajectoryId === sub.sessionId);
+    const entry: SubagentEntry = { name, recorder: sub, toolCallId, trajectoryId: taken ? `${sub.sessionId}#${index}` : sub.sessionId };
+    this.subagents.push(entry);
     if (toolCallId === null) {
       const id = this.addStep({ source: 'system', message: `Sub-agent "${name}" ran (session ${sub.sessionId}).` });
       const step = this.steps[id - 1] as Step;
-      step.observation = { results: [{ content: `sub-agent ${name}`, subagent_trajectory_ref: [subagentRef(name, sub, index)] }] };
+      step.observation = { results: [{ content: `sub-agent ${name}`, subagent_trajectory_ref: [subagentRef(entry)] }] };
     }
+  }
+
+  /** The tools offered to the model (Anthropic tool shape), recorded as `agent.tool_definitions`. */
+  setToolDefinitions(tools: readonly { name: string; description?: string; input_schema: unknown }[]): void {
+    this.toolDefinitions = redactDeep(tools.map((t) => ({
+      type: 'function', function: { name: t.name, description: t.description ?? '', parameters: t.input_schema },
+    })));
+  }
+
+  /** Steps recorded so far. */
+  get stepCount(): number {
+    return this.steps.length;
   }
 
   finish(input: FinishInput): void {
@@ -127,21 +154,21 @@ export class TrajectoryRecorder {
 
   /** The ATIF trajectory so far (a deep copy; safe to serialize or mutate). */
   toJSON(): Trajectory {
-    const steps = structuredClone(this.steps);
-    this.subagents.forEach((s, i) => {
-      if (s.toolCallId !== null) linkSubagent(steps, s, i);
-    });
+    const steps = this.steps.length ? structuredClone(this.steps) : [this.emptyStep()];
+    for (const s of this.subagents) if (s.toolCallId !== null) linkSubagent(steps, s);
     const agent: Trajectory['agent'] = { name: this.opts.agentName, version: this.opts.agentVersion ?? AUTOAGENT_AGENT_VERSION };
     if (this.opts.model) agent.model_name = this.opts.model;
+    if (this.toolDefinitions) agent.tool_definitions = structuredClone(this.toolDefinitions);
     if (this.opts.extra) agent.extra = redactDeep(this.opts.extra);
     const t: Trajectory = {
       schema_version: ATIF_SCHEMA_VERSION,
       session_id: this.sessionId,
+      trajectory_id: this.sessionId,
       agent,
       steps,
       final_metrics: this.finalMetrics(steps),
     };
-    if (this.subagents.length) t.extra = { subagent_trajectories: this.subagents.map((s) => s.recorder.toJSON()) };
+    if (this.subagents.length) t.subagent_trajectories = this.subagents.map((s) => ({ ...s.recorder.toJSON(), trajectory_id: s.trajectoryId }));
     return t;
   }
 
@@ -152,6 +179,12 @@ export class TrajectoryRecorder {
     }
     const sum = steps.reduce((acc, s) => addUsage(acc, metricsToUsage(s.metrics)), zeroUsage());
     return usageToFinalMetrics(sum, steps.length, { finished: false });
+  }
+
+  /** Harbor requires a step; a run that recorded none (no-op agent, a trial that failed first) says so. */
+  private emptyStep(): Step {
+    const why = this.finished ? ` (stop reason: ${this.finished.stopReason})` : '';
+    return { step_id: 1, timestamp: this.now().toISOString(), source: 'system', message: `No agent step was recorded${why}.`, extra: { no_steps: true } };
   }
 
   private stepWithCall(toolCallId: string): Step | undefined {
@@ -168,17 +201,11 @@ function toToolCall(c: { id: string; name: string; arguments: unknown }): ToolCa
   return { tool_call_id: c.id, function_name: c.name, arguments: redactDeep(args as Record<string, unknown>) };
 }
 
-function markError(step: Step, index: number): void {
-  const extra = (step.extra ??= {});
-  const list = Array.isArray(extra.error_results) ? (extra.error_results as number[]) : [];
-  extra.error_results = [...list, index];
+function subagentRef(s: SubagentEntry) {
+  return { trajectory_id: s.trajectoryId, session_id: s.recorder.sessionId, extra: { name: s.name } };
 }
 
-function subagentRef(name: string, sub: TrajectoryRecorder, index: number) {
-  return { session_id: sub.sessionId, trajectory_path: `#/extra/subagent_trajectories/${index}`, extra: { name } };
-}
-
-function linkSubagent(steps: Step[], s: SubagentEntry, index: number): void {
+function linkSubagent(steps: Step[], s: SubagentEntry): void {
   const step = steps.find((st) => st.tool_calls?.some((c) => c.tool_call_id === s.toolCallId));
   if (!step) return;
   const results = (step.observation ??= { results: [] }).results;
@@ -187,5 +214,5 @@ function linkSubagent(steps: Step[], s: SubagentEntry, index: number): void {
     result = { source_call_id: s.toolCallId };
     results.push(result);
   }
-  (result.subagent_trajectory_ref ??= []).push(subagentRef(s.name, s.recorder, index));
+  (result.subagent_trajectory_ref ??= []).push(subagentRef(s));
 }
