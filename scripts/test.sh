@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TEMPORAL_CLI_PATH="$PWD/.tools/bin/temporal"
 export AUTOAGENT_REQUIRE_DOCKER=1
+# The PostgreSQL + S3 connection settings setup-services.sh wrote (AUTOAGENT_TEST_PG_URL, AWS_*, ...).
+set -a; source .tools/services.env; set +a
 echo "[test] lint + typecheck" >&2
 npx eslint src test benchmarks
 npx tsc -p tsconfig.test.json --noEmit

@@ -72,6 +72,8 @@ function buildPlan(config: CampaignConfig, tasks: Task[], opts: PlanFromConfigOp
     },
     // Only set when they change something, so a default plan is exactly what it was before they existed.
     ...(config.objective.costUsd !== 0 ? { objective: config.objective } : {}),
+    ...(config.metric !== 'reward' ? { metric: config.metric } : {}),
     ...(config.merge ? { merge: config.merge } : {}),
+    ...(config.evaluation.policy !== 'full' ? { evaluation: config.evaluation } : {}),
   };
 }

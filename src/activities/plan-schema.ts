@@ -3,6 +3,7 @@
  * from a config file, so a bad plan fails the campaign at once with the field named (never retried).
  */
 import { z } from 'zod';
+import { EvaluationSpecSchema, type EvaluationSpec } from '../search/evaluation/policy';
 import type { CampaignPlan } from '../workflows/types';
 import { InvalidCampaignPlanError } from './errors';
 
@@ -50,7 +51,11 @@ export const CampaignPlanSchema = z
       })
       .optional(),
     objective: z.object({ score: z.number().positive(), costUsd: z.number().max(0) }).optional(),
+    metric: z.string().min(1).optional(),
     merge: z.object({ every: positiveInt }).optional(),
+    // Its defaults are filled in here (a plan given as workflow input may say just `{ policy: racing }`);
+    // typed as its output so the schema still `satisfies` ZodType<CampaignPlan> (input = output).
+    evaluation: EvaluationSpecSchema.optional() as unknown as z.ZodType<EvaluationSpec | undefined>,
   })
   .strict() satisfies z.ZodType<CampaignPlan>;
 

@@ -26,6 +26,8 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Cam
       taskHashes: Object.fromEntries([...plan.train, ...plan.holdout].map((t) => [t.name, t.hash])),
       // The trial activity reads its reward-hacking judge settings from here (TrialRequest does not carry them).
       tamperingJudge: plan.meta?.judge ?? null,
+      // The report ranks candidates as the campaign does (its "best" is the campaign's pick).
+      objective: plan.objective ?? null,
     });
     const searchAttributes = deps.searchAttributes ? await deps.searchAttributes() : [];
     return { plan, seed: ref, searchAttributes };

@@ -7,12 +7,14 @@
  * LlmCredentialError / LlmConfigError, not retried: the campaign pauses), see ./faults.ts. A trial the
  * workflow cancels records nothing either and completes as cancelled, see ./cancellation.ts.
  */
+import type { TrialResult } from '../trial/types';
+import { objectiveOf } from '../verifier/reward';
 import { Context, type Info } from '@temporalio/activity';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoredTrial } from '../store/rows';
 import type { CampaignStore } from '../store/store';
-import { TRIAL_FILES } from '../trial/artifacts';
+import { TRIAL_FILES, trialDirOf } from '../trial/artifacts';
 import { trialIdFor } from '../trial/trial-id';
 import { addUsage } from '../llm/usage';
 import { screenTrial } from './judge-trial';
@@ -79,7 +81,9 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
       signal: stopsUnlessCancelled(ctx), ...(deps.tamperJudge ? { judgeFor: deps.tamperJudge } : {}),
     });
     // Passing trials are screened for reward tampering, cached ones too (the screen is deterministic, a judge verdict stored).
-    if (hit) return small(hit, !ranInEarlierAttempt(hit, req, ctx.info), (await screen(hit.trialId, hit.reward, storedText(store, hit.trajectoryHash))).tampering);
+    // The campaign's objective metric (reward.json key) is the trial's score; `reward` unless it names another.
+    const scored = <T extends { result: TrialResult }>(r: T): T & { reward: number } => ({ ...r, reward: objectiveOf(r.result, req.metric ?? 'reward') });
+    if (hit) return small(scored(hit), !ranInEarlierAttempt(hit, req, ctx.info), (await screen(hit.trialId, scored(hit).reward, storedText(store, hit.trajectoryHash))).tampering);
 
     const beat = (detail: unknown): void => ctx.heartbeat(detail);
     const timer = setInterval(() => beat({ trialId, alive: true }), HEARTBEAT_EVERY_MS);
@@ -100,10 +104,11 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
         campaign: req.campaign, candidateId: req.candidateId, taskHash: req.task.hash,
         trajectoryJson,
         // The full verifier log sits beside the trajectory (the result carries only a truncated copy).
-        verifierLog: (await readText(result.trajectoryPath && path.join(path.dirname(result.trajectoryPath), TRIAL_FILES.verifierLog))) ?? result.verifier.output,
+        verifierLog: (await readText(result.trajectoryPath && path.join(trialDirOf(result.trajectoryPath), TRIAL_FILES.verifierLog))) ?? result.verifier.output,
       });
-      const screened = await screen(result.trialId, result.reward, trajectoryJson);
-      return small({ ...result, usage: addUsage(result.usage, screened.usage) }, !inserted, screened.tampering);
+      const score = objectiveOf(result, req.metric ?? 'reward');
+      const screened = await screen(result.trialId, score, trajectoryJson);
+      return small({ ...result, reward: score, usage: addUsage(result.usage, screened.usage) }, !inserted, screened.tampering);
     } finally {
       clearInterval(timer);
     }

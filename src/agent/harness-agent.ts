@@ -71,6 +71,7 @@ export async function runHarnessAgent(opts: RunHarnessAgentOptions): Promise<Age
     if (harness.tools.length > 0) await installCustomTools(opts.sandbox, harness);
     const base = { harness, llm, parent: recorder, clock, taskName: opts.taskName, instruction: opts.instruction };
     const { registry, subDeps } = mainToolset(harness, base, opts.hostTools);
+    recorder.setToolDefinitions(registry.apiTools());
     const messages: Anthropic.MessageParam[] = initialMessages(harness, opts.instruction);
     const { config } = harness;
     const r = await runOrchestrated({

@@ -103,7 +103,6 @@ function buildRequest(o: LoopOptions): Anthropic.MessageCreateParamsNonStreaming
     messages: withCacheBreakpoint(o.messages),
     tools: o.tools.apiTools(),
     ...(o.toolChoice ? { tool_choice: o.toolChoice } : {}),
-    // harness.yaml `temperature` is deliberately not sent: this SDK's Messages API has no sampling params.
     ...(thinking ? { thinking: { type: 'enabled', budget_tokens: s.thinkingBudget } } : {}),
   };
 }

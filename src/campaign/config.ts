@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import type { EvaluationSpec } from '../search/evaluation/policy';
 import type { Budget } from '../search/ledger';
 import { CampaignConfigError } from './errors';
 import { fieldPath, RawCampaignSchema, userIssues } from './schema';
@@ -41,8 +42,12 @@ export interface CampaignConfig {
   tamperingJudge: { model: string; sample: number } | null;
   /** Ranking weights (`objective: score` is { score: 1, costUsd: 0 }); see src/search/objective.ts. */
   objective: { score: number; costUsd: number };
+  /** The objective reward metric (`reward` unless campaign.yaml names another reward.json key). */
+  metric: string;
   /** Merge proposals every N generations; null when off. */
   merge: { every: number } | null;
+  /** How children are evaluated (campaign.yaml `evaluation`, defaults filled in). */
+  evaluation: EvaluationSpec;
 }
 
 /** Validates an already-parsed document; `file` is used for messages and to resolve relative paths. */
@@ -84,7 +89,9 @@ function resolvePaths(c: RawCampaign, file: string): CampaignConfig {
     runtime: c.runtime,
     tamperingJudge: c.tamperingJudge ? { model: c.tamperingJudge.model ?? c.metaModel ?? c.taskModel, sample: c.tamperingJudge.sample } : null,
     objective: c.objective,
+    metric: c.metric,
     merge: c.merge ?? null,
+    evaluation: c.evaluation,
   };
 }
 

@@ -3,6 +3,7 @@
  * silently ignored). Messages are phrased for the user: "expected a positive number", "unknown field".
  */
 import { z } from 'zod';
+import { EvaluationSpecSchema } from '../search/evaluation/policy';
 
 const num = (what: string) => z.number({ required_error: 'required', invalid_type_error: `expected ${what}` });
 const positive = () => num('a positive number').positive('expected a positive number');
@@ -133,7 +134,15 @@ export const RawCampaignSchema = z
     seed: nonNegInt().default(0),
     runtime: RuntimeSchema.default({}),
     tamperingJudge: TamperingJudgeSchema.optional(),
+    /**
+     * How children are evaluated: `{ policy: full | minibatch | racing, minibatch: {…}, racing: {…} }`
+     * (src/search/evaluation/policy.ts). Without the block: `full`, today's behaviour, until the default is
+     * switched to the policy benchmarks/search-sim shows best (DEFAULT_EVALUATION_POLICY).
+     */
+    evaluation: EvaluationSpecSchema.default({ policy: 'full' }),
     objective: ObjectiveSpec.default('score'),
+    /** The reward.json metric the search climbs (Harbor multi-metric rewards); the others are recorded and reported. */
+    metric: text('a metric name').regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a metric name (letters, digits, "_", ".", "-")').default('reward'),
     merge: MergeSchema.optional(),
   })
   .strict();

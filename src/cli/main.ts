@@ -2,6 +2,7 @@
 /** The `autoagent` CLI: this file only registers commands; each lives in commands/<name>.ts. */
 import { Command } from 'commander';
 import { evalCommand } from './commands/eval';
+import { exportCommand } from './commands/export';
 import { reportCommand } from './commands/report';
 import { uiCommand } from './commands/ui';
 import { runCommand } from './commands/run';
@@ -14,6 +15,7 @@ async function run(): Promise<void> {
     .description('AutoAgent: a meta-agent that engineers task-agent harnesses, on durable Temporal campaigns')
     .version('0.1.0');
   program.addCommand(evalCommand());
+  program.addCommand(exportCommand());
   program.addCommand(reportCommand());
   program.addCommand(uiCommand());
   program.addCommand(runCommand());

@@ -1,6 +1,6 @@
 /**
  * A harness on disk is a folder of UTF-8 text files. This module reads it into a
- * `relative path -> text` record (sorted, '/'-separated; dot-files and dot-folders are ignored),
+ * `relative path -> text` record (sorted, '/'-separated; dot-files, dot-folders and a top-level CARD.md are ignored),
  * computes the content-addressed id, and copies / materializes harness folders.
  */
 import { createHash } from 'node:crypto';
@@ -12,7 +12,13 @@ import { HarnessError } from './errors';
 export const MAX_FILE_BYTES = 1_000_000;
 export const MAX_FILES = 500;
 
-/** Relative paths of every harness file, sorted, with '/' separators. */
+/**
+ * The card `autoagent export` writes beside an exported harness (scores, lineage, diff): documentation about
+ * the harness, not part of it — so the exported folder keeps the candidate's id.
+ */
+export const HARNESS_CARD = 'CARD.md';
+
+/** Relative paths of every harness file (the card excepted), sorted, with '/' separators. */
 export async function listHarnessFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   async function walk(rel: string): Promise<void> {
@@ -20,6 +26,7 @@ export async function listHarnessFiles(dir: string): Promise<string[]> {
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const p = rel ? `${rel}/${e.name}` : e.name;
+      if (p === HARNESS_CARD) continue;
       if (e.isDirectory()) await walk(p);
       else if (e.isFile()) out.push(p);
     }

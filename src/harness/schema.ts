@@ -30,7 +30,6 @@ export const HarnessConfigSchema = z
     maxTokens: z.number().int().min(1).max(128000).default(8192),
     /** Extended thinking budget; 0 = off. The API needs >= 1024 and < maxTokens. */
     thinkingBudget: z.number().int().min(0).default(0),
-    temperature: z.number().min(0).max(1).optional(),
     system: z.string().min(1).default('system.md'),
     tools: z
       .array(z.enum(BUILTIN_TOOLS))
@@ -55,9 +54,6 @@ export const HarnessConfigSchema = z
     }
     if (c.thinkingBudget > 0 && c.thinkingBudget >= c.maxTokens) {
       ctx.addIssue({ code: 'custom', path: ['thinkingBudget'], message: `must be less than maxTokens (${c.maxTokens})` });
-    }
-    if (c.thinkingBudget > 0 && c.temperature !== undefined && c.temperature !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['temperature'], message: 'must be unset or 1 when thinking is on' });
     }
   });
 export type HarnessConfig = z.infer<typeof HarnessConfigSchema>;

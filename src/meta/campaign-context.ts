@@ -40,6 +40,7 @@ function experimentOf(store: CampaignStore, campaign: string, c: StoredCandidate
   return {
     id: c.id,
     parentId: c.parentId,
+    ...(c.secondParentId ? { secondParentId: c.secondParentId } : {}),
     generation: c.generation,
     status: c.status,
     trainScore: c.status === 'invalid' ? null : clamp01(c.meanReward),

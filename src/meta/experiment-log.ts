@@ -15,6 +15,9 @@ const MAX_DIFF_CHARS = 6000;
 
 const score = (s: number | null): string => (s === null ? '—' : s.toFixed(3));
 
+const parentsOf = (r: ExperimentRecord): string =>
+  r.secondParentId ? `merge of ${r.parentId ?? 'none'} and ${r.secondParentId}` : `parent ${r.parentId ?? 'none'}`;
+
 function perTask(r: ExperimentRecord): string {
   const tasks = Object.keys(r.taskRewards).sort();
   if (tasks.length === 0) return '—';
@@ -35,7 +38,7 @@ function cut(text: string, max: number): string {
 
 function section(r: ExperimentRecord): string {
   const lines = [
-    `## ${r.id} (generation ${r.generation}, parent ${r.parentId ?? 'none'})`,
+    `## ${r.id} (generation ${r.generation}, ${parentsOf(r)})`,
     '',
     `- status: ${r.status}; train score: ${score(r.trainScore)}; cost: $${r.costUsd.toFixed(4)}`,
     `- verdict: ${r.verdict || '—'}`,
@@ -58,7 +61,7 @@ export function renderExperimentsMarkdown(records: ExperimentRecord[]): string {
   const table = [
     '| id | parent | gen | status | train score | cost USD | verdict |',
     '|---|---|---|---|---|---|---|',
-    ...records.map((r) => `| ${r.id} | ${r.parentId ?? '—'} | ${r.generation} | ${r.status} | ${score(r.trainScore)} | ${r.costUsd.toFixed(4)} | ${r.verdict.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`),
+    ...records.map((r) => `| ${r.id} | ${r.secondParentId ? `${r.parentId} + ${r.secondParentId}` : (r.parentId ?? '—')} | ${r.generation} | ${r.status} | ${score(r.trainScore)} | ${r.costUsd.toFixed(4)} | ${r.verdict.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`),
     '',
   ];
   return [...head, `${records.length} candidates, oldest first.`, '', ...table, ...records.map(section)].join('\n');

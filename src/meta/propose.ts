@@ -53,6 +53,7 @@ export async function proposeCandidate(rawInput: ProposeInput, deps: ProposeDeps
     await buildMetaWorkspace(wsDir, {
       parentFiles: input.parent.files, parentId: input.parent.id, program: input.program,
       experiments: input.experiments, trials: input.trials, holdoutTasks: input.holdoutTasks, hints: input.hints,
+      ...(input.merge ? { merge: input.merge } : {}),
     });
     const provider = deps.provider ?? new DockerSandboxProvider();
     const task = metaTask();
@@ -103,6 +104,7 @@ async function runMetaAgent(sandbox: Sandbox, input: Parsed, deps: ProposeDeps):
     instruction: metaInstruction({
       parentId: input.parent.id, generation: input.generation, proposalIndex: input.proposalIndex,
       experiments: input.experiments, trials: input.trials, hasHints: input.hints.length > 0,
+      ...(input.merge ? { merge: input.merge } : {}),
     }),
     sandbox,
     recorder,

@@ -19,6 +19,7 @@ import { zeroUsage, type Usage } from '../llm/usage';
 import type { SandboxProvider } from '../sandbox/provider';
 import { storeCache, type CampaignStore } from '../store/store';
 import { readExperiments, readParentTrials } from './campaign-context';
+import { readMergeInput } from './merge-context';
 import { proposeCandidate } from './propose';
 import type { ProposeInput } from './schema';
 import { syncHarnessDir } from './sync-dir';
@@ -86,6 +87,9 @@ export async function gatherProposeInput(input: ProposerInput, store: CampaignSt
     generation: input.generation,
     proposalIndex: input.slot,
     ...(timeoutSec !== undefined ? { timeoutSec } : {}),
+    ...(input.merge
+      ? { merge: await readMergeInput(store, { campaignDir: input.campaignDir, parent: { id: parent.id, files: parent.files }, merge: input.merge }) }
+      : {}),
   };
 }
 

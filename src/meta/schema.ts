@@ -9,6 +9,8 @@ import { UsageSchema } from '../trial/types';
 export const ExperimentRecordSchema = z.object({
   id: z.string().min(1),
   parentId: z.string().nullable(),
+  /** A merge's second parent (absent otherwise). */
+  secondParentId: z.string().optional(),
   generation: z.number().int().nonnegative(),
   /** 'evaluated' (accepted), 'rejected' (scored, did not beat its parent), 'invalid' (never ran). */
   status: z.enum(['evaluated', 'rejected', 'invalid']),
@@ -38,6 +40,18 @@ export const MetaTrialSchema = z.object({
 });
 export type MetaTrial = z.infer<typeof MetaTrialSchema>;
 
+/** A merge proposal's second harness: its files, the train tasks each side wins, and each side's diff. */
+export const MergeInputSchema = z.object({
+  other: z.object({ files: z.record(z.string()), id: z.string().min(1) }),
+  parentWins: z.array(z.string()),
+  otherWins: z.array(z.string()),
+  /** The nearest common ancestor both diffs start from; null when none was found (then each diff is against the other). */
+  ancestorId: z.string().nullable(),
+  parentDiff: z.string(),
+  otherDiff: z.string(),
+});
+export type MergeInput = z.infer<typeof MergeInputSchema>;
+
 export const ProposeInputSchema = z.object({
   parent: z.object({ files: z.record(z.string()), id: z.string().min(1) }),
   /** The user's program.md directive. */
@@ -52,6 +66,8 @@ export const ProposeInputSchema = z.object({
   proposalIndex: z.number().int().nonnegative(),
   /** Wall-clock budget of the meta-agent run (default 1800 s). */
   timeoutSec: z.number().positive().optional(),
+  /** Set for a merge proposal (see MergeInputSchema). */
+  merge: MergeInputSchema.optional(),
 });
 export type ProposeInput = z.input<typeof ProposeInputSchema>;
 

@@ -7,12 +7,12 @@
  * unpacked as uid 0); only harness/ is ever read back, so edits elsewhere have no effect anyway.
  */
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { writeHarnessFiles } from '../harness/files';
 import { HoldoutLeakError, MetaWorkspaceError } from './errors';
 import { renderExperimentsMarkdown } from './experiment-log';
 import { metaAssetPath } from './paths';
-import type { ExperimentRecord, MetaTrial } from './schema';
+import type { ExperimentRecord, MergeInput, MetaTrial } from './schema';
 
 const READ_ONLY = 0o444;
 
@@ -24,6 +24,8 @@ export interface MetaWorkspaceInput {
   trials: MetaTrial[];
   holdoutTasks: string[];
   hints: string[];
+  /** A merge proposal: the other harness (read-only) and both diffs go to merge/. */
+  merge?: MergeInput;
 }
 
 /** Throws when any trial belongs to a holdout task. */
@@ -55,6 +57,9 @@ function readme(input: MetaWorkspaceInput): string {
     '- `harness-format.md` — the harness file format (what each file and field means).',
     '- `experiments.md` — the experiment log, readable; `experiments.json` — the same records in full (JSON array).',
     `- \`harness/\` — an editable copy of the parent harness ${input.parentId}. Edit ONLY this folder: it is the only thing kept.`,
+    ...(input.merge
+      ? [`- \`merge/\` — this is a merge: \`other-harness/\` (read-only copy of ${input.merge.other.id}), \`parent.diff\` and \`other.diff\` (each one's changes from ${input.merge.ancestorId ?? 'the other'}).`]
+      : []),
     '- `trials/<task>/r<repeat>/` — the parent harness on each training task:',
     '  - `trajectory.json` — ATIF trajectory: steps (source, message, reasoning, tool_calls, observation), final_metrics;',
     '  - `verifier.log` — output of the task\'s tests;',
@@ -87,7 +92,20 @@ export async function buildMetaWorkspace(dir: string, input: MetaWorkspaceInput)
     await writeReadOnly(join(folder, 'verifier.log'), t.verifierLog);
     await writeReadOnly(join(folder, 'result.json'), `${JSON.stringify(t.result ?? null, null, 2)}\n`);
   }
+  if (input.merge) await writeMerge(join(dir, 'merge'), input.merge);
   await writeHarnessFiles(join(dir, 'harness'), input.parentFiles);
+}
+
+/** merge/: the other harness and both diffs, all read-only (only harness/ is ever read back). */
+async function writeMerge(dir: string, merge: MergeInput): Promise<void> {
+  for (const [rel, text] of Object.entries(merge.other.files)) {
+    const file = join(dir, 'other-harness', rel);
+    if (!file.startsWith(join(dir, 'other-harness') + sep)) throw new MetaWorkspaceError('merge.other.files', `"${rel}" escapes the harness folder`);
+    await mkdir(dirname(file), { recursive: true });
+    await writeReadOnly(file, text);
+  }
+  await writeReadOnly(join(dir, 'parent.diff'), merge.parentDiff);
+  await writeReadOnly(join(dir, 'other.diff'), merge.otherDiff);
 }
 
 /** Removes a workspace built earlier (its files are read-only, which rm -f ignores on the host). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ReportError } from './errors';
 
 /** Client scripts in load order: helpers first, the entry point last. */
-const CLIENT_SCRIPTS = ['util.js', 'header.js', 'charts.js', 'tree.js', 'heatmap.js', 'candidate.js', 'trajectory.js', 'app.js'];
+const CLIENT_SCRIPTS = ['util.js', 'header.js', 'charts.js', 'tree.js', 'heatmap.js', 'pareto.js', 'candidate.js', 'trajectory.js', 'app.js'];
 
 export interface PageAssets {
   css: string[];

@@ -16,6 +16,20 @@ function rewardsByTask(rows: readonly TrialIndexRow[], split: 'train' | 'holdout
   return out;
 }
 
+/** Per metric, the mean over the train trials that reported it. */
+function metricMeans(rows: readonly TrialIndexRow[]): Record<string, number> {
+  const sums: Record<string, { s: number; n: number }> = {};
+  for (const r of rows) {
+    if (r.split !== 'train' || !r.metrics) continue;
+    for (const [k, v] of Object.entries(r.metrics)) {
+      const acc = (sums[k] ??= { s: 0, n: 0 });
+      acc.s += v;
+      acc.n++;
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).sort(([a], [b]) => a.localeCompare(b)).map(([k, { s, n }]) => [k, s / n]));
+}
+
 const meanOfMeans = (byTask: Record<string, number[]>): number | null => mean(Object.values(taskMeans(byTask)));
 
 function groupTrials(rows: readonly TrialIndexRow[]): Map<string, TrialIndexRow[]> {
@@ -45,7 +59,7 @@ export function candidateViews(input: CandidateInputs): CandidateView[] {
       id: c.id, parentId: c.parentId, generation: c.generation, status: c.status, verdict: c.verdict, rationale: c.rationale,
       train: c.status === 'invalid' ? null : c.meanReward, holdout: meanOfMeans(rewardsByTask(rows, 'holdout')), delta: null,
       costUsd: c.costUsd, complexity: c.complexity, diff: input.diffs[c.id] ?? null, secondParentId: c.secondParentId ?? null,
-      trials: rows.length, createdAt: c.createdAt,
+      trials: rows.length, createdAt: c.createdAt, metrics: metricMeans(rows),
     };
   });
   const known = new Set(views.map((v) => v.id));
@@ -57,7 +71,7 @@ export function candidateViews(input: CandidateInputs): CandidateView[] {
       id, parentId: proposal?.parentId ?? null, generation: proposal?.generation ?? nextGen, status: 'running',
       verdict: 'being evaluated', rationale: proposal?.rationale ?? '', train: meanOfMeans(rewardsByTask(rows, 'train')),
       holdout: meanOfMeans(rewardsByTask(rows, 'holdout')), delta: null, costUsd: rows.reduce((s, r) => s + r.costUsd, 0),
-      complexity: 0, diff: input.diffs[id] ?? null, secondParentId: null, trials: rows.length, createdAt: rows[0]?.createdAt ?? '',
+      complexity: 0, diff: input.diffs[id] ?? null, secondParentId: null, trials: rows.length, createdAt: rows[0]?.createdAt ?? '', metrics: metricMeans(rows),
     });
   }
   const byId = new Map(views.map((v) => [v.id, v]));

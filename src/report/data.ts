@@ -71,11 +71,15 @@ export function splitTasks(snap: StoreSnapshot): { train: string[]; holdout: str
   return { train: [...train].sort(), holdout: [...holdout].filter((t) => !train.has(t)).sort() };
 }
 
+const multiMetric = (r: Record<string, number> | undefined): r is Record<string, number> =>
+  r !== undefined && Object.keys(r).some((k) => k !== 'reward');
+
 function trialRow(t: StoredTrial, holdout: ReadonlySet<string>): TrialIndexRow {
   return {
     id: t.trialId, candidateId: t.candidateId, task: t.task, split: holdout.has(t.task) ? 'holdout' : 'train', repeat: t.repeat,
     reward: t.reward, error: t.error, stopReason: t.result.stopReason, turns: t.result.turns, costUsd: t.usage.costUsd,
     tokens: totalTokens(t.usage), durationMs: t.result.timings.totalMs, createdAt: t.createdAt, hasTrajectory: t.trajectoryHash !== null,
+    ...(multiMetric(t.result.verifier.rewards) ? { metrics: t.result.verifier.rewards } : {}),
   };
 }
 

@@ -35,6 +35,7 @@ const SKELETON = `
 <section id="aa-cards"></section>
 <h2>Scores and spend</h2>
 <div class="charts"><div id="aa-score-chart"></div><div id="aa-time-chart"></div></div>
+<h2>Score vs cost <span class="muted">(per task, train; filled ● and the dashed line: non-dominated)</span></h2><div id="aa-pareto"></div>
 <h2>Lineage</h2><div id="aa-tree"></div>
 <h2>Tasks × candidates <span class="muted">(mean reward; ▲ fixed vs parent, ▼ broke vs parent)</span></h2><div class="heatwrap" id="aa-heatmap"></div>
 <h2>Candidate</h2><section id="aa-candidate"></section>

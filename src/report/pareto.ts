@@ -22,7 +22,9 @@ export function paretoPoints(views: readonly CandidateView[], trials: readonly T
   const trainOf = new Map<string, TrialIndexRow[]>();
   for (const t of trials) {
     if (t.split !== 'train' || t.candidateId === null) continue;
-    trainOf.set(t.candidateId, [...(trainOf.get(t.candidateId) ?? []), t]);
+    const rows = trainOf.get(t.candidateId);
+    if (rows) rows.push(t);
+    else trainOf.set(t.candidateId, [t]);
   }
   const scored = views.filter((v) => (v.status === 'evaluated' || v.status === 'rejected') && v.train !== null && trainOf.has(v.id));
   const base = scored.map((v) => {

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { totalTokens } from '../llm/usage';
-import { rankCandidates } from '../search/scores';
+import { isCostAware } from '../search/objective';
+import { meanPerTask, rankCandidates } from '../search/scores';
 import type { Budget } from '../search/ledger';
 import type { StoredCandidate, StoredEvent, StoredProposal } from '../store/rows';
 import type { CandidateView, Summary, TimeSeries, TrialIndexRow } from './types';
@@ -21,6 +22,8 @@ export const PreparedEventSchema = z
     budget: z
       .object({ usd: z.number().optional(), trials: z.number().optional(), tokens: z.number().optional(), wallTimeMinutes: z.number().optional() })
       .optional(),
+    /** campaign.yaml `objective` when it weighs cost (absent: score only), so the report's best is the campaign's pick. */
+    objective: z.object({ score: z.number(), costUsd: z.number() }).nullable().optional(),
   })
   .passthrough();
 export type PreparedEvent = z.infer<typeof PreparedEventSchema>;
@@ -63,7 +66,11 @@ const diff = (a: number | null | undefined, b: number | null | undefined): numbe
 
 export function summarize(input: SummaryInputs): Summary {
   const prepared = preparedEvent(input.events);
-  const best = rankCandidates(input.stored.filter((c) => c.status === 'evaluated'))[0] ?? null;
+  // Cost per task only matters (and is only computed) when the campaign's objective weighs it.
+  const costOf = (id: string): number =>
+    meanPerTask(input.trials.filter((t) => t.candidateId === id && t.split === 'train').map((t) => ({ task: t.task, value: t.costUsd })));
+  const accepted = input.stored.filter((c) => c.status === 'evaluated').map((c) => (isCostAware(prepared.objective) ? { ...c, costPerTask: costOf(c.id) } : c));
+  const best = rankCandidates(accepted, prepared.objective)[0] ?? null;
   const byId = new Map(input.views.map((v) => [v.id, v]));
   const seedId = prepared.seed ?? input.stored.find((c) => c.parentId === null)?.id ?? null;
   const seed = seedId === null ? undefined : byId.get(seedId);

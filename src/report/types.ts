@@ -30,6 +30,8 @@ export interface CandidateView {
   secondParentId: string | null;
   trials: number;
   createdAt: string;
+  /** Mean of each reward.json metric over the candidate's train trials ({} when its tasks report only a reward). */
+  metrics: Record<string, number>;
 }
 
 /** One candidate in the Pareto view: train score against cost per task and tokens per task (pareto.ts). */
@@ -72,6 +74,8 @@ export interface TrialIndexRow {
   durationMs: number;
   createdAt: string;
   hasTrajectory: boolean;
+  /** Every metric of a multi-metric reward.json (absent when the verifier wrote only a reward). */
+  metrics?: Record<string, number>;
 }
 
 export interface Summary {

@@ -23,7 +23,12 @@ function relName(containerPath: string): string {
 
 export class DockerSandbox implements TrialSandbox {
   private removed = false;
-  constructor(private readonly docker: Docker, private readonly container: Docker.Container) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly container: Docker.Container,
+    /** Runs after the container is gone: the task's compose services, if any, go with it. */
+    private readonly afterRemove: () => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   get id(): string {
     return this.container.id;
@@ -128,6 +133,7 @@ export class DockerSandbox implements TrialSandbox {
       if (s !== 404 && s !== 409) throw this.wrap('remove', err);
     }
     this.removed = true;
+    await this.afterRemove();
   }
 
   private wrap(operation: string, err: unknown): unknown {

@@ -79,3 +79,11 @@ export class StorageLimitError extends Error {
     super(`the container's writable layer reached ${Math.round(usedBytes / 1024 / 1024)} MB, over the task's storage_mb = ${limitMb}; the agent was stopped`);
   }
 }
+
+/** The task's [environment].healthcheck never passed: the environment is broken, so the agent never starts. */
+export class HealthcheckError extends Error {
+  override readonly name = 'HealthcheckError';
+  constructor(readonly command: string, readonly retries: number, readonly lastOutput: string) {
+    super(`healthcheck failed ${retries} time(s) in a row after the start period: ${command}${lastOutput ? ` (last output: ${lastOutput.slice(-300).trim()})` : ''}`);
+  }
+}

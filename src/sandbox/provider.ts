@@ -5,6 +5,8 @@
  * leftovers can be found and removed (`reapOrphans`). No host environment ever enters a container.
  */
 import Docker from 'dockerode';
+import { agentNetwork } from '../tasks/supported';
+import { MAIN_SERVICE, startServices, type ComposeServices } from './compose';
 import type { Task } from '../tasks/types';
 import { DockerSandbox } from './docker-sandbox';
 import { SandboxError, asSystemic } from './errors';
@@ -57,15 +59,22 @@ export class DockerSandboxProvider implements SandboxProvider {
   async start(task: Task, opts: StartOptions): Promise<TrialSandbox> {
     const env = task.config.environment;
     let container: Docker.Container | null = null;
+    let services: ComposeServices | null = null;
     try {
+      const publicNet = agentNetwork(task.config) === 'public';
+      // Multi-container tasks: the services first, on their own network, which this container then joins as `main`.
+      services = await startServices(task, { trialId: opts.trialId, labels: this.labelsFor(opts.trialId), mainImage: opts.image, internal: !publicNet });
+      const network = services?.network || (publicNet ? 'bridge' : 'none');
       const size = await this.quota.sizeFor(opts.image, env.storageMb);
       const create = (storageOpt: string | null): Promise<Docker.Container> => this.docker.createContainer({
         Image: opts.image,
         Entrypoint: ['sh', '-c'],
         Cmd: [KEEP_ALIVE],
-        Env: [],
+        // The task's own variables only: no host environment ever enters a container.
+        Env: Object.entries({ ...services?.mainEnv, ...env.env }).map(([k, v]) => `${k}=${v}`),
         ...(env.workdir ? { WorkingDir: env.workdir } : {}),
-        Labels: { [LABEL.root]: '1', [LABEL.trial]: opts.trialId, ...ownerLabels() },
+        Labels: this.labelsFor(opts.trialId),
+        ...(services?.network ? { NetworkingConfig: { EndpointsConfig: { [services.network]: { Aliases: [MAIN_SERVICE] } } } } : {}),
         HostConfig: {
           Init: true, // reaps killed commands' zombies, which would otherwise count against the pids limit
           NanoCpus: Math.round(env.cpus * 1e9),
@@ -76,7 +85,8 @@ export class DockerSandboxProvider implements SandboxProvider {
           Ulimits: [{ Name: 'fsize', Soft: env.storageMb * 1024 * 1024, Hard: env.storageMb * 1024 * 1024 }],
           // The total, where the storage driver can hold it, in the kernel (storage-quota.ts).
           ...(storageOpt ? { StorageOpt: { size: storageOpt } } : {}),
-          NetworkMode: env.allowInternet ? 'bridge' : 'none',
+          NetworkMode: network,
+          ...(env.gpus > 0 ? { DeviceRequests: [{ Count: env.gpus, Capabilities: [['gpu']] }] } : {}),
         },
       });
       container = await create(size).catch(async (err: unknown) => {
@@ -85,13 +95,20 @@ export class DockerSandboxProvider implements SandboxProvider {
         return create(null);
       });
       await container.start();
-      return new DockerSandbox(this.docker, container);
+      const down = services ? services.down : () => Promise.resolve();
+      return new DockerSandbox(this.docker, container, down);
     } catch (err) {
       if (container) await container.remove({ force: true }).catch(() => undefined);
+      if (services) await services.down().catch(() => undefined);
       const sys = asSystemic(err);
       if (sys !== err) throw sys;
       throw new SandboxError({ operation: 'start', containerId: container?.id ?? null, message: `${opts.image}: ${(err as Error).message}`, cause: err });
     }
+  }
+
+  /** The labels every container and network of a trial carries (owner: this process). */
+  protected labelsFor(trialId: string): Record<string, string> {
+    return { [LABEL.root]: '1', [LABEL.trial]: trialId, ...ownerLabels() };
   }
 
   async reapOrphans(opts: { all?: boolean } = {}): Promise<number> {
@@ -108,6 +125,11 @@ export class DockerSandboxProvider implements SandboxProvider {
         await this.docker.getContainer(c.Id).remove({ force: true, v: true });
         removed++;
       } catch { /* already gone or being removed by someone else */ }
+    }
+    // Then the networks of multi-container tasks (compose.ts) whose owner is gone: empty once their containers are.
+    const networks = await this.docker.listNetworks({ filters: { label: [`${LABEL.root}=1`] } }).catch(() => []);
+    for (const n of networks.filter((x) => opts.all || ownerGone(x.Labels ?? {}))) {
+      await this.docker.getNetwork(n.Id).remove().catch(() => undefined);
     }
     return removed;
   }

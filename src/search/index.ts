@@ -11,3 +11,5 @@ export * from './stratified-test';
 export * from './acceptance';
 export * from './ledger';
 export * from './stoppers';
+export * from './merge';
+export * from './stepping-stones';

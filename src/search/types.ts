@@ -6,7 +6,8 @@ import type { Objective } from './objective';
 
 /**
  * - `evaluated`: scored on train and accepted (joined the frontier pool; the seed is always this);
- * - `rejected`: scored on train but did not beat its parent (kept for the experiment log, never a parent);
+ * - `rejected`: scored on train but did not beat its parent (kept for the experiment log; never a parent,
+ *   except a stepping stone — one with `anchorId`, see stepping-stones.ts);
  * - `invalid`: the proposal failed validation or the meta-agent errored; no trials were run.
  */
 export type CandidateStatus = 'evaluated' | 'rejected' | 'invalid';
@@ -38,6 +39,11 @@ export interface CandidateRecord {
   tokensPerTask?: number;
   /** A merge proposal's second parent (the first is parentId); absent or null otherwise. */
   secondParentId?: string | null;
+  /**
+   * Set on a rejected child kept as a stepping stone (stepping-stones.ts): the accepted ancestor its own
+   * children are tested against. Absent on every other record.
+   */
+  anchorId?: string;
 }
 
 export interface SearchState {

@@ -30,6 +30,21 @@ const Author = z.preprocess(
   z.object({ name: z.string(), email: z.string().optional() }).passthrough(),
 );
 
+const NetworkModeSchema = z.enum(['no-network', 'public', 'allowlist']);
+export type NetworkMode = z.infer<typeof NetworkModeSchema>;
+
+/** Harbor's `[*.healthcheck]`: Docker HEALTHCHECK semantics; the agent starts once it passes. */
+const HealthcheckSchema = z
+  .object({
+    command: z.string().min(1),
+    interval_sec: Seconds.default(5),
+    timeout_sec: Seconds.default(30),
+    start_period_sec: z.number().min(0).default(0),
+    start_interval_sec: Seconds.default(5),
+    retries: z.number().int().min(1).default(3),
+  })
+  .passthrough();
+
 /** [environment], and Harbor's [verifier.environment] for a separate verifier (same schema). */
 const RawEnvironment = z
   .object({
@@ -39,10 +54,36 @@ const RawEnvironment = z
     memory: SizeMb.optional(),
     storage_mb: SizeMb.optional(),
     storage: SizeMb.optional(),
-    // Harbor's default: Terminal-Bench 2 tasks omit the key and their verifiers install tools at test time.
-    allow_internet: z.boolean().default(true),
+    // Harbor's older switch; network_mode (schema 1.4) wins. Both absent: public, Harbor's default (Terminal-
+    // Bench 2 tasks omit the key and their verifiers install tools at test time).
+    allow_internet: z.boolean().optional(),
+    network_mode: NetworkModeSchema.optional(),
+    allowed_hosts: z.array(z.string().min(1)).optional(),
     docker_image: z.string().min(1).nullable().optional(),
     workdir: z.string().min(1).optional(),
+    env: z.record(z.string()).default({}),
+    healthcheck: HealthcheckSchema.optional(),
+    gpus: z.number().int().min(0).optional(),
+    os: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['linux', 'windows'])).default('linux'),
+  })
+  .passthrough()
+  .superRefine((e, ctx) => {
+    if (e.allowed_hosts !== undefined && e.network_mode !== 'allowlist') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['allowed_hosts'], message: 'only valid with network_mode = "allowlist"' });
+    }
+    if (e.network_mode !== undefined && e.allow_internet !== undefined && e.allow_internet !== (e.network_mode === 'public')) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['allow_internet'], message: `contradicts network_mode = "${e.network_mode}" (drop allow_internet: it is the older form)` });
+    }
+  });
+
+/** Harbor's `[[steps]]`: a multi-step task runs its steps in order in one environment. */
+const RawStep = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a portable folder name (letters, digits, ".", "_", "-")'),
+    agent: z.object({ timeout_sec: Seconds.optional() }).passthrough().default({}),
+    verifier: z.object({ timeout_sec: Seconds.optional(), env: z.record(z.string()).default({}) }).passthrough().default({}),
+    min_reward: z.union([z.number(), z.record(z.number())]).optional(),
+    healthcheck: HealthcheckSchema.optional(),
   })
   .passthrough();
 
@@ -68,6 +109,8 @@ const RawTaskToml = z
         env: z.record(z.string()).default({}),
         // Harbor: 'separate' runs the tests in a fresh container given only the agent's artifacts.
         environment_mode: z.enum(['shared', 'separate']).optional(),
+        network_mode: NetworkModeSchema.optional(),
+        allowed_hosts: z.array(z.string().min(1)).optional(),
         // Harbor: the separate verifier's own environment (image, resources); implies environment_mode 'separate'.
         environment: RawEnvironment.optional(),
       })
@@ -82,12 +125,23 @@ const RawTaskToml = z
         timeout_sec: Seconds.default(600),
         // Our extension (Harbor has none): system paths the agent may change as part of the task.
         writable_paths: z.array(z.string().regex(/^\//, 'must be an absolute path')).default([]),
+        // Harbor: a phase override of [environment].network_mode.
+        network_mode: NetworkModeSchema.optional(),
+        allowed_hosts: z.array(z.string().min(1)).optional(),
       })
       .passthrough()
       .default({}),
     environment: RawEnvironment.default({}),
+    steps: z.array(RawStep).min(1, 'expected at least one step').optional(),
+    multi_step_reward_strategy: z.enum(['mean', 'final']).optional(),
   })
-  .passthrough();
+  .passthrough()
+  .superRefine((t, ctx) => {
+    const names = (t.steps ?? []).map((s) => s.name);
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['steps', i, 'name'], message: `duplicate step name "${n}"` });
+    });
+  });
 
 type Raw = z.output<typeof RawTaskToml>;
 
@@ -107,6 +161,8 @@ export interface TaskConfig {
     environmentMode?: 'shared' | 'separate';
     /** [verifier.environment]: the separate verifier's own environment; absent = a copy of [environment]. */
     environment?: EnvironmentConfig;
+    /** [verifier].network_mode: the verifier phase's override. */
+    networkMode?: NetworkMode;
   };
   /** Harbor's top-level `artifacts`: container paths handed to a separate verifier (absent = none). */
   artifacts?: string[];
@@ -114,8 +170,14 @@ export interface TaskConfig {
     timeoutSec: number;
     /** [agent].writable_paths: paths under /usr, /etc, ... the task lets the agent change (not tampering). */
     writablePaths: string[];
+    /** [agent].network_mode: the agent phase's override of [environment].network_mode. */
+    networkMode?: NetworkMode;
   };
   environment: EnvironmentConfig;
+  /** [[steps]] of a multi-step task (absent: a single-step task). */
+  steps?: StepConfig[];
+  /** How the trial's reward follows from the steps' (Harbor's default: mean). */
+  multiStepRewardStrategy: 'mean' | 'final';
   /** The whole parsed file, unknown keys included, for tools that need fields we do not model. */
   raw: Record<string, unknown>;
 }
@@ -125,10 +187,39 @@ export interface EnvironmentConfig {
   cpus: number;
   memoryMb: number;
   storageMb: number;
+  /** network_mode == "public" (kept for the code that only asks yes/no). */
   allowInternet: boolean;
+  /** Harbor's [environment].network_mode, from allow_internet when only that is given. */
+  networkMode: NetworkMode;
+  allowedHosts: string[];
   dockerImage: string | null;
   /** [environment].workdir when set (Harbor: overrides the image's WORKDIR), else null. */
   workdir: string | null;
+  /** Variables set in the container (the task's own; never the host's). */
+  env: Record<string, string>;
+  healthcheck: Healthcheck | null;
+  gpus: number;
+  os: 'linux' | 'windows';
+}
+
+export interface StepConfig {
+  name: string;
+  /** Per-step overrides of [agent].timeout_sec / [verifier].timeout_sec. */
+  agentTimeoutSec: number | null;
+  verifierTimeoutSec: number | null;
+  verifierEnv: Record<string, string>;
+  /** Stop the remaining steps when this step's rewards fall below: a number gates `reward`, a map each key. */
+  minReward: number | Record<string, number> | null;
+  healthcheck: Healthcheck | null;
+}
+
+export interface Healthcheck {
+  command: string;
+  intervalSec: number;
+  timeoutSec: number;
+  startPeriodSec: number;
+  startIntervalSec: number;
+  retries: number;
 }
 
 /** Parse and validate task.toml text; `file` is only used to name the file in errors. */
@@ -164,24 +255,50 @@ function toConfig(r: Raw, doc: Record<string, unknown>): TaskConfig {
       env: r.verifier.env,
       environmentMode: r.verifier.environment_mode ?? (r.verifier.environment ? 'separate' : 'shared'),
       ...(r.verifier.environment ? { environment: toEnvironment(r.verifier.environment) } : {}),
+      ...(r.verifier.network_mode ? { networkMode: r.verifier.network_mode } : {}),
     },
     artifacts: r.artifacts.map((a) => (typeof a === 'string' ? a : a.source)),
-    agent: { timeoutSec: r.agent.timeout_sec, writablePaths: r.agent.writable_paths },
+    agent: { timeoutSec: r.agent.timeout_sec, writablePaths: r.agent.writable_paths, ...(r.agent.network_mode ? { networkMode: r.agent.network_mode } : {}) },
     environment: toEnvironment(r.environment),
+    ...(r.steps ? { steps: r.steps.map(toStep) } : {}),
+    multiStepRewardStrategy: r.multi_step_reward_strategy ?? 'mean',
     raw: doc,
   };
 }
 
+const toHealthcheck = (h: z.output<typeof HealthcheckSchema>): Healthcheck => ({
+  command: h.command, intervalSec: h.interval_sec, timeoutSec: h.timeout_sec,
+  startPeriodSec: h.start_period_sec, startIntervalSec: h.start_interval_sec, retries: h.retries,
+});
+
+function toStep(s: z.output<typeof RawStep>): StepConfig {
+  return {
+    name: s.name,
+    agentTimeoutSec: s.agent.timeout_sec ?? null,
+    verifierTimeoutSec: s.verifier.timeout_sec ?? null,
+    verifierEnv: s.verifier.env,
+    minReward: s.min_reward ?? null,
+    healthcheck: s.healthcheck ? toHealthcheck(s.healthcheck) : null,
+  };
+}
+
 function toEnvironment(e: z.output<typeof RawEnvironment>): EnvironmentConfig {
+  const networkMode: NetworkMode = e.network_mode ?? (e.allow_internet === false ? 'no-network' : 'public');
   return {
     buildTimeoutSec: e.build_timeout_sec,
     cpus: e.cpus,
     // The explicit *_mb key wins over the older TB2 string form when a file has both.
     memoryMb: e.memory_mb ?? e.memory ?? 2048,
     storageMb: e.storage_mb ?? e.storage ?? 10240,
-    allowInternet: e.allow_internet,
+    allowInternet: networkMode === 'public',
+    networkMode,
+    allowedHosts: e.allowed_hosts ?? [],
     dockerImage: e.docker_image ?? null,
     workdir: e.workdir ?? null,
+    env: e.env,
+    healthcheck: e.healthcheck ? toHealthcheck(e.healthcheck) : null,
+    gpus: e.gpus ?? 0,
+    os: e.os,
   };
 }
 

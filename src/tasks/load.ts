@@ -7,6 +7,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseTaskToml } from './config';
+import { loadSteps } from './steps';
+import { assertSupported } from './supported';
 import { TaskLoadError } from './errors';
 import { taskHash } from './hash';
 import type { Task, TaskPaths } from './types';
@@ -18,9 +20,12 @@ export async function loadTask(dir: string): Promise<Task> {
 
   const tomlText = await readRequired(p.taskToml, 'task.toml is missing');
   const config = parseTaskToml(tomlText, p.taskToml);
+  assertSupported(config, p.taskToml);
 
-  const instruction = await readRequired(p.instruction, 'instruction.md is missing');
-  if (instruction.trim() === '') throw new TaskLoadError({ file: p.instruction, field: null, problem: 'instruction.md is empty' });
+  // A multi-step task's instructions are its steps' (steps.ts); a root instruction.md is then optional.
+  const multiStep = config.steps !== undefined;
+  const rootInstruction = multiStep && !(await isFile(p.instruction)) ? null : await readRequired(p.instruction, 'instruction.md is missing');
+  if (rootInstruction !== null && rootInstruction.trim() === '') throw new TaskLoadError({ file: p.instruction, field: null, problem: 'instruction.md is empty' });
 
   const hasDockerfile = await isFile(p.dockerfile);
   if (!hasDockerfile && !config.environment.dockerImage) {
@@ -30,9 +35,12 @@ export async function loadTask(dir: string): Promise<Task> {
       problem: 'no environment/Dockerfile, and task.toml sets no [environment].docker_image',
     });
   }
-  if (!(await isFile(p.testScript))) {
+  const hasTestScript = await isFile(p.testScript);
+  if (!hasTestScript && !multiStep) {
     throw new TaskLoadError({ file: p.testScript, field: null, problem: 'tests/test.sh is missing (the verifier entry point)' });
   }
+  const steps = config.steps ? await loadSteps(root, config.steps, hasTestScript ? p.testScript : null, p.taskToml) : undefined;
+  const instruction = rootInstruction ?? (steps?.[0]?.instruction as string);
   const hasSolve = await isFile(p.solveScript);
 
   const paths: TaskPaths = {
@@ -49,6 +57,7 @@ export async function loadTask(dir: string): Promise<Task> {
     instruction,
     config,
     paths,
+    ...(steps ? { steps } : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 /** A loaded Harbor task: pure data plus the paths of its parts (see docs in load.ts for the file contract). */
 import type { TaskConfig } from './config';
+import type { TaskStep } from './steps';
 
 export type { TaskConfig };
+export type { TaskStep };
 
 export interface TaskPaths {
   taskToml: string;
@@ -27,4 +29,6 @@ export interface Task {
   instruction: string;
   config: TaskConfig;
   paths: TaskPaths;
+  /** A multi-step task's steps, in order (absent: a single-step task). */
+  steps?: TaskStep[];
 }

@@ -9,11 +9,16 @@ import type { Task } from './types';
 export function verifierEnvironmentOf(task: Task): Task {
   const own = task.config.verifier.environment;
   const env = own ?? task.config.environment;
-  const asVerifier = (environment: Task['config']['environment'], paths: Partial<Task['paths']>): Task => ({
-    ...task,
-    config: { ...task.config, environment },
-    paths: { ...task.paths, ...paths },
-  });
+  // The verifier's container runs on the verifier's network: its phase override, else its environment's.
+  const { networkMode: _agentOverride, ...agent } = task.config.agent;
+  const asVerifier = (environment: Task['config']['environment'], paths: Partial<Task['paths']>): Task => {
+    const networkMode = task.config.verifier.networkMode ?? environment.networkMode;
+    return {
+      ...task,
+      config: { ...task.config, agent, environment: { ...environment, networkMode, allowInternet: networkMode === 'public' } },
+      paths: { ...task.paths, ...paths },
+    };
+  };
   if (own?.dockerImage) return asVerifier(own, { dockerfile: null });
   if (task.paths.verifierDockerfile) {
     // Its own image tag: the build context is tests/, not environment/.

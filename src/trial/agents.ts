@@ -46,6 +46,7 @@ export const oracleAgent: AgentRunner = async ({ task, sandbox, recorder, deadli
   recorder.addStep({
     source: 'agent',
     message: 'oracle: run the reference solution',
+    llmCallCount: 0, // a fixed command, no model: Harbor's deterministic-dispatch step
     toolCalls: [{ id: 'oracle-1', name: 'bash', arguments: { command } }],
     observations: [{ toolCallId: 'oracle-1', content, isError: r.timedOut || r.exitCode !== 0 }],
   });

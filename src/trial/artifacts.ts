@@ -1,28 +1,63 @@
 /**
- * A trial's folder, `outDir/<trialId>/`: result.json (the TrialResult, validated), trajectory.json (ATIF),
- * verifier.log and build.log (only when this trial built the image). Written last, after teardown, so a
- * result.json on disk always describes a finished trial.
+ * A trial's folder, `outDir/<trialId>/`, in Harbor's trial layout so Harbor's own tools read it:
+ *   config.json (Harbor TrialConfig), result.json (Harbor TrialResult), agent/trajectory.json (ATIF v1.8),
+ *   verifier/test-stdout.txt (the verifier's output), verifier/reward.txt (when the verifier gave a reward),
+ *   exception.txt (a failure's message), and ours: autoagent.json (our TrialResult, validated) and
+ *   build.log (only when this trial built the image).
+ * Written last, after teardown, our record last of all, so an autoagent.json on disk always describes a
+ * finished trial.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeTrajectory, type Trajectory } from '../agent/atif';
+import { harborTaskOf, hasReward, harborTrialConfig, harborTrialResult } from '../harbor/trial-record';
+import type { Task } from '../tasks/types';
 import { TrialResultSchema, type TrialResult } from './types';
 
-export const TRIAL_FILES = { result: 'result.json', trajectory: 'trajectory.json', verifierLog: 'verifier.log', buildLog: 'build.log' } as const;
+export const TRIAL_FILES = {
+  record: 'autoagent.json',
+  harborResult: 'result.json',
+  harborConfig: 'config.json',
+  trajectory: 'agent/trajectory.json',
+  verifierLog: 'verifier/test-stdout.txt',
+  reward: 'verifier/reward.txt',
+  exception: 'exception.txt',
+  buildLog: 'build.log',
+  artifacts: 'artifacts',
+} as const;
+
+/** The trial folder a trajectory path (`<dir>/agent/trajectory.json`) belongs to. */
+export const trialDirOf = (trajectoryPath: string): string => path.dirname(path.dirname(trajectoryPath));
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  await fs.writeFile(tmp, text, 'utf8');
+  await fs.rename(tmp, file);
+}
+
+const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 export async function writeTrialFiles(dir: string, files: {
-  result: TrialResult; trajectory: Trajectory; verifierOutput: string; buildLog: string | null;
+  result: TrialResult; trajectory: Trajectory; verifierOutput: string; buildLog: string | null; task: Task;
+  /** Host folder of the collected artifacts (collect-artifacts.ts), copied to `artifacts/` as Harbor lays it out. */
+  artifactsDir?: string | null;
 }): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  await writeTrajectory(path.join(dir, TRIAL_FILES.trajectory), files.trajectory);
-  await fs.writeFile(path.join(dir, TRIAL_FILES.verifierLog), files.verifierOutput, 'utf8');
-  if (files.buildLog) await fs.writeFile(path.join(dir, TRIAL_FILES.buildLog), files.buildLog, 'utf8');
   const result = TrialResultSchema.parse(files.result);
-  const tmp = path.join(dir, `${TRIAL_FILES.result}.tmp-${process.pid}`);
-  await fs.writeFile(tmp, JSON.stringify(result, null, 2) + '\n', 'utf8');
-  await fs.rename(tmp, path.join(dir, TRIAL_FILES.result));
+  const at = (name: string): string => path.join(dir, name);
+  await fs.mkdir(dir, { recursive: true });
+  await writeTrajectory(at(TRIAL_FILES.trajectory), files.trajectory);
+  await writeAtomic(at(TRIAL_FILES.verifierLog), files.verifierOutput);
+  if (hasReward(result)) await writeAtomic(at(TRIAL_FILES.reward), `${result.verifier.reward}\n`);
+  if (result.failure) await writeAtomic(at(TRIAL_FILES.exception), `${result.failure.type}: ${result.failure.message}\n`);
+  if (files.buildLog) await writeAtomic(at(TRIAL_FILES.buildLog), files.buildLog);
+  if (files.artifactsDir) await fs.cp(files.artifactsDir, at(TRIAL_FILES.artifacts), { recursive: true });
+  const ctx = { task: harborTaskOf(files.task), trialDir: dir, trialsDir: path.dirname(dir) };
+  await writeAtomic(at(TRIAL_FILES.harborConfig), json(harborTrialConfig(result, ctx)));
+  await writeAtomic(at(TRIAL_FILES.harborResult), json(harborTrialResult(result, ctx)));
+  await writeAtomic(at(TRIAL_FILES.record), json(result));
 }
 
 export async function readTrialResult(dir: string): Promise<TrialResult> {
-  return TrialResultSchema.parse(JSON.parse(await fs.readFile(path.join(dir, TRIAL_FILES.result), 'utf8')));
+  return TrialResultSchema.parse(JSON.parse(await fs.readFile(path.join(dir, TRIAL_FILES.record), 'utf8')));
 }

@@ -1,17 +1,20 @@
 /**
  * runTrial: one agent on one task, one repeat, as a short pipeline —
  *   ensureImage → start sandbox → agent (deadline) → verifier (only after the agent) → remove (always)
- * → write outDir/<trialId>/{result.json, trajectory.json, verifier.log, build.log}.
+ * → write outDir/<trialId>/ in Harbor's trial layout (config.json, result.json, agent/trajectory.json,
+ *   verifier/…; our own record in autoagent.json — see artifacts.ts).
  * Task-level failures (bad image, agent crash or timeout, missing reward) give reward 0, an `error` line and a
  * structured `failure`; only systemic faults (Docker unreachable, the model's credentials or API down past the
  * SDK's retries, cancellation, unwritable outDir) throw — and then no result is written at all.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { TrajectoryRecorder } from '../agent/atif';
 import type { Harness } from '../harness/schema';
 import { isSystemicLlmError } from '../llm/errors';
-import { zeroUsage } from '../llm/usage';
+import { addUsage, zeroUsage } from '../llm/usage';
 import { DockerUnavailableError, ImageBuildError } from '../sandbox/errors';
+import { awaitHealthy } from '../sandbox/healthcheck';
 import { DockerSandboxProvider, type SandboxProvider } from '../sandbox/provider';
 import { hasOwnVerifierImage, verifierEnvironmentOf } from '../tasks/verifier-environment';
 import type { Task } from '../tasks/types';
@@ -24,7 +27,9 @@ import { guardAgentPhase, sealForVerifier } from './guard';
 import { verifySeparately } from './separate-verifier';
 import { runAgentWithDeadline, unlessAborted, withHeartbeat } from './phases';
 import { trialIdFor } from './trial-id';
-import type { AgentKind, TrialPhase, TrialResult } from './types';
+import { collectArtifacts, type CollectedArtifact } from './collect-artifacts';
+import { runSteps } from './run-steps';
+import type { AgentKind, StepResult, TrialPhase, TrialResult } from './types';
 
 export type { AgentRunner, AgentOutcome } from './agents';
 export { trialIdFor } from './trial-id';
@@ -57,6 +62,14 @@ interface TrialState {
   error: string | null;
   /** The phase running now (so a thrown error is attributed to it). */
   phase: TrialPhase;
+  steps?: StepResult[];
+  /** Collected after the last agent phase (collect-artifacts.ts): a host folder, written into the trial folder. */
+  artifacts?: { dir: string | null; list: CollectedArtifact[] };
+}
+
+/** A multi-step trial's agent outcome: the steps' usage and turns added up; the last step's stop reason. */
+function mergeOutcomes(a: AgentOutcome, b: AgentOutcome): AgentOutcome {
+  return { stopReason: b.stopReason, turns: a.turns + b.turns, usage: addUsage(a.usage, b.usage), error: a.error ?? b.error, finalMessage: b.finalMessage };
 }
 
 function identify(spec: TrialSpec): { trialId: string; harnessId: string | null; model: string | null } {
@@ -90,32 +103,58 @@ async function runPhases(spec: TrialSpec, trialId: string, recorder: TrajectoryR
   const sandbox = await provider.start(spec.task, { image: img.image, trialId });
   st.startMs = Date.now() - t0;
   try {
-    throwIfCancelled(spec.signal);
-    st.phase = 'agent';
-    const tA = Date.now();
-    try {
-      // The agent acts on a fenced sandbox under the storage_mb watchdog (guard.ts); its outcome (usage, turns)
-      // is kept even when the watchdog then fails the trial.
-      // A cancelled trial (spec.signal) does not wait for the agent: removing the sandbox ends it.
-      await unlessAborted(spec.signal, beat('agent', () => guardAgentPhase(sandbox, spec.task, spec.signal, async (box, signal) => {
-        st.outcome = await runAgentWithDeadline(agentFor(spec.agent, spec.harness, spec.runAgent), {
-          task: spec.task, sandbox: box, recorder, heartbeat: spec.heartbeat, signal, timeoutSec: spec.task.config.agent.timeoutSec,
-        });
-      })));
-    } finally {
-      st.agentMs = Date.now() - tA;
+    const healthcheck = spec.task.config.environment.healthcheck;
+    if (healthcheck) {
+      await beat('start', () => awaitHealthy(sandbox, healthcheck)); // a task whose environment never gets healthy scores 0
+      st.startMs = Date.now() - t0;
     }
-    throwIfCancelled(spec.signal);
-    st.phase = 'verifier';
-    await beat('verify', async () => {
-      if (verifierTask) {
-        // A fresh container of the verifier's image, given only the agent's artifacts (Harbor's strongest form).
-        st.verifier = await verifySeparately({ agentBox: sandbox, task: spec.task, startVerifierBox: () => provider.start(verifierTask, { image: verifierImg.image, trialId }) });
-        return;
+    // The agent then the verifier, on the task as a whole or as one of its steps sees it.
+    const agentOn = async (task: Task): Promise<void> => {
+      throwIfCancelled(spec.signal);
+      st.phase = 'agent';
+      const tA = Date.now();
+      try {
+        // The agent acts on a fenced sandbox under the storage_mb watchdog (guard.ts); its outcome (usage, turns)
+        // is kept even when the watchdog then fails the trial.
+        // A cancelled trial (spec.signal) does not wait for the agent: removing the sandbox ends it.
+        await unlessAborted(spec.signal, beat('agent', () => guardAgentPhase(sandbox, task, spec.signal, async (box, signal) => {
+          const outcome = await runAgentWithDeadline(agentFor(spec.agent, spec.harness, spec.runAgent), {
+            task, sandbox: box, recorder, heartbeat: spec.heartbeat, signal, timeoutSec: task.config.agent.timeoutSec,
+          });
+          st.outcome = st.outcome ? mergeOutcomes(st.outcome, outcome) : outcome;
+        })));
+      } finally {
+        st.agentMs += Date.now() - tA;
       }
-      await sealForVerifier(sandbox, spec.task); // no agent process survives; tampering with the system scores 0
-      st.verifier = await runVerifier(sandbox, spec.task);
-    });
+    };
+    const verifyOn = async (task: Task, opts: { last: boolean }): Promise<VerifierResult> => {
+      throwIfCancelled(spec.signal);
+      st.phase = 'verifier';
+      let out: VerifierResult = NOT_RUN;
+      if (opts.last) {
+        const got = await collectArtifacts(sandbox, spec.task);
+        st.artifacts = { dir: got.dir, list: got.artifacts };
+      }
+      await beat('verify', async () => {
+        if (verifierTask) {
+          // A fresh container of the verifier's image, given only the agent's artifacts (Harbor's strongest form).
+          out = await verifySeparately({
+            agentBox: sandbox, task, keepAgent: !opts.last,
+            startVerifierBox: () => provider.start(verifierTask, { image: verifierImg.image, trialId }),
+          });
+          return;
+        }
+        await sealForVerifier(sandbox, task); // no agent process survives; tampering with the system scores 0
+        out = await runVerifier(sandbox, task);
+      });
+      return out;
+    };
+    if (spec.task.steps) {
+      await runSteps(spec.task, { sandbox, recorder, st, agentOn, verifyOn, beat });
+    } else {
+      await agentOn(spec.task);
+      st.verifier = await verifyOn(spec.task, { last: true });
+    }
   } finally {
     const during = st.phase; // an error of the phase in flight must stay attributed to it
     st.phase = 'teardown';
@@ -135,7 +174,13 @@ function toResult(spec: TrialSpec, ids: ReturnType<typeof identify>, st: TrialSt
       thrown: st.error ? { phase: st.phase, error: st.error } : null, agentError: o?.error ?? null, verifierReason: st.verifier.reason,
     }),
     stopReason: o?.stopReason ?? 'error', turns: o?.turns ?? 0, usage: o?.usage ?? zeroUsage(),
-    verifier: { reward: st.verifier.reward, reason: st.verifier.reason, exitCode: st.verifier.exitCode, output: st.verifier.output },
+    verifier: {
+      reward: st.verifier.reward, reason: st.verifier.reason, exitCode: st.verifier.exitCode, output: st.verifier.output,
+      // A trial failed outright keeps no metrics: none of them may score it (objectiveOf).
+      ...(st.verifier.rewards && !st.error ? { rewards: st.verifier.rewards } : {}),
+    },
+    ...(st.steps ? { steps: st.steps } : {}),
+    ...(st.artifacts?.list.length ? { artifacts: st.artifacts.list } : {}),
     timings: { buildMs: st.buildMs, startMs: st.startMs, agentMs: st.agentMs, verifyMs: st.verifier.durationMs, totalMs: Date.now() - startedAt.getTime() },
     trajectoryPath, startedAt: startedAt.toISOString(),
   };
@@ -151,15 +196,22 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
   });
   const st: TrialState = { buildMs: 0, startMs: 0, agentMs: 0, buildLog: null, outcome: null, verifier: NOT_RUN, error: null, phase: 'build' };
   try {
-    await runPhases(spec, ids.trialId, recorder, st);
-  } catch (err) {
-    // Systemic: nothing is written, so a rerun (or the activity's retry) starts clean.
-    if (err instanceof DockerUnavailableError || isSystemicLlmError(err) || spec.signal?.aborted) throw err;
-    st.error = describeError(err);
-    if (err instanceof ImageBuildError) st.buildLog = err.logTail;
+    try {
+      await runPhases(spec, ids.trialId, recorder, st);
+    } catch (err) {
+      // Systemic: nothing is written, so a rerun (or the activity's retry) starts clean.
+      if (err instanceof DockerUnavailableError || isSystemicLlmError(err) || spec.signal?.aborted) throw err;
+      st.error = describeError(err);
+      if (err instanceof ImageBuildError) st.buildLog = err.logTail;
+    }
+    const result = toResult(spec, ids, st, startedAt, path.join(dir, TRIAL_FILES.trajectory));
+    recorder.finish({ usage: result.usage, turns: result.turns, durationMs: st.agentMs, stopReason: result.stopReason });
+    await writeTrialFiles(dir, {
+      result, trajectory: recorder.toJSON(), verifierOutput: st.verifier.output, buildLog: st.buildLog, task: spec.task,
+      artifactsDir: st.artifacts?.dir ?? null,
+    });
+    return result;
+  } finally {
+    if (st.artifacts?.dir) await fs.rm(st.artifacts.dir, { recursive: true, force: true });
   }
-  const result = toResult(spec, ids, st, startedAt, path.join(dir, TRIAL_FILES.trajectory));
-  recorder.finish({ usage: result.usage, turns: result.turns, durationMs: st.agentMs, stopReason: result.stopReason });
-  await writeTrialFiles(dir, { result, trajectory: recorder.toJSON(), verifierOutput: st.verifier.output, buildLog: st.buildLog });
-  return result;
 }

@@ -46,7 +46,7 @@ async function copyArtifact(from: TrialSandbox, to: TrialSandbox, source: string
  * Stops the agent's container (its processes die), starts the verifier's, copies the artifacts across,
  * removes the agent's container and runs the tests. The verifier's container is always removed.
  */
-export async function verifySeparately(opts: { agentBox: TrialSandbox; task: Task; startVerifierBox: () => Promise<TrialSandbox> }): Promise<VerifierResult> {
+export async function verifySeparately(opts: { agentBox: TrialSandbox; task: Task; startVerifierBox: () => Promise<TrialSandbox>; keepAgent?: boolean }): Promise<VerifierResult> {
   const { agentBox, task } = opts;
   const t0 = Date.now();
   await agentBox.stop();
@@ -54,7 +54,9 @@ export async function verifySeparately(opts: { agentBox: TrialSandbox; task: Tas
   try {
     const maxBytes = task.config.environment.storageMb * 1024 * 1024;
     for (const source of artifactSources(task)) await copyArtifact(agentBox, box, source, maxBytes);
-    await agentBox.remove();
+    // A multi-step trial's next step goes on in the agent's container (its processes are gone all the same).
+    if (opts.keepAgent) await agentBox.start();
+    else await agentBox.remove();
     const result = await runVerifier(box, task);
     return { ...result, durationMs: Date.now() - t0 }; // the second container and the copy are the verifier's cost
   } finally {

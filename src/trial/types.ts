@@ -34,6 +34,20 @@ export const TrialFailureSchema = z.object({
 });
 export type TrialFailure = z.infer<typeof TrialFailureSchema>;
 
+/** One step of a multi-step task (Harbor's StepResult, in our terms). */
+export const StepResultSchema = z.object({
+  name: z.string(),
+  reward: z.number(),
+  rewards: z.record(z.number()).optional(),
+  reason: z.string().nullable(),
+  exitCode: z.number().nullable(),
+  turns: z.number().int().nonnegative(),
+  stopReason: StopReason,
+  agentMs: z.number(),
+  verifyMs: z.number(),
+});
+export type StepResult = z.infer<typeof StepResultSchema>;
+
 export const TrialResultSchema = z.object({
   trialId: z.string(),
   task: z.string(),
@@ -57,6 +71,8 @@ export const TrialResultSchema = z.object({
     reason: z.string().nullable(),
     exitCode: z.number().nullable(),
     output: z.string(),
+    /** Every metric the verifier wrote (reward.json's fields; `{reward}` from reward.txt); absent when it wrote none. */
+    rewards: z.record(z.number()).optional(),
   }),
   timings: z.object({
     buildMs: z.number(),
@@ -65,6 +81,10 @@ export const TrialResultSchema = z.object({
     verifyMs: z.number(),
     totalMs: z.number(),
   }),
+  /** Artifacts copied out of the agent's container into the trial folder's artifacts/ (absent: none produced). */
+  artifacts: z.array(z.object({ source: z.string(), bytes: z.number(), truncated: z.literal(true).optional() })).optional(),
+  /** A multi-step task's steps, in the order they ran (absent for single-step tasks). */
+  steps: z.array(StepResultSchema).optional(),
   /** Where the ATIF trajectory was written (absolute path), or null. */
   trajectoryPath: z.string().nullable(),
   startedAt: z.string(),

@@ -10,7 +10,7 @@ import type { Task } from '../tasks/types';
 import type { TrialResult } from '../trial/types';
 import { FileTooLargeError } from '../sandbox/errors';
 import { RewardFileMissingError, RewardFileTooLargeError, VerifierTimeoutError, reasonOf } from './errors';
-import { REWARD_JSON, REWARD_TXT, parseRewardJson, parseRewardTxt } from './reward';
+import { REWARD_JSON, REWARD_TXT, objectiveReward, parseRewardTxt, parseRewardsJson, type Rewards } from './reward';
 
 export type VerifierResult = TrialResult['verifier'] & { durationMs: number };
 
@@ -27,13 +27,24 @@ function verifyCommand(staging: string): string {
   ].join(' && ');
 }
 
-/** Reward from reward.txt, else reward.json; a reason string when neither gives a valid number. */
-async function readReward(sandbox: Sandbox, exitCode: number | null): Promise<{ reward: number; reason: string | null }> {
+/** Reward from reward.txt, else reward.json (all its metrics kept); a reason string when neither gives a valid number. */
+async function readReward(sandbox: Sandbox, exitCode: number | null, metric: string): Promise<{ reward: number; rewards?: Rewards; reason: string | null }> {
   try {
     const txt = await sandbox.getFile(REWARD_TXT, { maxBytes: REWARD_MAX_BYTES });
-    if (txt) return { reward: parseRewardTxt(txt.toString('utf8')), reason: null };
+    if (txt) {
+      const reward = parseRewardTxt(txt.toString('utf8'));
+      return { reward, rewards: { reward }, reason: null };
+    }
     const json = await sandbox.getFile(REWARD_JSON, { maxBytes: REWARD_MAX_BYTES });
-    if (json) return { reward: parseRewardJson(json.toString('utf8')), reason: null };
+    if (json) {
+      const rewards = parseRewardsJson(json.toString('utf8'));
+      try {
+        return { reward: objectiveReward(rewards, metric), rewards, reason: null };
+      } catch (err) {
+        // No usable objective here, but every metric is kept: a campaign may name another one (objectiveOf).
+        return { reward: 0, rewards, reason: reasonOf(err as Error) };
+      }
+    }
     return { reward: 0, reason: reasonOf(new RewardFileMissingError(exitCode)) };
   } catch (err) {
     if (err instanceof Error && err.name === 'RewardParseError') return { reward: 0, reason: reasonOf(err) };
@@ -42,7 +53,8 @@ async function readReward(sandbox: Sandbox, exitCode: number | null): Promise<{ 
   }
 }
 
-export async function runVerifier(sandbox: Sandbox, task: Task, opts: { timeoutSec?: number } = {}): Promise<VerifierResult> {
+/** `metric`: the objective among reward.json's metrics (default `reward`). */
+export async function runVerifier(sandbox: Sandbox, task: Task, opts: { timeoutSec?: number; metric?: string } = {}): Promise<VerifierResult> {
   const t0 = Date.now();
   const timeoutSec = opts.timeoutSec ?? task.config.verifier.timeoutSec;
   const staging = `/tmp/.autoagent-tests-${randomBytes(6).toString('hex')}`;
@@ -52,6 +64,6 @@ export async function runVerifier(sandbox: Sandbox, task: Task, opts: { timeoutS
   if (r.timedOut) {
     return { reward: 0, reason: reasonOf(new VerifierTimeoutError(timeoutSec)), exitCode: null, output, durationMs: Date.now() - t0 };
   }
-  const { reward, reason } = await readReward(sandbox, r.exitCode);
-  return { reward, reason, exitCode: r.exitCode, output, durationMs: Date.now() - t0 };
+  const { reward, rewards, reason } = await readReward(sandbox, r.exitCode, opts.metric ?? 'reward');
+  return { reward, ...(rewards ? { rewards } : {}), reason, exitCode: r.exitCode, output, durationMs: Date.now() - t0 };
 }

@@ -2,7 +2,7 @@
  * Activity proxies, one group per timeout profile (samples-typescript style), built per call from the
  * plan's runtime knobs. Activities are imported as types only: workflow code never loads their modules.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { Activities, RuntimePlan } from './types';
 import { NON_RETRYABLE_ERRORS, CANDIDATE_ERRORS } from './error-names';
 
@@ -29,12 +29,16 @@ export const storeActivities = proxyActivities<Pick<Activities, 'prepareCampaign
  * LlmUnavailableError —, Docker, a lost worker) are retried with exponential backoff: campaign.yaml's
  * `runtime.faultRetry` sets how long an outage is ridden out. Credential and configuration faults are thrown
  * non-retryable by the activity itself.
+ * Cancellation (an evaluation policy decided the candidate) reaches the activity with its next heartbeat
+ * (the worker sends one at most every 0.8 × heartbeatTimeout); the workflow WAITS for the outcome, so a
+ * trial that completed meanwhile comes back as a result — stored and charged once — not as "cancelled".
  */
 export function trialActivities(rt: RuntimePlan = {}): Pick<Activities, 'runTrial'> {
   return proxyActivities<Pick<Activities, 'runTrial'>>({
     taskQueue: QUEUES.trials,
     startToCloseTimeout: rt.trialTimeoutMs ?? 2 * 60 * 60_000,
     heartbeatTimeout: rt.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       initialInterval: rt.retryInitialIntervalMs ?? 10_000,
       backoffCoefficient: 2,

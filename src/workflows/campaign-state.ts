@@ -8,9 +8,11 @@ import { alwaysAcceptImprovement, beatsParentBeyondNoise, type AcceptanceCriteri
 import { chargeProposal, chargeTrial, wouldExceed } from '../search/ledger';
 import { createRng } from '../search/rng';
 import { collectTaskRewards, meanPerTask, meanReward } from '../search/scores';
-import { addCandidates, bestCandidate, findCandidate, frontierCandidates, initialSearchState } from '../search/state';
+import { addCandidates, bestCandidate, frontierCandidates, initialSearchState } from '../search/state';
+import { carriedRecords, fileChild } from '../search/stepping-stones';
 import { anyStopper, maxDollars, maxGenerations, maxTokens, maxTrials, maxWallTime, plateau, targetScore, type Stopper } from '../search/stoppers';
 import type { CandidateRecord } from '../search/types';
+import { verdictWithSavings } from './policies';
 import { isTamperingVerdict, tamperedTrialsVerdict } from './tampering';
 import type {
   CampaignCarry, CampaignPhase, CampaignStatus, CandidateEvaluation, GenerationResult, HarnessRef, HoldoutScore, PreparedCampaign,
@@ -110,20 +112,25 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
       records.push({ ...child, verdict: tampered });
       continue;
     }
-    const parent = findCandidate(c.search, p.parentId);
-    const decision = parent ? accept.decide(child, parent, rng) : { accepted: false, reason: 'parent unknown' };
-    records.push({ ...child, status: decision.accepted ? 'evaluated' : 'rejected', verdict: decision.reason });
+    // A policy's early reject (racing, minibatch) is final, its early accept too when the parent is accepted;
+    // else the acceptance rule decides against the parent's anchor. A better-on-average child of a noise-aware rule
+    // stays as a stepping stone (src/search/stepping-stones.ts); without stones this is the plain rule.
+    const filing = fileChild(c.search, child, p.parentId, ev.decision, accept, rng, { stones: c.prepared.plan.acceptance.kind !== 'greedy' });
+    const stone = filing.anchorId !== undefined ? { anchorId: filing.anchorId } : {};
+    records.push({ ...child, status: filing.status, verdict: verdictWithSavings(filing.reason, ev), ...stone });
   }
   return { records, rngState: rng.state };
 }
 
 /**
  * Folds records into the search state. Rejected and invalid records are counted and sent to the store but
- * not carried: they can never be parents, and dropping them keeps continue-as-new payloads bounded.
+ * not carried — except the best stepping stones (parents, never picks; at most MAX_STEPPING_STONES), so
+ * continue-as-new payloads stay bounded.
  */
 export function applyRecords(c: CampaignCarry, generation: number, records: CandidateRecord[], rngState: number): CampaignCarry {
-  const kept = records.filter((r) => r.status === 'evaluated');
-  const search = { ...addCandidates(c.search, kept), generation, rngState };
+  const kept = records.filter((r) => r.status === 'evaluated' || r.anchorId !== undefined);
+  const added = addCandidates(c.search, kept);
+  const search = { ...added, candidates: carriedRecords(added.candidates, added), generation, rngState };
   const flagged = records.filter((r) => isTamperingVerdict(r.verdict)).map((r) => ({ candidateId: r.id, generation: r.generation, reason: r.verdict }));
   return {
     ...c, search,
@@ -147,8 +154,12 @@ function stopper(c: CampaignCarry): Stopper {
   return anyStopper(...parts);
 }
 
-export const plannedGenerationTrials = (c: CampaignCarry): number =>
-  c.prepared.plan.k * c.prepared.plan.train.length * c.prepared.plan.repeats;
+/** The most trials a generation can spend: racing may give contested tasks extra repeats (others spend less). */
+export function plannedGenerationTrials(c: CampaignCarry): number {
+  const { plan } = c.prepared;
+  const extra = plan.evaluation?.policy === 'racing' ? plan.evaluation.racing.maxExtraRepeats : 0;
+  return plan.k * plan.train.length * (plan.repeats + extra);
+}
 
 /** Why the campaign should stop before starting another generation, or null. */
 export function stopReason(c: CampaignCarry, nowMs: number): string | null {
@@ -182,8 +193,11 @@ export function statusOf(c: CampaignCarry, x: StatusExtras): CampaignStatus {
     bestHoldoutScore: best ? (x.holdout.find((h) => h.candidateId === best.id)?.holdoutScore ?? null) : null,
     spend: c.ledger, budget: c.budget, trialsDone: c.ledger.trials, trialsCached: c.cachedTrials, trialsTotal: estimateTotalTrials(c),
     paused: c.paused, pauseReason: c.paused ? (c.pauseReason ?? null) : null, stopRequested: c.stopRequested, waitingForRetry: x.waiting, currentChild: x.currentChild, lastError: c.lastError, hints: c.hints.length,
-    candidates: { evaluated: c.search.candidates.length, rejected: c.rejectedCount, invalid: c.invalidCount }, flagged: c.flagged ?? [], run: c.runs,
+    candidates: { evaluated: acceptedCount(c), rejected: c.rejectedCount, invalid: c.invalidCount }, flagged: c.flagged ?? [], run: c.runs,
   };
 }
+
+/** Accepted candidates carried (the stepping stones carried beside them are rejected ones). */
+export const acceptedCount = (c: CampaignCarry): number => c.search.candidates.filter((x) => x.status === 'evaluated').length;
 
 export const frontierOf = (c: CampaignCarry): CandidateRecord[] => frontierCandidates(c.search);

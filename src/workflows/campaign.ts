@@ -26,11 +26,16 @@ import {
 import { EvaluationWorkflow } from './evaluation';
 import { GenerationWorkflow } from './generation';
 import { pausesCampaign } from './faults';
+import { planMerge } from './merge';
+import { generationEvaluation } from './policies';
 import { upsertCampaignAttributes } from './search-attributes';
 import * as S from './campaign-state';
 import type {
-  CampaignCarry, CampaignInput, CampaignPhase, CampaignSummary, GenerationResult, HarnessRef, HoldoutScore, WaitingForRetry,
+  CampaignCarry, CampaignInput, CampaignPhase, CampaignPlan, CampaignSummary, GenerationResult, HarnessRef, HoldoutScore, WaitingForRetry,
 } from './types';
+
+/** Only a campaign that names another metric says so: default inputs stay as they were. */
+const metricOf = (plan: CampaignPlan): { metric?: string } => (plan.metric ? { metric: plan.metric } : {});
 
 const message = (err: unknown): string => (err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err));
 
@@ -120,7 +125,7 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
     const result = await withRetry(0, 'gen-0', (id) =>
       executeChild(EvaluationWorkflow, {
         ...childOpts(id),
-        args: [{ campaign: plan.name, campaignDir: plan.campaignDir, candidates: [seed], tasks: plan.train, repeats: plan.repeats, window: plan.window, runtime: rt, paused: st().paused }],
+        args: [{ campaign: plan.name, campaignDir: plan.campaignDir, candidates: [seed], tasks: plan.train, repeats: plan.repeats, window: plan.window, runtime: rt, paused: st().paused, ...metricOf(plan) }],
       }).then((r): GenerationResult => ({ proposals: [], ...r })),
     );
     const ev = result?.evaluations[0];
@@ -141,8 +146,10 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
     if (stop !== null) break;
     const n = st().search.generation + 1;
     const rng = createRng(st().search.rngState);
-    const parentIds = selectorFor(plan.selection, { epsilon: plan.epsilon }).select(st().search, rng, plan.k);
+    const selected = selectorFor(plan.selection, { epsilon: plan.epsilon }).select(st().search, rng, plan.k);
     c = { ...st(), search: { ...st().search, rngState: rng.state } };
+    // A due merge takes the last slot (merge.ts); without `merge` in the plan this is `selected` unchanged.
+    const { parentIds, merges } = planMerge(plan, st().search, n, selected, (rec) => S.harnessRef(st(), rec));
     const parents: HarnessRef[] = parentIds.map((id) => S.harnessRef(st(), findCandidate(st().search, id) ?? { id, complexity: 0 }));
     const result = await withRetry(n, `gen-${n}`, (id) =>
       executeChild(GenerationWorkflow, {
@@ -150,8 +157,10 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
         args: [{
           campaign: plan.name, campaignDir: plan.campaignDir, generation: n, attemptLabel: id.slice(wfId.length + 1), parents,
           knownIds: st().search.candidates.map((x) => x.id), hints: [...st().hints], train: plan.train, repeats: plan.repeats,
-          window: plan.window, paused: st().paused, runtime: rt,
+          window: plan.window, paused: st().paused, runtime: rt, ...metricOf(plan),
           holdoutTasks: plan.holdout.map((t) => t.name), meta: plan.meta ?? null,
+          ...(merges ? { merges } : {}),
+          ...generationEvaluation(plan, st().search, parents),
         }],
       }),
     );
@@ -184,7 +193,7 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
     const result = await withRetry(st().search.generation, 'holdout', (id) =>
       executeChild(EvaluationWorkflow, {
         ...childOpts(id),
-        args: [{ campaign: plan.name, campaignDir: plan.campaignDir, candidates: picks.map((p) => S.harnessRef(st(), p)), tasks: plan.holdout, repeats: plan.holdoutRepeats, window: plan.window, runtime: rt }],
+        args: [{ campaign: plan.name, campaignDir: plan.campaignDir, candidates: picks.map((p) => S.harnessRef(st(), p)), tasks: plan.holdout, repeats: plan.holdoutRepeats, window: plan.window, runtime: rt, ...metricOf(plan) }],
       }).then((r): GenerationResult => ({ proposals: [], ...r })),
     );
     for (const p of picks) {
@@ -210,7 +219,7 @@ function summarize(c: CampaignCarry, stopReason: string, holdout: HoldoutScore[]
     name: c.prepared.plan.name, generations: c.search.generation, stopReason,
     best: score(best?.id, best?.meanReward ?? 0), seed: score(seed?.id, seed?.meanReward ?? 0), ledger: c.ledger,
     frontier: S.frontierOf(c),
-    candidates: { evaluated: c.search.candidates.length, rejected: c.rejectedCount, invalid: c.invalidCount }, runs: c.runs,
+    candidates: { evaluated: S.acceptedCount(c), rejected: c.rejectedCount, invalid: c.invalidCount }, runs: c.runs,
   };
 }
 

@@ -5,18 +5,17 @@
  * infrastructure failure (after the activity's retries) stops scheduling and is reported as the failure,
  * with every completed trial still returned so the campaign can charge it and reruns can reuse it. A systemic
  * model fault is also reported as `fault`, so the campaign can pause on a rejected key instead of waiting.
+ * A generation under a non-full evaluation policy goes to policy-evaluate.ts instead (decides early, cancels).
  */
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
-import { CANDIDATE_ERRORS, trialActivities } from './activities';
+import { condition, patched } from '@temporalio/workflow';
+import { trialActivities } from './activities';
+import { isCandidateError, trialErrorText as message, type EvaluationControl } from './evaluate-common';
 import { systemicFaultOf, worstFault } from './faults';
+import { EVALUATION_POLICIES_PATCH, usesPolicy } from './policies';
+import { evaluateWithPolicy } from './policy-evaluate';
 import type { CandidateEvaluation, EvaluationInput, EvaluationResult, SystemicFault, TrialOutcome } from './types';
 
-export interface EvaluationControl {
-  /** Scheduling waits while this returns true (pause). */
-  paused(): boolean;
-  /** Called after every trial settles (progress). */
-  onTrialDone(): void;
-}
+export type { EvaluationControl } from './evaluate-common';
 
 interface Job {
   candidateId: string;
@@ -34,15 +33,9 @@ function jobsOf(input: EvaluationInput): Job[] {
   );
 }
 
-const message = (err: unknown): string => {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-};
-
-const isCandidateError = (err: unknown): boolean =>
-  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && CANDIDATE_ERRORS.includes(err.cause.type ?? '');
-
 export async function evaluateCandidates(input: EvaluationInput, control: EvaluationControl): Promise<EvaluationResult> {
+  // Only a non-full policy changes the commands; histories from before policies never reach the patch.
+  if (usesPolicy(input.policy) && patched(EVALUATION_POLICIES_PATCH)) return evaluateWithPolicy(input, input.policy, control);
   const { runTrial } = trialActivities(input.runtime);
   const jobs = jobsOf(input);
   const outcomes: (TrialOutcome | undefined)[] = new Array(jobs.length);
@@ -63,7 +56,7 @@ export async function evaluateCandidates(input: EvaluationInput, control: Evalua
       try {
         outcomes[i] = await runTrial({
           campaign: input.campaign, campaignDir: input.campaignDir, candidateId: job.candidateId,
-          harnessDir: job.harnessDir, task: job.task, repeat: job.repeat,
+          harnessDir: job.harnessDir, task: job.task, repeat: job.repeat, ...(input.metric ? { metric: input.metric } : {}),
         });
       } catch (err) {
         if (isCandidateError(err)) broken[job.candidateId] ??= message(err);

@@ -12,6 +12,7 @@ import { ActivityFailure, patched, setHandler } from '@temporalio/workflow';
 import { zeroUsage } from '../llm/usage';
 import { metaActivities } from './activities';
 import { pauseSignal, progressQuery, resumeSignal, type GenerationProgress } from './definitions';
+import { generationPolicy } from './policies';
 import { evaluateCandidates, plannedTrials } from './evaluate';
 import { SYSTEMIC_FAULTS_PATCH, systemicFaultOf, worstFault } from './faults';
 import type { GenerationInput, GenerationResult, HarnessRef, ProposalOutcome, SystemicFault } from './types';
@@ -54,6 +55,7 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
           campaign: input.campaign, campaignDir: input.campaignDir, generation: input.generation,
           attemptLabel: input.attemptLabel, slot, parent, hints: input.hints, trainTasks: input.train,
           holdoutTasks: input.holdoutTasks, meta: input.meta,
+          ...(input.merges?.[slot] ? { merge: input.merges[slot] } : {}),
         });
       } catch (err) {
         const f = systemicFaultOf(err);
@@ -85,7 +87,8 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
   }
 
   const candidates = newCandidates(proposals, input.knownIds);
-  const evalInput = { ...input, candidates, tasks: input.train };
+  // Under a non-full evaluation policy each child runs what its policy asks (decided ones are cancelled).
+  const evalInput = { ...input, candidates, tasks: input.train, ...generationPolicy(input, proposals) };
   progress.phase = 'evaluating';
   progress.trialsTotal = plannedTrials(evalInput);
   const evaluated = await evaluateCandidates(evalInput, {

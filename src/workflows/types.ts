@@ -81,6 +81,8 @@ export interface CampaignPlan {
   evaluation?: EvaluationSpec;
   /** Ranking weights (campaign.yaml `objective`); absent = score only, exactly as before it existed. */
   objective?: Objective;
+  /** The reward.json metric trials are scored by (campaign.yaml `metric`); absent = `reward`. */
+  metric?: string;
   /** Merge proposals every `every` generations (campaign.yaml `merge`); absent = never. */
   merge?: { every: number };
 }
@@ -137,6 +139,8 @@ export interface TrialRequest {
   harnessDir: string;
   task: TaskRef;
   repeat: number;
+  /** Score the trial by this reward.json metric instead of `reward` (absent = `reward`). */
+  metric?: string;
 }
 
 export interface ProposalRequest {
@@ -204,6 +208,8 @@ export interface EvaluationInput {
   runtime?: RuntimePlan;
   /** Absent, or a `full` spec: every candidate × task × repeat (the baseline and holdout always). */
   policy?: EvaluationPolicyPlan;
+  /** The objective reward metric (absent = `reward`). */
+  metric?: string;
 }
 
 /**
@@ -241,6 +247,8 @@ export interface GenerationInput {
   runtime?: RuntimePlan;
   /** Per slot (aligned with `parents`): the merge that slot proposes, or null; absent = no merges. */
   merges?: (MergeRequest | null)[];
+  /** The objective reward metric (absent = `reward`). */
+  metric?: string;
   /** The campaign's evaluation policy; absent = full. `parentScores` by PARENT id (per-task repeat rewards). */
   evaluation?: Omit<EvaluationPolicyPlan, 'parentScores'> & { parentScores: Record<string, Record<string, number[]>> };
 }

@@ -144,7 +144,8 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     const status = await runCli(['status', files.yaml, '--json'], { baseUrl: fake.url });
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({
-      running: false, name: 'e2e-full', trials: ids.length, bestTrainScore: 1, bestCandidateId: fix.id,
+      running: false, name: 'e2e-full', trials: ids.length, bestTrainScore: 1, bestHoldoutScore: 1, bestCandidateId: fix.id,
+      bestHarness: { candidateId: fix.id, export: expect.stringContaining(`autoagent export ${files.yaml} --out `) },
       candidates: { evaluated: 2, rejected: 2, invalid: 1 }, lastEvent: 'completed',
     });
 

@@ -10,8 +10,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../src/temporal/dev-server';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/temporal/search-attributes';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic';
 import { campaignModel, isMeta, taskRuns, writeCampaign, type CampaignFiles } from './support/campaign-fixture';
 import { ensureBuilt, jsonLines, runCli, startCli, temporalCli, waitFor, type CliEnv, type CliProcess } from './support/cli';
@@ -27,7 +28,7 @@ const HINT = 'Look-at-verifier-log-7731';
 async function startTemporal(dbFile: string): Promise<{ address: string; proc: ChildProcess }> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const proc = spawn(temporalCli(), ['server', 'start-dev', '--headless', '--db-filename', dbFile, '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'], {
+  const proc = spawn(temporalCli(), ['server', 'start-dev', '--headless', '--db-filename', dbFile, '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', ...SEARCH_ATTRIBUTE_FLAGS], {
     stdio: 'ignore',
   });
   await waitFor('the Temporal dev server', async () => {
@@ -144,6 +145,15 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     // A trial the dead worker was running ran again (at most once more); none ran more than that.
     expect(taskRuns(fake.requests)).toBeGreaterThanOrEqual(ids.length);
     expect(taskRuns(fake.requests)).toBeLessThanOrEqual(ids.length + orphans);
+
+    // The worker set the campaign's search attributes too (it hands its connection to the lookup).
+    const conn = await Connection.connect({ address: server.address });
+    try {
+      const desc = await new Client({ connection: conn }).workflow.getHandle(`campaign/${NAME}`).describe();
+      expect(desc.searchAttributes.AutoAgentCampaign).toEqual([NAME]);
+    } finally {
+      await conn.close();
+    }
 
     // The meta-agent was given the hint (it read hints.md with bash).
     const seen = fake.requests.filter(isMeta).map((r) => JSON.stringify(r.body)).join('\n');

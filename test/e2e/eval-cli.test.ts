@@ -13,6 +13,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { loadTrajectory } from '../../src/agent/atif';
 import { addUsage, usageFromResponse, zeroUsage } from '../../src/llm/usage';
 import { startFakeAnthropic, toolUse, text, turnOf, type FakeAnthropic, type FakeReply } from '../support/fake-anthropic';
+import { harborValidate } from '../support/harbor';
 import { API_KEY as KEY, ROOT, ensureBuilt, jsonLines as anyJsonLines, runCli as runAnyCli, startFakeServerCli, type CliResult, type FakeServerProcess } from './support/cli';
 
 const STARTER = path.join(ROOT, 'benchmarks/tasks/starter');
@@ -23,7 +24,7 @@ const NO_API = 'http://127.0.0.1:9';
 
 /** `eval` needs no Temporal; the fake server lives in this process and must keep serving. */
 const runCli = (args: string[], baseUrl: string | null): Promise<CliResult> =>
-  runAnyCli(args, { baseUrl: baseUrl ?? NO_API, temporal: false }, 150_000);
+  runAnyCli(args, { baseUrl: baseUrl ?? NO_API, temporal: false }, 900_000); // generous: 11 sandboxes on a busy 2-core machine
 
 /** `--json` output: every line must be a JSON object. */
 const jsonLines = (out: string): Record<string, unknown>[] => anyJsonLines(out, { strict: true });
@@ -86,7 +87,7 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'summary', trials: taskNames.length, meanReward: 0, passed: 0, errors: 0, outDir: out });
     expect(server.log().match(/fake-anthropic: call \d+ turn 0 \/v1\/messages/g)).toHaveLength(taskNames.length);
     expect(JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'))).toMatchObject({ trials: taskNames.length, meanReward: 0 });
-  }, 180_000);
+  }, 900_000);
 
   it('a scripted tool-use conversation solves a task for real: reward 1, ATIF trajectory, cost, no key on disk', async () => {
     const bigUsage = { input_tokens: 1200, output_tokens: 300, cache_read_input_tokens: 400 };
@@ -127,9 +128,15 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     // The key reached the API, and nothing on disk.
     expect(f.requests.every((q) => JSON.stringify(q.headers).includes(KEY))).toBe(true);
     const files = await filesUnder(out);
-    expect(files.map((p) => path.basename(p))).toEqual(expect.arrayContaining(['result.json', 'trajectory.json', 'verifier.log', 'summary.json']));
+    expect(files.map((p) => path.relative(out, p).split(path.sep).slice(1).join('/') || path.basename(p))).toEqual(expect.arrayContaining([
+      'config.json', 'result.json', 'summary.json', 'autoagent.json', 'agent/trajectory.json', 'verifier/test-stdout.txt', 'verifier/reward.txt',
+    ]));
+    // A Harbor job folder, as Harbor's own models read it (a harness trial: tokens, cost, model info).
+    const harbor = await harborValidate([out]);
+    expect(harbor.errors).toEqual([]);
+    expect(harbor.checked.map(([, m]) => m)).toEqual(['JobConfig', 'JobResult', 'TrialConfig', 'TrialResult', 'Trajectory']);
     for (const p of files) expect({ file: p, leaks: (await readFile(p)).includes(KEY) }).toEqual({ file: p, leaks: false });
-  }, 120_000);
+  }, 900_000);
 
   it('retries a 429 then a 529 on the first call and the trial still succeeds', async () => {
     const f = await fake([
@@ -145,7 +152,7 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     // The three first requests are the same call, retried.
     expect(f.requests[1]!.body).toEqual(f.requests[0]!.body);
     expect(f.requests[2]!.body).toEqual(f.requests[0]!.body);
-  }, 120_000);
+  }, 900_000);
 
   it('reports a malformed tool input to the model as an is_error result and carries on to reward 1', async () => {
     const f = await fake([
@@ -160,7 +167,7 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     expect(bad).toMatchObject({ type: 'tool_result', is_error: true, content: expect.stringContaining('command') });
     const [good] = lastMessage(f, 2).content as Anthropic.ToolResultBlockParam[];
     expect(good!.is_error).toBeFalsy();
-  }, 120_000);
+  }, 900_000);
 
   it('rejects bad input with exit code 2, naming the file, field or flag, before running anything', async () => {
     const harness = path.join(tmp, 'bad-harness');
@@ -183,7 +190,7 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     const r3 = await runCli(['eval', TASK, '--concurrency', '0'], null);
     expect(r3).toMatchObject({ code: 2, stdout: '' });
     expect(r3.stderr).toContain('--concurrency');
-  }, 60_000);
+  }, 900_000);
 
   it('prints a human line per trial (task, reward, cost, tokens, time) and a summary', async () => {
     // Answers by conversation turn, so the two repeats running in parallel each get the whole script.
@@ -202,5 +209,5 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     expect(r.stdout).toMatch(/^2\/2 passed, mean reward 1\.000, 0 errors, cost \$0\.\d{4}, 560 tokens, \d+\.\ds → /m);
     expect(r.stdout).toContain(out);
     expect(r.stdout).not.toContain('{"type"');
-  }, 120_000);
+  }, 900_000);
 });

@@ -53,7 +53,7 @@ function shapeOf(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (['timestamp', 'session_id', 'model_name', 'model', 'trialId', 'trial_id'].includes(k) || /duration|_ms$|Ms$/i.test(k)) continue;
+    if (['timestamp', 'session_id', 'trajectory_id', 'model_name', 'model', 'trialId', 'trial_id'].includes(k) || /duration|_ms$|Ms$/i.test(k)) continue;
     out[k] = shapeOf(v);
   }
   return out;

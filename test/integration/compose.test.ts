@@ -20,7 +20,7 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/search-attributes';
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
-const SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'ui', 'worker'];
+const SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'ui', 'worker', 'records', 'artifacts'];
 
 type Service = Record<string, unknown> & { environment?: Record<string, string | null> };
 
@@ -93,6 +93,24 @@ describe('docker-compose.yml, as the compose tool resolves it', () => {
     expect(ports(services.temporal!)).toEqual({ 7233: '7233' });
     expect(ports(services.ui!)).toEqual({ 8080: '8080' });
     expect(ports(render({ TEMPORAL_UI_PORT: '9090' }).ui!)).toEqual({ 9090: '8080' });
+  });
+
+  test('records (PostgreSQL) and artifacts (SeaweedFS S3) are published, movable, health-checked and keep their data', () => {
+    expect(services.records!.image).toBe('postgres:16');
+    expect(services.records!.environment).toMatchObject({ POSTGRES_DB: 'autoagent', POSTGRES_USER: 'autoagent' });
+    expect(services.artifacts!.image).toMatch(/^chrislusf\/seaweedfs:/);
+    expect(services.artifacts!.command).toEqual(expect.arrayContaining(['server', '-s3', '-s3.port=8333']));
+    expect(ports(services.records!)).toEqual({ 5432: '5432' });
+    expect(ports(services.artifacts!)).toEqual({ 8333: '8333' });
+    const moved = render({ AUTOAGENT_RECORDS_PORT: '15432', AUTOAGENT_ARTIFACTS_PORT: '18333' });
+    expect(ports(moved.records!)).toEqual({ 15432: '5432' });
+    expect(ports(moved.artifacts!)).toEqual({ 18333: '8333' });
+    for (const name of ['records', 'artifacts']) {
+      expect((services[name]!.healthcheck as { test: string[] }).test.join(' ')).toMatch(name === 'records' ? /pg_isready/ : /8333\/healthz/);
+      expect(Object.values(binds(services[name]!))).toEqual([name === 'records' ? '/var/lib/postgresql/data' : '/data']);
+    }
+    const keys = render({ AUTOAGENT_ARTIFACTS_ACCESS_KEY: 'ak', AUTOAGENT_ARTIFACTS_SECRET_KEY: 'sk' }).artifacts!.environment;
+    expect(keys).toMatchObject({ AWS_ACCESS_KEY_ID: 'ak', AWS_SECRET_ACCESS_KEY: 'sk' });
   });
 
   test('worker: built from deploy/worker.Dockerfile, talks to temporal:7233 unless told otherwise', () => {

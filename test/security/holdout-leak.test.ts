@@ -24,11 +24,7 @@ beforeAll(async () => {
   env = await startServer({ searchAttributes: true });
   root = await tmpRoot();
   await writeSeedHarness(path.join(root, 'seed'));
-  const { workers, running } = await startWorkers(env, { runTrial: trials.run, propose: fakeProposer(['GOOD']).propose });
-  stopWorkers = async () => {
-    workers.shutdown();
-    await running;
-  };
+  stopWorkers = (await startWorkers(env, { runTrial: trials.run, propose: fakeProposer(['GOOD']).propose })).stop;
 });
 
 afterAll(async () => {

@@ -35,12 +35,16 @@ class MeasuringProvider extends DockerSandboxProvider {
 const provider = new MeasuringProvider();
 let outDir: string;
 let task: Task;
+let floodTask: Task;
 
 beforeAll(async () => {
   await requireDocker();
   outDir = await tmpDir('aa-sec-disk-');
   task = await makeTask({ name: 'sec-storage', toml: 'version = "1.0"\n[environment]\nmemory_mb = 256\nstorage_mb = 50\nallow_internet = false\n[agent]\ntimeout_sec = 120\n' });
   await provider.ensureImage(task);
+  // Its own agent timeout: creating ~170,000 files takes long on a busy machine.
+  floodTask = await makeTask({ name: 'sec-storage-flood', toml: 'version = "1.0"\n[environment]\nmemory_mb = 256\nstorage_mb = 50\nallow_internet = false\n[agent]\ntimeout_sec = 1200\n' });
+  await provider.ensureImage(floodTask);
 }, 300_000);
 
 test('an agent writing 200 MB against storage_mb = 50 is stopped near the limit with StorageLimitError', async () => {
@@ -49,8 +53,10 @@ test('an agent writing 200 MB against storage_mb = 50 is stopped near the limit 
   const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
   const written = provider.finalBytes.at(-1) ?? -1;
   expect(written).toBeGreaterThan(50 * MB); // the limit was really crossed...
-  expect(written).toBeLessThan(120 * MB); // ...and stopped near it: limit + one polling interval (≤ 250 ms at 40 MB/s) + generous slack
-  expect(agent.runs[0]?.stdout ?? '').not.toContain('wrote-all');
+  expect(written).toBeLessThan(120 * MB); // ...and stopped near it: the quota's bound, or the watchdog's (limit + one polling interval + slack)
+  // The watchdog stops the agent only when it sees the layer in time; with a quota the kernel has refused the
+  // writes anyway, so how far the script got depends on the machine's speed, and is not asserted.
+  if (!(await provider.storageQuota())) expect(agent.runs[0]?.stdout ?? '').not.toContain('wrote-all');
   expect(r.reward).toBe(0);
   expect(r.error).toMatch(/^StorageLimitError: .*storage_mb = 50/);
   expect(r.failure).toMatchObject({ phase: 'agent', type: 'StorageLimitError' });
@@ -94,9 +100,10 @@ test('40 writers in parallel, 50 MB each, against storage_mb = 50: the kernel qu
 
 test('an empty-file flood (inodes, not bytes) is bounded by the quota too', async () => {
   await requireQuota();
-  const agent = scriptAgent('mkdir -p /app/flood; cd /app/flood; n=0; while : > f$n 2>/dev/null; do n=$((n+1)); [ $n -ge 400000 ] && break; done; echo "files=$n"', 300);
-  await runTrial({ task, agent: 'noop', repeat: 4, outDir, provider, runAgent: agent.runner });
+  // Stops at the first refusal: past the quota every failed create costs btrfs a transaction commit.
+  const agent = scriptAgent('mkdir -p /app/flood; cd /app/flood; n=0; while : > f$n 2>/dev/null; do n=$((n+1)); [ $n -ge 400000 ] && break; done; echo "files=$n"', 1200);
+  await runTrial({ task: floodTask, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
   const files = Number(/files=(\d+)/.exec(agent.runs[0]?.stdout ?? '')?.[1] ?? NaN);
   expect(files).toBeGreaterThan(1000); // it really ran...
   expect(files).toBeLessThan(400_000); // ...and the filesystem refused more long before the script's own cap
-});
+}, 1_500_000);

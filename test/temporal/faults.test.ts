@@ -48,11 +48,7 @@ beforeAll(async () => {
   for (const t of await loadBenchmark(files.benchmark)) await provider.ensureImage(t);
   await provider.ensureImage(metaTask());
   env = await startServer({ searchAttributes: false });
-  const { workers, running } = await startWorkers(env, productionParts().deps);
-  stopWorkers = async () => {
-    workers.shutdown();
-    await running;
-  };
+  stopWorkers = (await startWorkers(env, productionParts().deps)).stop;
 }, 600_000);
 
 afterAll(async () => {

@@ -69,3 +69,21 @@ train: [no-such-task]
 `);
   await expect(planFromConfig(file)).rejects.toMatchObject({ name: 'CampaignConfigError', file, field: 'train[0]' });
 });
+
+test('objective and merge reach the plan only when they change something', async () => {
+  const config = (extra: string): string => `name: test-objective
+benchmark: ${REPO}/benchmarks/tasks/starter
+seedHarness: ${REPO}/benchmarks/harnesses/baseline
+program: program.md
+taskModel: m
+train: [json-deep-merge]
+${extra}`;
+  const byDefault = await writeConfig(config('objective: score\n'));
+  const plain = parsePlan(await planFromConfig(byDefault), byDefault);
+  expect(plain.objective).toBeUndefined();
+  expect(plain.merge).toBeUndefined();
+  const costed = await writeConfig(config('objective: { score: 1, costUsd: -2 }\nmerge: { every: 3 }\n'));
+  expect(parsePlan(await planFromConfig(costed), costed)).toMatchObject({ objective: { score: 1, costUsd: -2 }, merge: { every: 3 } });
+  const bad = await writeConfig(config('objective: { score: 1, costUsd: 2 }\n'));
+  await expect(planFromConfig(bad)).rejects.toMatchObject({ name: 'CampaignConfigError', file: bad, field: 'objective.costUsd' });
+});

@@ -1,7 +1,8 @@
 /**
  * Replays recorded campaign histories (test/fixtures/histories/*.json, recorded from real runs by
- * `RECORD_HISTORIES=1 npx jest test/temporal/campaign.test.ts`) against the current workflow code: a
- * non-deterministic change to a workflow fails here before it can break running campaigns.
+ * `RECORD_HISTORIES=1 npx jest test/temporal/campaign.test.ts test/temporal/evaluation-policies.test.ts`)
+ * against the current workflow code: a non-deterministic change to a workflow fails here before it can
+ * break running campaigns.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,8 @@ test('history fixtures are present (campaign, children, continue-as-new)', () =>
   expect(files.some((f) => f.includes('gen-1'))).toBe(true);
   expect(files.some((f) => f.includes('holdout'))).toBe(true);
   expect(files.some((f) => f.startsWith('can--'))).toBe(true);
+  // A racing generation: its policy cancels trials (recorded by evaluation-policies.test.ts).
+  expect(files.some((f) => f.startsWith('racing--') && f.includes('gen-1'))).toBe(true);
 });
 
 test.each(files)('replays %s deterministically', async (file) => {

@@ -83,13 +83,9 @@ beforeAll(async () => {
   const judgeLlm = createAnthropicClient({ apiKey: 'test-judge-key', baseURL: judgeApi.url, maxRetries: 0 });
   const byCampaign: Record<string, Proposer> = { tamper: fakeProposer([TAMPER_EDIT, FORGE_EDIT]).propose, judged: fakeProposer([SNEAKY_EDIT]).propose };
   const propose: Proposer = (input) => (byCampaign[input.campaign] ?? byCampaign.tamper!)(input);
-  const { workers, running } = await startWorkers(env, {
+  stopWorkers = (await startWorkers(env, {
     runTrial: forgingTrials, propose, tamperJudge: (model) => createTamperJudge(judgeLlm, model),
-  });
-  stopWorkers = async () => {
-    workers.shutdown();
-    await running;
-  };
+  })).stop;
 });
 
 afterAll(async () => {

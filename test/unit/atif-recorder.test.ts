@@ -102,8 +102,8 @@ describe('details', () => {
     r.addObservations(id, [{ toolCallId: null, content: 'note', isError: true }]);
     const t = parseTrajectory(r.toJSON());
     expect(t.steps[0]?.tool_calls?.[0]?.arguments).toEqual({ value: 'ls -la' });
-    expect(t.steps[0]?.observation?.results).toEqual([{ content: 'note' }]);
-    expect(t.steps[0]?.extra).toEqual({ error_results: [0] });
+    expect(t.steps[0]?.observation?.results).toEqual([{ content: 'note', extra: { is_error: true } }]);
+    expect(t.steps[0]?.extra).toBeUndefined();
   });
 
   test('a sub-agent without a tool call id is recorded by a system step', () => {
@@ -114,9 +114,10 @@ describe('details', () => {
     const t = parseTrajectory(r.toJSON());
     expect(t.steps[0]).toMatchObject({
       source: 'system',
-      observation: { results: [{ subagent_trajectory_ref: [{ session_id: 'sub-1', trajectory_path: '#/extra/subagent_trajectories/0', extra: { name: 'verifier' } }] }] },
+      observation: { results: [{ subagent_trajectory_ref: [{ trajectory_id: 'sub-1', session_id: 'sub-1', extra: { name: 'verifier' } }] }] },
     });
-    expect(t.extra?.subagent_trajectories?.[0]?.steps[0]?.message).toBe('check');
+    expect(t.subagent_trajectories?.[0]?.steps[0]?.message).toBe('check');
+    expect(t.subagent_trajectories?.[0]?.trajectory_id).toBe('sub-1');
   });
 
   test('a sub-agent linked before the observation exists gets its own result entry', () => {
@@ -126,7 +127,35 @@ describe('details', () => {
     const t = parseTrajectory(r.toJSON());
     expect(t.steps).toHaveLength(1);
     expect(t.steps[0]?.observation?.results).toEqual([
-      { source_call_id: 'c1', subagent_trajectory_ref: [{ session_id: 'sub', trajectory_path: '#/extra/subagent_trajectories/0', extra: { name: 'v' } }] },
+      { source_call_id: 'c1', subagent_trajectory_ref: [{ trajectory_id: 'sub', session_id: 'sub', extra: { name: 'v' } }] },
     ]);
+    expect(t.subagent_trajectories?.[0]?.steps).toEqual([expect.objectContaining({ source: 'system', extra: { no_steps: true } })]);
+  });
+
+  test('two sub-agent runs with one session id get distinct trajectory ids', () => {
+    const r = rec();
+    r.addStep({ source: 'agent', message: '', toolCalls: [{ id: 'c1', name: 'agent_v', arguments: {} }, { id: 'c2', name: 'agent_v', arguments: {} }] });
+    r.addSubagentTrajectory('v', new TrajectoryRecorder({ sessionId: 'same', agentName: 'v', model: null }), { toolCallId: 'c1' });
+    r.addSubagentTrajectory('v', new TrajectoryRecorder({ sessionId: 'same', agentName: 'v', model: null }), { toolCallId: 'c2' });
+    const t = parseTrajectory(r.toJSON());
+    expect(t.subagent_trajectories?.map((s) => s.trajectory_id)).toEqual(['same', 'same#1']);
+    expect(t.steps[0]?.observation?.results.map((x) => x.subagent_trajectory_ref?.[0]?.trajectory_id)).toEqual(['same', 'same#1']);
+  });
+
+  test('an agent step without a model call records llm_call_count 0 and no metrics; tool definitions are kept', () => {
+    const r = rec();
+    r.setToolDefinitions([{ name: 'bash', description: 'run', input_schema: { type: 'object' } }]);
+    r.addStep({ source: 'agent', message: 'oracle', llmCallCount: 0, toolCalls: [{ id: 'o', name: 'bash', arguments: { command: 'true' } }] });
+    const t = parseTrajectory(r.toJSON());
+    expect(t.steps[0]).toMatchObject({ llm_call_count: 0 });
+    expect(t.steps[0]?.metrics).toBeUndefined();
+    expect(t.agent.tool_definitions).toEqual([{ type: 'function', function: { name: 'bash', description: 'run', parameters: { type: 'object' } } }]);
+  });
+
+  test('a recorder with no step yields one system step saying so (Harbor requires a step)', () => {
+    const r = rec();
+    r.finish({ usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 }, turns: 0, durationMs: 1, stopReason: 'noop' });
+    const t = parseTrajectory(r.toJSON());
+    expect(t.steps).toEqual([expect.objectContaining({ step_id: 1, source: 'system', message: 'No agent step was recorded (stop reason: noop).', extra: { no_steps: true } })]);
   });
 });

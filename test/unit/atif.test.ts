@@ -74,14 +74,18 @@ describe('golden trajectory', () => {
 
   test('the golden file is valid ATIF with the expected shape', async () => {
     const t = await loadTrajectory(GOLDEN);
-    expect(t.schema_version).toBe('ATIF-v1.4');
+    expect(t.schema_version).toBe('ATIF-v1.8');
+    expect(t.trajectory_id).toBe('trial-abc123');
     expect(t.steps.map((s) => s.source)).toEqual(['system', 'user', 'agent', 'agent', 'agent']);
+    expect(t.steps.map((s) => s.llm_call_count)).toEqual([undefined, undefined, 1, 1, 1]);
     expect(t.steps[2]?.metrics).toEqual({ prompt_tokens: 2200, completion_tokens: 80, cached_tokens: 0, cost_usd: 0.0123, extra: { cache_creation_input_tokens: 1200 } });
-    expect(t.steps[2]?.extra).toEqual({ turn: 1, stop_reason: 'tool_use', error_results: [1] });
+    expect(t.steps[2]?.extra).toEqual({ turn: 1, stop_reason: 'tool_use' });
+    expect(t.steps[2]?.observation?.results.map((r) => r.extra)).toEqual([undefined, { is_error: true }]);
     expect(t.steps[3]?.observation?.results[0]?.subagent_trajectory_ref).toEqual([
-      { session_id: 'trial-abc123/verifier-1', trajectory_path: '#/extra/subagent_trajectories/0', extra: { name: 'verifier' } },
+      { trajectory_id: 'trial-abc123/verifier-1', session_id: 'trial-abc123/verifier-1', extra: { name: 'verifier' } },
     ]);
-    expect(t.extra?.subagent_trajectories?.[0]?.session_id).toBe('trial-abc123/verifier-1');
+    expect(t.subagent_trajectories?.[0]).toMatchObject({ trajectory_id: 'trial-abc123/verifier-1', session_id: 'trial-abc123/verifier-1' });
+    expect(t.extra).toBeUndefined();
     expect(t.final_metrics).toEqual({
       total_prompt_tokens: 7070,
       total_completion_tokens: 150,
@@ -118,14 +122,19 @@ describe('validation errors name the file and the field', () => {
   }
 
   test.each<[string, (string | number)[], unknown, string]>([
-    ['wrong version', ['schema_version'], 'ATIF-v0.9', 'TrajectoryFileError: <file>: schema_version: Invalid literal value, expected "ATIF-v1.4"'],
+    ['wrong version', ['schema_version'], 'ATIF-v0.9', 'TrajectoryFileError: <file>: schema_version: Invalid literal value, expected "ATIF-v1.8"'],
     ['missing function name', ['steps', 2, 'tool_calls', 0, 'function_name'], DELETE, 'TrajectoryFileError: <file>: steps.2.tool_calls.0.function_name: Required'],
     ['arguments not an object', ['steps', 2, 'tool_calls', 0, 'arguments'], 'ls', 'TrajectoryFileError: <file>: steps.2.tool_calls.0.arguments: Expected object, received string'],
     ['metrics on a user step', ['steps', 1, 'metrics'], {}, 'TrajectoryFileError: <file>: steps.1.metrics: only allowed on agent steps (source is "user")'],
     ['dangling source_call_id', ['steps', 2, 'observation', 'results', 0, 'source_call_id'], 'toolu_x', 'TrajectoryFileError: <file>: steps.2.observation.results.0.source_call_id: no tool call "toolu_x" in this step'],
     ['step ids out of order', ['steps', 1, 'step_id'], 7, 'TrajectoryFileError: <file>: steps.1.step_id: expected 2, got 7'],
     ['unknown field (typo)', ['steps', 0, 'mesage'], 'x', "TrajectoryFileError: <file>: steps.0: Unrecognized key(s) in object: 'mesage'"],
-    ['bad nested sub-agent', ['extra', 'subagent_trajectories', 0, 'steps', 0, 'source'], 'robot', 'TrajectoryFileError: <file>: extra.subagent_trajectories.0.steps.0.source: Invalid enum value'],
+    ['bad nested sub-agent', ['subagent_trajectories', 0, 'steps', 0, 'source'], 'robot', 'TrajectoryFileError: <file>: subagent_trajectories.0.steps.0.source: Invalid enum value'],
+    ['sub-agent without an id', ['subagent_trajectories', 0, 'trajectory_id'], DELETE, 'TrajectoryFileError: <file>: subagent_trajectories.0.trajectory_id: required on an embedded sub-agent'],
+    ['unresolvable sub-agent ref', ['steps', 3, 'observation', 'results', 0, 'subagent_trajectory_ref', 0, 'trajectory_id'], DELETE, 'TrajectoryFileError: <file>: steps.3.observation.results.0.subagent_trajectory_ref.0.trajectory_id: a sub-agent reference needs'],
+    ['metrics on a no-LLM step', ['steps', 2, 'llm_call_count'], 0, 'TrajectoryFileError: <file>: steps.2.metrics: must be absent when llm_call_count is 0'],
+    ['image part without a source', ['steps', 1, 'message'], [{ type: 'image' }], 'TrajectoryFileError: <file>: steps.1.message'],
+    ['no steps at all (v1.8)', ['steps'], [], 'TrajectoryFileError: <file>: steps: Array must contain at least 1'],
     ['negative tokens', ['final_metrics', 'total_prompt_tokens'], -1, 'TrajectoryFileError: <file>: final_metrics.total_prompt_tokens: Number must be greater than or equal to 0'],
   ])('%s', async (_label, path, value, expected) => {
     expect((await loadBad(path, value)).startsWith(expected)).toBe(true);
@@ -139,6 +148,6 @@ describe('validation errors name the file and the field', () => {
   });
 
   test('parseTrajectory validates in-memory values', () => {
-    expect(() => parseTrajectory({ schema_version: ATIF_SCHEMA_VERSION }, 'mem')).toThrow('mem: session_id: Required');
+    expect(() => parseTrajectory({ schema_version: ATIF_SCHEMA_VERSION }, 'mem')).toThrow('mem: agent: Required');
   });
 });

@@ -90,6 +90,12 @@ describe('defaults and warnings', () => {
     expect(h.agents).toEqual([]);
   });
 
+  test('temperature, which never reached the model, is accepted with a warning saying so, and not kept', async () => {
+    const h = await loadHarness(await make({ 'harness.yaml': 'model: m\ntemperature: 0.2\nthinkingBudget: 2048\n' }));
+    expect(h.warnings).toEqual([expect.stringMatching(/^harness\.yaml: temperature: ignored — no sampling parameter reaches the model/)]);
+    expect(h.config).not.toHaveProperty('temperature');
+  });
+
   test('unknown keys are tolerated, dropped and reported (with a camelCase hint)', async () => {
     const h = await loadHarness(
       await make({ 'harness.yaml': 'model: m\nmax_turns: 5\nbash:\n  colour: red\norchestration:\n  verify: null\n  extra: 1\n' }),

@@ -59,9 +59,10 @@ test('an old store: faulted trials move to faulted_trials on open; results and t
   s.recordTrial(trial('ok', null, { task: 'other' }), opts);
   s.recordTrial(trial('timeout', 'AgentTimeoutError: agent did not finish within 60s', { task: 'slow' }), opts);
   s.close();
-  // Make it look as written before migration 2: schema version 1, no faulted_trials table.
+  // Make it look as written before migration 2: schema version 1, no faulted_trials table (nor migration 3's column).
   const db = new Database(path.join(dir, 'store.sqlite'));
   db.exec('DROP TABLE faulted_trials');
+  db.exec('ALTER TABLE candidates DROP COLUMN second_parent_id');
   db.pragma('user_version = 1');
   db.close();
 

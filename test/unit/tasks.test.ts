@@ -75,6 +75,7 @@ describe('loadTask', () => {
     expect(t.config.agent.timeoutSec).toBe(600);
     expect(t.config.environment).toEqual({
       buildTimeoutSec: 600, cpus: 1, memoryMb: 2048, storageMb: 10240, allowInternet: true, dockerImage: null, workdir: null,
+      networkMode: 'public', allowedHosts: [], env: {}, healthcheck: null, gpus: 0, os: 'linux',
     });
     expect(t.paths.dockerfile).toBe(path.join(dir, 'environment', 'Dockerfile'));
     expect(t.paths.testScript).toBe(path.join(dir, 'tests', 'test.sh'));

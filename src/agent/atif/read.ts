@@ -6,7 +6,8 @@
  *   `#/extra/subagent_trajectories/N` or by session id) move to the root's `subagent_trajectories` with a
  *   `trajectory_id`, and their refs name that id;
  * - a step's `extra.error_results` (indices of failed tool results) become `extra.is_error` on each result;
- * - a trajectory with no step (Harbor requires one since it validated steps) gets one system step saying so.
+ * - an older trajectory with no step (our v1.4 files of a no-op agent; Harbor requires a step) gets one
+ *   system step saying so. A v1.8 file without a step is refused, as Harbor does.
  * The input is never mutated.
  */
 import { ATIF_SCHEMA_VERSION, ATIF_VERSIONS } from './version';
@@ -21,7 +22,13 @@ export function normaliseTrajectory(value: unknown): unknown {
   return normaliseOne(structuredClone(value));
 }
 
+/** A v1.8 file is taken as it is (and validated strictly); an older one is brought to the v1.8 shape. */
 function normaliseOne(t: Json): Json {
+  if (t.schema_version === ATIF_SCHEMA_VERSION) {
+    // Harbor lets an embedded run be of any version: bring older ones to v1.8 too.
+    if (Array.isArray(t.subagent_trajectories)) t.subagent_trajectories = t.subagent_trajectories.map((sub: unknown) => normaliseTrajectory(sub));
+    return t;
+  }
   t.schema_version = ATIF_SCHEMA_VERSION;
   const subs = liftSubagents(t);
   const steps: unknown = t.steps;
@@ -46,7 +53,7 @@ function liftSubagents(t: Json): Json[] {
   const seen = new Set<string>();
   const out = list.map((sub: unknown, i: number) => {
     if (!isObj(sub)) return sub;
-    const n = (ATIF_VERSIONS as readonly unknown[]).includes(sub.schema_version) ? normaliseOne(sub) : sub;
+    const n = normaliseTrajectory(sub) as Json;
     if (typeof n.trajectory_id !== 'string') {
       const base = typeof n.session_id === 'string' && n.session_id ? n.session_id : `subagent-${i}`;
       n.trajectory_id = seen.has(base) ? `${base}#${i}` : base;

@@ -143,11 +143,6 @@ export class TrajectoryRecorder {
     })));
   }
 
-  /** Steps recorded so far. */
-  get stepCount(): number {
-    return this.steps.length;
-  }
-
   finish(input: FinishInput): void {
     this.finished = { ...input, stopReason: redactString(input.stopReason) };
   }

@@ -55,11 +55,13 @@ export async function runSubAgent(deps: SubAgentDeps, sa: SubAgent, task: string
   recorder.addStep({ source: 'user', message: task });
   const meter = new Meter();
   const { config } = deps.harness;
+  const tools = deps.toolsFor(sa.tools);
+  recorder.setToolDefinitions(tools.apiTools());
   const r = await runLoop({
     llm: deps.llm,
     settings: { model, maxTokens: config.maxTokens, thinkingBudget: config.thinkingBudget },
     system,
-    tools: deps.toolsFor(sa.tools),
+    tools,
     messages: [{ role: 'user', content: [{ type: 'text', text: task }] }],
     maxTurns: sa.maxTurns,
     recorder,

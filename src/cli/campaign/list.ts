@@ -1,7 +1,7 @@
-/** Campaigns a user can see: the CampaignWorkflows on TEMPORAL_ADDRESS, or the campaign folders under a directory. */
+/** Campaigns a user can see: the CampaignWorkflows on the configured shared server (connection.ts), or the campaign folders under a directory. */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { connectClient } from '../../temporal/connection';
+import { connectClient, serverTarget, sharedServerConfigured, type ServerTarget } from '../../temporal/connection';
 import { readServerFile } from './target';
 
 export interface ListedCampaign {
@@ -10,12 +10,12 @@ export interface ListedCampaign {
   where: string;
 }
 
-async function fromServer(address: string, namespace: string): Promise<ListedCampaign[]> {
-  const client = await connectClient({ address, namespace });
+async function fromServer(server: ServerTarget): Promise<ListedCampaign[]> {
+  const client = await connectClient(server);
   try {
     const out: ListedCampaign[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'CampaignWorkflow'` })) {
-      out.push({ name: wf.workflowId.replace(/^campaign\//, ''), state: wf.status.name, where: `${address} ${wf.workflowId}` });
+      out.push({ name: wf.workflowId.replace(/^campaign\//, ''), state: wf.status.name, where: `${server.address} ${wf.workflowId}` });
     }
     return out;
   } finally {
@@ -44,6 +44,5 @@ async function fromFolders(dir: string, depth = 3): Promise<ListedCampaign[]> {
 }
 
 export function listCampaigns(dir: string): Promise<ListedCampaign[]> {
-  const address = process.env.TEMPORAL_ADDRESS;
-  return address ? fromServer(address, process.env.TEMPORAL_NAMESPACE ?? 'default') : fromFolders(path.resolve(dir));
+  return sharedServerConfigured() ? fromServer(serverTarget()) : fromFolders(path.resolve(dir));
 }

@@ -1,22 +1,35 @@
 /**
  * A campaign's status from its store alone, for when no server is running it (finished, or interrupted
- * and not yet resumed). Same numbers a user looks for first: best score, trials, spend, candidates.
+ * and not yet resumed). The numbers are the report's (src/report: the campaign's pick of the best, its
+ * holdout score, the seed's, spend), so `status`, `status --json` and `report` agree; the human text
+ * prints exactly the numbers the JSON carries (rounded to 3 decimals, dollars to 4).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { buildReportData } from '../../report/data';
 import { openStore, STORE_FILE } from '../../store/store';
 import { isTamperingVerdict } from '../../workflows/tampering';
 import type { FlaggedCandidate } from '../../workflows/types';
+import { bestHarness, bestHarnessLines, type BestHarness } from './best-harness';
 import { flaggedLines } from './progress';
 
 export interface OfflineStatus {
   running: false;
   name: string;
   campaignDir: string;
+  phase: string;
+  stopReason: string | null;
   trials: number;
   costUsd: number;
   bestTrainScore: number | null;
+  bestHoldoutScore: number | null;
+  /** bestTrainScore − bestHoldoutScore. */
+  gap: number | null;
   bestCandidateId: string | null;
+  seedCandidateId: string | null;
+  seedTrainScore: number | null;
+  seedHoldoutScore: number | null;
+  bestHarness: BestHarness | null;
   candidates: { evaluated: number; rejected: number; invalid: number };
   /** Candidates rejected for reward tampering, oldest first, with the reason. */
   flagged: FlaggedCandidate[];
@@ -24,38 +37,45 @@ export interface OfflineStatus {
   text: string;
 }
 
-export function statusFromStore(campaignDir: string, name: string): OfflineStatus {
-  const base = { running: false as const, name, campaignDir, trials: 0, costUsd: 0, bestTrainScore: null, bestCandidateId: null,
-    candidates: { evaluated: 0, rejected: 0, invalid: 0 }, flagged: [], lastEvent: null };
+const score = (s: number | null): string => (s === null ? '-' : s.toFixed(3));
+
+/** `arg` is how the user named the campaign (it goes into the export command status suggests). */
+export function statusFromStore(campaignDir: string, name: string, arg: string = campaignDir): OfflineStatus {
+  const base = { running: false as const, name, campaignDir, phase: 'not started', stopReason: null, trials: 0, costUsd: 0,
+    bestTrainScore: null, bestHoldoutScore: null, gap: null, bestCandidateId: null, seedCandidateId: null, seedTrainScore: null,
+    seedHoldoutScore: null, bestHarness: null, candidates: { evaluated: 0, rejected: 0, invalid: 0 }, flagged: [], lastEvent: null };
   if (!existsSync(path.join(campaignDir, STORE_FILE))) {
     return { ...base, text: `campaign ${name}: not started (no store in ${campaignDir})` };
   }
   const store = openStore(campaignDir);
   try {
-    const trials = store.listTrials(name);
+    if (!store.listCampaigns().includes(name)) return { ...base, text: `campaign ${name}: not started (nothing recorded in ${campaignDir})` };
+    const data = buildReportData(store, { campaign: name });
+    const s = data.summary;
     const candidates = store.listCandidates(name);
-    const proposals = store.listProposals(name);
-    const best = candidates.filter((c) => c.status === 'evaluated').sort((a, b) => b.meanReward - a.meanReward)[0];
     const events = store.listEvents(name);
-    const count = (s: string): number => candidates.filter((c) => c.status === s).length;
-    const costUsd = trials.reduce((a, t) => a + t.usage.costUsd, 0) + proposals.reduce((a, p) => a + p.usage.costUsd, 0);
     const status: Omit<OfflineStatus, 'text'> = {
-      ...base, trials: trials.length, costUsd,
-      bestTrainScore: best?.meanReward ?? null, bestCandidateId: best?.id ?? null,
-      candidates: { evaluated: count('evaluated'), rejected: count('rejected'), invalid: count('invalid') },
+      ...base, phase: s.phase, stopReason: s.stopReason, trials: s.trialsDone, costUsd: s.spendUsd,
+      bestTrainScore: s.bestTrain, bestHoldoutScore: s.bestHoldout, gap: s.gap, bestCandidateId: s.bestId,
+      seedCandidateId: s.seedId, seedTrainScore: s.seedTrain, seedHoldoutScore: s.seedHoldout,
+      bestHarness: bestHarness(arg, campaignDir, s.bestId),
+      candidates: { evaluated: s.counts.evaluated, rejected: s.counts.rejected, invalid: s.counts.invalid },
       flagged: candidates.filter((c) => isTamperingVerdict(c.verdict)).map((c) => ({ candidateId: c.id, generation: c.generation, reason: c.verdict })),
       lastEvent: events.at(-1)?.kind ?? null,
     };
     const state = status.lastEvent === 'completed'
-      ? `finished; \`autoagent report ${campaignDir}\` shows it all`
+      ? `finished${s.stopReason ? `: ${s.stopReason}` : ''}; \`autoagent report ${campaignDir}\` shows it all`
       : 'not running here; `autoagent run <campaign.yaml>` resumes it';
     const text = [
       `campaign     ${name} (${state})`,
-      `best train   ${status.bestTrainScore?.toFixed(3) ?? '-'}  (${status.bestCandidateId ?? '-'})`,
+      `best train   ${score(status.bestTrainScore)}  (${status.bestCandidateId ?? '-'})`,
+      `best holdout ${score(status.bestHoldoutScore)}${status.gap === null ? '' : `  (gap ${score(status.gap)})`}`,
+      `seed         train ${score(status.seedTrainScore)}, holdout ${score(status.seedHoldoutScore)}  (${status.seedCandidateId ?? '-'})`,
       `trials       ${status.trials} recorded`,
-      `spend        $${costUsd.toFixed(4)}`,
+      `spend        $${status.costUsd.toFixed(4)}`,
       `candidates   ${status.candidates.evaluated} accepted, ${status.candidates.rejected} rejected, ${status.candidates.invalid} invalid`,
       `last event   ${status.lastEvent ?? '-'}`,
+      ...bestHarnessLines(status.bestHarness),
       ...faultLines(events.at(-1)),
       ...flaggedLines(status.flagged),
     ].join('\n');

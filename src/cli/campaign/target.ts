@@ -4,6 +4,7 @@
  * In the embedded mode `autoagent run` records the dev server it started in `<campaignDir>/server.json`,
  * so `status`, `pause`, ... from another terminal talk to the same server.
  */
+import { serverTarget, sharedServerConfigured, type ServerTarget } from '../../temporal/connection';
 import { existsSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -105,11 +106,9 @@ export async function stopOrphanedServer(campaignDir: string): Promise<boolean> 
   return true;
 }
 
-/** TEMPORAL_ADDRESS wins; else the embedded server of a running `autoagent run`; else a clear error. */
-export function serverFor(target: CampaignTarget): { address: string; namespace: string } {
-  if (process.env.TEMPORAL_ADDRESS) {
-    return { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' };
-  }
+/** A configured shared server wins (TEMPORAL_ADDRESS, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE); else the embedded server of a running `autoagent run`; else a clear error. */
+export function serverFor(target: CampaignTarget): ServerTarget {
+  if (sharedServerConfigured()) return serverTarget();
   const info = target.campaignDir ? readServerFile(target.campaignDir) : null;
   if (!info) {
     const how = target.configPath ? `autoagent run ${path.relative(process.cwd(), target.configPath) || target.configPath}` : 'autoagent run <campaign.yaml>';

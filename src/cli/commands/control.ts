@@ -3,12 +3,14 @@
  * Each is a signal, update or query on `campaign/<name>`; updates are validated by the workflow too, so a
  * bad value is refused before it is written to history.
  */
+import { sharedServerConfigured } from '../../temporal/connection';
 import { Command } from 'commander';
 import { z } from 'zod';
 import {
   addCampaignHint, campaignStatus, childProgress, pauseCampaign, resumeCampaign, retryCampaignGeneration, setCampaignBudget, stopCampaign,
 } from '../../temporal/client';
 import { statusFromStore } from '../campaign/offline-status';
+import { bestHarness, bestHarnessLines } from '../campaign/best-harness';
 import { withCampaign } from '../campaign/connect';
 import { resolveTarget, readServerFile } from '../campaign/target';
 import { statusBlock } from '../campaign/progress';
@@ -25,16 +27,19 @@ function statusCommand(): Command {
     .option('--json', 'print the status as JSON')
     .action(async (arg: string, opts: { json?: boolean }) => {
       const target = resolveTarget(arg);
-      if (!process.env.TEMPORAL_ADDRESS && target.campaignDir && !readServerFile(target.campaignDir)) {
+      if (!sharedServerConfigured() && target.campaignDir && !readServerFile(target.campaignDir)) {
         // Not running: what the store recorded is still worth showing.
-        const { text, ...offline } = statusFromStore(target.campaignDir, target.name);
+        const { text, ...offline } = statusFromStore(target.campaignDir, target.name, arg);
         process.stdout.write(opts.json ? `${JSON.stringify(offline)}\n` : `${text}\n`);
         return;
       }
       await withCampaign(arg, async (h, { client }) => {
         const status = await campaignStatus(h);
         const progress = await childProgress(client, status.currentChild);
-        process.stdout.write(opts.json ? `${JSON.stringify({ running: true, status, progress })}\n` : `${statusBlock(status, progress)}\n`);
+        const best = bestHarness(arg, target.campaignDir, status.bestCandidateId);
+        process.stdout.write(opts.json
+          ? `${JSON.stringify({ running: true, status, progress, bestHarness: best })}\n`
+          : `${[statusBlock(status, progress), ...bestHarnessLines(best)].join('\n')}\n`);
       });
     });
 }

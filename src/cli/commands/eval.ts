@@ -2,6 +2,7 @@
  * `autoagent eval <task-or-benchmark>`: runs trials (tasks × repeats) in parallel in-process with the same
  * trial function the Temporal activity uses. Human output: a progress bar, a line per trial, a summary.
  * `--json`: one JSON line per trial ({type:'trial', task, reward, error, ...}) then one summary line.
+ * `--out DIR` is a Harbor job folder (config.json, result.json, one Harbor trial folder per trial).
  * Before any trial: tasks and harness validated (warnings printed), credentials checked, sandboxes of dead
  * owners (a kill -9'd eval, run or worker) removed. Exit codes: 0 done; 1 every trial errored (or a
  * systemic failure); 2 bad input or a missing credential (nothing ran). A closed stdout (`| head -1`)
@@ -24,6 +25,7 @@ import { createReporter } from '../eval-report';
 import { onStdoutClosed } from '../stdout';
 import { systemicLlmError } from '../../llm/errors';
 import { faultSummaryOf } from '../../activities/faults';
+import { jobContextFor, writeHarborJobConfig, writeHarborJobResult } from '../../harbor/job-files';
 
 const EvalOptions = z.object({
   harness: z.string().optional(),
@@ -59,6 +61,12 @@ export function evalCommand(): Command {
       const provider = new DockerSandboxProvider();
       const reaped = await provider.reapOrphans();
       if (reaped > 0) process.stderr.write(`removed ${reaped} sandbox(es) left by a killed autoagent process\n`);
+      // OUT is a Harbor job folder: its config.json now, result.json at the end, a Harbor trial folder per trial.
+      const job = jobContextFor(outDir, {
+        taskPaths: tasks.map((t) => t.dir), agents: [{ kind: opts.agent, model: harness?.config.model ?? null }], repeats: opts.repeats,
+        concurrency: opts.concurrency, startedAt: new Date().toISOString(),
+      });
+      await writeHarborJobConfig(outDir, job);
       const reporter = createReporter({ json: opts.json, total: jobs.length, outDir });
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
@@ -73,6 +81,7 @@ export function evalCommand(): Command {
           return result;
         }, abort.signal);
         const done = results.filter(Boolean);
+        await writeHarborJobResult(outDir, { ...job, finishedAt: new Date().toISOString() }, done, jobs.length);
         reporter.summary(done, Date.now() - started);
         if (done.length > 0 && done.every((r) => r.error !== null)) {
           process.stderr.write(`autoagent: every trial errored (${done.length} of ${done.length}); see the error of each above\n`);

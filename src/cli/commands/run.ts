@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { productionParts } from '../../app/production';
 import { startOrAttachCampaign } from '../../temporal/client';
-import { connectClient, connectWorker, serverTarget } from '../../temporal/connection';
+import { connectClient, connectWorker, serverTarget, sharedServerConfigured, type ServerTarget } from '../../temporal/connection';
 import { startDevServer } from '../../temporal/dev-server';
 import { createWorkers, installWorkerLogger } from '../../workers';
 import { resumeAfterFault } from '../campaign/fault-resume';
@@ -48,7 +48,7 @@ export function runCommand(): Command {
       const opts = parseOptions(RunOptions, raw);
       const target = resolveTarget(file);
       if (!target.configPath || !target.campaignDir) throw new UsageError(`${file}: run takes a campaign.yaml`);
-      const shared = Boolean(process.env.TEMPORAL_ADDRESS);
+      const shared = sharedServerConfigured();
       const running = shared ? null : readServerFile(target.campaignDir);
       // Check before start: only this process's own workers need its credentials (not a shared server's).
       const check = await preflightCampaign(target.configPath, {
@@ -93,7 +93,7 @@ async function startAndFollow(client: Client, target: CampaignTarget, opts: RunO
   if (!summary) process.stderr.write(`interrupted: campaign ${target.name} is resumable — run the same command again\n`);
 }
 
-async function asClient(target: CampaignTarget, server: { address: string; namespace: string }, opts: RunOptions, signal: AbortSignal): Promise<void> {
+async function asClient(target: CampaignTarget, server: ServerTarget, opts: RunOptions, signal: AbortSignal): Promise<void> {
   const client = await connectClient(server);
   try {
     await startAndFollow(client, target, opts, signal);

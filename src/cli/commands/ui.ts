@@ -1,6 +1,6 @@
 /**
  * `autoagent ui <campaign-dir> [--port N]`: serves the report live on 127.0.0.1 (read-only), refreshing
- * from the store every few seconds. With --temporal (or TEMPORAL_ADDRESS set) it also shows the
+ * from the store every few seconds. With --temporal (or a configured shared server, see temporal/connection.ts) it also shows the
  * workflow's own status from the `status` query of `campaign/<name>`.
  */
 import { Command } from 'commander';
@@ -17,13 +17,13 @@ const UiOptions = z.object({
 });
 
 /** A status getter that queries the campaign workflow; connection errors just mean "no status". */
-async function temporalStatus(address: string, campaign: string): Promise<() => Promise<unknown>> {
+async function temporalStatus(address: string | undefined, campaign: string): Promise<() => Promise<unknown>> {
   const { connectClient, serverTarget } = await import('../../temporal/connection');
   const { campaignHandle } = await import('../../temporal/client');
   const { statusQuery } = await import('../../workflows/definitions');
   let client: Awaited<ReturnType<typeof connectClient>> | null = null;
   return async () => {
-    client ??= await connectClient(serverTarget({ address }));
+    client ??= await connectClient(serverTarget(address ? { address } : {}));
     return campaignHandle(client, campaign).query(statusQuery);
   };
 }
@@ -46,9 +46,10 @@ export function uiCommand(): Command {
     .option('--temporal <address>', 'Temporal server to query for the workflow status (default: $TEMPORAL_ADDRESS if set)')
     .action(async (dir: string, raw: unknown) => {
       const opts = parseOptions(UiOptions, raw);
-      const address = opts.temporal ?? process.env.TEMPORAL_ADDRESS;
+      const address = opts.temporal;
+      const shared = (await import('../../temporal/connection')).sharedServerConfigured();
       const campaign = campaignName(dir, opts.campaign);
-      const status = address ? await temporalStatus(address, campaign) : undefined;
+      const status = address || shared ? await temporalStatus(address, campaign) : undefined;
       const server = await startReportServer({ dir, port: opts.port, campaign, status });
       process.stdout.write(`serving campaign ${campaign} at ${server.url} (read-only; Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { productionParts } from '../../app/production';
-import { connectWorker, serverTarget } from '../../temporal/connection';
+import { connectWorker, describeTarget, serverTarget } from '../../temporal/connection';
 import { createWorkers, installWorkerLogger, type WorkerRole } from '../../workers';
 import { parseOptions } from '../options';
 
@@ -20,7 +20,7 @@ const WorkerOptions = z.object({
 
 export function workerCommand(): Command {
   return new Command('worker')
-    .description('run AutoAgent workers against TEMPORAL_ADDRESS (default 127.0.0.1:7233)')
+    .description('run AutoAgent workers against the configured Temporal server (TEMPORAL_ADDRESS / TEMPORAL_PROFILE / temporal.toml; default 127.0.0.1:7233)')
     .option('--roles <list>', 'comma-separated: workflows, trials, meta', 'workflows,trials,meta')
     .option('--concurrency <n>', 'trials at once on this machine (env AUTOAGENT_TRIAL_CONCURRENCY)')
     .option('--meta-concurrency <n>', 'proposals at once', '4')
@@ -29,13 +29,14 @@ export function workerCommand(): Command {
       installWorkerLogger(process.env.AUTOAGENT_DEBUG ? 'INFO' : 'WARN');
       const target = serverTarget();
       const connection = await connectWorker(target);
-      const parts = productionParts({ namespace: target.namespace });
+      // The worker's own connection answers the search-attribute lookup, so campaigns it runs set them too.
+      const parts = productionParts({ connection, namespace: target.namespace });
       const set = await createWorkers({
         connection, namespace: target.namespace, deps: parts.deps, roles: opts.roles as WorkerRole[],
         concurrency: opts.concurrency, metaConcurrency: opts.metaConcurrency, reapOrphans: parts.reapOrphans,
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      process.stderr.write(`autoagent worker on ${target.address} (${target.namespace}): ${opts.roles.join(', ')}, ${opts.concurrency} trial(s) at once\n`);
+      process.stderr.write(`autoagent worker on ${describeTarget(target)}: ${opts.roles.join(', ')}, ${opts.concurrency} trial(s) at once\n`);
       await set.run();
       await connection.close();
     });

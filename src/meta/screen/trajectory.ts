@@ -16,6 +16,8 @@ const StepSchema = z.object({ step_id: z.number(), tool_calls: z.array(CallSchem
 const TrajectorySchema = z.object({
   session_id: z.string().optional(),
   steps: z.array(StepSchema),
+  // ATIF v1.8 embeds sub-agent runs at the top level; our files before v1.8 put them under extra.
+  subagent_trajectories: z.array(z.unknown()).optional(),
   extra: z.object({ subagent_trajectories: z.array(z.unknown()).optional() }).passthrough().optional(),
 }).passthrough();
 
@@ -86,8 +88,9 @@ export function screenTrajectory(value: unknown, file = 'trajectory'): Trajector
   const parsed = TrajectorySchema.safeParse(value);
   if (!parsed.success) return { findings: [], error: `not an ATIF trajectory: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   const findings = screenOne(parsed.data, file);
-  for (const sub of parsed.data.extra?.subagent_trajectories ?? []) {
-    const id = (sub as { session_id?: unknown }).session_id;
+  for (const sub of [...(parsed.data.subagent_trajectories ?? []), ...(parsed.data.extra?.subagent_trajectories ?? [])]) {
+    const { trajectory_id: tid, session_id: sid } = sub as { trajectory_id?: unknown; session_id?: unknown };
+    const id = typeof tid === 'string' ? tid : sid;
     const r = screenTrajectory(sub, `trajectory:${typeof id === 'string' ? id : 'subagent'}`);
     findings.push(...r.findings);
   }

@@ -21,6 +21,7 @@
     AA.renderHeader(data);
     AA.renderCharts(data);
     AA.renderTree(data, select);
+    AA.renderPareto(data, select);
     AA.renderHeatmap(data, (id) => { select(id); document.getElementById('aa-candidate').scrollIntoView({ behavior: 'smooth' }); });
     const fromHash = location.hash.startsWith('#c=') ? decodeURIComponent(location.hash.slice(3)) : null;
     const keep = [selected, fromHash, data.summary.bestId].find((id) => id && AA.candidateById(data, id));

@@ -30,15 +30,26 @@
     return el('div', {}, [el('table', { class: 'trials' }, [el('thead', {}, [head]), el('tbody', {}, rows)]), more]);
   }
 
+  /** The other reward.json metrics (multi-metric tasks), mean over train trials; nothing for plain rewards. */
+  function metricsTable(c) {
+    const names = Object.keys(c.metrics || {});
+    if (names.length === 0) return null;
+    return el('div', { class: 'metrics' }, [
+      el('h4', { text: 'Metrics (mean over train trials)' }),
+      el('table', { class: 'trials' }, [el('tbody', {}, names.map((n) => el('tr', {}, [el('td', { text: n }), el('td', { text: c.metrics[n].toFixed(3) })])))]),
+    ]);
+  }
+
   AA.renderCandidate = (data, id, onOpen) => {
     const root = AA.clear(document.getElementById('aa-candidate'));
     const c = AA.candidateById(data, id);
     if (!c) return root.append(el('p', { class: 'muted', text: 'click a candidate in the tree or the heatmap' }));
     root.append(
       el('h3', { text: `Candidate ${c.id}` }),
-      el('p', { class: 'facts', text: `gen ${c.generation} · ${c.status === 'evaluated' ? 'accepted' : c.status} · train ${AA.score(c.train)} (Δ ${AA.signed(c.delta)} vs parent) · holdout ${AA.score(c.holdout)} · ${AA.usd(c.costUsd)} · parent ${c.parentId ? AA.short(c.parentId) : 'none'}` }),
+      el('p', { class: 'facts', text: `gen ${c.generation} · ${c.status === 'evaluated' ? 'accepted' : c.status} · train ${AA.score(c.train)} (Δ ${AA.signed(c.delta)} vs parent) · holdout ${AA.score(c.holdout)} · ${AA.usd(c.costUsd)} · parent ${c.parentId ? AA.short(c.parentId) : 'none'}${c.secondParentId ? ` + ${AA.short(c.secondParentId)} (merge)` : ''}` }),
       el('p', { class: 'verdict', text: `verdict: ${c.verdict}` }),
       c.rationale ? el('blockquote', { class: 'rationale', text: c.rationale }) : null,
+      metricsTable(c),
       el('h4', { text: 'Harness diff vs parent' }), diffView(c),
       el('h4', { text: `Trials (${c.trials})` }), trialsTable(data, c, onOpen),
     );

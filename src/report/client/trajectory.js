@@ -26,6 +26,8 @@
   };
 
   const pre = (text, cls) => el('pre', { class: cls || '', text });
+  /** ATIF content: a string, or (v1.6+) text / image / audio parts, shown as text with media paths. */
+  const asText = (c) => (Array.isArray(c) ? c.map((p) => (p.type === 'text' ? p.text || '' : `[${p.type}: ${(p.source && p.source.path) || ''}]`)).join('\n') : c || '');
 
   function toolCall(call) {
     const args = call.arguments || {};
@@ -35,9 +37,9 @@
   }
 
   function observation(r, i, errors) {
-    const text = r.content || '';
+    const text = asText(r.content);
     const lines = text ? text.split('\n').length : 0;
-    const err = errors.includes(i);
+    const err = errors.includes(i) || Boolean(r.extra && r.extra.is_error); // v1.4 files kept the flag on the step
     return el('details', { class: 'obs' + (err ? ' error' : '') }, [
       el('summary', { text: `${err ? 'error output' : 'output'}${r.source_call_id ? ' · ' + r.source_call_id : ''} · ${lines} lines, ${text.length} chars` }), pre(text)]);
   }
@@ -45,19 +47,21 @@
   function step(s, subs) {
     const errors = (s.extra && Array.isArray(s.extra.error_results) && s.extra.error_results) || [];
     const results = (s.observation && s.observation.results) || [];
-    const subRuns = results.flatMap((r) => r.subagent_trajectory_ref || []).map((ref) => subs.find((t) => t.session_id === ref.session_id)).filter(Boolean);
+    // v1.7+ refs resolve by trajectory_id; our v1.4 files by session id.
+    const subRuns = results.flatMap((r) => r.subagent_trajectory_ref || [])
+      .map((ref) => subs.find((t) => (ref.trajectory_id ? t.trajectory_id === ref.trajectory_id : t.session_id === ref.session_id))).filter(Boolean);
     return el('div', { class: `step src-${s.source}`, 'data-step': s.step_id }, [
       el('div', { class: 'step-head' }, [el('span', { class: 'badge', text: s.source }), ` #${s.step_id}`, s.model_name ? ` · ${s.model_name}` : '', s.timestamp ? ` · ${s.timestamp}` : '']),
-      s.message ? el('div', { class: 'message', text: s.message }) : null,
+      s.message && s.message.length ? el('div', { class: 'message', text: asText(s.message) }) : null,
       s.reasoning_content ? el('details', { class: 'reasoning' }, [el('summary', { text: 'reasoning' }), pre(s.reasoning_content)]) : null,
       ...(s.tool_calls || []).map(toolCall),
       ...results.map((r, i) => observation(r, i, errors)),
-      ...subRuns.map((t) => el('details', { class: 'subagent' }, [el('summary', { text: `sub-agent run ${t.session_id} (${t.steps.length} steps)` }), steps(t)])),
+      ...subRuns.map((t) => el('details', { class: 'subagent' }, [el('summary', { text: `sub-agent run ${t.trajectory_id || t.session_id} (${t.steps.length} steps)` }), steps(t)])),
     ]);
   }
 
   function steps(t) {
-    const subs = (t.extra && t.extra.subagent_trajectories) || [];
+    const subs = t.subagent_trajectories || (t.extra && t.extra.subagent_trajectories) || [];
     return el('div', { class: 'steps' }, t.steps.map((s) => step(s, subs)));
   }
 

@@ -1,5 +1,6 @@
 /* Report client: the lineage tree (parent → child) as nested lists: verdict, score delta vs parent, and
- * the meta-agent's rationale (collapsed). Clicking a candidate selects it. */
+ * the meta-agent's rationale (collapsed). A merge sits under the parent it was tested against and names
+ * both parents. Clicking a candidate selects it. */
 'use strict';
 (() => {
   const AA = window.AA;
@@ -13,6 +14,7 @@
       el('button', { class: 'cand', text: AA.short(c.id), title: c.id, onclick: () => onSelect(c.id) }),
       el('span', { class: 'badge', text: c.status === 'evaluated' ? 'accepted' : c.status }),
       el('span', { class: 'gen', text: `gen ${c.generation}` }),
+      c.secondParentId ? el('span', { class: 'merge', title: `merge of ${c.parentId} and ${c.secondParentId}`, text: `merge of ${AA.short(c.parentId)} + ${AA.short(c.secondParentId)}` }) : null,
       el('span', { class: 'train', text: `train ${AA.score(c.train)}` }),
       el('span', { class: `delta ${deltaCls}`, text: `Δ ${AA.signed(c.delta)}` }),
       c.holdout === null ? null : el('span', { class: 'holdout', text: `holdout ${AA.score(c.holdout)}` }),
@@ -38,7 +40,7 @@
   };
 
   AA.markSelected = (id) => {
-    for (const n of document.querySelectorAll('.node.selected, th.selected')) n.classList.remove('selected');
+    for (const n of document.querySelectorAll('.node.selected, th.selected, .pareto-row.selected, .pt.selected')) n.classList.remove('selected');
     for (const n of document.querySelectorAll(`[data-id="${CSS.escape(id)}"]`)) n.classList.add('selected');
   };
 })();

@@ -43,9 +43,3 @@ export function meanBounds(xs: readonly number[], opts: { range: number; alphaLo
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   return { n, mean, lower: mean - width(opts.alphaLower), upper: mean + width(opts.alphaUpper) };
 }
-
-/** The smallest mean that crosses the lower bound at `n` increments: what a child must show by then. */
-export function acceptThreshold(n: number, opts: { range: number; alpha: number; tuneAtN: number }): number {
-  const sigma2 = (opts.range / 2) ** 2;
-  return n === 0 ? Infinity : mixtureBoundary(n * sigma2, opts.alpha, tunedRho(opts.tuneAtN * sigma2, opts.alpha)) / n;
-}

@@ -21,7 +21,8 @@
  * - Scores are trial rewards in [0, 1]. `parentScores` holds the parent's recorded per-task repeat
  *   rewards; the seed (no parent) passes `{}`, and then every policy runs the full schedule (`decided: null`).
  * - Repeat numbers of one task are 0, 1, 2, … with no gaps; extra repeats (racing) continue the count past
- *   `repeats - 1`, so (task, repeat) identifies a trial.
+ *   `repeats - 1`, so (task, repeat) identifies a trial. A policy may also run fewer than `repeats` on a
+ *   task (racing skips tasks whose outcome is not in doubt), so a record's repeat counts may differ by task.
  */
 import { z } from 'zod';
 
@@ -60,8 +61,14 @@ export interface EvaluationPolicy {
 export const EVALUATION_POLICIES = ['full', 'minibatch', 'racing'] as const;
 export type EvaluationPolicyName = (typeof EVALUATION_POLICIES)[number];
 
-/** The default policy of a campaign without an `evaluation` block: the one benchmarks/search-sim shows best. */
-export const DEFAULT_EVALUATION_POLICY: EvaluationPolicyName = 'racing';
+/**
+ * What an `evaluation` block without `policy` gets: the policy benchmarks/search-sim shows best. With
+ * stepping stones (../stepping-stones.ts) that is minibatch: the highest true holdout success of our
+ * policies on noisy and mostly-harmful, within 0.001 of full on easy, at about half of full's trials per
+ * candidate (racing trails full on easy). What a campaign without the block gets is campaign/schema.ts's
+ * choice (it keeps `full` for old campaigns).
+ */
+export const DEFAULT_EVALUATION_POLICY: EvaluationPolicyName = 'minibatch';
 
 const num = (what: string) => z.number({ required_error: 'required', invalid_type_error: `expected ${what}` });
 const positiveInt = () => num('a positive integer').int('expected a positive integer').positive('expected a positive integer');
@@ -83,12 +90,14 @@ export const MinibatchSpecSchema = z
 
 export const RacingSpecSchema = z
   .object({
-    /** Error level of an early accept: P(accept a child no better than its parent) <= alpha. */
+    /** Level of an early accept (confidence sequence): P(accept a child no better than its parent's record) <= alpha. */
     alpha: level().default(0.1),
-    /** Level of the "clearly worse" bound that rejects early (only costs power, never error control). */
-    futilityAlpha: level().default(0.2),
-    /** Extra repeats a contested task may get beyond `repeats`. */
-    maxExtraRepeats: nonNegInt().default(2),
+    /** Level of an early reject (SPRT): P(reject a child better by minEffect) <= beta. Costs power, never error control. */
+    beta: level().default(0.2),
+    /** The SPRT's alternative: how much better per task (success rate) a child must be to be kept racing. */
+    minEffect: num('a number').gt(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').default(0.2),
+    /** Extra repeats a contested task may get beyond `repeats` (then only the confidence sequence may accept). */
+    maxExtraRepeats: nonNegInt().default(0),
   })
   .strict();
 

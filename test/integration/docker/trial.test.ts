@@ -21,7 +21,7 @@ beforeAll(async () => {
   outDir = await tmpDir('aa-h2-trials-');
 });
 
-test('oracle solves the task: reward 1, result.json, trajectory.json (one step) and verifier.log written', async () => {
+test('oracle solves the task: reward 1, autoagent.json, agent/trajectory.json (one step) and verifier/test-stdout.txt written', async () => {
   const task = await makeTask();
   const beats: unknown[] = [];
   const r = await runTrial({ task, agent: 'oracle', repeat: 0, outDir, provider, heartbeat: (d) => beats.push(d) });
@@ -33,7 +33,10 @@ test('oracle solves the task: reward 1, result.json, trajectory.json (one step) 
   expect(traj.session_id).toBe(r.trialId);
   expect(traj.steps).toHaveLength(1);
   expect(traj.steps[0]?.tool_calls?.[0]).toMatchObject({ function_name: 'bash', arguments: { command: 'bash /solution/solve.sh' } });
-  expect(await fs.readFile(path.join(dir, 'verifier.log'), 'utf8')).toBe(r.verifier.output);
+  expect(r.trajectoryPath).toBe(path.join(dir, 'agent', 'trajectory.json'));
+  expect(traj.steps[0]).toMatchObject({ llm_call_count: 0 });
+  expect(await fs.readFile(path.join(dir, 'verifier', 'test-stdout.txt'), 'utf8')).toBe(r.verifier.output);
+  expect(await fs.readFile(path.join(dir, 'verifier', 'reward.txt'), 'utf8')).toBe('1\n');
   expect(r.timings.totalMs).toBeGreaterThanOrEqual(r.timings.agentMs + r.timings.verifyMs);
   expect(beats).toEqual(expect.arrayContaining([expect.objectContaining({ trialId: r.trialId, phase: 'agent' }), expect.objectContaining({ phase: 'verify' })]));
   expect(await containersForTrial(r.trialId)).toHaveLength(0);
@@ -42,7 +45,8 @@ test('oracle solves the task: reward 1, result.json, trajectory.json (one step) 
 test('noop fails the task cleanly: reward 0, no error', async () => {
   const r = await runTrial({ task: await makeTask(), agent: 'noop', repeat: 1, outDir, provider });
   expect(r).toMatchObject({ reward: 0, error: null, stopReason: 'noop', turns: 0, verifier: { reward: 0, reason: null, exitCode: 0 } });
-  expect((await loadTrajectory(r.trajectoryPath!)).steps).toHaveLength(0);
+  // Harbor requires a step: a run that recorded none has one system step saying so.
+  expect((await loadTrajectory(r.trajectoryPath!)).steps).toEqual([expect.objectContaining({ source: 'system', extra: { no_steps: true } })]);
   expect(await containersForTrial(r.trialId)).toHaveLength(0);
 });
 
@@ -53,9 +57,8 @@ test('an agent past its deadline is stopped with AgentTimeoutError and the verif
     await new Promise((res) => signal?.addEventListener('abort', res, { once: true }));
     return { stopReason: 'end_turn', turns: 3, usage: zeroUsage(), error: null, finalMessage: null };
   };
-  const t0 = Date.now();
+  // The runner waits for its abort forever: only the 2 s deadline can end it (no clock is asserted).
   const r = await runTrial({ task, agent: 'noop', repeat: 2, outDir, provider, runAgent: slow });
-  expect(Date.now() - t0).toBeLessThan(20_000);
   expect(r).toMatchObject({ stopReason: 'timeout', error: 'AgentTimeoutError: agent did not finish within 2s', verifier: { reward: 1 } });
 });
 

@@ -45,7 +45,8 @@ const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: n
 export async function startWorkers(
   env: TestWorkflowEnvironment,
   deps: Pick<ActivityDeps, 'runTrial' | 'propose'> & Partial<ActivityDeps>,
-): Promise<{ workers: WorkerSet; running: Promise<void> }> {
+  opts: { concurrency?: number } = {},
+): Promise<{ workers: WorkerSet; running: Promise<void>; stop: () => Promise<void> }> {
   const workers = await createWorkers({
     connection: env.nativeConnection,
     deps: {
@@ -54,10 +55,11 @@ export async function startWorkers(
       ...deps,
     },
     workflowBundle: await workflowBundle(),
-    concurrency: 4,
+    concurrency: opts.concurrency ?? 4,
     shutdownGraceTime: '1s',
   });
-  return { workers, running: workers.run() };
+  const running = workers.run();
+  return { workers, running, stop: async () => { workers.shutdown(); await running; } };
 }
 
 export const tmpRoot = (): Promise<string> => mkdtemp(path.join(os.tmpdir(), 'autoagent-temporal-'));

@@ -1,0 +1,57 @@
+/**
+ * `autoagent export <campaign> [--candidate ID] --out DIR`: the campaign's best harness (or any candidate)
+ * as a plain harness folder plus CARD.md; `--trials`: every trial it recorded as a Harbor job folder.
+ * Reads the campaign's store alone: works after the campaign (and its embedded server) is gone.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { loadCampaignConfig } from '../../campaign/config';
+import { exportHarness } from '../../export/harness';
+import { exportTrials } from '../../export/trials';
+import { buildReportData, resolveCampaign } from '../../report/data';
+import { openStore, STORE_FILE } from '../../store/store';
+import { resolveTarget } from '../campaign/target';
+import { UsageError } from '../errors';
+import { parseOptions } from '../options';
+
+const ExportOptions = z.object({
+  out: z.string().min(1),
+  candidate: z.string().min(1).optional(),
+  trials: z.boolean().default(false),
+});
+
+export function exportCommand(): Command {
+  return new Command('export')
+    .description("write a campaign's best harness (or --candidate ID) as a harness folder with CARD.md, or --trials as a Harbor job folder")
+    .argument('<campaign>', 'campaign.yaml or campaign folder (.autoagent/<name>)')
+    .requiredOption('--out <dir>', 'a new or empty folder to write')
+    .option('--candidate <id>', 'export this candidate instead of the best one')
+    .option('--trials', "export the campaign's trials in Harbor's job layout instead of a harness")
+    .action(async (arg: string, raw: unknown) => {
+      const opts = parseOptions(ExportOptions, raw);
+      if (opts.trials && opts.candidate) throw new UsageError('export: --trials exports every trial; it takes no --candidate');
+      const target = resolveTarget(arg);
+      if (!target.campaignDir || !existsSync(path.join(target.campaignDir, STORE_FILE))) {
+        throw new UsageError(`${arg}: no campaign store here${target.campaignDir ? ` (${path.join(target.campaignDir, STORE_FILE)} is missing: has the campaign run?)` : ''}`);
+      }
+      const outDir = path.resolve(opts.out);
+      const store = openStore(target.campaignDir);
+      try {
+        const campaign = resolveCampaign(store, target.name);
+        if (opts.trials) {
+          const benchmarkDir = target.configPath ? loadCampaignConfig(target.configPath).benchmark : null;
+          const { trials } = await exportTrials({ store, campaign, outDir, benchmarkDir });
+          process.stdout.write(`exported ${trials} trial(s) of ${campaign} as a Harbor job → ${outDir}\n`);
+          return;
+        }
+        const data = buildReportData(store, { campaign });
+        const done = await exportHarness({ store, data, outDir, ...(opts.candidate ? { candidateId: opts.candidate } : {}) });
+        process.stdout.write(`exported ${done.isBest ? 'the best harness' : 'candidate'} ${done.candidateId} of ${campaign} → ${outDir} (CARD.md beside it)\n` +
+          `run it: autoagent eval <task-or-benchmark> --harness ${outDir}\n`);
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,74 @@
+/** The record tables as Kysely sees them: one schema for SQLite and PostgreSQL (times are ISO-8601 text). */
+import type { Generated } from 'kysely';
+
+export interface TrialsTable {
+  trial_id: string;
+  campaign: string;
+  candidate_id: string | null;
+  harness_id: string | null;
+  task: string;
+  task_hash: string;
+  repeat: number;
+  model: string | null;
+  reward: number;
+  error: string | null;
+  usage_json: string;
+  result_json: string;
+  trajectory_hash: string | null;
+  verifier_log_hash: string | null;
+  created_at: string;
+}
+
+export interface CandidatesTable {
+  id: string;
+  campaign: string;
+  parent_id: string | null;
+  second_parent_id: string | null;
+  generation: number;
+  status: string;
+  verdict: string;
+  rationale: string;
+  diff_hash: string | null;
+  harness_hash: string | null;
+  train_score: number;
+  task_rewards_json: string;
+  cost_usd: number;
+  complexity: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProposalsTable {
+  proposal_id: string;
+  campaign: string;
+  generation: number;
+  parent_id: string | null;
+  candidate_id: string | null;
+  status: string;
+  error: string | null;
+  rationale: string;
+  usage_json: string;
+  trajectory_hash: string | null;
+  created_at: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  campaign: string;
+  kind: string;
+  data_json: string;
+  created_at: string;
+}
+
+export interface SchemaVersionTable {
+  version: number;
+}
+
+export interface RecordTables {
+  trials: TrialsTable;
+  faulted_trials: TrialsTable;
+  candidates: CandidatesTable;
+  proposals: ProposalsTable;
+  events: EventsTable;
+  autoagent_schema: SchemaVersionTable;
+}

@@ -1,0 +1,76 @@
+/**
+ * A multi-container task (Harbor's environment/docker-compose.yaml): a service beside the agent's container,
+ * reached by name on a per-trial network, with `main`'s environment from the file; everything — service
+ * containers and the network — is gone after the trial, and a dead owner's leftovers are reaped by label.
+ */
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DockerSandboxProvider, LABEL } from '../../../src/sandbox/provider';
+import { runTrial } from '../../../src/trial/run-trial';
+import { scriptAgent } from '../../security/support';
+import { docker, makeTask, requireDocker, tmpDir } from './support';
+
+const provider = new DockerSandboxProvider();
+let outDir: string;
+
+const COMPOSE = `services:
+  main:
+    environment:
+      SERVICE_URL: web:8000
+  web:
+    build: ./web
+`;
+const WEB_DOCKERFILE = 'FROM python:3.13-slim-bookworm\nRUN mkdir /srv/site && echo service-hello > /srv/site/index.html\nWORKDIR /srv/site\nCMD ["python3", "-m", "http.server", "8000"]\n';
+// bash's /dev/tcp: the agent's image has no curl. Retries until the service listens.
+const FETCH = 'host=${SERVICE_URL%:*}; port=${SERVICE_URL#*:}; for i in $(seq 1 100); do if exec 3<>/dev/tcp/$host/$port; then printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3; cat <&3 | tail -n 1 > /app/out.txt; break; fi; sleep 0.3; done; cat /app/out.txt';
+
+async function composeTask(name: string, network: string): Promise<Awaited<ReturnType<typeof makeTask>>> {
+  const task = await makeTask({
+    name, toml: `version = "1.0"\n[environment]\nmemory_mb = 256\nnetwork_mode = "${network}"\n[agent]\ntimeout_sec = 120\n`,
+    testSh: 'if grep -qx service-hello /app/out.txt; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n',
+  });
+  await fs.writeFile(path.join(task.paths.environmentDir, 'docker-compose.yaml'), COMPOSE);
+  await fs.mkdir(path.join(task.paths.environmentDir, 'web'));
+  await fs.writeFile(path.join(task.paths.environmentDir, 'web', 'Dockerfile'), WEB_DOCKERFILE);
+  const { loadTask } = await import('../../../src/tasks/load');
+  return loadTask(task.dir); // reloaded: the hash covers the compose files
+}
+
+const leftovers = async (trialId: string): Promise<{ containers: number; networks: number }> => ({
+  containers: (await docker.listContainers({ all: true, filters: { label: [`${LABEL.trial}=${trialId}`] } })).length,
+  networks: (await docker.listNetworks({ filters: { label: [`${LABEL.trial}=${trialId}`] } })).length,
+});
+
+beforeAll(async () => {
+  await requireDocker();
+  outDir = await tmpDir('aa-compose-task-');
+}, 120_000);
+
+test.each([['no-network'], ['public']])('network %s: the agent reaches the service by name; nothing is left after the trial', async (network) => {
+  const task = await composeTask(`compose-${network}`, network);
+  await provider.ensureImage(task);
+  const agent = scriptAgent(FETCH);
+  const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
+  expect(agent.runs[0]?.stdout).toContain('service-hello');
+  expect(r).toMatchObject({ reward: 1, error: null });
+  expect(await leftovers(r.trialId)).toEqual({ containers: 0, networks: 0 });
+}, 600_000);
+
+/** A provider whose sandboxes name a dead process as their owner, as a killed worker's would. */
+class DeadOwnerProvider extends DockerSandboxProvider {
+  private readonly deadPid = spawnSync('true').pid!;
+  protected override labelsFor(trialId: string): Record<string, string> {
+    return { ...super.labelsFor(trialId), [LABEL.pid]: String(this.deadPid), [LABEL.started]: '1' };
+  }
+}
+
+test('the services of a sandbox whose owner died are reaped with it', async () => {
+  const task = await composeTask('compose-reap', 'no-network');
+  const dead = new DeadOwnerProvider();
+  const img = await dead.ensureImage(task);
+  await dead.start(task, { image: img.image, trialId: 'reap-me' }); // never removed, as by a killed worker
+  expect((await leftovers('reap-me')).containers).toBe(2); // main + web
+  expect(await provider.reapOrphans()).toBeGreaterThanOrEqual(2);
+  expect(await leftovers('reap-me')).toEqual({ containers: 0, networks: 0 });
+}, 600_000);
