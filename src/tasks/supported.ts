@@ -42,4 +42,4 @@ export function assertSupported(config: TaskConfig, file: string): void {
 }
 
 /** The network a phase's container gets. */
-export const agentNetwork = (config: TaskConfig): EnvironmentConfig['networkMode'] => config.agent.networkMode ?? config.environment.networkMode;
+export const agentNetwork = (config: TaskConfig): EnvironmentConfig['networkMode'] => config.agent?.networkMode ?? config.environment.networkMode ?? (config.environment.allowInternet ? 'public' : 'no-network');

@@ -48,7 +48,8 @@ export function objectiveReward(rewards: Rewards, metric = 'reward', file = REWA
   if (metric in rewards) return checkRange(file, rewards[metric] as number);
   const names = Object.keys(rewards);
   if (names.length === 1) return checkRange(file, rewards[names[0] as string] as number);
-  throw new RewardParseError(file, `no "${metric}" metric (found ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`);
+  const expected = metric === 'reward' ? ': expected "reward" or exactly one numeric field' : '';
+  throw new RewardParseError(file, `no "${metric}" metric${expected} (found ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`);
 }
 
 /** The objective (`reward`) of a reward.json. */

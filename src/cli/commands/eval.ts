@@ -8,6 +8,7 @@
  * systemic failure); 2 bad input or a missing credential (nothing ran). A closed stdout (`| head -1`)
  * cancels the remaining trials and exits quietly.
  */
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -91,7 +92,12 @@ export function evalCommand(): Command {
         if (stdout.closed()) return;
         // A systemic model fault ended the run: nothing was recorded for it; say which variable to fix.
         const fault = systemicLlmError(err);
-        if (fault && fault.fault !== 'outage') throw new Error(`${faultSummaryOf(fault, harness?.config.model ?? 'unknown')}. Nothing was recorded for it.`);
+        if (fault && fault.fault !== 'outage') {
+          // The job's config.json was written up front: with no trial recorded, it goes too.
+          const left = await readdir(outDir).catch(() => [] as string[]);
+          if (left.every((f) => f === 'config.json' || f.startsWith('.'))) await rm(path.join(outDir, 'config.json'), { force: true });
+          throw new Error(`${faultSummaryOf(fault, harness?.config.model ?? 'unknown')}. Nothing was recorded for it.`);
+        }
         throw err;
       } finally {
         process.removeListener('SIGINT', onSigint);
