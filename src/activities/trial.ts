@@ -83,7 +83,10 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
     // Passing trials are screened for reward tampering, cached ones too (the screen is deterministic, a judge verdict stored).
     // The campaign's objective metric (reward.json key) is the trial's score; `reward` unless it names another.
     const scored = <T extends { result: TrialResult }>(r: T): T & { reward: number } => ({ ...r, reward: objectiveOf(r.result, req.metric ?? 'reward') });
-    if (hit) return small(scored(hit), !ranInEarlierAttempt(hit, req, ctx.info), (await screen(hit.trialId, scored(hit).reward, storedText(store, hit.trajectoryHash))).tampering);
+    if (hit) {
+      const scoredHit = scored(hit);
+      return small(scoredHit, !ranInEarlierAttempt(hit, req, ctx.info), (await screen(hit.trialId, scoredHit.reward, storedText(store, hit.trajectoryHash))).tampering);
+    }
 
     const beat = (detail: unknown): void => ctx.heartbeat(detail);
     const timer = setInterval(() => beat({ trialId, alive: true }), HEARTBEAT_EVERY_MS);

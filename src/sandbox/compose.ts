@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import YAML from 'yaml';
 import type { Task } from '../tasks/types';
 import { SandboxError } from './errors';
+import { sanitizeName } from './image';
 
 const run = promisify(execFile);
 const COMPOSE_FILES = ['docker-compose.yaml', 'docker-compose.yml'];
@@ -34,8 +35,7 @@ interface ComposeDoc {
 }
 
 /** Built services get a name fixed by the task's content, so trials share one build instead of one per project. */
-const serviceImage = (task: Task, service: string): string =>
-  `autoagent-env/${task.name.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}-${service.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}:${task.hash.slice(0, 16)}`;
+const serviceImage = (task: Task, service: string): string => `autoagent-env/${sanitizeName(`${task.name}-${service}`)}:${task.hash.slice(0, 16)}`;
 
 /** Variables the compose file gives `main` (a map or KEY=VALUE list). */
 export function mainEnvironment(file: string, doc: ComposeDoc): Record<string, string> {

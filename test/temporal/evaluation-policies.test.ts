@@ -17,10 +17,9 @@ import type { Proposer, TrialRunner } from '../../src/activities';
 import { EvaluationSpecSchema } from '../../src/search/evaluation/policy';
 import { openStore } from '../../src/store/store';
 import { startOrAttachCampaign } from '../../src/temporal/client';
-import type { TrialResult } from '../../src/trial/types';
 import type { CampaignPlan, TaskRef } from '../../src/workflows/types';
 import { startServer, startWorkers, tmpRoot } from './support/env';
-import { testPlan, writeSeedHarness } from './support/fakes';
+import { fakeTrialResult, testPlan, writeSeedHarness } from './support/fakes';
 import { firstRoundOrder, trialsToDecide, type RacingCase } from './support/racing';
 
 jest.setTimeout(300_000);
@@ -82,14 +81,7 @@ const runTrial: TrialRunner = async (req) => {
   } else if (slow.length > 0) {
     await until(() => (slowStarted.get(req.harness.id) ?? 0) >= slow.length, 120_000);
   }
-  const usage = { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 };
-  const result: TrialResult = {
-    trialId: req.trialId, task: req.task.name, agent: 'harness', harnessId: req.harness.id, model: req.harness.config.model,
-    repeat: req.repeat, reward, error: null, stopReason: 'finished', turns: 1, usage,
-    verifier: { reward, reason: null, exitCode: 0, output: '' },
-    timings: { buildMs: 0, startMs: 0, agentMs: 1, verifyMs: 0, totalMs: 1 }, trajectoryPath: null, startedAt: new Date(0).toISOString(),
-  };
-  return result;
+  return fakeTrialResult(req, reward);
 };
 
 /** One proposal per generation: `CHILD BAD` in campaigns named *-worse, `CHILD SOLVER` elsewhere. */

@@ -28,11 +28,10 @@ import { extractReportData, readSnapshot } from '../../src/report/data';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
 import { openStore } from '../../src/store/store';
 import { startOrAttachCampaign } from '../../src/temporal/client';
-import type { TrialResult } from '../../src/trial/types';
 import type { CampaignSummary, GenerationResult } from '../../src/workflows/types';
 import { requireDocker } from '../e2e/support/inspect';
 import { startFakeAnthropic, text, toolUse, turnOf, type FakeAnthropic, type FakeReply, type RecordedRequest } from '../support/fake-anthropic';
-import { fakeProposer, rewardFor, testPlan, writeSeedHarness } from './support/fakes';
+import { fakeProposer, fakeTrialResult, rewardFor, testPlan, writeSeedHarness } from './support/fakes';
 import { startServer, startWorkers, tmpRoot } from './support/env';
 
 jest.setTimeout(600_000);
@@ -45,13 +44,8 @@ const trials: TrialRunner = async (req) => {
   const sys = req.harness.systemTemplate;
   const extra = (req.task.name === 'b' && sys.includes('ALPHA')) || (req.task.name === 'c' && sys.includes('BETA'));
   const reward = extra ? 1 : rewardFor(req.harness, req.task.name);
-  const usage = { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: sys.includes('PRICEY') ? 1 : 0.01 };
-  const result: TrialResult = {
-    trialId: req.trialId, task: req.task.name, agent: 'harness', harnessId: req.harness.id, model: req.harness.config.model,
-    repeat: req.repeat, reward, error: null, stopReason: 'finished', turns: 1, usage, verifier: { reward, reason: null, exitCode: 0, output: '' },
-    timings: { buildMs: 0, startMs: 0, agentMs: 1, verifyMs: 0, totalMs: 1 }, trajectoryPath: null, startedAt: new Date(0).toISOString(),
-  };
-  return result;
+  const result = fakeTrialResult(req, reward);
+  return sys.includes('PRICEY') ? { ...result, usage: { ...result.usage, costUsd: 1 } } : result;
 };
 const trialsRunIn = (campaignDir: string): number => runs.get(path.join(campaignDir, 'trials')) ?? 0;
 

@@ -19,7 +19,7 @@ import { openStore, type CampaignStore } from '../../src/store/store';
 import type { TrialResult } from '../../src/trial/types';
 import { unlessAborted } from '../../src/trial/phases';
 import type { TrialRequest } from '../../src/workflows/types';
-import { writeSeedHarness } from '../temporal/support/fakes';
+import { fakeTrialResult, writeSeedHarness } from '../temporal/support/fakes';
 
 let dir: string;
 let store: CampaignStore;
@@ -36,13 +36,7 @@ const request = (task: string): TrialRequest => ({
   campaign: 'c', campaignDir: path.join(dir, 'campaign'), candidateId: 'h-x', harnessDir, task: { name: task, dir: '/nonexistent', hash: `hash-${task}` }, repeat: 0,
 });
 
-const resultOf = (req: Parameters<TrialRunner>[0]): TrialResult => ({
-  trialId: req.trialId, task: req.task.name, agent: 'harness', harnessId: req.harness.id, model: req.harness.config.model, repeat: req.repeat,
-  reward: 1, error: null, stopReason: 'finished', turns: 1,
-  usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 },
-  verifier: { reward: 1, reason: null, exitCode: 0, output: '' },
-  timings: { buildMs: 0, startMs: 0, agentMs: 1, verifyMs: 0, totalMs: 1 }, trajectoryPath: null, startedAt: new Date(0).toISOString(),
-});
+const resultOf = (req: Parameters<TrialRunner>[0]): TrialResult => fakeTrialResult(req, 1);
 
 function activityWith(runTrial: TrialRunner) {
   const deps = { runTrial, propose: () => Promise.reject(new Error('unused')), loadPlan: () => Promise.reject(new Error('unused')) } as ActivityDeps;

@@ -9,9 +9,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ActivityDeps, TrialRunner } from '../../src/activities';
 import { createRunTrial } from '../../src/activities/trial';
 import { openStore, type CampaignStore } from '../../src/store/store';
-import type { TrialResult } from '../../src/trial/types';
 import type { TrialOutcome, TrialRequest } from '../../src/workflows/types';
-import { writeSeedHarness } from '../temporal/support/fakes';
+import { fakeTrialResult, writeSeedHarness } from '../temporal/support/fakes';
 
 let dir: string;
 let store: CampaignStore;
@@ -27,14 +26,11 @@ afterAll(() => store.close());
 
 const runTrial: TrialRunner = async (req) => {
   runs++;
-  const result: TrialResult = {
-    trialId: req.trialId, task: req.task.name, agent: 'harness', harnessId: req.harness.id, model: req.harness.config.model, repeat: req.repeat,
-    reward: 0, error: 'RewardParseError: no "reward" metric', stopReason: 'finished', turns: 1,
-    usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 },
+  // As the pipeline gives it: no `reward` key is the verifier's reason, the metrics are kept.
+  return fakeTrialResult(req, 0, {
+    error: 'RewardParseError: no "reward" metric',
     verifier: { reward: 0, reason: 'no "reward" metric', exitCode: 0, output: '', rewards: { accuracy: 0.75, f1: 0.5 } },
-    timings: { buildMs: 0, startMs: 0, agentMs: 1, verifyMs: 0, totalMs: 1 }, trajectoryPath: null, startedAt: new Date(0).toISOString(),
-  };
-  return result; // as the pipeline gives it: no `reward` key is the verifier's reason, the metrics are kept
+  });
 };
 const activity = createRunTrial({ runTrial, propose: () => Promise.reject(new Error('unused')), loadPlan: () => Promise.reject(new Error('unused')) } as ActivityDeps, () => store);
 const request = (metric?: string): TrialRequest => ({

@@ -11,6 +11,18 @@ import type { Harness } from '../../../src/harness/schema';
 import type { TrialResult } from '../../../src/trial/types';
 import type { CampaignPlan, TaskRef } from '../../../src/workflows/types';
 
+/** A clean trial result for a fake runner: one turn, $0.01, the verifier's reward as given; `over` changes any field. */
+export function fakeTrialResult(req: Parameters<TrialRunner>[0], reward: number, over: Partial<TrialResult> = {}): TrialResult {
+  return {
+    trialId: req.trialId, task: req.task.name, agent: 'harness', harnessId: req.harness.id, model: req.harness.config.model,
+    repeat: req.repeat, reward, error: null, stopReason: 'finished', turns: 1,
+    usage: { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 },
+    verifier: { reward, reason: null, exitCode: 0, output: '' },
+    timings: { buildMs: 0, startMs: 0, agentMs: 1, verifyMs: 0, totalMs: 1 }, trajectoryPath: null, startedAt: new Date(0).toISOString(),
+    ...over,
+  };
+}
+
 export function rewardFor(h: Harness, task: string): number {
   const text = h.systemTemplate;
   if (text.includes('BAD')) return 0;
@@ -42,15 +54,7 @@ export function fakeTrials(delayMs = 0): FakeTrials {
       if (fake.failTask === req.task.name) throw new Error(`docker hiccup on ${req.task.name}`);
       const key = `${req.outDir}|${req.trialId}`;
       fake.runs.set(key, (fake.runs.get(key) ?? 0) + 1);
-      const usage = { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 };
-      const reward = rewardFor(req.harness, req.task.name);
-      const result: TrialResult = {
-        trialId: req.trialId, task: req.task.name, agent: 'harness', harnessId: req.harness.id, model: req.harness.config.model,
-        repeat: req.repeat, reward, error: null, stopReason: 'finished', turns: 1, usage,
-        verifier: { reward, reason: null, exitCode: 0, output: '' },
-        timings: { buildMs: 0, startMs: 0, agentMs: 1, verifyMs: 0, totalMs: 1 }, trajectoryPath: null, startedAt: new Date(0).toISOString(),
-      };
-      return result;
+      return fakeTrialResult(req, rewardFor(req.harness, req.task.name));
     },
   };
   return fake;
