@@ -22,8 +22,11 @@ const COMPOSE_FILES = ['docker-compose.yaml', 'docker-compose.yml'];
 export const MAIN_SERVICE = 'main';
 
 export function composeFileOf(task: Task): string | null {
+  // A task built in code (a sandbox for an image, no task folder) has no environment folder and so no services.
+  const dir = (task.paths as Task['paths'] | undefined)?.environmentDir;
+  if (!dir) return null;
   for (const f of COMPOSE_FILES) {
-    const p = path.join(task.paths.environmentDir, f);
+    const p = path.join(dir, f);
     if (existsSync(p)) return p;
   }
   return null;

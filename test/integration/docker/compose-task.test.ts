@@ -3,9 +3,10 @@
  * reached by name on a per-trial network, with `main`'s environment from the file; everything — service
  * containers and the network — is gone after the trial, and a dead owner's leftovers are reaped by label.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { processStartTicks } from '../../../src/sandbox/owner';
 import { DockerSandboxProvider, LABEL } from '../../../src/sandbox/provider';
 import { runTrial } from '../../../src/trial/run-trial';
 import { scriptAgent } from '../../security/support';
@@ -57,20 +58,33 @@ test.each([['no-network'], ['public']])('network %s: the agent reaches the servi
   expect(await leftovers(r.trialId)).toEqual({ containers: 0, networks: 0 });
 }, 600_000);
 
-/** A provider whose sandboxes name a dead process as their owner, as a killed worker's would. */
-class DeadOwnerProvider extends DockerSandboxProvider {
-  private readonly deadPid = spawnSync('true').pid!;
+/**
+ * A provider whose sandboxes name another process as their owner, as a worker's would. The owner lives until the
+ * test kills it: a dead owner from the start would let any other test file's reaper (they run in parallel)
+ * remove the sandbox before this one has looked at it.
+ */
+class ForeignOwnerProvider extends DockerSandboxProvider {
+  constructor(private readonly owner: ChildProcess) { super(); }
   protected override labelsFor(trialId: string): Record<string, string> {
-    return { ...super.labelsFor(trialId), [LABEL.pid]: String(this.deadPid), [LABEL.started]: '1' };
+    return { ...super.labelsFor(trialId), [LABEL.pid]: String(this.owner.pid), [LABEL.started]: processStartTicks(this.owner.pid!)! };
   }
 }
 
 test('the services of a sandbox whose owner died are reaped with it', async () => {
   const task = await composeTask('compose-reap', 'no-network');
-  const dead = new DeadOwnerProvider();
-  const img = await dead.ensureImage(task);
-  await dead.start(task, { image: img.image, trialId: 'reap-me' }); // never removed, as by a killed worker
-  expect((await leftovers('reap-me')).containers).toBe(2); // main + web
-  expect(await provider.reapOrphans()).toBeGreaterThanOrEqual(2);
-  expect(await leftovers('reap-me')).toEqual({ containers: 0, networks: 0 });
+  const owner = spawn('sleep', ['600'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => owner.once('exit', resolve));
+  try {
+    const foreign = new ForeignOwnerProvider(owner);
+    const img = await foreign.ensureImage(task);
+    await foreign.start(task, { image: img.image, trialId: 'reap-me' }); // never removed, as by a killed worker
+    expect((await leftovers('reap-me')).containers).toBe(2); // main + web
+    owner.kill('SIGKILL');
+    await exited;
+    await provider.reapOrphans(); // another test file's reaper may take some first: the verdict is what is left
+    expect(await leftovers('reap-me')).toEqual({ containers: 0, networks: 0 });
+  } finally {
+    owner.kill('SIGKILL');
+    await new DockerSandboxProvider().reapOrphans().catch(() => undefined);
+  }
 }, 600_000);

@@ -100,7 +100,7 @@ test('reapOrphans removes containers whose owner process is gone, and only those
   await orphan.start();
   const mine = await provider.start(task, { image, trialId: 'h2-not-orphan' });
   try {
-    expect(await provider.reapOrphans()).toBeGreaterThanOrEqual(1);
+    await provider.reapOrphans(); // another test file's reaper may get there first: the verdict is the orphan's absence
     await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await docker.getContainer(mine.id).inspect()).State.Running).toBe(true);
   } finally {
