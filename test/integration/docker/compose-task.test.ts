@@ -84,7 +84,8 @@ test('the services of a sandbox whose owner died are reaped with it', async () =
     await provider.reapOrphans(); // another test file's reaper may take some first: the verdict is what is left
     expect(await leftovers('reap-me')).toEqual({ containers: 0, networks: 0 });
   } finally {
-    owner.kill('SIGKILL');
-    await new DockerSandboxProvider().reapOrphans().catch(() => undefined);
+    owner.kill('SIGKILL'); // after a failed assertion: the owner must be gone for the reaper to clean up
+    await exited;
+    await provider.reapOrphans().catch(() => undefined);
   }
 }, 600_000);
