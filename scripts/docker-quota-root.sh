@@ -1,5 +1,7 @@
 # Sourced by setup-docker.sh. prepare_quota_root prints a btrfs directory with quotas enabled for dockerd's
-# --data-root, or fails (quietly: the caller decides whether that is fatal).
+# --data-root, or fails (quietly: the caller decides whether that is fatal). Why btrfs: overlay2's quota needs
+# XFS or ext4 project quotas, and kernels built without them (CONFIG_XFS_QUOTA, CONFIG_QFMT_V2, as on these
+# machines) have none; btrfs quotas are in every btrfs.
 #   AUTOAGENT_DOCKER_ROOT  the directory (default /var/lib/autoagent/docker); used as is when already btrfs
 #   AUTOAGENT_DOCKER_IMG   else, a sparse loop file formatted btrfs and mounted there (default
 #                          /var/lib/autoagent/docker-btrfs.img, AUTOAGENT_DOCKER_IMG_SIZE, default 48G); kept
@@ -16,6 +18,11 @@ prepare_quota_root() {
     fi
     $SUDO mount -o loop "$img" "$root" 2>/dev/null || { log "cannot loop-mount $img (no loop devices or no btrfs in this kernel?)"; return 1; }
   fi
-  $SUDO btrfs quota enable "$root" 2>/dev/null || { log "btrfs quotas cannot be enabled on $root"; return 1; }
+  # Simple quotas where the kernel has them (>= 6.7): classic qgroups make every subvolume deletion cost
+  # btrfs-cleaner a backref walk, which held one core of two at ~90% through the test suite here.
+  if ! $SUDO python3 "$(dirname "${BASH_SOURCE[0]}")/btrfs-quota-mode.py" "$root" simple >/dev/null; then
+    log "WARNING: no simple quotas in this kernel; classic btrfs qgroups make sandbox removal slow"
+    $SUDO python3 "$(dirname "${BASH_SOURCE[0]}")/btrfs-quota-mode.py" "$root" classic >/dev/null || { log "btrfs quotas cannot be enabled on $root"; return 1; }
+  fi
   echo "$root"
 }

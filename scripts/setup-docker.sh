@@ -13,20 +13,19 @@ if ! docker info >/dev/null 2>&1; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq docker.io >/dev/null
   fi
-  # storage_mb as a kernel quota, opt-in (AUTOAGENT_DOCKER_QUOTA=1): a btrfs data root (on a loop file unless
-  # one is given) lets the daemon take `--storage-opt size` (see src/sandbox/storage-quota.ts). Opt-in because
-  # btrfs qgroup accounting kept dockerd at ~100% system CPU on 2 cores here, making every trial several times
-  # slower. Without it the watchdog holds the limit alone; AUTOAGENT_REQUIRE_STORAGE_QUOTA=1 makes that an error.
+  # storage_mb as a kernel quota (on unless AUTOAGENT_DOCKER_QUOTA=0): a btrfs data root with quotas, on a loop
+  # file unless one is given, lets the daemon take `--storage-opt size` (src/sandbox/storage-quota.ts).
+  # Without it the watchdog holds the limit alone; AUTOAGENT_REQUIRE_STORAGE_QUOTA=1 makes that an error.
   dockerd_args=""
-  if [ "${AUTOAGENT_DOCKER_QUOTA:-0}" = 1 ]; then
+  if [ "${AUTOAGENT_DOCKER_QUOTA:-1}" != 0 ]; then
     # shellcheck source=scripts/docker-quota-root.sh
     source "$(dirname "$0")/docker-quota-root.sh"
     if root=$(prepare_quota_root); then
       dockerd_args="--data-root $root --storage-driver btrfs"
     elif [ "${AUTOAGENT_REQUIRE_STORAGE_QUOTA:-0}" = 1 ]; then
-      log "no btrfs data root for a storage quota, and AUTOAGENT_REQUIRE_STORAGE_QUOTA=1"; exit 1
+      log "no btrfs data root with quotas, and AUTOAGENT_REQUIRE_STORAGE_QUOTA=1"; exit 1
     else
-      log "WARNING: no btrfs data root; storage_mb is held by the watchdog only"
+      log "WARNING: no btrfs data root with quotas; storage_mb is held by the watchdog only"
     fi
   fi
   log "starting dockerd $dockerd_args"
@@ -36,11 +35,6 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/dockerd.log"; tail -n 30 /var/log/dockerd.log >&2 || true; exit 1; }
 fi
 log "docker engine up: $(docker version --format '{{.Server.Version}}'), storage driver $(docker info --format '{{.Driver}}')"
-if [ "${AUTOAGENT_REQUIRE_STORAGE_QUOTA:-0}" = 1 ] && [ "$(docker info --format '{{.Driver}}')" != btrfs ]; then
-  log "AUTOAGENT_REQUIRE_STORAGE_QUOTA=1 but the running daemon uses $(docker info --format '{{.Driver}}'), which holds no storage quota"
-  log "stop it and re-run this script, which starts one on a btrfs data root"; exit 1
-fi
-
 # shellcheck source=scripts/docker-base.sh
 source "$(dirname "$0")/docker-base.sh"
 ensure_debian_base debian:bookworm-slim bookworm
@@ -48,3 +42,15 @@ ensure_debian_base debian:bookworm-slim bookworm
 for alias in debian:bookworm debian:12 debian:12-slim; do
   docker image inspect "$alias" >/dev/null 2>&1 || docker tag debian:bookworm-slim "$alias"
 done
+
+# Whether this daemon holds storage_mb in the kernel, asked the way the sandboxes ask: a container with a size
+# (above the image's own: a btrfs limit counts the image's blocks too).
+probe_mb=$(( $(docker image inspect debian:bookworm-slim --format '{{.Size}}') / 1048576 + 64 ))
+if docker run --rm --network none --storage-opt "size=${probe_mb}M" debian:bookworm-slim true >/dev/null 2>&1; then
+  log "storage quota: yes (--storage-opt size is held by $(docker info --format '{{.Driver}}') on $(docker info --format '{{.DockerRootDir}}'))"
+elif [ "${AUTOAGENT_REQUIRE_STORAGE_QUOTA:-0}" = 1 ]; then
+  log "AUTOAGENT_REQUIRE_STORAGE_QUOTA=1 but the running daemon ($(docker info --format '{{.Driver}}') on $(docker info --format '{{.DockerRootDir}}')) refuses --storage-opt size"
+  log "stop it and re-run this script, which starts one on a btrfs data root with quotas"; exit 1
+else
+  log "WARNING: the running daemon holds no storage quota; storage_mb is held by the watchdog only"
+fi

@@ -2,7 +2,8 @@
  * `s3` artifact store over the official AWS SDK v3: AWS S3, or any S3-compatible server (SeaweedFS, MinIO,
  * Ceph, GCS's S3 API). Credentials, region and endpoint come the standard way — AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 —
- * read by the SDK itself. With a custom endpoint, path-style addressing is used (virtual-host names do not
+ * read by the SDK itself; AWS_MAX_ATTEMPTS (the SDK's own name, default 3) sets how often a 5xx or throttled
+ * call is tried before it is a StoreError. With a custom endpoint, path-style addressing is used (virtual-host names do not
  * resolve for 127.0.0.1 or most self-hosted stores); AUTOAGENT_S3_PATH_STYLE=0|1 overrides it.
  * Keys: `<prefix>/sha256/<aa>/<hash>`. A write checks existence first, so a blob is uploaded once.
  */
@@ -22,7 +23,13 @@ export interface S3Location {
 export function s3ClientFromEnv(env: Env = process.env): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   const pathStyle = env.AUTOAGENT_S3_PATH_STYLE !== undefined ? env.AUTOAGENT_S3_PATH_STYLE === '1' : Boolean(endpoint);
+  const maxAttempts = env.AWS_MAX_ATTEMPTS === undefined ? undefined : Number(env.AWS_MAX_ATTEMPTS);
+  if (maxAttempts !== undefined && !(Number.isInteger(maxAttempts) && maxAttempts >= 1)) {
+    throw new Error(`AWS_MAX_ATTEMPTS: expected a whole number >= 1, got ${JSON.stringify(env.AWS_MAX_ATTEMPTS)}`);
+  }
   return new S3Client({
+    // Passed explicitly for the same reason as the endpoint: `env` need not be process.env.
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     // The SDK reads the endpoint itself too; passing it keeps the two in step when `env` is not process.env.
     ...(endpoint ? { endpoint } : {}),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',

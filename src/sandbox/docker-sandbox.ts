@@ -28,6 +28,7 @@ export class DockerSandbox implements TrialSandbox {
     private readonly container: Docker.Container,
     /** Runs after the container is gone: the task's compose services, if any, go with it. */
     private readonly afterRemove: () => Promise<void> = () => Promise.resolve(),
+    readonly storageQuota = false,
   ) {}
 
   get id(): string {

@@ -75,10 +75,22 @@ export class FileTooLargeError extends Error {
 /** The agent phase wrote more than the task's storage_mb into the container (the watchdog stopped it). */
 export class StorageLimitError extends Error {
   override readonly name = 'StorageLimitError';
-  constructor(readonly usedBytes: number, readonly limitMb: number) {
-    super(`the container's writable layer reached ${Math.round(usedBytes / 1024 / 1024)} MB, over the task's storage_mb = ${limitMb}; the agent was stopped`);
+  constructor(readonly usedBytes: number | null, readonly limitMb: number, message?: string) {
+    super(message ?? `the container's writable layer reached ${Math.round((usedBytes ?? 0) / 1024 / 1024)} MB, over the task's storage_mb = ${limitMb}; the agent was stopped`);
+  }
+
+  /**
+   * The kernel quota refused a write (EDQUOT) the size watchdog could not see coming — files that hold no bytes
+   * but use metadata (an inode flood) — so the verifier had no room left: the agent's doing, scored 0.
+   */
+  static quotaFull(limitMb: number, detail: string): StorageLimitError {
+    return new StorageLimitError(null, limitMb, `the sandbox's storage quota (storage_mb = ${limitMb} plus the verifier's headroom) is full, used up by the agent's files or their metadata: ${detail.slice(0, 300)}`);
   }
 }
+
+/** A sandbox operation failed because the container's storage quota is full. */
+export const isQuotaFull = (err: unknown): boolean =>
+  /disk quota exceeded|EDQUOT/i.test(err instanceof Error ? err.message : String(err));
 
 /** The task's [environment].healthcheck never passed: the environment is broken, so the agent never starts. */
 export class HealthcheckError extends Error {

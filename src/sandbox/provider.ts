@@ -11,7 +11,7 @@ import type { Task } from '../tasks/types';
 import { DockerSandbox } from './docker-sandbox';
 import { SandboxError, asSystemic } from './errors';
 import { ImageCache, type EnsureImageOptions, type EnsuredImage } from './image';
-import { StorageQuota, isStorageOptRefusal } from './storage-quota';
+import { StorageQuota, isLimitBelowUsage, isStorageOptRefusal } from './storage-quota';
 import { OWNER_LABEL, ownerGone, ownerLabels } from './owner';
 import type { TrialSandbox } from './types';
 
@@ -40,13 +40,22 @@ export class DockerSandboxProvider implements SandboxProvider {
     this.docker = opts.docker ?? new Docker();
     this.images = new ImageCache(this.docker);
     this.pidsLimit = opts.pidsLimit ?? DEFAULT_PIDS_LIMIT;
-    this.quota = new StorageQuota(this.docker);
+    this.quota = new StorageQuota(this.docker, () => this.labelsFor('storage-quota-probe'));
   }
 
   /** Whether storage_mb is held by a kernel quota on this daemon (else by the watchdog alone). */
   async storageQuota(): Promise<boolean> {
     try {
       return (await this.quota.kindOf()) !== 'none';
+    } catch (err) {
+      throw asSystemic(err);
+    }
+  }
+
+  /** The most the kernel lets a sandbox of `image` write under storage_mb (bytes), or null where no quota holds. */
+  async storageQuotaBytes(image: string, storageMb: number): Promise<number | null> {
+    try {
+      return await this.quota.boundBytes(image, storageMb);
     } catch (err) {
       throw asSystemic(err);
     }
@@ -65,7 +74,6 @@ export class DockerSandboxProvider implements SandboxProvider {
       // Multi-container tasks: the services first, on their own network, which this container then joins as `main`.
       services = await startServices(task, { trialId: opts.trialId, labels: this.labelsFor(opts.trialId), mainImage: opts.image, internal: !publicNet });
       const network = services?.network || (publicNet ? 'bridge' : 'none');
-      const size = await this.quota.sizeFor(opts.image, env.storageMb);
       const create = (storageOpt: string | null): Promise<Docker.Container> => this.docker.createContainer({
         Image: opts.image,
         Entrypoint: ['sh', '-c'],
@@ -89,20 +97,33 @@ export class DockerSandboxProvider implements SandboxProvider {
           ...(env.gpus > 0 ? { DeviceRequests: [{ Count: env.gpus, Capabilities: [['gpu']] }] } : {}),
         },
       });
-      container = await create(size).catch(async (err: unknown) => {
-        if (!size || !isStorageOptRefusal(err)) throw err;
-        this.quota.refuse();
-        return create(null);
-      });
+      const created = await this.createUnderQuota(opts.image, env.storageMb, create);
+      container = created.container;
       await container.start();
       const down = services ? services.down : () => Promise.resolve();
-      return new DockerSandbox(this.docker, container, down);
+      return new DockerSandbox(this.docker, container, down, created.quota);
     } catch (err) {
       if (container) await container.remove({ force: true }).catch(() => undefined);
       if (services) await services.down().catch(() => undefined);
       const sys = asSystemic(err);
       if (sys !== err) throw sys;
       throw new SandboxError({ operation: 'start', containerId: container?.id ?? null, message: `${opts.image}: ${(err as Error).message}`, cause: err });
+    }
+  }
+
+  /** Creates the container with the storage quota the daemon can hold: none if it refuses the option, more btrfs slack if the image needs it. */
+  private async createUnderQuota(image: string, storageMb: number, create: (storageOpt: string | null) => Promise<Docker.Container>): Promise<{ container: Docker.Container; quota: boolean }> {
+    for (;;) {
+      const size = await this.quota.sizeFor(image, storageMb);
+      try {
+        return { container: await create(size), quota: size !== null };
+      } catch (err) {
+        if (size && isStorageOptRefusal(err)) {
+          this.quota.refuse();
+          return { container: await create(null), quota: false };
+        }
+        if (!(size && isLimitBelowUsage(err) && (await this.quota.widen(image)))) throw err;
+      }
     }
   }
 

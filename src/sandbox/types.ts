@@ -64,6 +64,8 @@ export interface TrialSandbox extends Sandbox {
   changes(): Promise<FsChange[]>;
   /** Bytes in the container's writable layer (what it wrote on top of its image). */
   writableBytes(): Promise<number>;
+  /** Whether a kernel quota holds this container's storage (then the watchdog need not poll: storage-watchdog.ts). */
+  readonly storageQuota?: boolean;
   /** The container's working directory (the task's workdir, else the image's WORKDIR), or null. */
   workingDir(): Promise<string | null>;
   /** A tar stream of a path (file or folder; works on a stopped container), or null when it does not exist. */

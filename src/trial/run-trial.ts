@@ -13,7 +13,7 @@ import { TrajectoryRecorder } from '../agent/atif';
 import type { Harness } from '../harness/schema';
 import { isSystemicLlmError } from '../llm/errors';
 import { addUsage, zeroUsage } from '../llm/usage';
-import { DockerUnavailableError, ImageBuildError } from '../sandbox/errors';
+import { DockerUnavailableError, ImageBuildError, StorageLimitError, isQuotaFull } from '../sandbox/errors';
 import { awaitHealthy } from '../sandbox/healthcheck';
 import { DockerSandboxProvider, type SandboxProvider } from '../sandbox/provider';
 import { hasOwnVerifierImage, verifierEnvironmentOf } from '../tasks/verifier-environment';
@@ -201,7 +201,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     } catch (err) {
       // Systemic: nothing is written, so a rerun (or the activity's retry) starts clean.
       if (err instanceof DockerUnavailableError || isSystemicLlmError(err) || spec.signal?.aborted) throw err;
-      st.error = describeError(err);
+      const storageMb = spec.task.config.environment.storageMb;
+      st.error = describeError(isQuotaFull(err) && !(err instanceof StorageLimitError) ? StorageLimitError.quotaFull(storageMb, describeError(err)) : err);
       if (err instanceof ImageBuildError) st.buildLog = err.logTail;
     }
     const result = toResult(spec, ids, st, startedAt, path.join(dir, TRIAL_FILES.trajectory));

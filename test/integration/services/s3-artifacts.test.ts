@@ -3,7 +3,7 @@
  * scripts/setup-services.sh; AUTOAGENT_TEST_S3_ENDPOINT), configured only the standard way: AWS_* variables
  * and AUTOAGENT_ARTIFACTS. Fails loudly when the server is not there.
  */
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, promises as fs, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,20 +14,21 @@ import { s3ClientFromEnv } from '../../../src/artifacts/s3';
 import { sha256 } from '../../../src/store/artifacts';
 
 const endpoint = process.env.AUTOAGENT_TEST_S3_ENDPOINT;
-const bucket = `aa-test-${randomBytes(4).toString('hex')}`;
+// The bucket set-up made and proved writable, under a fresh prefix (why not a new bucket: services.test.ts).
+const bucket = process.env.AUTOAGENT_TEST_S3_BUCKET ?? '';
+const prefix = `campaigns/${randomBytes(4).toString('hex')}`;
 const env = (): Record<string, string | undefined> => ({
   AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
-  AWS_REGION: process.env.AWS_REGION ?? 'us-east-1', AUTOAGENT_ARTIFACTS: `s3://${bucket}/campaigns/demo`,
+  AWS_REGION: process.env.AWS_REGION ?? 'us-east-1', AUTOAGENT_ARTIFACTS: `s3://${bucket}/${prefix}`,
 });
 
-beforeAll(async () => {
-  if (!endpoint) throw new Error('AUTOAGENT_TEST_S3_ENDPOINT is not set: run the tests through `npm test` (scripts/test.sh sources .tools/services.env)');
-  await s3ClientFromEnv(env()).send(new CreateBucketCommand({ Bucket: bucket }));
+beforeAll(() => {
+  if (!endpoint || !bucket) throw new Error('AUTOAGENT_TEST_S3_ENDPOINT or AUTOAGENT_TEST_S3_BUCKET is not set: run the tests through `npm test` (scripts/test.sh sources .tools/services.env)');
 });
 
 test('blobs: content-addressed, stored once, verified on read; a missing one is ArtifactNotFoundError', async () => {
   const store = artifactStoreFromEnv('/unused', env());
-  expect(store.url).toBe(`s3://${bucket}/campaigns/demo`);
+  expect(store.url).toBe(`s3://${bucket}/${prefix}`);
   const big = randomBytes(3 * 1024 * 1024);
   const h = await store.put(big);
   expect(h).toBe(sha256(big));
@@ -41,7 +42,7 @@ test('blobs: content-addressed, stored once, verified on read; a missing one is 
 test('a blob overwritten behind our back is caught on read', async () => {
   const store = artifactStoreFromEnv('/unused', env());
   const h = await store.put('the real trajectory');
-  await s3ClientFromEnv(env()).send(new PutObjectCommand({ Bucket: bucket, Key: `campaigns/demo/sha256/${h.slice(0, 2)}/${h}`, Body: 'forged' }));
+  await s3ClientFromEnv(env()).send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/sha256/${h.slice(0, 2)}/${h}`, Body: 'forged' }));
   await expect(store.get(h)).rejects.toThrow(/holds other bytes/);
 });
 
@@ -58,5 +59,5 @@ test('a task folder travels as a bundle: uploaded by one machine, fetched into a
 
 test('wrong credentials are a clear error naming the store, not a result', async () => {
   const store = artifactStoreFromEnv('/unused', { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong-secret' });
-  await expect(store.put('x')).rejects.toThrow(new RegExp(`^s3://${bucket}/campaigns/demo: S3 (head|put) `));
+  await expect(store.put('x')).rejects.toThrow(new RegExp(`^s3://${bucket}/${prefix}: S3 (head|put) `));
 });

@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand,
+  CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
   ListObjectsV2Command, PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -74,10 +74,15 @@ describe('PostgreSQL (AUTOAGENT_TEST_PG_URL)', () => {
 describe('S3-compatible store (AUTOAGENT_TEST_S3_ENDPOINT + AWS_*)', () => {
   let endpoint: string;
   let s3: S3Client;
-  const bucket = `aa-services-${randomUUID().slice(0, 8)}`;
-  const key = 'runs/probe/trajectory.json';
+  // Objects go to the bucket set-up made and proved writable (AUTOAGENT_TEST_S3_BUCKET), under a fresh prefix:
+  // SeaweedFS gives every new bucket its own collection, whose first write waits for volume growth — seconds
+  // on a busy machine, longer than the SDK's retries — so a put into a bucket made here would test the
+  // machine's speed, not the store.
+  let bucket: string;
+  const prefix = `services-test/${randomUUID().slice(0, 8)}`;
+  const key = `${prefix}/runs/probe/trajectory.json`;
   const body = Buffer.from(JSON.stringify({ probe: randomUUID(), steps: [1, 2, 3] }));
-  let created = false;
+  const emptyBucket = `aa-services-${randomUUID().slice(0, 8)}`;
 
   const client = (secret?: string) =>
     new S3Client({
@@ -87,22 +92,28 @@ describe('S3-compatible store (AUTOAGENT_TEST_S3_ENDPOINT + AWS_*)', () => {
 
   beforeAll(() => {
     endpoint = requireEnv('AUTOAGENT_TEST_S3_ENDPOINT');
+    bucket = requireEnv('AUTOAGENT_TEST_S3_BUCKET');
     s3 = client();
   });
   afterAll(async () => {
-    if (created) {
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
-      await s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
-    }
+    await s3?.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
+    await s3?.send(new DeleteBucketCommand({ Bucket: emptyBucket })).catch(() => undefined);
     s3?.destroy();
   });
 
-  test('creates a bucket, puts, gets and lists an object', async () => {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((e: Error) => {
-      throw new Error(`cannot create bucket ${bucket} at ${endpoint}: ${e.name}: ${e.message}; ${HOW}`);
+  test('creates, finds and deletes a bucket', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: emptyBucket })).catch((e: Error) => {
+      throw new Error(`cannot create bucket ${emptyBucket} at ${endpoint}: ${e.name}: ${e.message}; ${HOW}`);
     });
-    created = true;
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    await expect(s3.send(new HeadBucketCommand({ Bucket: emptyBucket }))).resolves.toBeDefined();
+    await s3.send(new DeleteBucketCommand({ Bucket: emptyBucket }));
+    await expect(s3.send(new HeadBucketCommand({ Bucket: emptyBucket }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
+
+  test('puts, gets, heads and lists an object', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' })).catch((e: Error) => {
+      throw new Error(`cannot put into bucket ${bucket} at ${endpoint}: ${e.name}: ${e.message}; ${HOW}`);
+    });
 
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const bytes = Buffer.from(await got.Body!.transformToByteArray());
@@ -111,18 +122,18 @@ describe('S3-compatible store (AUTOAGENT_TEST_S3_ENDPOINT + AWS_*)', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ContentLength).toBe(body.length);
 
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'runs/' }));
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/runs/` }));
     expect(listed.Contents?.map((o) => ({ key: o.Key, size: o.Size }))).toEqual([{ key, size: body.length }]);
   });
 
   test('a missing object is NoSuchKey, not an empty body', async () => {
-    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'absent' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/absent` }))).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 
   test('checks signatures: a wrong secret is refused', async () => {
     const bad = client('not-the-secret');
     try {
-      await expect(bad.send(new ListObjectsV2Command({ Bucket: bucket }))).rejects.toMatchObject({
+      await expect(bad.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).rejects.toMatchObject({
         $metadata: { httpStatusCode: 403 },
       });
     } finally {

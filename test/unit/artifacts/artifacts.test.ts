@@ -5,6 +5,7 @@ import * as tar from 'tar-stream';
 import { fetchFolderBundle, putFolderBundle } from '../../../src/artifacts/bundles';
 import { artifactStoreFromEnv, parseArtifactsUrl } from '../../../src/artifacts/from-url';
 import { LocalArtifactStore } from '../../../src/artifacts/local';
+import { s3ClientFromEnv } from '../../../src/artifacts/s3';
 import { sha256 } from '../../../src/store/artifacts';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'aa-art-'));
@@ -26,6 +27,12 @@ test('AUTOAGENT_ARTIFACTS: file: and s3:// parse; anything else names the variab
   expect(() => parseArtifactsUrl('s3://Bad_Bucket/x')).toThrow(/not an S3 bucket name/);
   expect(artifactStoreFromEnv('/c', {}).url).toBe('file:/c/artifacts');
   expect(artifactStoreFromEnv('/c', { AUTOAGENT_ARTIFACTS: 's3://b-1/p', AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }).url).toBe('s3://b-1/p');
+});
+
+test('AWS_MAX_ATTEMPTS reaches the S3 client; a bad value names the variable', async () => {
+  expect(await s3ClientFromEnv({ AWS_MAX_ATTEMPTS: '7' }).config.maxAttempts()).toBe(7);
+  expect(() => s3ClientFromEnv({ AWS_MAX_ATTEMPTS: 'lots' })).toThrow(/AWS_MAX_ATTEMPTS: expected a whole number >= 1, got "lots"/);
+  expect(() => s3ClientFromEnv({ AWS_MAX_ATTEMPTS: '0' })).toThrow(/AWS_MAX_ATTEMPTS/);
 });
 
 test('local store: content-addressed, idempotent, verified on read, in the campaign folder layout', async () => {

@@ -117,3 +117,24 @@ test('an agent phase that throws stops the watchdog and passes its own error on'
   await new Promise((r) => setTimeout(r, 600));
   expect(polls).toBe(after);
 });
+
+test('under a kernel quota the watchdog does not poll, and still fails an agent over storage_mb when it ends', async () => {
+  const box = Object.assign(new ScriptedBox(), { storageQuota: true });
+  let polls = 0;
+  box.writableBytes = async () => { polls++; return box.bytes; };
+  await guardAgentPhase(box, task(50), undefined, async () => { await new Promise((r) => setTimeout(r, 600)); });
+  expect(polls).toBe(1); // the measurement at the end only
+
+  const over = Object.assign(new ScriptedBox(), { storageQuota: true });
+  await expect(guardAgentPhase(over, task(50), undefined, async () => { over.bytes = 60 * 1024 * 1024; })).rejects.toBeInstanceOf(StorageLimitError);
+  expect(over.calls).toContain('stop');
+});
+
+test('under a quota, a layer the daemon cannot measure (-1: the quota is full) fails the agent with StorageLimitError', async () => {
+  const full = Object.assign(new ScriptedBox(), { storageQuota: true });
+  full.writableBytes = async () => -1;
+  await expect(guardAgentPhase(full, task(50), undefined, async () => undefined)).rejects.toThrow(/storage quota \(storage_mb = 50 .*is full/);
+  const unknown = new ScriptedBox(); // no quota: -1 is only "unknown"
+  unknown.writableBytes = async () => -1;
+  await expect(guardAgentPhase(unknown, task(50), undefined, async () => 'ok')).resolves.toBe('ok');
+});
