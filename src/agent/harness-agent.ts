@@ -15,7 +15,7 @@ import { isSystemicLlmError } from '../llm/errors';
 import { createLlmClient } from '../llm/provider';
 import type { Usage } from '../llm/usage';
 import type { Sandbox } from '../sandbox/types';
-import type { StopReason } from '../trial/types';
+import type { StopReason } from './stop-reason';
 import type { TrajectoryRecorder } from './atif/recorder';
 import { createClock } from './clock';
 import { Meter } from './meter';

@@ -12,7 +12,7 @@ import type { LlmClient } from '../llm/client';
 import { LlmAbortedError, LlmError, isSystemicLlmError } from '../llm/errors';
 import { priceFor } from '../llm/pricing';
 import { usageFromResponse } from '../llm/usage';
-import type { StopReason } from '../trial/types';
+import type { StopReason } from './stop-reason';
 import type { RunClock } from './clock';
 import { appendUserText, reasoningOf, textOf, toParamBlocks, withCacheBreakpoint } from './messages';
 import type { Meter } from './meter';

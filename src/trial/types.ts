@@ -3,6 +3,8 @@
  * JSON-safe record — it crosses the Temporal activity boundary and is stored — so it is a zod schema.
  */
 import { z } from 'zod';
+import { StopReason } from '../agent/stop-reason';
+import { VerifierRecordSchema } from '../verifier/result';
 
 export const AgentKind = z.enum(['harness', 'oracle', 'noop']);
 export type AgentKind = z.infer<typeof AgentKind>;
@@ -15,8 +17,8 @@ export const UsageSchema = z.object({
   costUsd: z.number(),
 });
 
-export const StopReason = z.enum(['finished', 'end_turn', 'max_turns', 'max_tokens', 'timeout', 'error', 'oracle', 'noop']);
-export type StopReason = z.infer<typeof StopReason>;
+// Lower layers own these shapes; a trial record only carries them.
+export { StopReason } from '../agent/stop-reason';
 
 export const TrialPhase = z.enum(['build', 'start', 'agent', 'verifier', 'teardown']);
 export type TrialPhase = z.infer<typeof TrialPhase>;
@@ -65,15 +67,7 @@ export const TrialResultSchema = z.object({
   stopReason: StopReason,
   turns: z.number().int().nonnegative(),
   usage: UsageSchema,
-  verifier: z.object({
-    reward: z.number().min(0).max(1),
-    /** Why the reward is 0 when the verifier did not produce one (timeout, no reward file, ...). */
-    reason: z.string().nullable(),
-    exitCode: z.number().nullable(),
-    output: z.string(),
-    /** Every metric the verifier wrote (reward.json's fields; `{reward}` from reward.txt); absent when it wrote none. */
-    rewards: z.record(z.number()).optional(),
-  }),
+  verifier: VerifierRecordSchema,
   timings: z.object({
     buildMs: z.number(),
     startMs: z.number(),

@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../sandbox/types';
 import type { Task } from '../tasks/types';
-import type { TrialResult } from '../trial/types';
+import type { VerifierRecord } from './result';
 import { FileTooLargeError } from '../sandbox/errors';
 import { RewardFileMissingError, RewardFileTooLargeError, VerifierTimeoutError, reasonOf } from './errors';
 import { REWARD_JSON, REWARD_TXT, objectiveReward, parseRewardTxt, parseRewardsJson, type Rewards } from './reward';
 
-export type VerifierResult = TrialResult['verifier'] & { durationMs: number };
+export type VerifierResult = VerifierRecord & { durationMs: number };
 
 export const VERIFIER_OUTPUT_BYTES = 64 * 1024;
 /** A reward file holds a number or a small JSON object; anything bigger is refused unread. */
