@@ -3,8 +3,8 @@
  * Ceph, GCS's S3 API). Credentials, region and endpoint come the standard way — AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 —
  * read by the SDK itself; AWS_MAX_ATTEMPTS (the SDK's own name, default 3) sets how often a 5xx or throttled
- * call is tried before it is a StoreError. With a custom endpoint, path-style addressing is used (virtual-host names do not
- * resolve for 127.0.0.1 or most self-hosted stores); AUTOAGENT_S3_PATH_STYLE=0|1 overrides it.
+ * call is tried before it is a StoreError. With a custom endpoint, path-style addressing is used (virtual-host
+ * names do not resolve for 127.0.0.1 or most self-hosted stores); AUTOAGENT_S3_PATH_STYLE=0|1 overrides it.
  * Keys: `<prefix>/sha256/<aa>/<hash>`. A write checks existence first, so a blob is uploaded once.
  */
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';

@@ -104,13 +104,18 @@ export class StorageQuota {
   async sizeFor(image: string, storageMb: number): Promise<string | null> {
     const kind = await this.kindOf(image);
     if (kind !== 'referenced') return storageOptSize(kind, storageMb, 0);
+    const imageBytes = await this.imageSize(image);
+    return storageOptSize(kind, storageMb, imageBytes, this.slack.get(image) ?? initialSlackBytes(imageBytes));
+  }
+
+  /** The image's size (the sum of its files), asked of the daemon once per image. */
+  private imageSize(image: string): Promise<number> {
     let bytes = this.imageBytes.get(image);
     if (!bytes) {
       bytes = this.docker.getImage(image).inspect().then((i) => Number(i.Size ?? 0));
       this.imageBytes.set(image, bytes);
     }
-    const imageBytes = await bytes;
-    return storageOptSize(kind, storageMb, imageBytes, this.slack.get(image) ?? initialSlackBytes(imageBytes));
+    return bytes;
   }
 
   /** The most the kernel lets a sandbox of `image` write under storage_mb (bytes), or null without a quota. */
@@ -118,7 +123,7 @@ export class StorageQuota {
     const size = await this.sizeFor(image, storageMb);
     if (size === null) return null;
     const limit = Number(size.slice(0, -1)) * MB;
-    return (await this.kindOf(image)) === 'referenced' ? limit - (await (this.imageBytes.get(image) ?? Promise.resolve(0))) : limit;
+    return (await this.kindOf(image)) === 'referenced' ? limit - (await this.imageSize(image)) : limit;
   }
 
   /**
@@ -126,7 +131,7 @@ export class StorageQuota {
    * refusal is not about the image's share, and is the caller's error to report).
    */
   async widen(image: string): Promise<boolean> {
-    const imageBytes = await (this.imageBytes.get(image) ?? Promise.resolve(0));
+    const imageBytes = await this.imageSize(image);
     const next = 2 * (this.slack.get(image) ?? initialSlackBytes(imageBytes));
     if (next > Math.max(imageBytes, 64 * MB) * 2) return false;
     this.slack.set(image, next);

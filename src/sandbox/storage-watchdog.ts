@@ -28,7 +28,7 @@ export interface StorageWatch {
   stop(): Promise<StorageLimitError | null>;
 }
 
-export function watchStorage(box: TrialSandbox, opts: { limitMb: number; onBreach: (err: StorageLimitError) => void; pollMs?: number; poll?: boolean }): StorageWatch {
+export function watchStorage(box: TrialSandbox, opts: { limitMb: number; onBreach: (err: StorageLimitError) => void; pollMs?: number }): StorageWatch {
   const limitBytes = opts.limitMb * 1024 * 1024;
   let breach: StorageLimitError | null = null;
   let fault: unknown = null;
@@ -60,7 +60,7 @@ export function watchStorage(box: TrialSandbox, opts: { limitMb: number; onBreac
   };
 
   const loop = (async (): Promise<void> => {
-    while (running && !breach && opts.poll !== false) {
+    while (running && !breach && !box.storageQuota) {
       try {
         await check();
       } catch (err) {

@@ -39,9 +39,7 @@ export async function guardAgentPhase<T>(box: TrialSandbox, task: Task, signal: 
   const abort = new AbortController();
   const onOuter = (): void => abort.abort(signal?.reason);
   signal?.addEventListener('abort', onOuter, { once: true });
-  const watch = watchStorage(box, {
-    limitMb: task.config.environment.storageMb, poll: !box.storageQuota, onBreach: (err) => { fenced.close(); abort.abort(err); },
-  });
+  const watch = watchStorage(box, { limitMb: task.config.environment.storageMb, onBreach: (err) => { fenced.close(); abort.abort(err); } });
   let out: T;
   try {
     out = await run(fenced.sandbox, abort.signal);
