@@ -3,7 +3,7 @@
  * hash of harness id and task, so search still accepts and rejects), a proposer that appends one unique
  * line (so every child is a new harness with new trials), and a throwaway seed harness.
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Proposer, TrialRunner } from '../../src/activities';
 import { zeroUsage } from '../../src/llm/usage';
@@ -28,8 +28,9 @@ export const noopTrial: TrialRunner = async (req) => {
 };
 
 export const noopProposer: Proposer = async (input) => {
-  await appendFile(path.join(input.workDir, 'system.md'), `\n<!-- ${input.attemptLabel} slot ${input.slot} -->\n`);
-  return { rationale: `noop ${input.attemptLabel}/${input.slot}`, usage: zeroUsage() };
+  const parent = input.parentHarness.files;
+  const files = { ...parent, 'system.md': `${parent['system.md'] ?? ''}\n<!-- ${input.attemptLabel} slot ${input.slot} -->\n` };
+  return { kind: 'ok', files, rationale: `noop ${input.attemptLabel}/${input.slot}`, usage: zeroUsage(), trajectoryRef: null };
 };
 
 export async function writeSeed(dir: string): Promise<string> {

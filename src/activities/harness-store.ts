@@ -3,9 +3,9 @@
  * never changes, so trials load harnesses by id and loaded harnesses can be cached by folder.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { copyHarness } from '../harness/files';
+import { listHarnessFiles, writeHarnessFiles } from '../harness/files';
 import { loadHarness } from '../harness/load';
 import type { Harness } from '../harness/schema';
 import type { HarnessRef } from '../workflows/types';
@@ -18,14 +18,19 @@ const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => f
 export const complexityOf = (h: Harness): number =>
   Object.values(h.files).reduce((n, text) => n + Buffer.byteLength(text, 'utf8'), 0);
 
-/** Copies a validated harness into the campaign (atomically: copy to a temp folder, then rename). */
-export async function materializeHarness(campaignDir: string, harness: Harness): Promise<HarnessRef> {
+/**
+ * Writes a validated harness into the campaign, once, from the very files that were validated and hashed
+ * (atomically: a temp folder, then rename). File modes come from `modesFrom` (the folder it was loaded from,
+ * or a proposal's parent), so an executable tool stays executable.
+ */
+export async function materializeHarness(campaignDir: string, harness: Harness, modesFrom: string): Promise<HarnessRef> {
   const dest = harnessDirFor(campaignDir, harness.id);
   const ref = { id: harness.id, dir: dest, complexity: complexityOf(harness) };
   if (await exists(dest)) return ref;
   const tmp = path.join(campaignDir, 'harnesses', `.tmp-${randomUUID()}`);
-  await mkdir(path.dirname(tmp), { recursive: true });
-  await copyHarness(harness.dir, tmp);
+  await mkdir(tmp, { recursive: true });
+  await writeHarnessFiles(tmp, harness.files);
+  await copyModes(modesFrom, tmp, harness.files);
   try {
     await rename(tmp, dest);
   } catch (err) {
@@ -34,6 +39,14 @@ export async function materializeHarness(campaignDir: string, harness: Harness):
     if (!(await exists(dest))) throw err;
   }
   return ref;
+}
+
+async function copyModes(fromDir: string, toDir: string, files: Record<string, string>): Promise<void> {
+  for (const rel of await listHarnessFiles(fromDir).catch(() => [])) {
+    if (files[rel] === undefined) continue;
+    const mode = (await stat(path.join(fromDir, rel))).mode & 0o777;
+    if (mode & 0o111) await chmod(path.join(toDir, rel), mode);
+  }
 }
 
 const cache = new Map<string, Promise<Harness>>();

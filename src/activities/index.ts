@@ -10,8 +10,8 @@ import { createProposeCandidate } from './propose';
 import { createStoreActivities } from './store-activities';
 import { createRunTrial } from './trial';
 
-export type { ActivityDeps, Proposer, ProposerInput, ProposalResult, TrialRunner, PlanLoader } from './ports';
-export { NON_RETRYABLE_ERRORS, CANDIDATE_ERRORS, InvalidProposalError, InvalidCampaignPlanError, CandidateHarnessError } from './errors';
+export type { ActivityDeps, Proposer, ProposerInput, TrialRunner, PlanLoader } from './ports';
+export { NON_RETRYABLE_ERRORS, CANDIDATE_ERRORS, InvalidCampaignPlanError, CandidateHarnessError } from './errors';
 export { parsePlan, CampaignPlanSchema } from './plan-schema';
 
 

@@ -3,7 +3,7 @@
  * expensive parts (a trial, a meta-agent proposal) while the store and harness validation stay real.
  */
 import type { Harness } from '../harness/schema';
-import type { Usage } from '../llm/usage';
+import type { ProposalResult } from '../meta/schema';
 import type { TamperJudge } from '../meta/screen/judge';
 import type { CampaignStore } from '../store/store';
 import type { TrialResult } from '../trial/types';
@@ -21,27 +21,19 @@ export type TrialRunner = (req: {
   heartbeat: (detail: unknown) => void;
 }) => Promise<TrialResult>;
 
-/** What the meta-agent is given: an editable copy of the parent harness in `workDir`. */
+/** What a proposer is given: the request, plus the parent harness (loaded and validated once, by the activity). */
 export interface ProposerInput extends ProposalRequest {
   proposalId: string;
-  /** Starts as an exact copy of the parent harness; the proposer edits it in place. */
-  workDir: string;
+  parentHarness: Harness;
   signal: AbortSignal;
   heartbeat: (detail: unknown) => void;
 }
 
-export interface ProposalResult {
-  rationale: string;
-  usage: Usage;
-  /** The meta-agent's ATIF trajectory on disk, stored with the proposal when given. */
-  trajectoryPath?: string | null;
-}
-
 /**
- * The meta-agent. Throwing an error named in NON_RETRYABLE_ERRORS marks the proposal invalid at once; a
+ * The meta-agent. It returns a value: the proposed files, or `invalid` with the reason (both charged). A
  * systemic model fault (src/llm/errors.ts, also as the `cause` of a wrapper) is no proposal at all: the
- * activity fails with its fault type (retried, or the campaign pauses); any other error is retried, then
- * marks the proposal invalid.
+ * activity fails with its fault type (retried, or the campaign pauses); any other thrown error is retried,
+ * then marks the proposal invalid.
  */
 export type Proposer = (input: ProposerInput) => Promise<ProposalResult>;
 

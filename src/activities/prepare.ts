@@ -17,7 +17,7 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Cam
     const plan = parsePlan('configPath' in input ? await deps.loadPlan(input.configPath) : input.plan, source);
     const seed = await validateHarness(plan.seedHarnessDir);
     if (!seed.ok) throw new InvalidCampaignPlanError(`seed harness is invalid: ${seed.error}`, source, 'seedHarnessDir');
-    const ref = await materializeHarness(plan.campaignDir, seed.harness);
+    const ref = await materializeHarness(plan.campaignDir, seed.harness, plan.seedHarnessDir);
     // The report splits trials into train / holdout and shows spend vs budget from this event.
     storeFor(plan.campaignDir).appendEvent(plan.name, 'prepared', {
       seed: ref.id, train: plan.train.length, holdout: plan.holdout.length,

@@ -1,27 +1,21 @@
 /**
  * Store activities the campaign workflow calls on the `autoagent` queue: candidate records (with the
- * harness files and the diff against the parent, for the experiment log) and campaign events.
+ * harness files and the diff against the parent — stored once, when it was proposed — for the experiment
+ * log) and campaign events.
  */
-import { harnessDiff } from '../harness/diff';
 import type { CampaignStore } from '../store/store';
 import type { RecordCandidatesInput, RecordEventInput } from '../workflows/types';
 import { harnessDirFor, loadHarnessCached } from './harness-store';
 
 export function createStoreActivities(storeFor: (dir: string) => CampaignStore) {
-  const harnessOf = (dir: string, id: string | null) =>
-    id === null ? Promise.resolve(null) : loadHarnessCached(harnessDirFor(dir, id)).catch(() => null);
+  const harnessOf = (dir: string, id: string) => loadHarnessCached(harnessDirFor(dir, id)).catch(() => null);
 
   return {
     async recordCandidates(input: RecordCandidatesInput): Promise<number> {
       const store = storeFor(input.campaignDir);
       for (const rec of input.records) {
         const child = rec.status === 'invalid' ? null : await harnessOf(input.campaignDir, rec.id);
-        const parent = child ? await harnessOf(input.campaignDir, rec.parentId) : null;
-        store.recordCandidate(rec, {
-          campaign: input.campaign,
-          harnessFiles: child?.files,
-          diff: child && parent ? harnessDiff(parent, child) : undefined,
-        });
+        store.recordCandidate(rec, { campaign: input.campaign, harnessFiles: child?.files, diffHash: rec.diffHash });
       }
       return input.records.length;
     },

@@ -17,6 +17,7 @@ import type { CampaignStore } from '../store/store';
 import { TRIAL_FILES, trialDirOf } from '../trial/artifacts';
 import { trialIdFor } from '../trial/trial-id';
 import { addUsage } from '../llm/usage';
+import { withHeartbeat } from '../util/heartbeat';
 import { screenTrial } from './judge-trial';
 import type { TrialOutcome, TrialRequest } from '../workflows/types';
 import { cancelledFailure, cancelRequested, stopsUnlessCancelled } from './cancellation';
@@ -25,6 +26,7 @@ import { faultInResult, llmFaultFailure } from './faults';
 import { loadHarnessCached } from './harness-store';
 import type { ActivityDeps } from './ports';
 
+/** A trial learns of its cancellation (its candidate decided) from a heartbeat's answer: beat often. */
 const HEARTBEAT_EVERY_MS = 5_000;
 
 async function readText(p: string | null): Promise<string | undefined> {
@@ -89,9 +91,8 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
     }
 
     const beat = (detail: unknown): void => ctx.heartbeat(detail);
-    const timer = setInterval(() => beat({ trialId, alive: true }), HEARTBEAT_EVERY_MS);
     const what = `trial ${req.task.name} #${req.repeat}`;
-    try {
+    return withHeartbeat(beat, { trialId, alive: true }, async () => {
       const result = await deps.runTrial({
         trialId, task: req.task, harness, repeat: req.repeat, outDir: path.join(req.campaignDir, 'trials'),
         signal: ctx.cancellationSignal, heartbeat: beat,
@@ -112,8 +113,6 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
       const score = objectiveOf(result, req.metric ?? 'reward');
       const screened = await screen(result.trialId, score, trajectoryJson);
       return small({ ...result, reward: score, usage: addUsage(result.usage, screened.usage) }, !inserted, screened.tampering);
-    } finally {
-      clearInterval(timer);
-    }
+    }, HEARTBEAT_EVERY_MS);
   };
 }

@@ -7,7 +7,7 @@ import type { Connection } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
 import { planFromConfig } from '../activities/plan-from-config';
 import { realTrialRunner } from '../activities/real-trial';
-import { createMetaProposer } from '../meta/proposer-adapter';
+import { createMetaProposer } from '../activities/meta-proposer';
 import { DockerSandboxProvider } from '../sandbox/provider';
 import { registeredSearchAttributes } from '../temporal/search-attributes';
 import { storeCache } from '../store/store';

@@ -1,10 +1,11 @@
 /**
  * proposeCandidate: one meta-agent proposal. Builds the workspace (parent harness, experiment log, the
  * parent's TRAIN trials only), starts the meta sandbox, runs the fixed meta-harness with the same agent
- * runtime as task agents (plus the host tool validate_harness), reads /workspace/harness back and
- * validates it. Expected failures (did not finish, invalid harness, no change) are `invalid` results with
- * the reason; systemic ones (Docker, the model API) throw so the caller can retry. The sandbox is always
- * removed; the meta-agent's ATIF trajectory is written to outDir/trajectory.json.
+ * runtime as task agents (plus the host tool validate_harness, so the agent can check its own work), and
+ * reads /workspace/harness back as files. Judging those files (valid? changed? tampering?) is the caller's
+ * job, done once (src/activities/proposal-check.ts). A run that did not finish, or left unreadable files,
+ * is an `invalid` result with the reason; systemic faults (Docker, the model API) throw so the caller can
+ * retry. The sandbox is always removed; the meta-agent's ATIF trajectory is written to outDir/trajectory.json.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { TrajectoryRecorder } from '../agent/atif/recorder';
 import { writeTrajectory } from '../agent/atif/io';
 import { runHarnessAgent, type AgentOutcome } from '../agent/harness-agent';
 import { computeHarnessId } from '../harness/files';
+import { HarnessError } from '../harness/errors';
 import type { LlmClient } from '../llm/client';
 import { isSystemicLlmError } from '../llm/errors';
 import { zeroUsage, type Usage } from '../llm/usage';
@@ -21,8 +23,9 @@ import { loadMetaHarness, metaTask } from './assets';
 import { MetaAgentError, MetaWorkspaceError } from './errors';
 import { metaInstruction } from './instruction';
 import { ProposalResultSchema, ProposeInputSchema, type ProposalResult, type ProposeInput } from './schema';
-import { checkSandboxHarness, validateHarnessTool } from './validate-tool';
-import { WORKSPACE_ROOT } from './paths';
+import { readSandboxHarness } from './sandbox-harness';
+import { validateHarnessTool } from './validate-tool';
+import { WORKSPACE_HARNESS, WORKSPACE_ROOT } from './paths';
 import { assertNoHoldout, buildMetaWorkspace, removeMetaWorkspace } from './workspace';
 
 export const DEFAULT_META_TIMEOUT_SEC = 1800;
@@ -61,7 +64,7 @@ export async function proposeCandidate(rawInput: ProposeInput, deps: ProposeDeps
     const sandbox = await provider.start(task, { image, trialId: sessionIdOf(input) });
     try {
       await sandbox.putDir(wsDir, WORKSPACE_ROOT);
-      return ProposalResultSchema.parse(await runAndJudge(sandbox, input, deps));
+      return ProposalResultSchema.parse(await runAndRead(sandbox, input, deps));
     } finally {
       await sandbox.remove();
     }
@@ -74,20 +77,21 @@ function sessionIdOf(input: Parsed): string {
   return `meta-g${input.generation}-p${input.proposalIndex}-${input.parent.id}`;
 }
 
-async function runAndJudge(sandbox: Sandbox, input: Parsed, deps: ProposeDeps): Promise<ProposalResult> {
-  const { outcome, trajectoryPath } = await runMetaAgent(sandbox, input, deps);
+async function runAndRead(sandbox: Sandbox, input: Parsed, deps: ProposeDeps): Promise<ProposalResult> {
+  const { outcome, trajectoryPath: trajectoryRef } = await runMetaAgent(sandbox, input, deps);
   const usage = outcome.usage;
-  if (outcome.stopReason === 'error') throw new MetaAgentError(outcome.stopReason, outcome.error, trajectoryPath);
+  if (outcome.stopReason === 'error') throw new MetaAgentError(outcome.stopReason, outcome.error, trajectoryRef);
   if (!ACCEPTED_STOPS.has(outcome.stopReason)) {
-    return { status: 'invalid', reason: `meta-agent did not finish (stop reason: ${outcome.stopReason})`, usage, trajectoryPath };
+    return { kind: 'invalid', reason: `meta-agent did not finish (stop reason: ${outcome.stopReason})`, usage, trajectoryRef };
   }
-  const check = await checkSandboxHarness(sandbox, input.parent);
-  if (!check.ok) return { status: 'invalid', reason: `invalid harness: ${check.error}`, usage, trajectoryPath };
-  if (!check.changed) return { status: 'invalid', reason: 'no change from the parent harness', usage, trajectoryPath };
-  return {
-    status: 'ok', files: check.harness.files, harnessId: check.harness.id, parentId: input.parent.id, diff: check.diff,
-    rationale: (outcome.finalMessage ?? '').trim(), usage, trajectoryPath,
-  };
+  let files: Record<string, string>;
+  try {
+    files = await readSandboxHarness(sandbox, WORKSPACE_HARNESS);
+  } catch (err) {
+    if (!(err instanceof HarnessError)) throw err; // a sandbox failure is systemic, not a verdict on the harness
+    return { kind: 'invalid', reason: `invalid harness: ${err.message}`, usage, trajectoryRef };
+  }
+  return { kind: 'ok', files, rationale: (outcome.finalMessage ?? '').trim(), usage, trajectoryRef };
 }
 
 async function runMetaAgent(sandbox: Sandbox, input: Parsed, deps: ProposeDeps): Promise<{ outcome: AgentOutcome; trajectoryPath: string }> {

@@ -3,7 +3,7 @@
  * reads, the parent's trials it studies, the proposal input, and the proposal result it returns.
  */
 import { z } from 'zod';
-import { UsageSchema } from '../trial/types';
+import { UsageSchema } from '../llm/usage';
 
 /** One candidate in the experiment log (mirrors search's CandidateRecord, plus its diff). */
 export const ExperimentRecordSchema = z.object({
@@ -71,22 +71,25 @@ export const ProposeInputSchema = z.object({
 });
 export type ProposeInput = z.input<typeof ProposeInputSchema>;
 
-export const ProposalResultSchema = z.discriminatedUnion('status', [
+/**
+ * What a proposer (the meta-agent, or any other) returns: the proposed harness files, or why there is none.
+ * A value, not an exception: an invalid proposal is a normal, charged outcome. The proposeCandidate activity
+ * validates `files` once, screens them, writes the candidate once and records the diff once. `trajectoryRef`
+ * is where the proposer's ATIF trajectory is (a local file path; null when there is none).
+ */
+export const ProposalResultSchema = z.discriminatedUnion('kind', [
   z.object({
-    status: z.literal('ok'),
+    kind: z.literal('ok'),
     files: z.record(z.string()),
-    harnessId: z.string(),
-    parentId: z.string(),
-    diff: z.string(),
     rationale: z.string(),
     usage: UsageSchema,
-    trajectoryPath: z.string(),
+    trajectoryRef: z.string().nullable(),
   }),
   z.object({
-    status: z.literal('invalid'),
+    kind: z.literal('invalid'),
     reason: z.string(),
     usage: UsageSchema,
-    trajectoryPath: z.string().nullable(),
+    trajectoryRef: z.string().nullable(),
   }),
 ]);
 export type ProposalResult = z.infer<typeof ProposalResultSchema>;

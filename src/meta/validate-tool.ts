@@ -10,12 +10,12 @@ import type { Sandbox } from '../sandbox/types';
 import { readSandboxHarness } from './sandbox-harness';
 import { WORKSPACE_HARNESS } from './paths';
 
-export type HarnessCheck =
+type HarnessCheck =
   | { ok: true; harness: Harness; diff: string; changed: boolean }
   | { ok: false; error: string };
 
 /** Reads /workspace/harness back and validates it; `diff` is against the parent's files. */
-export async function checkSandboxHarness(sandbox: Sandbox, parent: { id: string; files: Record<string, string> }): Promise<HarnessCheck> {
+async function checkSandboxHarness(sandbox: Sandbox, parent: { id: string; files: Record<string, string> }): Promise<HarnessCheck> {
   try {
     const files = await readSandboxHarness(sandbox, WORKSPACE_HARNESS);
     const harness = buildHarness(WORKSPACE_HARNESS, files);

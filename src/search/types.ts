@@ -44,6 +44,8 @@ export interface CandidateRecord {
    * children are tested against. Absent on every other record.
    */
   anchorId?: string;
+  /** The stored artifact (sha256) of its unified diff against parentId, computed once when it was proposed. */
+  diffHash?: string | null;
 }
 
 export interface SearchState {

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { CandidateRecord, CandidateStatus } from '../search/types';
 import type { Usage } from '../llm/usage';
-import { TrialResultSchema, UsageSchema } from '../trial/types';
+import { UsageSchema } from '../llm/usage';
+import { TrialResultSchema } from '../trial/types';
 import type { TrialResult } from '../trial/types';
 import { firstIssue } from '../util/zod-issue';
 import { StoreError } from './errors';

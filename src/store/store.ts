@@ -46,6 +46,8 @@ export interface RecordCandidateOptions {
   harnessFiles?: Record<string, string>;
   /** Unified diff against the parent, stored as an artifact. */
   diff?: string;
+  /** Or the artifact of that diff, already stored (a proposal stores its diff once). */
+  diffHash?: string | null;
 }
 
 /** The folder of one campaign under a root (names are slugs, see campaign config). */
@@ -144,7 +146,7 @@ export class CampaignStore {
   /** Inserts or updates a candidate (a proposal is recorded first, its scores later); artifacts are kept if not given. */
   recordCandidate(rec: CandidateRecord, opts: RecordCandidateOptions): StoredCandidate {
     const harnessHash = opts.harnessFiles ? this.putHarness(opts.harnessFiles) : null;
-    const diffHash = opts.diff === undefined ? null : this.putArtifact(opts.diff);
+    const diffHash = opts.diffHash ?? (opts.diff === undefined ? null : this.putArtifact(opts.diff));
     const now = this.now().toISOString();
     this.db
       .prepare(

@@ -1,5 +1,5 @@
 /**
- * Small helpers the trial pipeline is made of: heartbeats during long phases, and the agent phase with its
+ * Small helpers the trial pipeline is made of: the agent phase with its
  * deadline (an AbortController fires at the deadline; if the agent ignores it we stop waiting after a
  * grace period and carry on, so a stuck agent can never hold a trial past its timeout).
  */
@@ -8,22 +8,7 @@ import { zeroUsage } from '../llm/usage';
 import type { AgentContext, AgentOutcome, AgentRunner } from './agents';
 import { AgentTimeoutError, describeError } from './errors';
 
-export const HEARTBEAT_EVERY_MS = 10_000;
 export const AGENT_GRACE_MS = 15_000;
-
-/** Runs `fn`, beating at its start and every HEARTBEAT_EVERY_MS until it settles. */
-export async function withHeartbeat<T>(heartbeat: ((d: unknown) => void) | undefined, detail: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
-  if (!heartbeat) return fn();
-  const t0 = Date.now();
-  const beat = (): void => { try { heartbeat({ ...detail, elapsedMs: Date.now() - t0 }); } catch { /* a heartbeat must never fail a trial */ } };
-  beat();
-  const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
-  try {
-    return await fn();
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 const failed = (stopReason: AgentOutcome['stopReason'], error: string): AgentOutcome =>
   ({ stopReason, turns: 0, usage: zeroUsage(), error, finalMessage: null });

@@ -4,18 +4,12 @@
  */
 import { z } from 'zod';
 import { StopReason } from '../agent/stop-reason';
+import { UsageSchema } from '../llm/usage';
 import { VerifierRecordSchema } from '../verifier/result';
 
 export const AgentKind = z.enum(['harness', 'oracle', 'noop']);
 export type AgentKind = z.infer<typeof AgentKind>;
 
-export const UsageSchema = z.object({
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  cacheReadTokens: z.number(),
-  cacheWriteTokens: z.number(),
-  costUsd: z.number(),
-});
 
 // Lower layers own these shapes; a trial record only carries them.
 export { StopReason } from '../agent/stop-reason';

@@ -100,7 +100,8 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
       continue;
     }
     if (!ev) continue; // a known candidate (the proposal activity already reports such a harness as a duplicate)
-    const base = { id: p.candidate.id, parentId: p.parentId, generation, rationale: p.rationale, complexity: p.candidate.complexity, ...lineage };
+    const diff = p.diffHash ? { diffHash: p.diffHash } : {};
+    const base = { id: p.candidate.id, parentId: p.parentId, generation, rationale: p.rationale, complexity: p.candidate.complexity, ...lineage, ...diff };
     const costUsd = p.usage.costUsd + trialsUsage(ev.trials).costUsd;
     if (ev.error !== null) {
       records.push({ ...base, status: 'invalid', verdict: `broken harness: ${ev.error}`, taskRewards: {}, meanReward: 0, costUsd });

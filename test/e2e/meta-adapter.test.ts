@@ -2,7 +2,7 @@
  * The production Proposer end to end: a real campaign store (seed candidate, a train trial and a holdout
  * trial with trajectories), real Docker for the meta sandbox, the real Anthropic SDK against the local fake
  * Messages API. Checks what reaches the model (program, train trial, experiment log — never the holdout
- * task), what is left in workDir, and how outcomes map onto the activity's error contract.
+ * task), the files it returns, and how outcomes map onto the activity's contract (values, or a retried throw).
  * Fails (never skips) without Docker.
  */
 import { existsSync } from 'node:fs';
@@ -10,15 +10,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { InvalidProposalError } from '../../src/activities/errors';
+import { checkProposedFiles } from '../../src/activities/proposal-check';
 import type { ProposerInput } from '../../src/activities/ports';
 import { computeHarnessId, copyHarness, readHarnessFiles } from '../../src/harness/files';
-import { validateHarness } from '../../src/harness/load';
+import { loadHarness } from '../../src/harness/load';
 import { createAnthropicClient } from '../../src/llm/client';
 import { zeroUsage } from '../../src/llm/usage';
 import { metaTask } from '../../src/meta/assets';
 import { MetaAgentError } from '../../src/meta/errors';
-import { createMetaProposer, DEFAULT_PROGRAM, metaOutDir, type InvalidMetaProposalError } from '../../src/meta/proposer-adapter';
+import { createMetaProposer, DEFAULT_PROGRAM, metaOutDir } from '../../src/activities/meta-proposer';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
 import { openStore, type CampaignStore } from '../../src/store/store';
 import type { TrialResult } from '../../src/trial/types';
@@ -88,13 +88,11 @@ async function campaign(meta: ProposerInput['meta']): Promise<ProposerInput> {
     campaign: CAMPAIGN, candidateId: seedId, taskHash: 'hash-holdout',
     trajectoryJson: { steps: [{ message: HOLDOUT_MARKER }] }, verifierLog: `${HOLDOUT_MARKER}\n`,
   });
-  const workDir = join(campaignDir, 'proposals', 'gen-1', 'slot-0');
-  await copyHarness(seedDir, workDir);
   return {
     campaign: CAMPAIGN, campaignDir, generation: 1, attemptLabel: 'gen-1', slot: 0,
     parent: { id: seedId, dir: seedDir, complexity: 100 }, hints: ['Look at the verifier log first.'],
     trainTasks: [{ name: 'alpha', dir: join(tmp, 'tasks/alpha'), hash: 'hash-alpha' }], holdoutTasks: [HOLDOUT], meta,
-    proposalId: `${CAMPAIGN}/gen-1/slot-0`, workDir, signal: new AbortController().signal, heartbeat: () => undefined,
+    proposalId: `${CAMPAIGN}/gen-1/slot-0`, parentHarness: await loadHarness(seedDir), signal: new AbortController().signal, heartbeat: () => undefined,
   };
 }
 
@@ -112,7 +110,7 @@ const EDIT = `python3 -c "p='/workspace/harness/system.md'; s=open(p).read(); op
 const DROP_VERIFIER = `rm /workspace/harness/agents/verifier.md && sed -i '/^  verify:/,/^    maxRounds:/d' /workspace/harness/harness.yaml`;
 
 describe('createMetaProposer (store + Docker + fake Messages API)', () => {
-  it('shows train trials only, leaves exactly the proposed harness in workDir and returns rationale and usage', async () => {
+  it('shows train trials only and returns exactly the proposed harness files, the rationale and usage', async () => {
     const programPath = join(tmp, 'program.md');
     await writeFile(programPath, '# Program\nPROGRAM-DIRECTIVE-TEXT: raise alpha.\n');
     const input = await campaign({ programPath, model: null });
@@ -123,16 +121,17 @@ describe('createMetaProposer (store + Docker + fake Messages API)', () => {
     ], input);
     const out = await result;
 
+    if (out.kind !== 'ok') throw new Error(out.reason);
     expect(out.rationale).toBe('Alpha failed on the expected output; added a check and dropped the unused verifier.');
     expect(out.usage.inputTokens).toBeGreaterThan(0);
-    const files = await readHarnessFiles(input.workDir);
+    const files = out.files;
     expect(files['system.md']).toMatch(/Check the expected output before finishing\.\n$/);
     expect(files['agents/verifier.md']).toBeUndefined();
-    expect(existsSync(join(input.workDir, 'agents'))).toBe(false);
-    const checked = await validateHarness(input.workDir);
-    if (!checked.ok) throw new Error(checked.error);
+    expect(Object.keys(files).some((rel) => rel.startsWith('agents/'))).toBe(false);
+    const checked = checkProposedFiles(input.parentHarness, files, input.campaignDir);
+    if (!checked.ok) throw new Error(checked.reason);
     expect(checked.harness.id).not.toBe(input.parent.id);
-    expect((out as { trajectoryPath?: string }).trajectoryPath).toBe(join(metaOutDir(input), 'trajectory.json'));
+    expect(out.trajectoryRef).toBe(join(metaOutDir(input), 'trajectory.json'));
     expect(existsSync(join(metaOutDir(input), 'trajectory.json'))).toBe(true);
 
     // What the model was shown: the program, hints, the train trial and the experiment log; the seed's
@@ -152,23 +151,21 @@ describe('createMetaProposer (store + Docker + fake Messages API)', () => {
     expect(beats).toEqual(expect.arrayContaining([expect.objectContaining({ proposalId: input.proposalId, turn: 1 })]));
   });
 
-  it('an unchanged harness is an InvalidProposalError carrying the usage; the default program and meta.model are used', async () => {
+  it('an unchanged harness is judged "no change", its usage kept; the default program and meta.model are used', async () => {
     const input = await campaign({ programPath: null, model: 'claude-sonnet-4-6' });
-    const before = await readHarnessFiles(input.workDir);
+    const before = input.parentHarness.files;
     const { result, f } = await run([
       { content: [toolUse('bash', { command: 'cat /workspace/program.md' })] },
       { content: [toolUse('finish', { summary: 'Nothing to change.' })] },
     ], input);
-    const err = (await result.then(() => null, (e: unknown) => e)) as InvalidMetaProposalError;
-
-    expect(err).toBeInstanceOf(InvalidProposalError);
-    expect(err.name).toBe('InvalidProposalError');
-    expect(err.message).toBe('no change from the parent harness');
-    expect(err.usage.inputTokens).toBeGreaterThan(0);
-    expect(err.trajectoryPath).toBe(join(metaOutDir(input), 'trajectory.json'));
+    const out = await result;
+    if (out.kind !== 'ok') throw new Error(out.reason);
+    expect(checkProposedFiles(input.parentHarness, out.files, input.campaignDir)).toEqual({ ok: false, reason: 'no change from the parent harness' });
+    expect(out.usage.inputTokens).toBeGreaterThan(0);
+    expect(out.trajectoryRef).toBe(join(metaOutDir(input), 'trajectory.json'));
     expect(bodies(f)).toContain(DEFAULT_PROGRAM.split('\n')[2]!);
     expect((f.requests[0]!.body as { model: string }).model).toBe('claude-sonnet-4-6');
-    expect(await readHarnessFiles(input.workDir)).toEqual(before);
+    expect(out.files).toEqual(before);
   });
 
   it('a failing model API propagates as MetaAgentError (retried by Temporal), not as an invalid proposal', async () => {
@@ -176,13 +173,12 @@ describe('createMetaProposer (store + Docker + fake Messages API)', () => {
     const { result } = await run([{ error: 'server', message: 'upstream down' }], input);
     const err = await result.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(MetaAgentError);
-    expect(err).not.toBeInstanceOf(InvalidProposalError);
   });
 
   it('a missing program file is an invalid proposal before any model call', async () => {
     const input = await campaign({ programPath: join(tmp, 'missing.md'), model: null });
     const { result, f } = await run([], input);
-    await expect(result).rejects.toMatchObject({ name: 'InvalidProposalError', message: expect.stringContaining('missing.md'), usage: zeroUsage() });
+    await expect(result).resolves.toMatchObject({ kind: 'invalid', reason: expect.stringContaining('missing.md'), usage: zeroUsage(), trajectoryRef: null });
     expect(f.requests).toHaveLength(0);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * End-to-end proposals: real Docker (the meta sandbox image is built like a task's), the real Anthropic
  * SDK against the local fake Messages API, and the real agent runtime. Scripted meta-agents edit the
- * harness with bash, call the validate_harness host tool and finish; we check the proposal result, what
- * the model was shown, the trajectory, and that no sandbox is left behind. Fails (never skips) without Docker.
+ * harness with bash, call the validate_harness host tool and finish; we check the proposal result (the files
+ * it returns, judged as the proposeCandidate activity judges them), what the model was shown, the trajectory,
+ * and that no sandbox is left behind. Fails (never skips) without Docker.
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,12 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { loadTrajectory } from '../../src/agent/atif/io';
+import { checkProposedFiles } from '../../src/activities/proposal-check';
+import { diffFiles } from '../../src/harness/diff';
 import { computeHarnessId, readHarnessFiles } from '../../src/harness/files';
+import { loadHarness } from '../../src/harness/load';
+import type { Harness } from '../../src/harness/schema';
 import { createAnthropicClient } from '../../src/llm/client';
 import { metaTask } from '../../src/meta/assets';
 import { HoldoutLeakError, MetaAgentError } from '../../src/meta/errors';
 import { proposeCandidate } from '../../src/meta/propose';
-import type { ProposeInput } from '../../src/meta/schema';
+import type { ProposalResult, ProposeInput } from '../../src/meta/schema';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic, type FakeScript } from '../support/fake-anthropic';
 
@@ -27,6 +32,7 @@ const FIXTURE = join(__dirname, '../fixtures/harnesses/full');
 let tmp: string;
 let fake: FakeAnthropic | null = null;
 let parentFiles: Record<string, string>;
+let parent: Harness;
 
 beforeAll(async () => {
   try {
@@ -36,6 +42,7 @@ beforeAll(async () => {
   }
   await provider.ensureImage(metaTask()); // first build can take a while; later runs hit the cache
   parentFiles = await readHarnessFiles(FIXTURE);
+  parent = await loadHarness(FIXTURE);
 });
 beforeEach(async () => { tmp = await mkdtemp(join(tmpdir(), 'aa-meta-e2e-')); });
 afterEach(async () => {
@@ -67,6 +74,13 @@ async function propose(script: FakeScript, over: Partial<ProposeInput> = {}) {
   return { result, f };
 }
 
+/** The proposal as the proposeCandidate activity judges it: invalid with the reason, or the new harness. */
+function judged(result: ProposalResult): { status: 'invalid'; reason: string } | { status: 'ok'; harness: Harness } {
+  if (result.kind === 'invalid') return { status: 'invalid', reason: result.reason };
+  const check = checkProposedFiles(parent, result.files, join(tmp, 'campaign'));
+  return check.ok ? { status: 'ok', harness: check.harness } : { status: 'invalid', reason: check.reason };
+}
+
 /** Text of the tool_result blocks in the last message of request i. */
 function toolResultText(f: FakeAnthropic, i: number): string {
   const body = f.requests[i]!.body as Anthropic.MessageCreateParamsNonStreaming;
@@ -89,13 +103,16 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
       { content: [toolUse('validate_harness', {})] },
       { content: [toolUse('finish', { summary: 'Agents finished without re-checking the instruction; added a re-read step.' })] },
     ]);
-    expect(result).toMatchObject({ status: 'ok', parentId: computeHarnessId(parentFiles), rationale: 'Agents finished without re-checking the instruction; added a re-read step.' });
-    if (result.status !== 'ok') throw new Error('unreachable');
-    expect(result.harnessId).toMatch(/^h-[0-9a-f]{16}$/);
-    expect(result.harnessId).not.toBe(result.parentId);
-    expect(result.harnessId).toBe(computeHarnessId(result.files));
+    expect(result).toMatchObject({ kind: 'ok', rationale: 'Agents finished without re-checking the instruction; added a re-read step.' });
+    if (result.kind !== 'ok') throw new Error('unreachable');
+    const verdict = judged(result);
+    if (verdict.status !== 'ok') throw new Error(verdict.reason);
+    const harnessId = verdict.harness.id;
+    expect(harnessId).toMatch(/^h-[0-9a-f]{16}$/);
+    expect(harnessId).not.toBe(parent.id);
+    expect(harnessId).toBe(computeHarnessId(result.files));
     expect(result.files['system.md']).toBe(`${parentFiles['system.md']}\nAlways re-read the instruction before calling finish.\n`);
-    expect(result.diff).toContain('+Always re-read the instruction before calling finish.');
+    expect(diffFiles(parentFiles, result.files)).toContain('+Always re-read the instruction before calling finish.');
     expect(result.usage.inputTokens).toBe(40);
 
     // What the meta-agent saw: program.md read-only and root-owned, train trials only, the validator's verdict.
@@ -103,12 +120,13 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
     expect(seen).toContain('444 root');
     expect(seen).toContain('FAILED: wrong output');
     expect(seen).not.toContain('secret-holdout');
-    expect(toolResultText(f, 3)).toContain(`VALID: harness ${result.harnessId}`);
+    expect(toolResultText(f, 3)).toContain(`VALID: harness ${harnessId}`);
     const firstBody = f.requests[0]!.body as Anthropic.MessageCreateParamsNonStreaming;
     expect(firstBody.tools?.map((t) => (t as Anthropic.Tool).name)).toEqual(expect.arrayContaining(['bash', 'validate_harness', 'finish']));
-    expect(JSON.stringify(firstBody.system)).toContain(`Improve the parent harness ${result.parentId}`);
+    expect(JSON.stringify(firstBody.system)).toContain(`Improve the parent harness ${parent.id}`);
 
-    const traj = await loadTrajectory(result.trajectoryPath);
+    if (result.trajectoryRef === null) throw new Error('no trajectory');
+    const traj = await loadTrajectory(result.trajectoryRef);
     expect(traj.final_metrics?.extra).toMatchObject({ stop_reason: 'finished', turns: 4 });
     const calls = traj.steps.flatMap((s) => s.tool_calls ?? []).map((c) => c.function_name);
     expect(calls).toEqual(['bash', 'bash', 'validate_harness', 'finish']);
@@ -124,10 +142,11 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
     ]);
     expect(toolResultText(f, 1)).toContain('maxTurns: lots');
     expect(toolResultText(f, 2)).toMatch(/^INVALID: harness\.yaml: maxTurns: /);
-    expect(result.status).toBe('invalid');
-    if (result.status !== 'invalid') throw new Error('unreachable');
-    expect(result.reason).toMatch(/^invalid harness: harness\.yaml: maxTurns: /);
-    expect(result.trajectoryPath).not.toBeNull();
+    const verdict = judged(result);
+    expect(verdict.status).toBe('invalid');
+    if (verdict.status !== 'invalid') throw new Error('unreachable');
+    expect(verdict.reason).toMatch(/^invalid harness: harness\.yaml: maxTurns: /);
+    expect(result.trajectoryRef).not.toBeNull();
     expect(await leftovers()).toBe(0);
   });
 
@@ -137,7 +156,7 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
       { content: [toolUse('finish', { summary: 'Looks fine already.' })] },
     ]);
     expect(toolResultText(f, 1)).toContain('VALID but UNCHANGED');
-    expect(result).toMatchObject({ status: 'invalid', reason: 'no change from the parent harness' });
+    expect(judged(result)).toMatchObject({ status: 'invalid', reason: 'no change from the parent harness' });
     expect(await leftovers()).toBe(0);
   });
 
@@ -146,7 +165,7 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
       { content: [toolUse('bash', { command: EDIT })] },
       { content: [text('thinking very slowly...')], delayMs: 10_000 },
     ], { timeoutSec: 3 });
-    expect(result).toMatchObject({ status: 'invalid', reason: 'meta-agent did not finish (stop reason: timeout)' });
+    expect(result).toMatchObject({ kind: 'invalid', reason: 'meta-agent did not finish (stop reason: timeout)' });
     expect(await leftovers()).toBe(0);
   });
 

@@ -19,7 +19,7 @@ import { openStore } from '../../src/store/store';
 import { startOrAttachCampaign } from '../../src/temporal/client';
 import type { CampaignPlan, TaskRef } from '../../src/workflows/types';
 import { startServer, startWorkers, tmpRoot } from './support/env';
-import { fakeTrialResult, testPlan, writeSeedHarness } from './support/fakes';
+import { appendToSystem, FAKE_PROPOSAL_USAGE, fakeTrialResult, testPlan, writeSeedHarness } from './support/fakes';
 import { firstRoundOrder, trialsToDecide, type RacingCase } from './support/racing';
 
 jest.setTimeout(300_000);
@@ -87,9 +87,7 @@ const runTrial: TrialRunner = async (req) => {
 /** One proposal per generation: `CHILD BAD` in campaigns named *-worse, `CHILD SOLVER` elsewhere. */
 const propose: Proposer = async (input) => {
   const edit = input.campaign.endsWith('-worse') ? 'CHILD BAD' : 'CHILD SOLVER';
-  const { appendFile } = await import('node:fs/promises');
-  await appendFile(path.join(input.workDir, 'system.md'), `\n${edit}\n`);
-  return { rationale: `add ${edit}`, usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 } };
+  return { kind: 'ok', files: appendToSystem(input.parentHarness.files, edit), rationale: `add ${edit}`, usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
 };
 
 beforeAll(async () => {

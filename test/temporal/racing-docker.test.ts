@@ -10,13 +10,13 @@
  * a cancellation that failed would let the sleepers finish (at the agent's 120 s deadline) and be stored.
  * Fails (never skips) without Docker or TEMPORAL_CLI_PATH.
  */
-import { appendFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Proposer } from '../../src/activities';
 import { productionParts } from '../../src/app/production';
-import { loadHarness } from '../../src/harness/load';
+import { computeHarnessId } from '../../src/harness/files';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
 import { EvaluationSpecSchema } from '../../src/search/evaluation/policy';
 import { loadBenchmark } from '../../src/tasks/load';
@@ -26,7 +26,7 @@ import { BREAK, MAGIC, MODEL, campaignModel, isMeta, systemOf, wordOf, writeCamp
 import { docker, readStore, requireDocker, sandboxesOf } from '../e2e/support/inspect';
 import { startFakeAnthropic, toolUse, turnOf, type FakeAnthropic, type ScriptFn } from '../support/fake-anthropic';
 import { startServer, startWorkers } from './support/env';
-import { testPlan } from './support/fakes';
+import { appendToSystem, FAKE_PROPOSAL_USAGE, testPlan } from './support/fakes';
 import { firstRoundOrder, trialsToDecide, type RacingCase } from './support/racing';
 
 jest.setTimeout(600_000);
@@ -72,16 +72,16 @@ const script: ScriptFn = async (req) => {
 
 /** The child: the seed plus BREAK (it answers in upper case: reward 0 where the seed scores 1). */
 const propose = (plan: () => CampaignPlan): Proposer => async (input) => {
-  await appendFile(path.join(input.workDir, 'system.md'), `\n${BREAK}\n`);
+  const files = appendToSystem(input.parentHarness.files, BREAK);
   const p = plan();
-  child.id = (await loadHarness(input.workDir)).id;
+  child.id = computeHarnessId(files);
   // The seed scores 1 everywhere, this child 0: the first trials of its order decide it, the rest sleep.
   const c: RacingCase = { spec: SPEC, rngSeed: p.rngSeed, candidateId: child.id, tasks: p.train, repeats: p.repeats, parentScores: Object.fromEntries(p.train.map((t) => [t.name, [1]])) };
   const deciding = trialsToDecide(c, () => 0) ?? p.train.length;
   const order = firstRoundOrder(c);
   child.fast = order.slice(0, deciding);
   child.slow = order.slice(deciding);
-  return { rationale: 'answer in upper case', usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 } };
+  return { kind: 'ok', files, rationale: 'answer in upper case', usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
 };
 
 let plan: CampaignPlan;

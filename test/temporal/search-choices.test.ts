@@ -23,7 +23,7 @@ import { createAnthropicClient } from '../../src/llm/client';
 import { metaTask } from '../../src/meta/assets';
 import { readExperiments } from '../../src/meta/campaign-context';
 import { renderExperimentsMarkdown } from '../../src/meta/experiment-log';
-import { createMetaProposer } from '../../src/meta/proposer-adapter';
+import { createMetaProposer } from '../../src/activities/meta-proposer';
 import { extractReportData, readSnapshot } from '../../src/report/data';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
 import { openStore } from '../../src/store/store';

@@ -121,10 +121,10 @@ describe('meta-agent assets', () => {
 
   it('ProposalResultSchema accepts both outcomes and rejects a mixed one', async () => {
     const usage = { inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 };
-    expect(ProposalResultSchema.parse({ status: 'invalid', reason: 'no change', usage, trajectoryPath: null }).status).toBe('invalid');
-    const ok = { status: 'ok', files: { 'a.md': 'x' }, harnessId: 'h-1', parentId: 'h-0', diff: '+x', rationale: 'r', usage, trajectoryPath: '/t.json' };
-    expect(ProposalResultSchema.parse(ok).status).toBe('ok');
-    expect(ProposalResultSchema.safeParse({ ...ok, status: 'invalid' }).success).toBe(false);
+    expect(ProposalResultSchema.parse({ kind: 'invalid', reason: 'no change', usage, trajectoryRef: null }).kind).toBe('invalid');
+    const ok = { kind: 'ok', files: { 'a.md': 'x' }, rationale: 'r', usage, trajectoryRef: '/t.json' };
+    expect(ProposalResultSchema.parse(ok).kind).toBe('ok');
+    expect(ProposalResultSchema.safeParse({ ...ok, kind: 'invalid' }).success).toBe(false);
     expect((await loadHarness(FIXTURE)).id).toMatch(/^h-[0-9a-f]{16}$/);
   });
 });

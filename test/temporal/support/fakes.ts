@@ -4,7 +4,7 @@
  * Reward model: a harness whose system prompt contains "BAD" scores 0 everywhere; otherwise task "a" and
  * holdout "h1" always score 1, and "GOOD" also solves "b" and "h2". So GOOD beats the seed, BAD is worse.
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Proposer, TrialRunner } from '../../../src/activities';
 import type { Harness } from '../../../src/harness/schema';
@@ -69,6 +69,13 @@ export interface FakeProposer {
   unchangedNext: number;
 }
 
+/** What one fake proposal costs. */
+export const FAKE_PROPOSAL_USAGE = { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 };
+
+/** A harness's files with a line appended to system.md (what the fake meta-agents propose). */
+export const appendToSystem = (files: Record<string, string>, line: string): Record<string, string> =>
+  ({ ...files, 'system.md': `${files['system.md'] ?? ''}\n${line}\n` });
+
 /** Slot i appends edits[i % edits.length] to system.md. */
 export function fakeProposer(edits: string[]): FakeProposer {
   const fake: FakeProposer = {
@@ -83,11 +90,10 @@ export function fakeProposer(edits: string[]): FakeProposer {
       }
       if (fake.unchangedNext > 0) {
         fake.unchangedNext--;
-        return { rationale: 'nothing to change', usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 } };
+        return { kind: 'ok', files: input.parentHarness.files, rationale: 'nothing to change', usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
       }
       const edit = edits[input.slot % edits.length] ?? '';
-      await appendFile(path.join(input.workDir, 'system.md'), `\n${edit}\n`);
-      return { rationale: `add ${edit}`, usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 } };
+      return { kind: 'ok', files: appendToSystem(input.parentHarness.files, edit), rationale: `add ${edit}`, usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
     },
   };
   return fake;

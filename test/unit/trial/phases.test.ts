@@ -4,7 +4,8 @@ import { zeroUsage } from '../../../src/llm/usage';
 import type { Sandbox } from '../../../src/sandbox/types';
 import type { Task } from '../../../src/tasks/types';
 import type { AgentRunner } from '../../../src/trial/agents';
-import { runAgentWithDeadline, withHeartbeat } from '../../../src/trial/phases';
+import { withHeartbeat } from '../../../src/util/heartbeat';
+import { runAgentWithDeadline } from '../../../src/trial/phases';
 
 // The runners below never touch the task or sandbox: the deadline logic is what is under test.
 const ctx = { task: {} as Task, sandbox: {} as Sandbox, recorder: new TrajectoryRecorder({ sessionId: 's', agentName: 'a', model: null }) };
