@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { EvaluationSpecSchema, type EvaluationSpec } from '../search/evaluation/policy';
 import type { CampaignPlan } from '../workflows/types';
 import { InvalidCampaignPlanError } from './errors';
+import { firstIssue } from '../util/zod-issue';
 
 const TaskRefSchema = z.object({ name: z.string().min(1), dir: z.string().min(1), hash: z.string().min(1) });
 const positiveInt = z.number().int().positive();
@@ -63,6 +64,6 @@ export const CampaignPlanSchema = z
 export function parsePlan(raw: unknown, source: string): CampaignPlan {
   const parsed = CampaignPlanSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new InvalidCampaignPlanError(issue?.message ?? 'invalid plan', source, issue?.path.join('.') ?? '');
+  const { field, message } = firstIssue(parsed.error, [], '');
+  throw new InvalidCampaignPlanError(message, source, field);
 }

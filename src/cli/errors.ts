@@ -3,6 +3,7 @@
  * then exits non-zero. Typed errors from the modules carry `file` / `field`; anything else is a bug report.
  */
 import { ZodError } from 'zod';
+import { issueLines } from '../util/zod-issue';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -10,7 +11,7 @@ export class UsageError extends Error {
 
 export function describeError(err: unknown): string {
   if (err instanceof ZodError) {
-    return err.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('\n');
+    return issueLines(err.issues, '\n');
   }
   if (err instanceof Error) return err.message;
   return String(err);

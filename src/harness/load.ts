@@ -11,6 +11,7 @@ import { resolveIncludes } from './includes';
 import { hasInstructionPlaceholder } from './render';
 import type { Harness, HarnessConfig, SubAgent } from './schema';
 import { parseTools } from './tools';
+import { errorText } from '../util/error-text';
 
 export async function loadHarness(dir: string): Promise<Harness> {
   const abs = resolve(dir);
@@ -37,7 +38,7 @@ export async function validateHarness(dir: string): Promise<{ ok: true; harness:
   try {
     return { ok: true, harness: await loadHarness(dir) };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: errorText(err) };
   }
 }
 

@@ -18,6 +18,7 @@ import {
   LlmServerError,
 } from './errors';
 import { checkMessage } from './message-shape';
+import { errorText } from '../util/error-text';
 
 export interface LlmClient {
   createMessage(req: Anthropic.MessageCreateParamsNonStreaming, opts?: { signal?: AbortSignal }): Promise<Anthropic.Message>;
@@ -83,5 +84,5 @@ export function toLlmError(e: unknown, signal?: AbortSignal): LlmError {
     if (status === 404) return new LlmModelNotFoundError(msg, rid);
     return new LlmBadRequestError(msg, status ?? 400, rid);
   }
-  return new LlmError(e instanceof Error ? e.message : String(e), null, false);
+  return new LlmError(errorText(e), null, false);
 }

@@ -9,6 +9,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { LlmBadResponseError } from './errors';
+import { firstIssue } from '../util/zod-issue';
 
 const count = z.number().int().nonnegative();
 
@@ -57,11 +58,10 @@ export function previewOf(body: unknown, max = 120): string {
 export function checkMessage(body: unknown, who: string, requestId: string | null = null): Anthropic.Message {
   const r = MessageShapeSchema.safeParse(body);
   if (r.success) return body as Anthropic.Message;
-  const issue = r.error.issues[0];
-  const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(body)';
+  const { field: where, message } = firstIssue(r.error, [], '(body)');
   const what = typeof body === 'object' && body !== null ? 'a JSON object that is not a message' : `a ${typeof body} that is not a message`;
   throw new LlmBadResponseError(
-    `${who} answered with ${what} (${where}: ${issue?.message ?? 'invalid'}); body starts: ${previewOf(body)}`,
+    `${who} answered with ${what} (${where}: ${message}); body starts: ${previewOf(body)}`,
     200,
     requestId,
   );

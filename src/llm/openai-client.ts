@@ -20,6 +20,7 @@ import {
 } from './errors';
 import { toChatRequest } from './openai/request';
 import { fromChatCompletion } from './openai/response';
+import { errorText } from '../util/error-text';
 
 export interface OpenAiClientOptions {
   /** Default: env OPENAI_API_KEY; a placeholder when only a base URL is known (local servers need none). */
@@ -109,5 +110,5 @@ export function toOpenAiLlmError(e: unknown, ctx: OpenAiErrorContext = {}): LlmE
     if (status === 404) return new LlmModelNotFoundError(msg, rid);
     return new LlmBadRequestError(msg, status ?? 400, rid);
   }
-  return new LlmError(e instanceof Error ? e.message : String(e), null, false);
+  return new LlmError(errorText(e), null, false);
 }

@@ -3,6 +3,7 @@
  * what to do by `name`. `DockerUnavailableError` is the one systemic fault (the daemon is unreachable): it is
  * the only sandbox error a trial re-throws instead of scoring 0.
  */
+import { errorText } from '../util/error-text';
 
 /** The last `maxBytes` of a log, so an error message stays readable. */
 export function logTail(log: string, maxBytes = 4000): string {
@@ -38,7 +39,7 @@ export class ImageBuildError extends Error {
 export class DockerUnavailableError extends Error {
   override readonly name = 'DockerUnavailableError';
   constructor(cause: unknown) {
-    super(`Docker daemon unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`Docker daemon unreachable: ${errorText(cause)}`, { cause });
   }
 }
 
@@ -90,7 +91,7 @@ export class StorageLimitError extends Error {
 
 /** A sandbox operation failed because the container's storage quota is full. */
 export const isQuotaFull = (err: unknown): boolean =>
-  /disk quota exceeded|EDQUOT/i.test(err instanceof Error ? err.message : String(err));
+  /disk quota exceeded|EDQUOT/i.test(errorText(err));
 
 /** The task's [environment].healthcheck never passed: the environment is broken, so the agent never starts. */
 export class HealthcheckError extends Error {

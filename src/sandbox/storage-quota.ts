@@ -17,6 +17,7 @@
  * than storage_mb (StorageLimitError). So the agent's writes are bounded by storage_mb + the headroom, hard.
  */
 import type Docker from 'dockerode';
+import { errorText } from '../util/error-text';
 
 export type QuotaKind = 'referenced' | 'writable-layer' | 'none';
 
@@ -48,11 +49,11 @@ export const initialSlackBytes = (imageBytes: number): number => Math.max(4 * MB
 
 /** btrfs refused the limit because the new subvolume already references more (the image's real share). */
 export const isLimitBelowUsage = (err: unknown): boolean =>
-  /limit qgroup.*disk quota exceeded/i.test(err instanceof Error ? err.message : String(err));
+  /limit qgroup.*disk quota exceeded/i.test(errorText(err));
 
 /** The daemon refused `--storage-opt` (e.g. overlay2 on xfs without pquota): run without a quota. */
 export const isStorageOptRefusal = (err: unknown): boolean =>
-  /storage-opt|storage option|project quota|pquota/i.test(err instanceof Error ? err.message : String(err));
+  /storage-opt|storage option|project quota|pquota/i.test(errorText(err));
 
 /** Caches the daemon's quota kind and each image's size for one provider. */
 export class StorageQuota {

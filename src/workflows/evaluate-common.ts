@@ -4,6 +4,7 @@
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { CANDIDATE_ERRORS } from './error-names';
+import { errorText } from '../util/error-text';
 
 export interface EvaluationControl {
   /** Scheduling waits while this returns true (pause). */
@@ -12,10 +13,8 @@ export interface EvaluationControl {
   onTrialDone(): void;
 }
 
-export const trialErrorText = (err: unknown): string => {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-};
+/** The text of an activity's failure: its cause's message (the ActivityFailure wrapper says nothing). */
+export const trialErrorText = (err: unknown): string => errorText(err instanceof ActivityFailure ? err.cause : err);
 
 /** The candidate's own harness failed to load: the candidate is broken, not the infrastructure. */
 export const isCandidateError = (err: unknown): boolean =>

@@ -8,7 +8,7 @@
  * A proposal that failed on a systemic model fault (rejected key, outage past its retries) is NOT an invalid
  * proposal — the meta-agent never got to try: the generation fails with that `fault` and evaluates nothing.
  */
-import { ActivityFailure, patched, setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { zeroUsage } from '../llm/usage';
 import { metaActivities } from './activities';
 import { pauseSignal, progressQuery, resumeSignal, type GenerationProgress } from './definitions';
@@ -16,14 +16,11 @@ import { generationPolicy } from './policies';
 import { evaluateCandidates, plannedTrials } from './evaluate';
 import { SYSTEMIC_FAULTS_PATCH, systemicFaultOf, worstFault } from './faults';
 import type { GenerationInput, GenerationResult, HarnessRef, ProposalOutcome, SystemicFault } from './types';
+import { trialErrorText } from './evaluate-common';
 
 /** Marks the branch where a generation of only invalid proposals completes instead of failing. */
 export const INVALID_PROPOSALS_PATCH = 'invalid-proposals-are-results';
 
-const errorText = (err: unknown): string => {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-};
 
 /** New, distinct valid children (a harness identical to a known candidate is not evaluated again). */
 export function newCandidates(proposals: readonly ProposalOutcome[], knownIds: readonly string[]): HarnessRef[] {
@@ -65,7 +62,7 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
           return null;
         }
         activityFailed = true;
-        return { slot, parentId: parent.id, status: 'invalid', error: `proposal failed: ${errorText(err)}`, rationale: '', usage: zeroUsage() };
+        return { slot, parentId: parent.id, status: 'invalid', error: `proposal failed: ${trialErrorText(err)}`, rationale: '', usage: zeroUsage() };
       } finally {
         progress.proposalsDone++;
       }

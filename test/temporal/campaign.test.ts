@@ -68,6 +68,9 @@ test('a small campaign accepts the improving edit, rejects the worse one, and co
   expect(summary.seed?.trainScore).toBeCloseTo(1 / 3);
   expect(summary.seed?.holdoutScore).toBe(0.5);
   expect(summary.frontier.map((c) => c.id)).toEqual([good?.id]);
+  // The diff against the parent was stored when the child was proposed, and the candidate row points at it.
+  expect(good?.diffHash).toMatch(/^[0-9a-f]{64}$/);
+  expect(store.getArtifactText(good?.diffHash ?? '')).toContain('+GOOD');
 
   // baseline 3 tasks x 2 repeats + 2 generations x 2 children x 6 + holdout 2 candidates x 2 tasks.
   const stored = store.listTrials(plan.name);

@@ -7,6 +7,7 @@ import type { Sandbox } from '../../sandbox/types';
 import { shellQuote } from '../../util/shell';
 import { defineTool, type AgentTool, type ParseResult } from './types';
 import { formatExec, truncateMiddle } from './format';
+import { issueLines } from '../../util/zod-issue';
 
 export interface BuiltinOptions {
   bashTimeoutSec: number;
@@ -16,7 +17,7 @@ export interface BuiltinOptions {
 export function zodParse<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
   const r = schema.safeParse(input);
   if (r.success) return { ok: true, value: r.data };
-  return { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ') };
+  return { ok: false, error: issueLines(r.error.issues, '; ') };
 }
 
 const str = (description: string) => ({ type: 'string', description });

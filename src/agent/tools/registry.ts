@@ -7,6 +7,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { isSystemicLlmError } from '../../llm/errors';
 import type { SandboxSession } from '../session';
 import type { AgentTool, ToolCallInfo, ToolOutput } from './types';
+import { errorText } from '../../util/error-text';
 
 export class ToolRegistry {
   private readonly byName = new Map<string, AgentTool>();
@@ -39,7 +40,7 @@ export class ToolRegistry {
     } catch (e) {
       // A sub-agent's systemic model fault is the run's fault, not a tool result the model could work around.
       if (isSystemicLlmError(e)) throw e;
-      return { content: `Tool "${call.name}" failed: ${e instanceof Error ? e.message : String(e)}`, isError: true };
+      return { content: `Tool "${call.name}" failed: ${errorText(e)}`, isError: true };
     }
   }
 }

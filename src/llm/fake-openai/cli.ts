@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadScriptFile, turnOf, type FakeScript, type RecordedRequest } from '../fake-server/script';
 import { startFakeOpenAi } from './server';
+import { errorText } from '../../util/error-text';
 
 const USAGE = 'usage: cli.js <script.json> [--port N]';
 
@@ -39,6 +40,6 @@ async function scriptFromFile(file: string): Promise<FakeScript> {
 }
 
 run().catch((err: unknown) => {
-  process.stderr.write(`fake-openai: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`fake-openai: ${errorText(err)}\n`);
   process.exit(1);
 });

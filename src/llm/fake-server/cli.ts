@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { demoScript, loadDemoBenchmark } from './demo';
 import { loadScriptFile, turnOf, type FakeScript, type RecordedRequest } from './script';
 import { startFakeAnthropic } from './server';
+import { errorText } from '../../util/error-text';
 
 const USAGE = 'usage: cli.js <script.json> [--port N]  |  cli.js --demo <benchmark-dir> [--port N]';
 
@@ -55,6 +56,6 @@ async function readJson(file: string): Promise<unknown> {
 }
 
 run().catch((err: unknown) => {
-  process.stderr.write(`fake-anthropic: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`fake-anthropic: ${errorText(err)}\n`);
   process.exit(1);
 });

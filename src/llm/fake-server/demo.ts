@@ -13,6 +13,7 @@ import { readConversation, type Conversation } from './demo-conversation';
 import { metaAgentTurn } from './demo-meta';
 import { taskAgentTurn, type DemoTask, type DemoTurn } from './demo-task';
 import type { FakeReply, FakeScript, RecordedRequest } from './script';
+import { errorText } from '../../util/error-text';
 
 /** A phrase only the meta-harness's system prompt has (src/meta/meta-harness/system.md). */
 export const META_MARKER = 'You are an expert agent engineer';
@@ -69,7 +70,7 @@ export function demoScript(bench: DemoBenchmark, log: (line: string) => void = (
       log(`demo-model: call ${i} ${turn.note}`);
       return { content: turn.content, usage: demoUsage(req.body, turn) };
     } catch (e) {
-      const message = `demo model: cannot read the request: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `demo model: cannot read the request: ${errorText(e)}`;
       log(`demo-model: call ${i} ${message}`);
       return { error: 'bad_request', message };
     }

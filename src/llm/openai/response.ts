@@ -13,6 +13,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { LlmBadResponseError } from '../errors';
 import { previewOf } from '../message-shape';
+import { firstIssue } from '../../util/zod-issue';
 
 const count = z.number().nonnegative().nullish();
 
@@ -64,10 +65,9 @@ const WHO = 'the OpenAI-compatible endpoint';
 export function fromChatCompletion(body: unknown, model: string, requestId: string | null = null): Anthropic.Message {
   const r = ChatCompletionShapeSchema.safeParse(body);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(body)';
+    const { field: where, message } = firstIssue(r.error, [], '(body)');
     const what = typeof body === 'object' && body !== null ? 'a JSON object that is not a chat completion' : `a ${typeof body} that is not a chat completion`;
-    throw new LlmBadResponseError(`${WHO} answered with ${what} (${where}: ${issue?.message ?? 'invalid'}); body starts: ${previewOf(body)}`, 200, requestId);
+    throw new LlmBadResponseError(`${WHO} answered with ${what} (${where}: ${message}); body starts: ${previewOf(body)}`, 200, requestId);
   }
   return toMessage(r.data, model);
 }
