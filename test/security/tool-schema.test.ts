@@ -9,7 +9,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkJsonSchema } from '../../src/agent/tools/json-schema';
+import { firstInputProblem } from '../../src/util/json-schema';
 import { HarnessError, loadHarness } from '../../src/harness';
 import { validateHarness } from '../../src/harness/load';
 
@@ -56,8 +56,8 @@ describe('custom tool input_schema', () => {
 
   it('tool inputs are checked against every keyword, not only type and required', () => {
     const schema = { type: 'object', properties: { n: { type: 'integer', minimum: 1 }, id: { type: 'string', pattern: '^[a-z]+$' } } };
-    expect(checkJsonSchema(schema, { n: 0 })).toBe('input.n: must be >= 1');
-    expect(checkJsonSchema(schema, { id: 'A; rm -rf /' })).toBe('input.id: must match pattern "^[a-z]+$"');
-    expect(checkJsonSchema(schema, { n: 2, id: 'ok' })).toBeNull();
+    expect(firstInputProblem(schema, { n: 0 })).toBe('input.n: must be >= 1');
+    expect(firstInputProblem(schema, { id: 'A; rm -rf /' })).toBe('input.id: must match pattern "^[a-z]+$"');
+    expect(firstInputProblem(schema, { n: 2, id: 'ok' })).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { HarnessConfigSchema, type Harness } from '../../src/harness/schema';
 import { createSession } from '../../src/agent/session';
 import { bashTool, editFileTool, finishTool, readFileTool, writeFileTool } from '../../src/agent/tools/builtin';
 import { customTool, toolEnv } from '../../src/agent/tools/custom';
-import { checkJsonSchema } from '../../src/agent/tools/json-schema';
+import { firstInputProblem } from '../../src/util/json-schema';
 import { ToolRegistry } from '../../src/agent/tools/registry';
 import { truncateMiddle } from '../../src/agent/tools/format';
 import { subagentToolset } from '../../src/agent/toolset';
@@ -81,14 +81,14 @@ describe('file tools', () => {
 describe('custom tools', () => {
   const schema = { type: 'object', properties: { name: { type: 'string' }, count: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } }, required: ['name'] };
 
-  it('checkJsonSchema reports the first problem with its path', () => {
-    expect(checkJsonSchema(schema, { name: 'x', count: 2, tags: ['a'] })).toBeNull();
-    expect(checkJsonSchema(schema, {})).toBe('input.name: required field is missing');
-    expect(checkJsonSchema(schema, { name: 1 })).toBe('input.name: expected string, got number');
-    expect(checkJsonSchema(schema, { name: 'x', count: 1.5 })).toBe('input.count: expected integer, got number');
-    expect(checkJsonSchema(schema, { name: 'x', tags: ['a', 3] })).toBe('input.tags[1]: expected string, got number');
-    expect(checkJsonSchema({ ...schema, additionalProperties: false }, { name: 'x', extra: 1 })).toBe('input.extra: unknown field');
-    expect(checkJsonSchema({ enum: ['a', 'b'] }, 'c')).toBe('input: must be one of "a", "b"');
+  it('firstInputProblem reports the first problem with its path', () => {
+    expect(firstInputProblem(schema, { name: 'x', count: 2, tags: ['a'] })).toBeNull();
+    expect(firstInputProblem(schema, {})).toBe('input.name: required field is missing');
+    expect(firstInputProblem(schema, { name: 1 })).toBe('input.name: expected string, got number');
+    expect(firstInputProblem(schema, { name: 'x', count: 1.5 })).toBe('input.count: expected integer, got number');
+    expect(firstInputProblem(schema, { name: 'x', tags: ['a', 3] })).toBe('input.tags[1]: expected string, got number');
+    expect(firstInputProblem({ ...schema, additionalProperties: false }, { name: 'x', extra: 1 })).toBe('input.extra: unknown field');
+    expect(firstInputProblem({ enum: ['a', 'b'] }, 'c')).toBe('input: must be one of "a", "b"');
   });
 
   it('passes the input as TOOL_INPUT and scalar TOOL_ARG_* env vars', async () => {
