@@ -9,8 +9,8 @@ import { listHarnessFiles, writeHarnessFiles } from '../harness/files';
 import { loadHarness } from '../harness/load';
 import type { Harness } from '../harness/schema';
 import type { HarnessRef } from '../workflows/types';
+import { harnessDir, harnessesDir } from '../campaign/layout';
 
-export const harnessDirFor = (campaignDir: string, id: string): string => path.join(campaignDir, 'harnesses', id);
 
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
@@ -24,10 +24,10 @@ export const complexityOf = (h: Harness): number =>
  * or a proposal's parent), so an executable tool stays executable.
  */
 export async function materializeHarness(campaignDir: string, harness: Harness, modesFrom: string): Promise<HarnessRef> {
-  const dest = harnessDirFor(campaignDir, harness.id);
+  const dest = harnessDir(campaignDir, harness.id);
   const ref = { id: harness.id, dir: dest, complexity: complexityOf(harness) };
   if (await exists(dest)) return ref;
-  const tmp = path.join(campaignDir, 'harnesses', `.tmp-${randomUUID()}`);
+  const tmp = path.join(harnessesDir(campaignDir), `.tmp-${randomUUID()}`);
   await mkdir(tmp, { recursive: true });
   await writeHarnessFiles(tmp, harness.files);
   await copyModes(modesFrom, tmp, harness.files);

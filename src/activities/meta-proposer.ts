@@ -7,7 +7,6 @@
  * into its fault type. Lives here, not in meta/, so the meta layer never depends on the activities.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { LlmClient } from '../llm/client';
 import { zeroUsage } from '../llm/usage';
 import { readExperiments, readParentTrials } from '../meta/campaign-context';
@@ -17,6 +16,7 @@ import type { ProposalResult, ProposeInput } from '../meta/schema';
 import type { SandboxProvider } from '../sandbox/provider';
 import { storeCache, type CampaignStore } from '../store/store';
 import type { Proposer, ProposerInput } from './ports';
+import { proposalMetaDir } from '../campaign/layout';
 
 /** Used when the campaign has no program.md. */
 export const DEFAULT_PROGRAM = [
@@ -41,7 +41,7 @@ export interface MetaProposerOptions {
 
 /** Where the meta-agent's own files (trajectory, transient workspace) go. */
 export const metaOutDir = (input: Pick<ProposerInput, 'campaignDir' | 'attemptLabel' | 'slot'>): string =>
-  path.join(input.campaignDir, 'proposals', input.attemptLabel, `slot-${input.slot}-meta`);
+  proposalMetaDir(input.campaignDir, input.attemptLabel, input.slot);
 
 /** The program text, or why it cannot be read (retrying cannot make the file appear: the proposal is invalid). */
 async function readProgram(programPath: string | null | undefined): Promise<{ text: string } | { reason: string }> {

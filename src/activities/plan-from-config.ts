@@ -9,6 +9,7 @@ import { resolveCampaign } from '../campaign/split';
 import { loadBenchmark } from '../tasks/load';
 import type { Task } from '../tasks/types';
 import type { CampaignPlan, TaskRef } from '../workflows/types';
+import { campaignsRootFor } from '../campaign/layout';
 
 export interface PlanFromConfigOptions {
   /** Campaign folders go to <root>/<name>; default: `.autoagent/` next to campaign.yaml. */
@@ -40,7 +41,7 @@ function buildPlan(config: CampaignConfig, tasks: Task[], opts: PlanFromConfigOp
     if (!t) throw new Error(`task ${name} vanished from ${config.benchmark}`); // resolveCampaign checked names
     return { name: t.name, dir: t.dir, hash: t.hash };
   };
-  const root = opts.campaignsRoot ?? path.join(path.dirname(config.file), '.autoagent');
+  const root = opts.campaignsRoot ?? campaignsRootFor(config.file);
   return {
     name: config.name,
     campaignDir: path.resolve(root, config.name),

@@ -8,7 +8,7 @@ import type { Harness } from '../harness/schema';
 import { computeHarnessId } from '../harness/files';
 import { harnessTampering } from '../meta/screen';
 import { errorText } from '../util/error-text';
-import { harnessDirFor } from './harness-store';
+import { harnessDir } from '../campaign/layout';
 
 export type ProposalCheck = { ok: true; harness: Harness } | { ok: false; reason: string };
 
@@ -16,7 +16,7 @@ export type ProposalCheck = { ok: true; harness: Harness } | { ok: false; reason
 export function checkProposedFiles(parent: Harness, files: Record<string, string>, campaignDir: string): ProposalCheck {
   let harness: Harness;
   try {
-    harness = buildHarness(harnessDirFor(campaignDir, computeHarnessId(files)), files);
+    harness = buildHarness(harnessDir(campaignDir, computeHarnessId(files)), files);
   } catch (err) {
     return { ok: false, reason: `invalid harness: ${errorText(err)}` };
   }

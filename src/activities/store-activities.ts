@@ -5,10 +5,11 @@
  */
 import type { CampaignStore } from '../store/store';
 import type { RecordCandidatesInput, RecordEventInput } from '../workflows/types';
-import { harnessDirFor, loadHarnessCached } from './harness-store';
+import { harnessDir } from '../campaign/layout';
+import { loadHarnessCached } from './harness-store';
 
 export function createStoreActivities(storeFor: (dir: string) => CampaignStore) {
-  const harnessOf = (dir: string, id: string) => loadHarnessCached(harnessDirFor(dir, id)).catch(() => null);
+  const harnessOf = (dir: string, id: string) => loadHarnessCached(harnessDir(dir, id)).catch(() => null);
 
   return {
     async recordCandidates(input: RecordCandidatesInput): Promise<number> {

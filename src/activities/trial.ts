@@ -25,6 +25,7 @@ import { CandidateHarnessError } from './errors';
 import { faultInResult, llmFaultFailure } from './faults';
 import { loadHarnessCached } from './harness-store';
 import type { ActivityDeps } from './ports';
+import { trialsDir } from '../campaign/layout';
 
 /** A trial learns of its cancellation (its candidate decided) from a heartbeat's answer: beat often. */
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -94,7 +95,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
     const what = `trial ${req.task.name} #${req.repeat}`;
     return withHeartbeat(beat, { trialId, alive: true }, async () => {
       const result = await deps.runTrial({
-        trialId, task: req.task, harness, repeat: req.repeat, outDir: path.join(req.campaignDir, 'trials'),
+        trialId, task: req.task, harness, repeat: req.repeat, outDir: trialsDir(req.campaignDir),
         signal: ctx.cancellationSignal, heartbeat: beat,
       }).catch((err: unknown) => {
         // Cancelled by the workflow (its candidate is decided): the sandbox is gone, nothing is recorded.

@@ -3,15 +3,15 @@
  * used (src/store/artifacts.ts writes it), so a folder written before stays readable.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { getArtifact, putArtifact, sha256 } from '../store/artifacts';
 import { ArtifactNotFoundError } from '../store/errors';
 import { ArtifactIntegrityError, SHA256_HEX, type ArtifactStore } from './port';
+import { artifactFile, artifactsDir } from '../campaign/layout';
 
 export class LocalArtifactStore implements ArtifactStore {
   readonly url: string;
   constructor(readonly root: string) {
-    this.url = `file:${path.join(root, 'artifacts')}`;
+    this.url = `file:${artifactsDir(root)}`;
   }
 
   put(data: Buffer | string): Promise<string> {
@@ -27,6 +27,6 @@ export class LocalArtifactStore implements ArtifactStore {
 
   has(hash: string): Promise<boolean> {
     if (!SHA256_HEX.test(hash)) return Promise.reject(new ArtifactNotFoundError(hash, this.url));
-    return Promise.resolve(existsSync(path.join(this.root, 'artifacts', hash.slice(0, 2), hash)));
+    return Promise.resolve(existsSync(artifactFile(this.root, hash)));
   }
 }

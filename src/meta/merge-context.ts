@@ -4,12 +4,12 @@
  * (parentId links in the store; every candidate of a campaign descends from its seed). Harness folders are
  * the campaign's content-addressed `harnesses/<id>/`.
  */
-import path from 'node:path';
 import { diffFiles } from '../harness/diff';
 import { loadHarness } from '../harness/load';
 import type { CampaignStore } from '../store/store';
 import type { MergeRequest } from '../workflows/types';
 import type { MergeInput } from './schema';
+import { harnessDir } from '../campaign/layout';
 
 /** `id` and its ancestors by parentId, nearest first (a cycle or a missing record ends the walk). */
 export function lineageOf(store: CampaignStore, id: string): string[] {
@@ -29,7 +29,7 @@ export async function readMergeInput(
 ): Promise<MergeInput> {
   const other = await loadHarness(opts.merge.other.dir);
   const ancestorId = commonAncestor(store, opts.parent.id, other.id);
-  const ancestor = ancestorId === null ? null : await loadHarness(path.join(opts.campaignDir, 'harnesses', ancestorId)).catch(() => null);
+  const ancestor = ancestorId === null ? null : await loadHarness(harnessDir(opts.campaignDir, ancestorId)).catch(() => null);
   const base = (fallback: Record<string, string>): Record<string, string> => ancestor?.files ?? fallback;
   return {
     other: { files: other.files, id: other.id },

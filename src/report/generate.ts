@@ -4,12 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { STORE_FILE, openStore } from '../store/store';
+import { openStore } from '../store/store';
 import type { CampaignStore } from '../store/store';
 import { extractReportData, readSnapshot, resolveCampaign } from './data';
 import { ReportError } from './errors';
 import { renderPage } from './html';
 import { DEFAULT_MAX_INLINE_BYTES, packTrajectories } from './trajectories';
+import { reportFile, STORE_FILE, storeFile } from '../campaign/layout';
 
 export interface GenerateOptions {
   /** Output file; default `<dir>/report.html`. */
@@ -33,7 +34,7 @@ export interface GenerateResult {
 
 /** Opens the store in an existing campaign folder; refuses a folder without one (never creates it). */
 export function openCampaignStore(dir: string): CampaignStore {
-  const file = path.join(path.resolve(dir), STORE_FILE);
+  const file = storeFile(path.resolve(dir));
   if (!fs.existsSync(file)) throw new ReportError(`no campaign store here (expected ${STORE_FILE}); pass a campaign folder`, file, 'campaign-dir');
   return openStore(dir);
 }
@@ -48,7 +49,7 @@ export function generateReport(dir: string, opts: GenerateOptions = {}): Generat
     const packed = packTrajectories(store, snap.trials, opts.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES);
     const t2 = performance.now();
     const html = renderPage({ data, mode: 'report', trajectories: packed.packed });
-    const file = path.resolve(opts.out ?? path.join(dir, 'report.html'));
+    const file = path.resolve(opts.out ?? reportFile(dir));
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, html);
     const t3 = performance.now();

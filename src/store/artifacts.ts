@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ArtifactNotFoundError, StoreError } from './errors';
+import { artifactFile } from '../campaign/layout';
 
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -15,7 +16,7 @@ export const sha256 = (bytes: Buffer | string): string => createHash('sha256').u
 
 export function artifactPath(root: string, hash: string): string {
   if (!HASH.test(hash)) throw new ArtifactNotFoundError(hash, root);
-  return path.join(root, 'artifacts', hash.slice(0, 2), hash);
+  return artifactFile(root, hash);
 }
 
 /** Stores bytes (a string is stored as UTF-8) and returns their sha256 hex. Idempotent. */

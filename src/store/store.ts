@@ -14,8 +14,8 @@ import type { ProposalInput, Row, StoredCandidate, StoredEvent, StoredProposal, 
 import { decodeCandidate, decodeEvent, decodeProposal, decodeTrial } from './rows';
 import { SYSTEMIC_ERROR_SQL } from './faulted';
 import { migrate } from './schema';
+import { storeFile } from '../campaign/layout';
 
-export const STORE_FILE = 'store.sqlite';
 
 export interface RecordTrialOptions {
   campaign: string;
@@ -64,7 +64,7 @@ export class CampaignStore {
     readonly dir: string,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.file = path.join(dir, STORE_FILE);
+    this.file = storeFile(dir);
     try {
       fs.mkdirSync(dir, { recursive: true });
       this.db = new Database(this.file);

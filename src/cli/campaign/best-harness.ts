@@ -1,5 +1,6 @@
 /** Where a campaign's best harness is, as `status` says it: stored by id in the campaign's store; `export` writes it out. */
 import path from 'node:path';
+import { storeFile } from '../../campaign/layout';
 
 export interface BestHarness {
   candidateId: string;
@@ -12,7 +13,7 @@ export interface BestHarness {
 export function bestHarness(campaignArg: string, campaignDir: string | null, candidateId: string | null): BestHarness | null {
   if (!candidateId || !campaignDir) return null;
   const out = path.join(path.dirname(path.dirname(campaignDir)), `best-harness-${path.basename(campaignDir)}`);
-  return { candidateId, storedIn: path.join(campaignDir, 'store.sqlite'), export: `autoagent export ${campaignArg} --out ${out}` };
+  return { candidateId, storedIn: storeFile(campaignDir), export: `autoagent export ${campaignArg} --out ${out}` };
 }
 
 export const bestHarnessLines = (b: BestHarness | null): string[] =>

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { connectClient, serverTarget, sharedServerConfigured, type ServerTarget } from '../../temporal/connection';
 import { readServerFile } from './target';
+import { CAMPAIGNS_FOLDER } from '../../campaign/layout';
 
 export interface ListedCampaign {
   name: string;
@@ -30,7 +31,7 @@ async function fromFolders(dir: string, depth = 3): Promise<ListedCampaign[]> {
   for (const e of entries) {
     if (!e.isDirectory() || e.name === 'node_modules' || e.name === '.git') continue;
     const sub = path.join(dir, e.name);
-    if (e.name === '.autoagent') {
+    if (e.name === CAMPAIGNS_FOLDER) {
       for (const c of await readdir(sub, { withFileTypes: true })) {
         if (!c.isDirectory()) continue;
         const campaignDir = path.join(sub, c.name);

@@ -5,13 +5,13 @@
  * prints exactly the numbers the JSON carries (rounded to 3 decimals, dollars to 4).
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { buildReportData } from '../../report/data';
-import { openStore, STORE_FILE } from '../../store/store';
+import { openStore } from '../../store/store';
 import { isTamperingVerdict } from '../../workflows/tampering';
 import type { FlaggedCandidate } from '../../workflows/types';
 import { bestHarness, bestHarnessLines, type BestHarness } from './best-harness';
 import { flaggedLines } from './progress';
+import { storeFile } from '../../campaign/layout';
 
 export interface OfflineStatus {
   running: false;
@@ -44,7 +44,7 @@ export function statusFromStore(campaignDir: string, name: string, arg: string =
   const base = { running: false as const, name, campaignDir, phase: 'not started', stopReason: null, trials: 0, costUsd: 0,
     bestTrainScore: null, bestHoldoutScore: null, gap: null, bestCandidateId: null, seedCandidateId: null, seedTrainScore: null,
     seedHoldoutScore: null, bestHarness: null, candidates: { evaluated: 0, rejected: 0, invalid: 0 }, flagged: [], lastEvent: null };
-  if (!existsSync(path.join(campaignDir, STORE_FILE))) {
+  if (!existsSync(storeFile(campaignDir))) {
     return { ...base, text: `campaign ${name}: not started (no store in ${campaignDir})` };
   }
   const store = openStore(campaignDir);

@@ -6,8 +6,8 @@
  * owner is dead (kill -9) is taken over.
  */
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { OWNER_LABEL, ownerGone, ownerLabels } from '../../sandbox/owner';
+import { startLockFile } from '../../campaign/layout';
 
 export class CampaignBusyError extends Error {
   override readonly name = 'CampaignBusyError';
@@ -19,7 +19,7 @@ export class CampaignBusyError extends Error {
   }
 }
 
-const lockPath = (campaignDir: string): string => path.join(campaignDir, 'run.lock');
+const lockPath = startLockFile;
 
 /** The live holder's pid, or null when the lock is free or its holder is gone. */
 export function lockHolder(campaignDir: string): number | null {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadCampaignConfig } from '../../campaign/config';
 import { UsageError } from '../errors';
+import { campaignDirFor, serverFile, storeFile, temporalDbFile } from '../../campaign/layout';
 
 export interface CampaignTarget {
   name: string;
@@ -18,15 +19,13 @@ export interface CampaignTarget {
   configPath: string | null;
 }
 
-export const campaignDirFor = (configPath: string, name: string): string => path.join(path.dirname(configPath), '.autoagent', name);
-
 export function resolveTarget(arg: string): CampaignTarget {
   const abs = path.resolve(arg);
   if (existsSync(abs) && statSync(abs).isFile()) {
     const config = loadCampaignConfig(abs);
     return { name: config.name, campaignDir: campaignDirFor(abs, config.name), configPath: abs };
   }
-  if (existsSync(path.join(abs, 'store.sqlite')) || existsSync(path.join(abs, 'server.json'))) {
+  if (existsSync(storeFile(abs)) || existsSync(serverFile(abs))) {
     return { name: path.basename(abs), campaignDir: abs, configPath: null };
   }
   if (existsSync(path.join(abs, 'campaign.yaml'))) return resolveTarget(path.join(abs, 'campaign.yaml'));
@@ -44,14 +43,12 @@ const ServerFile = z.object({
 });
 export type ServerFile = z.infer<typeof ServerFile>;
 
-const serverFilePath = (campaignDir: string): string => path.join(campaignDir, 'server.json');
-
 export function writeServerFile(campaignDir: string, info: ServerFile): void {
-  writeFileSync(serverFilePath(campaignDir), `${JSON.stringify(info)}\n`);
+  writeFileSync(serverFile(campaignDir), `${JSON.stringify(info)}\n`);
 }
 
 export function removeServerFile(campaignDir: string): void {
-  rmSync(serverFilePath(campaignDir), { force: true });
+  rmSync(serverFile(campaignDir), { force: true });
 }
 
 /** A zombie (exited, not yet reaped: pid 1 in many containers never reaps) is not alive. */
@@ -72,7 +69,7 @@ function alive(pid: number): boolean {
 /** The pid is still our dev server (not a recycled pid): its command line names this campaign's db file. */
 function isDevServerOf(pid: number, campaignDir: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(path.resolve(campaignDir, 'temporal.sqlite'));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(path.resolve(temporalDbFile(campaignDir)));
   } catch {
     return !existsSync('/proc/self'); // no /proc (macOS): trust the pid
   }
@@ -80,7 +77,7 @@ function isDevServerOf(pid: number, campaignDir: string): boolean {
 
 function parseServerFile(campaignDir: string): ServerFile | null {
   try {
-    return ServerFile.parse(JSON.parse(readFileSync(serverFilePath(campaignDir), 'utf8')));
+    return ServerFile.parse(JSON.parse(readFileSync(serverFile(campaignDir), 'utf8')));
   } catch {
     return null;
   }

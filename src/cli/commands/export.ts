@@ -11,10 +11,11 @@ import { loadCampaignConfig } from '../../campaign/config';
 import { exportHarness } from '../../export/harness';
 import { exportTrials } from '../../export/trials';
 import { buildReportData, resolveCampaign } from '../../report/data';
-import { openStore, STORE_FILE } from '../../store/store';
+import { openStore } from '../../store/store';
 import { resolveTarget } from '../campaign/target';
 import { UsageError } from '../errors';
 import { parseOptions } from '../options';
+import { storeFile } from '../../campaign/layout';
 
 const ExportOptions = z.object({
   out: z.string().min(1),
@@ -33,8 +34,8 @@ export function exportCommand(): Command {
       const opts = parseOptions(ExportOptions, raw);
       if (opts.trials && opts.candidate) throw new UsageError('export: --trials exports every trial; it takes no --candidate');
       const target = resolveTarget(arg);
-      if (!target.campaignDir || !existsSync(path.join(target.campaignDir, STORE_FILE))) {
-        throw new UsageError(`${arg}: no campaign store here${target.campaignDir ? ` (${path.join(target.campaignDir, STORE_FILE)} is missing: has the campaign run?)` : ''}`);
+      if (!target.campaignDir || !existsSync(storeFile(target.campaignDir))) {
+        throw new UsageError(`${arg}: no campaign store here${target.campaignDir ? ` (${storeFile(target.campaignDir)} is missing: has the campaign run?)` : ''}`);
       }
       const outDir = path.resolve(opts.out);
       const store = openStore(target.campaignDir);

@@ -7,7 +7,6 @@
  * client-side (preflight.ts): a bad config, task, split, seed harness or a missing key exits 2 with nothing
  * recorded. Two `run`s of one campaign at once: the second waits and attaches (start-lock.ts).
  */
-import path from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
@@ -25,6 +24,7 @@ import {
 } from '../campaign/target';
 import { UsageError } from '../errors';
 import { parseOptions } from '../options';
+import { temporalDbFile } from '../../campaign/layout';
 
 const RunOptions = z.object({
   restart: z.boolean().default(false),
@@ -118,7 +118,7 @@ async function embedded(target: CampaignTarget, defaultConcurrency: number, opts
   const campaignDir = target.campaignDir as string;
   installWorkerLogger(process.env.AUTOAGENT_DEBUG ? 'INFO' : 'WARN');
   if (await stopOrphanedServer(campaignDir)) process.stderr.write('stopped the dev server a killed run left behind\n');
-  const dev = await startDevServer({ dbFile: path.join(campaignDir, 'temporal.sqlite'), uiPort: opts.uiPort });
+  const dev = await startDevServer({ dbFile: temporalDbFile(campaignDir), uiPort: opts.uiPort });
   writeServerFile(campaignDir, { address: dev.address, namespace: dev.namespace, pid: process.pid, serverPid: dev.pid });
   if (opts.uiPort) process.stderr.write(`Temporal UI: http://127.0.0.1:${opts.uiPort}\n`);
   const client = await connectClient(dev);
