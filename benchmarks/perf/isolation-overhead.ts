@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
-import { loadTask } from '../../src/tasks';
+import { loadTask } from '../../src/tasks/load';
 import type { Task } from '../../src/tasks/types';
 import { sealForVerifier } from '../../src/trial/guard';
 import { runTrial } from '../../src/trial/run-trial';

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Proposer, TrialRunner } from '../../src/activities';
+import type { Proposer, TrialRunner } from '../../src/activities/ports';
 import { zeroUsage } from '../../src/llm/usage';
 import type { TrialResult } from '../../src/trial/types';
 import type { TaskRef } from '../../src/workflows/types';

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
-import { loadTask } from '../../src/tasks';
+import { loadTask } from '../../src/tasks/load';
 import type { Task } from '../../src/tasks/types';
 import { runVerifier } from '../../src/verifier/verify';
 

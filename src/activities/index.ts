@@ -10,11 +10,6 @@ import { createProposeCandidate } from './propose';
 import { createStoreActivities } from './store-activities';
 import { createRunTrial } from './trial';
 
-export type { ActivityDeps, Proposer, ProposerInput, TrialRunner, PlanLoader } from './ports';
-export { NON_RETRYABLE_ERRORS, CANDIDATE_ERRORS, InvalidCampaignPlanError, CandidateHarnessError } from './errors';
-export { parsePlan, CampaignPlanSchema } from './plan-schema';
-
-
 export function createActivities(deps: ActivityDeps): Activities {
   const storeFor = deps.storeFor ?? storeCache();
   return {
@@ -24,5 +19,3 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createStoreActivities(storeFor),
   };
 }
-
-export type { Activities };

@@ -4,7 +4,7 @@
  * Tests build the same workers with fakes for the two expensive ports instead.
  */
 import type { Connection } from '@temporalio/client';
-import type { ActivityDeps } from '../activities';
+import type { ActivityDeps } from '../activities/ports';
 import { planFromConfig } from '../activities/plan-from-config';
 import { realTrialRunner } from '../activities/real-trial';
 import { createMetaProposer } from '../activities/meta-proposer';

@@ -7,7 +7,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { diffFiles, loadHarness, writeHarnessFiles } from '../harness';
+import { diffFiles } from '../harness/diff';
+import { writeHarnessFiles } from '../harness/files';
+import { loadHarness } from '../harness/load';
 import { HARNESS_CARD } from '../harness/files';
 import type { ReportData } from '../report/types';
 import type { CampaignStore } from '../store/store';

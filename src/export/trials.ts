@@ -8,12 +8,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseTrajectory, writeTrajectory } from '../agent/atif';
+import { parseTrajectory, writeTrajectory } from '../agent/atif/io';
 import { jobContextFor, writeHarborJobConfig, writeHarborJobResult } from '../harbor/job-files';
 import { hasReward, harborTrialConfig, harborTrialResult, type HarborTask } from '../harbor/trial-record';
 import type { StoredTrial } from '../store/rows';
 import type { CampaignStore } from '../store/store';
-import { loadTask } from '../tasks';
+import { loadTask } from '../tasks/load';
 import { TRIAL_FILES } from '../trial/artifacts';
 import { assertEmptyOut } from './harness';
 

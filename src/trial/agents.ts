@@ -3,7 +3,7 @@
  * solution: proves a task is solvable), the no-op (proves the tests do not pass by themselves) and the
  * harness agent (the runtime in src/agent, loaded lazily so sandbox-only callers never load the LLM stack).
  */
-import type { TrajectoryRecorder } from '../agent/atif';
+import type { TrajectoryRecorder } from '../agent/atif/recorder';
 import type { AgentOutcome } from '../agent/harness-agent';
 import type { Harness } from '../harness/schema';
 import { zeroUsage } from '../llm/usage';

@@ -9,7 +9,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeTrajectory, type Trajectory } from '../agent/atif';
+import { writeTrajectory } from '../agent/atif/io';
+import { type Trajectory } from '../agent/atif/trajectory';
 import { harborTaskOf, hasReward, harborTrialConfig, harborTrialResult } from '../harbor/trial-record';
 import type { Task } from '../tasks/types';
 import { TrialResultSchema, type TrialResult } from './types';

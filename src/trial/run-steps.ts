@@ -7,7 +7,7 @@
  * follows `multi_step_reward_strategy` (multi-step.ts); each step's result is kept in the trial record.
  */
 import { promises as fs } from 'node:fs';
-import type { TrajectoryRecorder } from '../agent/atif';
+import type { TrajectoryRecorder } from '../agent/atif/recorder';
 import { awaitHealthy } from '../sandbox/healthcheck';
 import type { TrialSandbox } from '../sandbox/types';
 import type { Task } from '../tasks/types';

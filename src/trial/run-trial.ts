@@ -9,7 +9,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { TrajectoryRecorder } from '../agent/atif';
+import { TrajectoryRecorder } from '../agent/atif/recorder';
 import type { Harness } from '../harness/schema';
 import { isSystemicLlmError } from '../llm/errors';
 import { addUsage, zeroUsage } from '../llm/usage';

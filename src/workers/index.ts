@@ -7,7 +7,8 @@
  */
 import type { Duration } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities } from '../activities';
+import { type ActivityDeps } from '../activities/ports';
 import { QUEUES } from '../workflows/activities';
 
 export type WorkerRole = 'workflows' | 'trials' | 'meta';

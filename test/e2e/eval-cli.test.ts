@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
-import { loadTrajectory } from '../../src/agent/atif';
+import { loadTrajectory } from '../../src/agent/atif/io';
 import { addUsage, usageFromResponse, zeroUsage } from '../../src/llm/usage';
 import { startFakeAnthropic, toolUse, text, turnOf, type FakeAnthropic, type FakeReply } from '../support/fake-anthropic';
 import { harborValidate } from '../support/harbor';

@@ -8,8 +8,8 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadTrajectory } from '../../src/agent/atif';
-import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai';
+import { loadTrajectory } from '../../src/agent/atif/io';
+import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai/server';
 import { text, toolUse } from '../support/fake-anthropic';
 import { ROOT, ensureBuilt, jsonLines, runCli } from './support/cli';
 

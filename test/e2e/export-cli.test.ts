@@ -11,7 +11,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { TrajectoryRecorder } from '../../src/agent/atif/recorder';
-import { computeHarnessId, diffFiles, loadHarness } from '../../src/harness';
+import { diffFiles } from '../../src/harness/diff';
+import { computeHarnessId } from '../../src/harness/files';
+import { loadHarness } from '../../src/harness/load';
 import { openStore } from '../../src/store/store';
 import type { TrialResult } from '../../src/trial/types';
 import { startFakeAnthropic, text, type FakeAnthropic } from '../support/fake-anthropic';

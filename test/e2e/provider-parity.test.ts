@@ -7,9 +7,9 @@
  * the run and times are set aside. Needs Docker: fails (does not skip) without it.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { loadTrajectory } from '../../src/agent/atif';
+import { loadTrajectory } from '../../src/agent/atif/io';
 import { HarnessConfigSchema, type Harness } from '../../src/harness/schema';
-import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai';
+import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai/server';
 import { resetLimiters } from '../../src/llm/limiter';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';
 import type { Task } from '../../src/tasks/types';

@@ -6,7 +6,7 @@
  * Assertions are on counts and on lower bounds of waits the server asked for, never on speed.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai';
+import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai/server';
 import { limiterFor, resetLimiters } from '../../src/llm/limiter';
 import { createLlmClient } from '../../src/llm/provider';
 import { withEnv } from '../support/env';

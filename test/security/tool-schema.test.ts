@@ -10,7 +10,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { firstInputProblem } from '../../src/util/json-schema';
-import { HarnessError, loadHarness } from '../../src/harness';
+import { HarnessError } from '../../src/harness/errors';
+import { loadHarness } from '../../src/harness/load';
 import { validateHarness } from '../../src/harness/load';
 
 const FULL = path.join(__dirname, '../fixtures/harnesses/full');

@@ -13,7 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Proposer, TrialRunner } from '../../src/activities';
+import type { Proposer, TrialRunner } from '../../src/activities/ports';
 import { EvaluationSpecSchema } from '../../src/search/evaluation/policy';
 import { openStore } from '../../src/store/store';
 import { startOrAttachCampaign } from '../../src/temporal/client';

@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Proposer } from '../../src/activities';
+import type { Proposer } from '../../src/activities/ports';
 import { productionParts } from '../../src/app/production';
 import { computeHarnessId } from '../../src/harness/files';
 import { DockerSandboxProvider } from '../../src/sandbox/provider';

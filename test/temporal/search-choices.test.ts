@@ -18,7 +18,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { Proposer, TrialRunner } from '../../src/activities';
+import type { Proposer, TrialRunner } from '../../src/activities/ports';
 import { createAnthropicClient } from '../../src/llm/client';
 import { metaTask } from '../../src/meta/assets';
 import { readExperiments } from '../../src/meta/campaign-context';

@@ -10,7 +10,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Proposer, TrialRunner } from '../../src/activities';
+import type { Proposer, TrialRunner } from '../../src/activities/ports';
 import { createAnthropicClient } from '../../src/llm/client';
 import { createTamperJudge } from '../../src/meta/screen/judge';
 import { startFakeAnthropic, text, type FakeAnthropic } from '../support/fake-anthropic';

@@ -1,5 +1,7 @@
 /** TrajectoryRecorder behaviour beyond the golden run: redaction, partial runs, misuse, sub-agents. */
-import { TrajectoryRecorder, parseTrajectory, REDACTED } from '../../src/agent/atif';
+import { parseTrajectory } from '../../src/agent/atif/io';
+import { TrajectoryRecorder } from '../../src/agent/atif/recorder';
+import { REDACTED } from '../../src/agent/atif/redact';
 
 const rec = () => new TrajectoryRecorder({ sessionId: 's1', agentName: 'a', model: null });
 

@@ -5,7 +5,9 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentText, loadTrajectory, parseTrajectory, type Trajectory } from '../../src/agent/atif';
+import { contentText } from '../../src/agent/atif/content';
+import { loadTrajectory, parseTrajectory } from '../../src/agent/atif/io';
+import { type Trajectory } from '../../src/agent/atif/trajectory';
 
 const DIR = join(__dirname, '..', 'fixtures', 'atif');
 const load = (name: string): Promise<Trajectory> => loadTrajectory(join(DIR, name));

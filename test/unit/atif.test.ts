@@ -5,13 +5,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  ATIF_SCHEMA_VERSION,
-  loadTrajectory,
-  parseTrajectory,
-  TrajectoryRecorder,
-  writeTrajectory,
-} from '../../src/agent/atif';
+import { loadTrajectory, parseTrajectory, writeTrajectory } from '../../src/agent/atif/io';
+import { TrajectoryRecorder } from '../../src/agent/atif/recorder';
+import { ATIF_SCHEMA_VERSION } from '../../src/agent/atif/version';
 import type { Usage } from '../../src/llm/usage';
 import { useTmpDir } from '../support/tmp-dir';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadCampaignConfig, parseCampaignConfig } from '../../src/campaign/config';
 import { CampaignConfigError } from '../../src/campaign/errors';
 import { resolveCampaign } from '../../src/campaign/split';
-import { loadBenchmark } from '../../src/tasks';
+import { loadBenchmark } from '../../src/tasks/load';
 
 let root: string;
 beforeAll(() => {

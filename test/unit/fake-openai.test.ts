@@ -3,7 +3,8 @@
  * reject (so a translation bug cannot pass the provider tests silently), it answers in OpenAI's formats,
  * and scripts with raw replies load from files like the fake Messages API's.
  */
-import { startFakeOpenAi, validateChatRequest, type FakeOpenAi } from '../../src/llm/fake-openai';
+import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai/server';
+import { validateChatRequest } from '../../src/llm/fake-openai/validate';
 import { loadScriptFile, ScriptFileError } from '../support/fake-anthropic';
 
 const ok = {

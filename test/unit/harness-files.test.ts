@@ -1,7 +1,9 @@
 /** Harness folder helpers and diff: copy, materialize, content addressing, unified diff. */
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildHarness, copyHarness, harnessDiff, loadHarness, writeHarnessFiles } from '../../src/harness';
+import { harnessDiff } from '../../src/harness/diff';
+import { copyHarness, writeHarnessFiles } from '../../src/harness/files';
+import { buildHarness, loadHarness } from '../../src/harness/load';
 import { useTmpDir } from '../support/tmp-dir';
 
 const FULL = join(__dirname, '..', 'fixtures', 'harnesses', 'full');

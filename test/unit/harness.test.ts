@@ -1,7 +1,10 @@
 /** Harness format v1: loading, defaults, warnings, cross-checks and the error messages a meta-agent sees. */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { HarnessError, loadHarness, renderSystemPrompt, validateHarness, writeHarnessFiles } from '../../src/harness';
+import { HarnessError } from '../../src/harness/errors';
+import { writeHarnessFiles } from '../../src/harness/files';
+import { loadHarness, validateHarness } from '../../src/harness/load';
+import { renderSystemPrompt } from '../../src/harness/render';
 import { useTmpDir } from '../support/tmp-dir';
 
 const ROOT = join(__dirname, '..', '..');

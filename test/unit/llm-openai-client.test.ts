@@ -15,7 +15,7 @@ import {
   LlmServerError,
   isSystemicLlmError,
 } from '../../src/llm/errors';
-import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai';
+import { startFakeOpenAi, type FakeOpenAi } from '../../src/llm/fake-openai/server';
 import { resetLimiters } from '../../src/llm/limiter';
 import { createOpenAiClient, PLACEHOLDER_API_KEY } from '../../src/llm/openai-client';
 import { createLlmClient } from '../../src/llm/provider';

@@ -7,7 +7,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { LlmBadResponseError } from '../../src/llm/errors';
 import { TOOL_ERROR_PREFIX, toChatRequest } from '../../src/llm/openai/request';
 import { fromChatCompletion, parseArguments, stopReason } from '../../src/llm/openai/response';
-import { validateChatRequest } from '../../src/llm/fake-openai';
+import { validateChatRequest } from '../../src/llm/fake-openai/validate';
 import { maxTokensFieldFor } from '../../src/llm/openai-client';
 
 const tools: Anthropic.Tool[] = [

@@ -4,7 +4,10 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { loadBenchmark, loadTask, parseSizeMb, taskHash, TaskLoadError } from '../../src/tasks';
+import { TaskLoadError } from '../../src/tasks/errors';
+import { taskHash } from '../../src/tasks/hash';
+import { loadBenchmark, loadTask } from '../../src/tasks/load';
+import { parseSizeMb } from '../../src/tasks/sizes';
 import { useTmpDir } from '../support/tmp-dir';
 
 const STARTER = path.resolve(__dirname, '../../benchmarks/tasks/starter');

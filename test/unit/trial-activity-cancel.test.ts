@@ -13,7 +13,7 @@ import path from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
 import { ActivityCancellationDetails } from '@temporalio/common/lib/activity-cancellation-details';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ActivityDeps, TrialRunner } from '../../src/activities';
+import type { ActivityDeps, TrialRunner } from '../../src/activities/ports';
 import { createRunTrial } from '../../src/activities/trial';
 import { openStore, type CampaignStore } from '../../src/store/store';
 import type { TrialResult } from '../../src/trial/types';

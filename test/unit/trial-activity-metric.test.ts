@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ActivityDeps, TrialRunner } from '../../src/activities';
+import type { ActivityDeps, TrialRunner } from '../../src/activities/ports';
 import { createRunTrial } from '../../src/activities/trial';
 import { openStore, type CampaignStore } from '../../src/store/store';
 import type { TrialOutcome, TrialRequest } from '../../src/workflows/types';

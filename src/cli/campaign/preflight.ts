@@ -9,8 +9,9 @@
 import path from 'node:path';
 import { resolveCampaignPlan } from '../../activities/plan-from-config';
 import { parsePlan } from '../../activities/plan-schema';
-import { HarnessError, loadHarness } from '../../harness';
-import type { Harness } from '../../harness';
+import { HarnessError } from '../../harness/errors';
+import { loadHarness } from '../../harness/load';
+import type { Harness } from '../../harness/schema';
 import type { CampaignPlan, TaskRef } from '../../workflows/types';
 import { assertCredentials, harnessModels, LOCAL_CAMPAIGN_HINT, type ModelUse } from '../credentials';
 

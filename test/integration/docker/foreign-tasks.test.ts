@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { loadTask } from '../../../src/tasks';
+import { loadTask } from '../../../src/tasks/load';
 import type { Task } from '../../../src/tasks/types';
 import { DockerSandboxProvider } from '../../../src/sandbox/provider';
 import { runTrial } from '../../../src/trial/run-trial';

@@ -3,7 +3,7 @@
  * agent scores 0 — so rewards measure the agent, not the tasks. Real Docker; images are cached by tag.
  */
 import * as path from 'node:path';
-import { loadBenchmark } from '../../../src/tasks';
+import { loadBenchmark } from '../../../src/tasks/load';
 import type { Task } from '../../../src/tasks/types';
 import { DockerSandboxProvider } from '../../../src/sandbox/provider';
 import { runTrial } from '../../../src/trial/run-trial';

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import { loadTask } from '../../../src/tasks';
+import { loadTask } from '../../../src/tasks/load';
 import type { Task } from '../../../src/tasks/types';
 
 export const docker = new Docker();

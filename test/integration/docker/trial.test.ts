@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import { loadTrajectory } from '../../../src/agent/atif';
+import { loadTrajectory } from '../../../src/agent/atif/io';
 import { zeroUsage } from '../../../src/llm/usage';
 import { DockerSandboxProvider } from '../../../src/sandbox/provider';
 import { readTrialResult } from '../../../src/trial/artifacts';

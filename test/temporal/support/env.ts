@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
-import type { ActivityDeps } from '../../../src/activities';
+import type { ActivityDeps } from '../../../src/activities/ports';
 import { registeredSearchAttributes } from '../../../src/temporal/search-attributes';
 import { createWorkers, type WorkerSet } from '../../../src/workers';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../../src/workflows/search-attributes';

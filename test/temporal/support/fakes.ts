@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Proposer, TrialRunner } from '../../../src/activities';
+import type { Proposer, TrialRunner } from '../../../src/activities/ports';
 import type { Harness } from '../../../src/harness/schema';
 import type { TrialResult } from '../../../src/trial/types';
 import type { CampaignPlan, TaskRef } from '../../../src/workflows/types';

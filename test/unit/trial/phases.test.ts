@@ -1,5 +1,5 @@
 /** The agent deadline holds even for an agent that ignores its abort signal; crashes become outcomes. */
-import { TrajectoryRecorder } from '../../../src/agent/atif';
+import { TrajectoryRecorder } from '../../../src/agent/atif/recorder';
 import { zeroUsage } from '../../../src/llm/usage';
 import type { Sandbox } from '../../../src/sandbox/types';
 import type { Task } from '../../../src/tasks/types';
