@@ -17,5 +17,3 @@ export class CandidateHarnessError extends Error {
     super(`${dir}: ${message}`);
   }
 }
-
-export { NON_RETRYABLE_ERRORS, CANDIDATE_ERRORS } from '../workflows/error-names';

@@ -36,7 +36,7 @@ export function faultSummaryOf(e: LlmError, model: string): string {
 }
 
 /** The human reason a credential or configuration fault pauses the campaign with. */
-export function pauseReasonOf(e: LlmError, model: string): string {
+function pauseReasonOf(e: LlmError, model: string): string {
   const fix = e.fault === 'credential' ? 'Set it' : 'Fix the model name or the base URL';
   return `${faultSummaryOf(e, model)}. ${fix}, ${HOW_TO_GO_ON}`;
 }

@@ -15,7 +15,7 @@ import { harnessDir, harnessesDir } from '../campaign/layout';
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
 /** Total bytes of the harness files: the "simpler harness" tie-breaker. */
-export const complexityOf = (h: Harness): number =>
+const complexityOf = (h: Harness): number =>
   Object.values(h.files).reduce((n, text) => n + Buffer.byteLength(text, 'utf8'), 0);
 
 /**

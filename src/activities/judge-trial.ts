@@ -36,7 +36,7 @@ interface JudgeSettings extends TamperingJudgePlan {
 const JudgedSchema = z.object({ trialId: z.string(), flagged: z.boolean(), explanation: z.string(), model: z.string() }).passthrough();
 
 /** The judge settings of the campaign's latest `prepared` event, or null (off, or a store from before the judge). */
-export function judgePlanOf(store: CampaignStore, campaign: string): JudgeSettings | null {
+function judgePlanOf(store: CampaignStore, campaign: string): JudgeSettings | null {
   const last = store.listEvents(campaign, { kind: 'prepared' }).at(-1);
   const parsed = PreparedSchema.safeParse(last?.data);
   const plan = parsed.success ? parsed.data.tamperingJudge : null;

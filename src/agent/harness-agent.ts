@@ -25,8 +25,6 @@ import { installCustomTools } from './tools/custom';
 import type { HostTool } from './tools/host';
 import { mainToolset } from './toolset';
 
-export type { HostTool };
-
 export interface AgentOutcome {
   stopReason: StopReason;
   turns: number;

@@ -19,7 +19,7 @@ import type { Meter } from './meter';
 import type { SandboxSession } from './session';
 import type { ToolRegistry } from './tools/registry';
 
-export interface ModelSettings {
+interface ModelSettings {
   model: string;
   maxTokens: number;
   thinkingBudget: number;

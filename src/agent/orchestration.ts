@@ -14,7 +14,7 @@ import { runSubAgent, type SubAgentDeps } from './tools/subagents';
 
 export const PLAN_REQUEST =
   'Before using any tools, write a short step-by-step plan for this task: what to inspect, what to change, and how you will check the result.';
-export const PLAN_PROCEED = 'Now carry out your plan using the tools. Call finish when the task is done and checked.';
+const PLAN_PROCEED = 'Now carry out your plan using the tools. Call finish when the task is done and checked.';
 const PASS = /VERDICT:\s*PASS/i;
 
 export interface OrchestrationOptions {

@@ -16,7 +16,7 @@ export async function putFolderBundle(store: ArtifactStore, dir: string): Promis
   return store.put(await packEntries(await dirEntries(dir, '')));
 }
 
-export class BundleError extends Error {
+class BundleError extends Error {
   constructor(readonly hash: string, problem: string) {
     super(`bundle ${hash}: ${problem}`);
     this.name = 'BundleError';

@@ -9,7 +9,7 @@ import { S3ArtifactStore, s3ClientFromEnv } from './s3';
 
 type Env = Record<string, string | undefined>;
 
-export class ArtifactsUrlError extends Error {
+class ArtifactsUrlError extends Error {
   constructor(readonly value: string, problem: string) {
     super(`AUTOAGENT_ARTIFACTS=${JSON.stringify(value)}: ${problem}; expected file:<dir> or s3://bucket[/prefix]`);
     this.name = 'ArtifactsUrlError';

@@ -14,7 +14,7 @@ export interface ModelUse {
   where: string;
 }
 
-export class MissingCredentialError extends Error {
+class MissingCredentialError extends Error {
   override readonly name = 'MissingCredentialError';
   constructor(
     readonly variable: string,

@@ -9,7 +9,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export function describeError(err: unknown): string {
+function describeError(err: unknown): string {
   if (err instanceof ZodError) {
     return issueLines(err.issues, '\n');
   }

@@ -21,7 +21,7 @@ export interface EvalSummary {
 /** Float sums print as 0.004070000000000001; ten decimals keep every real digit (prices are per MTok). */
 const usd = (x: number): number => Math.round(x * 1e10) / 1e10;
 
-export function summarize(results: TrialResult[], durationMs: number, outDir: string): EvalSummary {
+function summarize(results: TrialResult[], durationMs: number, outDir: string): EvalSummary {
   const sum = (f: (r: TrialResult) => number): number => results.reduce((acc, r) => acc + f(r), 0);
   return {
     type: 'summary',
@@ -37,7 +37,7 @@ export function summarize(results: TrialResult[], durationMs: number, outDir: st
   };
 }
 
-export function trialLine(r: TrialResult): Record<string, unknown> {
+function trialLine(r: TrialResult): Record<string, unknown> {
   return {
     type: 'trial', task: r.task, repeat: r.repeat, trialId: r.trialId, agent: r.agent, model: r.model,
     reward: r.reward, error: r.error, stopReason: r.stopReason, turns: r.turns,

@@ -14,12 +14,12 @@ export interface CardInput {
   exportedAt: Date;
 }
 
-export interface CandidateScores {
+interface CandidateScores {
   train: ScoreSpread | null;
   holdout: ScoreSpread | null;
 }
 
-export function candidateScores(trials: readonly TrialIndexRow[], candidateId: string): CandidateScores {
+function candidateScores(trials: readonly TrialIndexRow[], candidateId: string): CandidateScores {
   const of = (split: 'train' | 'holdout'): ScoreSpread | null =>
     scoreSpread(trials.filter((t) => t.candidateId === candidateId && t.split === split).map((t) => ({ task: t.task, repeat: t.repeat, reward: t.reward, costUsd: t.costUsd })));
   return { train: of('train'), holdout: of('holdout') };

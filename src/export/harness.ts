@@ -34,7 +34,7 @@ function filesOf(store: CampaignStore, id: string): Record<string, string> {
   return store.getHarness(c.harnessHash);
 }
 
-export function pickCandidate(data: ReportData, requested: string | undefined): string {
+function pickCandidate(data: ReportData, requested: string | undefined): string {
   if (requested !== undefined) {
     if (!data.candidates.some((v) => v.id === requested)) {
       throw new ExportError(`campaign ${data.campaign} has no candidate ${requested} (has: ${data.candidates.map((v) => v.id).join(', ') || 'none'})`);

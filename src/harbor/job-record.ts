@@ -22,7 +22,7 @@ export interface HarborJobContext {
   finishedAt?: string | null;
 }
 
-export const jobIdFor = (ctx: Pick<HarborJobContext, 'jobName' | 'startedAt'>): string => uuidFor(`job:${ctx.jobName}:${ctx.startedAt}`);
+const jobIdFor = (ctx: Pick<HarborJobContext, 'jobName' | 'startedAt'>): string => uuidFor(`job:${ctx.jobName}:${ctx.startedAt}`);
 
 export function harborJobConfig(ctx: HarborJobContext): Record<string, unknown> {
   return {

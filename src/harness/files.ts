@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { HarnessError } from './errors';
 
 /** Guards against a meta-agent dumping large outputs into its harness. */
-export const MAX_FILE_BYTES = 1_000_000;
+const MAX_FILE_BYTES = 1_000_000;
 export const MAX_FILES = 500;
 
 /**

@@ -7,7 +7,6 @@ import { z } from 'zod';
 
 /** Built-in tools a harness may enable; `finish` is always available and never listed. */
 export const BUILTIN_TOOLS = ['bash', 'read_file', 'write_file', 'edit_file'] as const;
-export type BuiltinTool = (typeof BUILTIN_TOOLS)[number];
 export const FINISH_TOOL = 'finish';
 /** Sub-agent `<name>` is exposed to the model as the tool `agent_<name>`. */
 export const SUBAGENT_TOOL_PREFIX = 'agent_';

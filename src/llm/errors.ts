@@ -100,11 +100,6 @@ export class LlmAbortedError extends LlmError {
   }
 }
 
-/** Names of the systemic LLM errors (stable: stored error text starts with them, `<name>: <message>`). */
-export const SYSTEMIC_LLM_ERROR_NAMES = [
-  'LlmAuthError', 'LlmModelNotFoundError', 'LlmRateLimitError', 'LlmOverloadedError', 'LlmServerError', 'LlmBadResponseError',
-] as const;
-
 const SYSTEMIC_FAULTS: ReadonlySet<LlmFault> = new Set(['credential', 'configuration', 'outage']);
 
 /**

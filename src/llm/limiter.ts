@@ -20,7 +20,7 @@ export interface LimiterClock {
   clearTimeout(handle: unknown): void;
 }
 
-export const realClock: LimiterClock = {
+const realClock: LimiterClock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
@@ -232,12 +232,12 @@ export function retryAfterMs(headers: Headers, now: number): number | null {
 }
 
 /** A rough prompt size in tokens (4 characters a token), charged until the API reports the real count. */
-export function estimateTokens(req: Anthropic.MessageCreateParamsNonStreaming): number {
+function estimateTokens(req: Anthropic.MessageCreateParamsNonStreaming): number {
   return Math.ceil(JSON.stringify([req.system ?? '', req.messages, req.tools ?? []]).length / 4);
 }
 
 /** The tokens a response is charged: uncached input, cache writes and output. */
-export const chargedTokens = (u: Anthropic.Message['usage']): number =>
+const chargedTokens = (u: Anthropic.Message['usage']): number =>
   (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.output_tokens ?? 0);
 
 /** `inner` behind `limiter`: each createMessage holds one slot for its whole call, the SDK's retries included. */

@@ -22,7 +22,7 @@ const BlockSchema = z.union([
   z.object({ type: z.string().refine((t) => !['text', 'tool_use', 'thinking', 'redacted_thinking'].includes(t)) }).passthrough(),
 ]);
 
-export const MessageShapeSchema = z
+const MessageShapeSchema = z
   .object({
     type: z.literal('message'),
     role: z.literal('assistant'),

@@ -11,8 +11,8 @@ import type { LlmClient } from './client';
 import { localModelProblem } from './local/models';
 import { limitedClient, limiterFor } from './limiter';
 
-export const PROVIDERS = ['anthropic', 'openai', 'local'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+const PROVIDERS = ['anthropic', 'openai', 'local'] as const;
+type ProviderName = (typeof PROVIDERS)[number];
 
 export interface ModelRef {
   provider: ProviderName;
@@ -26,7 +26,7 @@ export class ModelRefError extends Error {
   override readonly name = 'ModelRefError';
 }
 
-export const DEFAULT_LOCAL_MODEL = 'default';
+const DEFAULT_LOCAL_MODEL = 'default';
 
 export function parseModelRef(raw: string): ModelRef {
   const s = raw.trim();

@@ -53,7 +53,7 @@ export function readSnapshot(store: CampaignStore, campaign: string): StoreSnaps
 }
 
 /** Groups (≥ 2 names, sorted) of the campaign's tasks whose content hashes are equal. */
-export function identicalTasks(snap: StoreSnapshot): string[][] {
+function identicalTasks(snap: StoreSnapshot): string[][] {
   const hashes = new Map<string, string>(Object.entries(preparedEvent(snap.events).taskHashes ?? {}));
   for (const t of snap.trials) if (!hashes.has(t.task)) hashes.set(t.task, t.taskHash);
   const byHash = new Map<string, string[]>();
@@ -61,7 +61,7 @@ export function identicalTasks(snap: StoreSnapshot): string[][] {
   return [...byHash.values()].filter((g) => g.length > 1).map((g) => g.sort()).sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
 }
 
-export function splitTasks(snap: StoreSnapshot): { train: string[]; holdout: string[] } {
+function splitTasks(snap: StoreSnapshot): { train: string[]; holdout: string[] } {
   const prepared = preparedEvent(snap.events);
   const train = new Set(prepared.trainTasks ?? []);
   for (const c of snap.candidates) for (const task of Object.keys(c.taskRewards)) train.add(task);

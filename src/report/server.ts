@@ -68,7 +68,7 @@ function liveData(store: CampaignStore, campaign: string, opts: ServeOptions) {
  * from the user's browser as same-origin. Its requests still carry `Host: evil.example:<port>`, so only the
  * loopback names of this very port are served; anything else (or no Host) is 403.
  */
-export function allowedHost(host: string | undefined, port: number): boolean {
+function allowedHost(host: string | undefined, port: number): boolean {
   if (!host) return false;
   return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
 }

@@ -12,7 +12,7 @@ import type { StoredCandidate, StoredEvent, StoredProposal } from '../store/rows
 import type { CandidateView, Summary, TimeSeries, TrialIndexRow } from './types';
 
 /** The optional extras of the `prepared` event (older stores only carry counts). */
-export const PreparedEventSchema = z
+const PreparedEventSchema = z
   .object({
     seed: z.string().optional(),
     trainTasks: z.array(z.string()).optional(),

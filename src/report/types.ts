@@ -7,7 +7,7 @@ import type { Budget } from '../search/ledger';
 import type { CandidateStatus } from '../search/types';
 
 /** `running`: trials recorded for a candidate the campaign has not scored yet (generation in progress). */
-export type CandidateViewStatus = CandidateStatus | 'running';
+type CandidateViewStatus = CandidateStatus | 'running';
 
 export interface CandidateView {
   id: string;
@@ -109,7 +109,7 @@ export interface TimeSeries {
   costUsd: number[];
 }
 
-export interface ReportEvent {
+interface ReportEvent {
   id: number;
   kind: string;
   createdAt: string;

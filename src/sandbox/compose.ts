@@ -21,7 +21,7 @@ const run = promisify(execFile);
 const COMPOSE_FILES = ['docker-compose.yaml', 'docker-compose.yml'];
 export const MAIN_SERVICE = 'main';
 
-export function composeFileOf(task: Task): string | null {
+function composeFileOf(task: Task): string | null {
   // A task built in code (a sandbox for an image, no task folder) has no environment folder and so no services.
   const dir = (task.paths as Task['paths'] | undefined)?.environmentDir;
   if (!dir) return null;
@@ -41,7 +41,7 @@ interface ComposeDoc {
 const serviceImage = (task: Task, service: string): string => `autoagent-env/${sanitizeName(`${task.name}-${service}`)}:${task.hash.slice(0, 16)}`;
 
 /** Variables the compose file gives `main` (a map or KEY=VALUE list). */
-export function mainEnvironment(file: string, doc: ComposeDoc): Record<string, string> {
+function mainEnvironment(file: string, doc: ComposeDoc): Record<string, string> {
   const env = doc.services?.[MAIN_SERVICE]?.environment;
   if (!env) return {};
   if (Array.isArray(env)) return Object.fromEntries(env.map((kv) => { const i = kv.indexOf('='); return i < 0 ? [kv, ''] : [kv.slice(0, i), kv.slice(i + 1)]; }));

@@ -11,7 +11,7 @@ import { listProcesses } from './processes';
 import type { ExecOptions, ExecResult, FsChange, ProcessInfo, TrialSandbox } from './types';
 
 /** Default cap on a file copied out of a sandbox: bigger files are refused, never buffered. */
-export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 const CHANGE_KINDS: Record<number, FsChange['kind']> = { 0: 'modified', 1: 'added', 2: 'deleted' };
 
 /** Relative tar name for an absolute container path ('/a/b' -> 'a/b'). */

@@ -6,7 +6,7 @@
 import { errorText } from '../util/error-text';
 
 /** The last `maxBytes` of a log, so an error message stays readable. */
-export function logTail(log: string, maxBytes = 4000): string {
+function logTail(log: string, maxBytes = 4000): string {
   return log.length <= maxBytes ? log : `[...]${log.slice(log.length - maxBytes)}`;
 }
 
@@ -46,7 +46,7 @@ export class DockerUnavailableError extends Error {
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ETIMEDOUT']);
 
 /** True for socket-level failures (no daemon), as opposed to an API error (HTTP status from the daemon). */
-export function isDaemonUnreachable(err: unknown): boolean {
+function isDaemonUnreachable(err: unknown): boolean {
   if (err instanceof DockerUnavailableError) return true;
   if (!err || typeof err !== 'object') return false;
   const e = err as { code?: unknown; statusCode?: unknown; syscall?: unknown };

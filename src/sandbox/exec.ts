@@ -13,8 +13,8 @@ import { SandboxError, asSystemic } from './errors';
 import { HeadTailBuffer } from './output-buffer';
 import type { ExecOptions, ExecResult } from './types';
 
-export const DEFAULT_EXEC_TIMEOUT_SEC = 600;
-export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
+const DEFAULT_EXEC_TIMEOUT_SEC = 600;
+const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
 const KILL_GRACE_SEC = 5;
 const HOST_SLACK_MS = 3000;
 const MARKER_VAR = 'AUTOAGENT_EXEC';
@@ -66,7 +66,7 @@ async function exitCodeOf(exec: Docker.Exec): Promise<number | null> {
 }
 
 /** Best effort: a pids-limited container may refuse new processes for a moment, so retry briefly. */
-export async function killMarked(container: Docker.Container, marker: string): Promise<void> {
+async function killMarked(container: Docker.Container, marker: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const ex = await container.exec({ Cmd: ['sh', '-c', killScript(marker)], User: '0', AttachStdout: true, AttachStderr: true });

@@ -27,7 +27,7 @@ export interface EnsuredImage { image: string; built: boolean; buildMs: number; 
 export const sanitizeName = (name: string): string => slug(name, 100, 'task');
 
 /** sha256 over every entry under `dir` (relative path, type, mode bits that matter, bytes). */
-export async function hashDir(dir: string): Promise<string> {
+async function hashDir(dir: string): Promise<string> {
   const h = createHash('sha256');
   for (const it of await listDir(dir)) {
     h.update(`${it.type}\0${it.rel}\0${it.mode & 0o111 ? 'x' : '-'}\0`);

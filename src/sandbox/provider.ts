@@ -25,7 +25,7 @@ export interface SandboxProvider {
 }
 
 export const LABEL = { root: 'autoagent', trial: 'autoagent.trial', ...OWNER_LABEL } as const;
-export const DEFAULT_PIDS_LIMIT = 512;
+const DEFAULT_PIDS_LIMIT = 512;
 
 /** PID 1 idles forever; `sleep infinity` is GNU, so fall back to a loop for busybox-style images. */
 const KEEP_ALIVE = 'sleep infinity 2>/dev/null || while :; do sleep 3600; done';

@@ -12,8 +12,7 @@ import { minStratifiedPValue, stratifiedPValue, type TaskSamples } from './strat
 import type { CandidateRecord } from './types';
 
 /** 'stratified': permutation test over repeat rewards within each task; 'task-means': sign flips of per-task mean differences. */
-export type PairedTestKind = 'stratified' | 'task-means';
-export const PAIRED_TEST_KINDS: readonly PairedTestKind[] = ['stratified', 'task-means'];
+type PairedTestKind = 'stratified' | 'task-means';
 
 export interface AcceptanceDecision {
   accepted: boolean;
@@ -45,7 +44,7 @@ export function pairedDiffs(child: CandidateRecord, parent: CandidateRecord): nu
 }
 
 /** Repeat-level rewards of both sides on each shared task, in task order. */
-export function pairedSamples(child: CandidateRecord, parent: CandidateRecord): TaskSamples[] {
+function pairedSamples(child: CandidateRecord, parent: CandidateRecord): TaskSamples[] {
   return sharedTasks(child, parent).map((t) => ({ child: child.taskRewards[t] ?? [], parent: parent.taskRewards[t] ?? [] }));
 }
 

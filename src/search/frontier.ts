@@ -16,7 +16,7 @@ function vector(c: CandidateRecord, tasks: readonly string[], objective?: Object
 }
 
 /** a dominates b: at least as good on every task, strictly better on one. */
-export function dominates(a: readonly number[], b: readonly number[]): boolean {
+function dominates(a: readonly number[], b: readonly number[]): boolean {
   let strictly = false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i] ?? 0;

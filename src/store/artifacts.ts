@@ -14,7 +14,7 @@ const HASH = /^[0-9a-f]{64}$/;
 
 export const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
-export function artifactPath(root: string, hash: string): string {
+function artifactPath(root: string, hash: string): string {
   if (!HASH.test(hash)) throw new ArtifactNotFoundError(hash, root);
   return artifactFile(root, hash);
 }

@@ -7,7 +7,7 @@
  */
 
 /** Error names of systemic faults, as the first word of a stored trial's `error`. */
-export const SYSTEMIC_TRIAL_ERROR_NAMES = [
+const SYSTEMIC_TRIAL_ERROR_NAMES = [
   'LlmAuthError', 'LlmModelNotFoundError', 'LlmRateLimitError', 'LlmOverloadedError', 'LlmServerError',
   'LlmUnavailableError', 'LlmCredentialError', 'LlmConfigError', 'DockerUnavailableError',
 ] as const;

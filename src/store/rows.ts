@@ -37,7 +37,7 @@ export interface StoredCandidate extends CandidateRecord {
   updatedAt: string;
 }
 
-export type ProposalStatus = 'ok' | 'invalid' | 'error';
+type ProposalStatus = 'ok' | 'invalid' | 'error';
 
 export interface ProposalInput {
   proposalId: string;

@@ -50,9 +50,6 @@ export interface RecordCandidateOptions {
   diffHash?: string | null;
 }
 
-/** The folder of one campaign under a root (names are slugs, see campaign config). */
-export const campaignDir = (root: string, campaign: string): string => path.join(root, campaign);
-
 const str = (v: unknown): string => String(v);
 const toText = (x: string | object): string => (typeof x === 'string' ? x : JSON.stringify(x));
 

@@ -31,7 +31,7 @@ const Author = z.preprocess(
 );
 
 const NetworkModeSchema = z.enum(['no-network', 'public', 'allowlist']);
-export type NetworkMode = z.infer<typeof NetworkModeSchema>;
+type NetworkMode = z.infer<typeof NetworkModeSchema>;
 
 /** Harbor's `[*.healthcheck]`: Docker HEALTHCHECK semantics; the agent starts once it passes. */
 const HealthcheckSchema = z
@@ -303,7 +303,7 @@ function toEnvironment(e: z.output<typeof RawEnvironment>): EnvironmentConfig {
 }
 
 /** ['verifier','timeout_sec'] → "[verifier].timeout_sec"; top-level keys stay bare ("version"). */
-export function fieldName(p: (string | number)[]): string {
+function fieldName(p: (string | number)[]): string {
   if (p.length === 0) return '(file)';
   const [head, ...rest] = p;
   if (rest.length === 0) return String(head);

@@ -19,7 +19,7 @@ export class TaskLoadError extends Error {
 }
 
 /** Paths under the working directory are shown relative (shorter, and what the user typed). */
-export function displayPath(file: string): string {
+function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }

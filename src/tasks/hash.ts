@@ -24,7 +24,7 @@ export async function taskHash(dir: string): Promise<string> {
 }
 
 /** Every non-directory entry under root, as sorted POSIX relative paths. */
-export async function listFiles(root: string): Promise<string[]> {
+async function listFiles(root: string): Promise<string[]> {
   const out: string[] = [];
   async function walk(rel: string): Promise<void> {
     const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });

@@ -9,7 +9,7 @@ import type { EnvironmentConfig, TaskConfig } from './config';
 import { TaskLoadError } from './errors';
 
 /** GPUs the machine can hand to containers: AUTOAGENT_GPUS when set, else the NVIDIA device nodes present. */
-export function machineGpus(env: Record<string, string | undefined> = process.env): number {
+function machineGpus(env: Record<string, string | undefined> = process.env): number {
   if (env.AUTOAGENT_GPUS !== undefined) return Number(env.AUTOAGENT_GPUS) || 0;
   let n = 0;
   while (existsSync(`/dev/nvidia${n}`)) n++;

@@ -2,7 +2,6 @@
 import type { TaskConfig } from './config';
 import type { TaskStep } from './steps';
 
-export type { TaskConfig };
 export type { TaskStep };
 
 export interface TaskPaths {

@@ -4,9 +4,8 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Budget } from '../search/ledger';
-import type { CandidateRecord } from '../search/types';
 import {
-  addHintUpdate, frontierQuery, pauseSignal, progressQuery, resumeSignal, retryGenerationUpdate, setBudgetUpdate, statusQuery,
+  addHintUpdate, pauseSignal, progressQuery, resumeSignal, retryGenerationUpdate, setBudgetUpdate, statusQuery,
   stopSignal, validateBudget, validateHint, type GenerationProgress,
 } from '../workflows/definitions';
 import { QUEUES } from '../workflows/activities';
@@ -15,7 +14,7 @@ import type { CampaignInput, CampaignStatus, CampaignSummary } from '../workflow
 
 export type CampaignHandle = WorkflowHandle<typeof CampaignWorkflow>;
 
-export const campaignWorkflowId = (name: string): string => `campaign/${name}`;
+const campaignWorkflowId = (name: string): string => `campaign/${name}`;
 
 export const campaignHandle = (client: Client, name: string): CampaignHandle =>
   client.workflow.getHandle<typeof CampaignWorkflow>(campaignWorkflowId(name));
@@ -64,7 +63,6 @@ export function addCampaignHint(h: CampaignHandle, hint: string): Promise<number
 export const retryCampaignGeneration = (h: CampaignHandle): Promise<number> => h.executeUpdate(retryGenerationUpdate);
 
 export const campaignStatus = (h: CampaignHandle): Promise<CampaignStatus> => h.query(statusQuery);
-export const campaignFrontier = (h: CampaignHandle): Promise<CandidateRecord[]> => h.query(frontierQuery);
 export const campaignResult = (h: CampaignHandle): Promise<CampaignSummary> => h.result();
 
 /** Progress of a running child (`status.currentChild`), or null when it is not running / not answering. */

@@ -14,7 +14,7 @@ import { SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
 import { packageRoot } from '../util/package-root';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
-export class DevServerError extends Error {
+class DevServerError extends Error {
   override readonly name = 'DevServerError';
   constructor(message: string, readonly binary: string | null) {
     super(message);

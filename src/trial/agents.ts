@@ -26,14 +26,14 @@ export interface AgentContext {
 
 export type AgentRunner = (ctx: AgentContext) => Promise<AgentOutcome>;
 
-export const SOLUTION_DIR = '/solution';
+const SOLUTION_DIR = '/solution';
 const ORACLE_OUTPUT_BYTES = 32 * 1024;
 
 const remainingSec = (deadlineMs: number): number => Math.max(1, Math.ceil((deadlineMs - Date.now()) / 1000));
 
-export const noopAgent: AgentRunner = async () => ({ stopReason: 'noop', turns: 0, usage: zeroUsage(), error: null, finalMessage: null });
+const noopAgent: AgentRunner = async () => ({ stopReason: 'noop', turns: 0, usage: zeroUsage(), error: null, finalMessage: null });
 
-export const oracleAgent: AgentRunner = async ({ task, sandbox, recorder, deadlineMs }) => {
+const oracleAgent: AgentRunner = async ({ task, sandbox, recorder, deadlineMs }) => {
   const base = { turns: 1, usage: zeroUsage(), finalMessage: null };
   if (!task.paths.solutionDir || !task.paths.solveScript) {
     return { ...base, turns: 0, stopReason: 'error', error: `task ${task.name} has no solution/solve.sh` };
@@ -54,7 +54,7 @@ export const oracleAgent: AgentRunner = async ({ task, sandbox, recorder, deadli
   return { ...base, stopReason: 'oracle', error: r.exitCode === 0 ? null : `solve.sh exited ${r.exitCode}` };
 };
 
-export function harnessAgent(harness: Harness): AgentRunner {
+function harnessAgent(harness: Harness): AgentRunner {
   return async (ctx) => {
     const { runHarnessAgent } = await import('../agent/harness-agent');
     return runHarnessAgent({

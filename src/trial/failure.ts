@@ -8,7 +8,7 @@ import type { TrialFailure, TrialPhase } from './types';
 const NAMED = /^([A-Z][A-Za-z0-9]*(?:Error|Exception)): ([\s\S]*)$/;
 
 /** Splits `<Name>: <message>`; texts without an error name get `fallbackType`. */
-export function failureFromText(phase: TrialPhase, text: string, fallbackType: string): TrialFailure {
+function failureFromText(phase: TrialPhase, text: string, fallbackType: string): TrialFailure {
   const m = NAMED.exec(text);
   return m ? { phase, type: m[1] as string, message: m[2] as string } : { phase, type: fallbackType, message: text };
 }

@@ -8,7 +8,7 @@ import { zeroUsage } from '../llm/usage';
 import type { AgentContext, AgentOutcome, AgentRunner } from './agents';
 import { AgentTimeoutError, describeError } from './errors';
 
-export const AGENT_GRACE_MS = 15_000;
+const AGENT_GRACE_MS = 15_000;
 
 const failed = (stopReason: AgentOutcome['stopReason'], error: string): AgentOutcome =>
   ({ stopReason, turns: 0, usage: zeroUsage(), error, finalMessage: null });

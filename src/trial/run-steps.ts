@@ -17,7 +17,7 @@ import type { AgentOutcome } from './agents';
 import { aggregateSteps, gateFailure, stepTestsDir, stepView } from './multi-step';
 import type { StepResult, TrialPhase } from './types';
 
-export class StepSetupError extends Error {
+class StepSetupError extends Error {
   override readonly name = 'StepSetupError';
   constructor(step: string, exitCode: number | null, stderr: string) {
     super(`step "${step}": workdir/setup.sh exited ${exitCode ?? 'abnormally'}${stderr.trim() ? `: ${stderr.trim().slice(-300)}` : ''}`);

@@ -32,7 +32,7 @@ import { collectArtifacts, type CollectedArtifact } from './collect-artifacts';
 import { runSteps } from './run-steps';
 import type { AgentKind, StepResult, TrialPhase, TrialResult } from './types';
 
-export type { AgentRunner, AgentOutcome } from './agents';
+export type { AgentRunner } from './agents';
 export { trialIdFor } from './trial-id';
 
 export interface TrialSpec {

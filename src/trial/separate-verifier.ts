@@ -14,7 +14,7 @@ import { ArtifactTooLargeError } from '../verifier/errors';
 import { runVerifier, type VerifierResult } from '../verifier/verify';
 
 /** Harbor collects this folder from every trial, declared or not. */
-export const ARTIFACTS_CONVENTION_DIR = '/logs/artifacts';
+const ARTIFACTS_CONVENTION_DIR = '/logs/artifacts';
 
 export const artifactSources = (task: Task): string[] => [...new Set([...(task.config.artifacts ?? []), ARTIFACTS_CONVENTION_DIR])];
 

@@ -22,7 +22,7 @@ export type TrialPhase = z.infer<typeof TrialPhase>;
  * recorded (agent gave up or timed out, bad image, no reward file, reward tampering): a systemic fault (model
  * credentials, API outage, Docker down) is thrown, never stored as a result.
  */
-export const TrialFailureSchema = z.object({
+const TrialFailureSchema = z.object({
   phase: TrialPhase,
   /** Stable error name, e.g. AgentTimeoutError, RewardFileMissingError, RewardTamperingError. */
   type: z.string(),
@@ -31,7 +31,7 @@ export const TrialFailureSchema = z.object({
 export type TrialFailure = z.infer<typeof TrialFailureSchema>;
 
 /** One step of a multi-step task (Harbor's StepResult, in our terms). */
-export const StepResultSchema = z.object({
+const StepResultSchema = z.object({
   name: z.string(),
   reward: z.number(),
   rewards: z.record(z.number()).optional(),

@@ -3,7 +3,7 @@
  * every `everyMs`. A failing heartbeat never fails the work it reports on. Used by the trial pipeline's long
  * phases and by the activities around a trial or a proposal (which also hand `beat` on for progress details).
  */
-export const HEARTBEAT_EVERY_MS = 10_000;
+const HEARTBEAT_EVERY_MS = 10_000;
 
 export type Heartbeat = (detail: unknown) => void;
 

@@ -19,7 +19,7 @@ const ajvFor = (schema: Schema): Ajv =>
   typeof schema['$schema'] === 'string' && /draft-0[4-7]/.test(schema['$schema']) ? draft07 : draft2020;
 
 /** `/properties/count/type` → `.properties.count.type`; array indexes as `[i]`. */
-export function pointerToPath(pointer: string): string {
+function pointerToPath(pointer: string): string {
   if (!pointer) return '';
   return pointer
     .split('/')

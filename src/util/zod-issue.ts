@@ -14,7 +14,7 @@ export interface IssueSummary {
 }
 
 /** `a.0.b`, or `whole` when the path is empty. */
-export const dottedPath = (path: readonly (string | number)[], whole = '(root)'): string => path.join('.') || whole;
+const dottedPath = (path: readonly (string | number)[], whole = '(root)'): string => path.join('.') || whole;
 
 export function firstIssue(err: ZodError, prefix: readonly (string | number)[] = [], whole = '(root)'): IssueSummary {
   const issue = err.issues[0];

@@ -8,7 +8,7 @@
  */
 import type { FsChange } from '../sandbox/types';
 
-export const PROTECTED_ROOTS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'] as const;
+const PROTECTED_ROOTS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'] as const;
 
 /** Paths Docker itself puts in every container's writable layer (mount points for --init and networking). */
 const DOCKER_OWN = new Set(['/sbin/docker-init', '/usr/sbin/docker-init', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/mtab']);

@@ -14,9 +14,9 @@ import { REWARD_JSON, REWARD_TXT, objectiveReward, parseRewardTxt, parseRewardsJ
 
 export type VerifierResult = VerifierRecord & { durationMs: number };
 
-export const VERIFIER_OUTPUT_BYTES = 64 * 1024;
+const VERIFIER_OUTPUT_BYTES = 64 * 1024;
 /** A reward file holds a number or a small JSON object; anything bigger is refused unread. */
-export const REWARD_MAX_BYTES = 1024 * 1024;
+const REWARD_MAX_BYTES = 1024 * 1024;
 
 function verifyCommand(staging: string): string {
   return [

@@ -12,4 +12,3 @@ export const AgentInfoSchema = z
     extra: z.record(z.unknown()).optional(),
   })
   .strict();
-export type AgentInfo = z.infer<typeof AgentInfoSchema>;

@@ -13,9 +13,9 @@ const AUDIO_ALIASES: Record<string, string> = {
   'audio/x-aac': 'audio/aac', 'audio/x-flac': 'audio/flac', 'audio/x-aiff': 'audio/aiff',
 };
 
-export const ImageSourceSchema = z.object({ media_type: z.enum(IMAGE_TYPES), path: z.string() }).strict();
+const ImageSourceSchema = z.object({ media_type: z.enum(IMAGE_TYPES), path: z.string() }).strict();
 
-export const AudioSourceSchema = z
+const AudioSourceSchema = z
   .object({
     media_type: z.preprocess((v) => {
       if (typeof v !== 'string') return v;
@@ -27,7 +27,7 @@ export const AudioSourceSchema = z
   })
   .strict();
 
-export const ContentPartSchema = z
+const ContentPartSchema = z
   .object({
     type: z.enum(['text', 'image', 'audio']),
     text: z.string().optional(),
@@ -47,7 +47,6 @@ export const ContentPartSchema = z
       ctx.addIssue({ code: 'custom', path: ['source', 'media_type'], message: `type '${p.type}' needs a ${p.type}/* source, got ${p.source.media_type}` });
     }
   });
-export type ContentPart = z.infer<typeof ContentPartSchema>;
 
 /** A message or observation content: text, or multimodal parts. */
 export const ContentSchema = z.union([z.string(), z.array(ContentPartSchema)]);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ContentSchema } from './content';
 import { SubagentTrajectoryRefSchema } from './subagent-ref';
 
-export const ObservationResultSchema = z
+const ObservationResultSchema = z
   .object({
     /** tool_call_id this result answers; null/absent for non-tool actions and system events. */
     source_call_id: z.string().nullable().optional(),
@@ -19,4 +19,3 @@ export const ObservationResultSchema = z
 export type ObservationResult = z.infer<typeof ObservationResultSchema>;
 
 export const ObservationSchema = z.object({ results: z.array(ObservationResultSchema) }).strict();
-export type Observation = z.infer<typeof ObservationSchema>;

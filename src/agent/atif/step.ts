@@ -10,7 +10,7 @@ import { MetricsSchema } from './metrics';
 import { ObservationSchema } from './observation';
 import { ToolCallSchema } from './tool-call';
 
-export const StepSourceSchema = z.enum(['system', 'user', 'agent']);
+const StepSourceSchema = z.enum(['system', 'user', 'agent']);
 export type StepSource = z.infer<typeof StepSourceSchema>;
 
 const AGENT_ONLY = ['model_name', 'reasoning_effort', 'reasoning_content', 'tool_calls', 'metrics'] as const;

@@ -18,4 +18,3 @@ export const SubagentTrajectoryRefSchema = z
     message: 'a sub-agent reference needs trajectory_id (embedded) or trajectory_path (external file)',
     path: ['trajectory_id'],
   });
-export type SubagentTrajectoryRef = z.infer<typeof SubagentTrajectoryRefSchema>;

@@ -7,15 +7,8 @@ import { z } from 'zod';
 
 export const ATIF_SCHEMA_VERSION = 'ATIF-v1.8' as const;
 export const ATIF_VERSIONS = ['ATIF-v1.0', 'ATIF-v1.1', 'ATIF-v1.2', 'ATIF-v1.3', 'ATIF-v1.4', 'ATIF-v1.5', 'ATIF-v1.6', 'ATIF-v1.7', 'ATIF-v1.8'] as const;
-export type AtifVersion = (typeof ATIF_VERSIONS)[number];
 
 /** What we write (and what the in-memory shape is). */
 export const SchemaVersionSchema = z.literal(ATIF_SCHEMA_VERSION);
-/** Any version a reader accepts. */
-export const AnySchemaVersionSchema = z.enum(ATIF_VERSIONS);
-
-/** Minor version number of an ATIF version string ('ATIF-v1.5' → 5). */
-export const minorOf = (v: AtifVersion): number => Number(v.slice('ATIF-v1.'.length));
-
 /** Name and version of our task agent as recorded in `agent.name` / `agent.version`. */
 export const AUTOAGENT_AGENT_VERSION = '0.1.0';

@@ -27,7 +27,7 @@ const BashInput = z.object({ command: z.string().min(1) });
 const ReadInput = z.object({ path: z.string().min(1) });
 const WriteInput = z.object({ path: z.string().min(1), content: z.string() });
 const EditInput = z.object({ path: z.string().min(1), old_string: z.string().min(1), new_string: z.string() });
-export const FinishInput = z.object({ summary: z.string() });
+const FinishInput = z.object({ summary: z.string() });
 
 export function bashTool(o: BuiltinOptions): AgentTool {
   return defineTool({

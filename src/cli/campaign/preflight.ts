@@ -25,7 +25,7 @@ export interface PreflightResult {
 }
 
 /** Groups of task names (≥ 2) whose content hashes are equal: the report and `run` point them out. */
-export function identicalTasks(tasks: readonly Pick<TaskRef, 'name' | 'hash'>[]): string[][] {
+function identicalTasks(tasks: readonly Pick<TaskRef, 'name' | 'hash'>[]): string[][] {
   const byHash = new Map<string, string[]>();
   for (const t of tasks) byHash.set(t.hash, [...(byHash.get(t.hash) ?? []), t.name]);
   return [...byHash.values()].filter((names) => names.length > 1).map((names) => [...names].sort());

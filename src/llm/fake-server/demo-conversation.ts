@@ -10,14 +10,14 @@ const AnyBlock = z.object({ type: z.string() }).passthrough();
 const Content = z.union([z.string(), z.array(AnyBlock)]);
 
 /** Only the fields the demo reads; the server has already validated the request's overall shape. */
-export const DemoRequestSchema = z.object({
+const DemoRequestSchema = z.object({
   system: z.union([z.string(), z.array(TextBlock)]).optional(),
   messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: Content })).min(1),
   tools: z.array(z.object({ name: z.string() }).passthrough()).optional(),
   tool_choice: z.object({ type: z.string() }).passthrough().optional(),
 });
 
-export interface ToolCall {
+interface ToolCall {
   name: string;
   input: Record<string, unknown>;
   /** The tool_result text sent back for this call ('' when not answered yet). */

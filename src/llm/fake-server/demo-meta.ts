@@ -10,7 +10,7 @@ import { MARKERS, USELESS_LINES, markersIn, type Marker } from './demo-markers';
 import { DEMO_LABEL, type DemoTurn } from './demo-task';
 import { text, toolUse } from './script';
 
-export const SYSTEM_MD = '/workspace/harness/system.md';
+const SYSTEM_MD = '/workspace/harness/system.md';
 
 export interface MetaRun {
   generation: number;
@@ -30,7 +30,7 @@ export function parseMetaRun(instruction: string): MetaRun {
 }
 
 /** The trial to study: the first failed one (reward < 1), else the first one. */
-export function trialToStudy(run: MetaRun): string | null {
+function trialToStudy(run: MetaRun): string | null {
   return (run.trials.find((t) => !(t.reward >= 1)) ?? run.trials[0])?.dir ?? null;
 }
 

@@ -18,7 +18,7 @@ export interface DemoTask {
   solve: string | null;
 }
 
-export type DemoBlock = ReturnType<typeof text> | ReturnType<typeof toolUse>;
+type DemoBlock = ReturnType<typeof text> | ReturnType<typeof toolUse>;
 
 export interface DemoTurn {
   content: DemoBlock[];

@@ -46,7 +46,7 @@ export async function loadDemoBenchmark(dir: string): Promise<DemoBenchmark> {
   return { dir: root, tasks };
 }
 
-export const isMetaAgent = (conv: Conversation): boolean => conv.system.includes(META_MARKER);
+const isMetaAgent = (conv: Conversation): boolean => conv.system.includes(META_MARKER);
 
 /** The demo model's next turn for a request body (throws a zod error when the body lacks messages). */
 export function demoTurn(body: unknown, bench: DemoBenchmark): DemoTurn {
@@ -55,7 +55,7 @@ export function demoTurn(body: unknown, bench: DemoBenchmark): DemoTurn {
 }
 
 /** Plausible usage: ~4 characters a token for the whole request in, the reply (plus some reasoning) out. */
-export function demoUsage(body: unknown, turn: DemoTurn): { input_tokens: number; output_tokens: number } {
+function demoUsage(body: unknown, turn: DemoTurn): { input_tokens: number; output_tokens: number } {
   return {
     input_tokens: Math.ceil(JSON.stringify(body).length / 4),
     output_tokens: 40 + Math.ceil(JSON.stringify(turn.content).length / 4),

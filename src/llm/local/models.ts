@@ -31,9 +31,9 @@ const CatalogueSchema = z.object({
 export type LocalCatalogue = z.infer<typeof CatalogueSchema>;
 export const LOCAL_CATALOGUE: LocalCatalogue = CatalogueSchema.parse(catalogueJson);
 
-export const SETUP_HINT = 'run `bash scripts/setup.sh` to install it';
+const SETUP_HINT = 'run `bash scripts/setup.sh` to install it';
 
-export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
+function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['AUTOAGENT_MODELS_DIR']) return env['AUTOAGENT_MODELS_DIR'];
   const cache = env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
   return path.join(cache, 'autoagent', 'models');

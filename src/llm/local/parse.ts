@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type Anthropic from '@anthropic-ai/sdk';
 
-export interface ParsedCall {
+interface ParsedCall {
   name: string;
   /** The arguments object, or the raw text when it was not valid JSON. */
   input: unknown;
@@ -70,7 +70,7 @@ export function parseAnswer(answer: string): ParsedAnswer {
   return { text: text.replace(/\n{3,}/g, '\n\n').trim(), calls };
 }
 
-export const newToolUseId = (): string => `toolu_local_${randomBytes(10).toString('hex')}`;
+const newToolUseId = (): string => `toolu_local_${randomBytes(10).toString('hex')}`;
 
 export function toContentBlocks(parsed: ParsedAnswer): Anthropic.ContentBlock[] {
   const blocks: Anthropic.ContentBlock[] = [];

@@ -35,7 +35,7 @@ function describeArguments(schema: Schema): string {
   return lines.length ? lines.join('\n') : '(no arguments)';
 }
 
-export function toolsSystemText(tools: Anthropic.Tool[]): string {
+function toolsSystemText(tools: Anthropic.Tool[]): string {
   const first = tools[0];
   if (!first) return '';
   const example = first.name === 'bash' || tools.some((t) => t.name === 'bash') ? { name: 'bash', arguments: { command: 'ls -la' } } : { name: first.name, arguments: {} };

@@ -64,7 +64,7 @@ function assistantMessage(content: Anthropic.MessageParam['content']): ChatMessa
  * The model's arguments as it wrote them: a string input is what `fromChatCompletion` keeps when the model's
  * JSON did not parse, so the conversation shows the model its own malformed call.
  */
-export const argumentsOf = (input: unknown): string => (typeof input === 'string' ? input : JSON.stringify(input ?? {}));
+const argumentsOf = (input: unknown): string => (typeof input === 'string' ? input : JSON.stringify(input ?? {}));
 
 /** Tool results first (they must directly follow the assistant's tool_calls), then the user's own text. */
 function userMessages(content: Anthropic.MessageParam['content']): ChatMessage[] {

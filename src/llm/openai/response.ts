@@ -25,7 +25,7 @@ const ToolCallSchema = z
   })
   .passthrough();
 
-export const ChatCompletionShapeSchema = z
+const ChatCompletionShapeSchema = z
   .object({
     id: z.string().nullish(),
     model: z.string().nullish(),

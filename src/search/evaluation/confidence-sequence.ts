@@ -18,7 +18,7 @@ export function mixtureBoundary(v: number, alpha: number, rho: number): number {
 }
 
 /** ρ making the boundary tightest near intrinsic time `v` (Howard et al. 2021, the normal-mixture tuning). */
-export function tunedRho(v: number, alpha: number): number {
+function tunedRho(v: number, alpha: number): number {
   const l = 2 * Math.log(1 / alpha);
   return Math.max(v, 1e-6) / (l + Math.log(1 + l));
 }

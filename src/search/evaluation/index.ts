@@ -8,7 +8,7 @@ export * from './policy';
 export { fullPolicy } from './full';
 export { minibatchPolicy, minibatchTasks } from './minibatch';
 export { racingPolicy, racingOrder } from './racing';
-export { mixtureBoundary, meanBounds, tunedRho } from './confidence-sequence';
+export { mixtureBoundary, meanBounds } from './confidence-sequence';
 export { nullRate, alternativeRate, logLikelihoodRatio } from './bernoulli-sprt';
 
 const POLICIES: Record<EvaluationPolicyName, EvaluationPolicy> = { full: fullPolicy, minibatch: minibatchPolicy, racing: racingPolicy };

@@ -58,7 +58,7 @@ export interface EvaluationPolicy {
   next(input: PolicyInput, observed: readonly ObservedTrial[], pending: readonly PlannedTrial[]): PolicyStep;
 }
 
-export const EVALUATION_POLICIES = ['full', 'minibatch', 'racing'] as const;
+const EVALUATION_POLICIES = ['full', 'minibatch', 'racing'] as const;
 export type EvaluationPolicyName = (typeof EVALUATION_POLICIES)[number];
 
 /**

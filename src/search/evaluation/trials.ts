@@ -8,11 +8,6 @@ export function fullSchedule(input: Pick<PolicyInput, 'tasks' | 'repeats'>): Pla
   return input.tasks.flatMap((task) => Array.from({ length: input.repeats }, (_, repeat) => ({ task, repeat })));
 }
 
-/** The same trials round-major over `order`: every task once, then every task again, … */
-export function roundSchedule(order: readonly string[], repeats: number): PlannedTrial[] {
-  return Array.from({ length: repeats }, (_, repeat) => order.map((task) => ({ task, repeat }))).flat();
-}
-
 /** `wanted` minus anything already observed or pending, in `wanted`'s order. */
 export function notYetPlanned(wanted: readonly PlannedTrial[], observed: readonly PlannedTrial[], pending: readonly PlannedTrial[]): PlannedTrial[] {
   const known = new Set([...observed, ...pending].map(trialKey));

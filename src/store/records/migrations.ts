@@ -95,9 +95,9 @@ const MIGRATIONS: readonly ((db: AnyTx, d: Dialect) => Promise<void>)[] = [
   },
 ];
 
-export const RECORD_SCHEMA_VERSION = MIGRATIONS.length;
+const RECORD_SCHEMA_VERSION = MIGRATIONS.length;
 
-export class SchemaTooNewError extends Error {
+class SchemaTooNewError extends Error {
   constructor(version: number, where: string) {
     super(`${where}: schema version ${version} is newer than this autoagent's (${RECORD_SCHEMA_VERSION}); upgrade autoagent`);
     this.name = 'SchemaTooNewError';

@@ -1,7 +1,7 @@
 /** The record tables as Kysely sees them: one schema for SQLite and PostgreSQL (times are ISO-8601 text). */
 import type { Generated } from 'kysely';
 
-export interface TrialsTable {
+interface TrialsTable {
   trial_id: string;
   campaign: string;
   candidate_id: string | null;
@@ -19,7 +19,7 @@ export interface TrialsTable {
   created_at: string;
 }
 
-export interface CandidatesTable {
+interface CandidatesTable {
   id: string;
   campaign: string;
   parent_id: string | null;
@@ -38,7 +38,7 @@ export interface CandidatesTable {
   updated_at: string;
 }
 
-export interface ProposalsTable {
+interface ProposalsTable {
   proposal_id: string;
   campaign: string;
   generation: number;
@@ -52,7 +52,7 @@ export interface ProposalsTable {
   created_at: string;
 }
 
-export interface EventsTable {
+interface EventsTable {
   id: Generated<number>;
   campaign: string;
   kind: string;
@@ -60,7 +60,7 @@ export interface EventsTable {
   created_at: string;
 }
 
-export interface SchemaVersionTable {
+interface SchemaVersionTable {
   version: number;
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
-export class StoreUrlError extends Error {
+class StoreUrlError extends Error {
   constructor(readonly value: string, problem: string) {
     super(`AUTOAGENT_STORE=${JSON.stringify(redactUrl(value))}: ${problem}; expected sqlite:<path> or postgres://user:pass@host:port/db`);
     this.name = 'StoreUrlError';
