@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { fieldPath, userIssues } from '../../src/campaign/schema';
+import { userIssues } from '../../src/campaign/schema';
+import { indexedPath } from '../../src/util/zod-issue';
 import { MinibatchSpecSchema, RacingSpecSchema } from '../../src/search/evaluation';
 
 const num = (what: string) => z.number({ required_error: 'required', invalid_type_error: `expected ${what}` });
@@ -120,7 +121,7 @@ export class ScenarioError extends Error {
 export function parseScenario(raw: unknown, file: string): Scenario {
   const parsed = ScenarioSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const lines = userIssues(parsed.error.issues).map((i) => `${file}: ${fieldPath(i.path) || '(top level)'}: ${i.message}`);
+  const lines = userIssues(parsed.error.issues).map((i) => `${file}: ${indexedPath(i.path) || '(top level)'}: ${i.message}`);
   throw new ScenarioError(lines.join('\n'));
 }
 

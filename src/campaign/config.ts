@@ -9,7 +9,8 @@ import YAML from 'yaml';
 import type { EvaluationSpec } from '../search/evaluation/policy';
 import type { Budget } from '../search/ledger';
 import { CampaignConfigError } from './errors';
-import { fieldPath, RawCampaignSchema, userIssues } from './schema';
+import { indexedPath } from '../util/zod-issue';
+import { RawCampaignSchema, userIssues } from './schema';
 import type { RawCampaign } from './schema';
 
 export interface CampaignConfig {
@@ -55,7 +56,7 @@ export function parseCampaignConfig(raw: unknown, file: string): CampaignConfig 
   const abs = path.resolve(file);
   const parsed = RawCampaignSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    throw new CampaignConfigError(abs, userIssues(parsed.error.issues).map((p) => ({ field: fieldPath(p.path), message: p.message })));
+    throw new CampaignConfigError(abs, userIssues(parsed.error.issues).map((p) => ({ field: indexedPath(p.path), message: p.message })));
   }
   return resolvePaths(parsed.data, abs);
 }

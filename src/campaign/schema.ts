@@ -158,10 +158,6 @@ export function userIssues(issues: readonly z.ZodIssue[]): { path: (string | num
   );
 }
 
-/** `budget.usd`, `train[2]`. */
-export const fieldPath = (p: readonly (string | number)[]): string =>
-  p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '');
-
 function messageOf(issue: z.ZodIssue): string {
   if (issue.code === z.ZodIssueCode.invalid_enum_value) return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
   if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return 'required';

@@ -9,6 +9,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import { z } from 'zod';
 import { TaskLoadError } from './errors';
 import { parseSizeMb } from './sizes';
+import { tablePath } from '../util/zod-issue';
 
 const Seconds = z.number().positive();
 
@@ -235,7 +236,7 @@ export function parseTaskToml(text: string, file: string): TaskConfig {
   const parsed = RawTaskToml.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new TaskLoadError({ file, field: fieldName(issue.path), problem: describeIssue(issue, doc) });
+    throw new TaskLoadError({ file, field: tablePath(issue.path), problem: describeIssue(issue, doc) });
   }
   return toConfig(parsed.data, doc);
 }
@@ -300,15 +301,6 @@ function toEnvironment(e: z.output<typeof RawEnvironment>): EnvironmentConfig {
     gpus: e.gpus ?? 0,
     os: e.os,
   };
-}
-
-/** ['verifier','timeout_sec'] → "[verifier].timeout_sec"; top-level keys stay bare ("version"). */
-function fieldName(p: (string | number)[]): string {
-  if (p.length === 0) return '(file)';
-  const [head, ...rest] = p;
-  if (rest.length === 0) return String(head);
-  const tail = rest.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
-  return `[${String(head)}]${tail}`;
 }
 
 function describeIssue(issue: z.ZodIssue, doc: unknown): string {

@@ -1,8 +1,9 @@
 /**
- * The one renderer of zod issues as the user should read them: a dotted field path (`tools.0.name`; a
- * placeholder such as `(root)` when the value itself is wrong) and the message. One place, so every format
- * error names fields the same way. (Campaign YAML and task TOML add format-specific wording on top:
- * `train[2]`, "unknown field", TOML keys.)
+ * The one renderer of zod issues as the user should read them: a field path and the message. One place,
+ * so every format error names fields the same way. Paths come in the style of their file format:
+ * `dottedPath` (JSON-ish inputs: `tools.0.name`, a placeholder such as `(root)` for the value itself),
+ * `indexedPath` (campaign YAML: `budget.usd`, `train[2]`), `tablePath` (task TOML: `[agent].timeout_sec`).
+ * Format-specific wording (campaign YAML's "unknown field", task TOML's "got ...") is the caller's.
  */
 import type { ZodError, ZodIssue } from 'zod';
 
@@ -14,7 +15,20 @@ export interface IssueSummary {
 }
 
 /** `a.0.b`, or `whole` when the path is empty. */
-const dottedPath = (path: readonly (string | number)[], whole = '(root)'): string => path.join('.') || whole;
+export const dottedPath = (path: readonly (string | number)[], whole = '(root)'): string => path.join('.') || whole;
+
+/** `budget.usd`, `train[2]` (campaign YAML). */
+export const indexedPath = (path: readonly (string | number)[]): string =>
+  path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '');
+
+/** `name`, `[agent].timeout_sec`, `[steps][0].name`; `(file)` for the whole file (task TOML). */
+export function tablePath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(file)';
+  const [head, ...rest] = path;
+  if (rest.length === 0) return String(head);
+  const tail = rest.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+  return `[${String(head)}]${tail}`;
+}
 
 export function firstIssue(err: ZodError, prefix: readonly (string | number)[] = [], whole = '(root)'): IssueSummary {
   const issue = err.issues[0];

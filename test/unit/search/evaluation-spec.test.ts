@@ -1,9 +1,10 @@
-import { fieldPath, userIssues } from '../../../src/campaign/schema';
+import { userIssues } from '../../../src/campaign/schema';
+import { indexedPath } from '../../../src/util/zod-issue';
 import { DEFAULT_EVALUATION_POLICY, EvaluationSpecSchema, policyFor } from '../../../src/search/evaluation';
 
 const problems = (v: unknown): string[] => {
   const r = EvaluationSpecSchema.safeParse(v);
-  return r.success ? [] : userIssues(r.error.issues).map((i) => `${fieldPath(i.path)}: ${i.message}`);
+  return r.success ? [] : userIssues(r.error.issues).map((i) => `${indexedPath(i.path)}: ${i.message}`);
 };
 
 describe('evaluation spec (campaign.yaml `evaluation:`)', () => {
