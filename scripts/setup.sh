@@ -18,6 +18,9 @@ log "build"
 npm run -s build
 
 bash scripts/setup-docker.sh
+# The registry base image the tests' Harbor-style tasks start FROM (foreign tasks, a compose service), built
+# here once (a minute or two cold) so that no test builds it, or races another test file for it.
+bash scripts/standin-images.sh python:3.13-slim-bookworm
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 apt_updated=0

@@ -10,7 +10,7 @@ import { processStartTicks } from '../../../src/sandbox/owner';
 import { DockerSandboxProvider, LABEL } from '../../../src/sandbox/provider';
 import { runTrial } from '../../../src/trial/run-trial';
 import { scriptAgent } from '../../security/support';
-import { docker, makeTask, requireDocker, tmpDir } from './support';
+import { docker, makeTask, requireDocker, requireStandin, tmpDir } from './support';
 
 const provider = new DockerSandboxProvider();
 let outDir: string;
@@ -22,7 +22,8 @@ const COMPOSE = `services:
   web:
     build: ./web
 `;
-const WEB_DOCKERFILE = 'FROM python:3.13-slim-bookworm\nRUN mkdir /srv/site && echo service-hello > /srv/site/index.html\nWORKDIR /srv/site\nCMD ["python3", "-m", "http.server", "8000"]\n';
+const WEB_IMAGE = 'python:3.13-slim-bookworm'; // the service's base: a local stand-in here (no registry)
+const WEB_DOCKERFILE = `FROM ${WEB_IMAGE}\nRUN mkdir /srv/site && echo service-hello > /srv/site/index.html\nWORKDIR /srv/site\nCMD ["python3", "-m", "http.server", "8000"]\n`;
 // bash's /dev/tcp: the agent's image has no curl. Retries until the service listens.
 const FETCH = 'host=${SERVICE_URL%:*}; port=${SERVICE_URL#*:}; for i in $(seq 1 100); do if exec 3<>/dev/tcp/$host/$port; then printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3; cat <&3 | tail -n 1 > /app/out.txt; break; fi; sleep 0.3; done; cat /app/out.txt';
 
@@ -45,6 +46,7 @@ const leftovers = async (trialId: string): Promise<{ containers: number; network
 
 beforeAll(async () => {
   await requireDocker();
+  requireStandin(WEB_IMAGE); // docker-compose builds `web` FROM it and would otherwise go to a registry
   outDir = await tmpDir('aa-compose-task-');
 }, 120_000);
 

@@ -5,17 +5,15 @@
  * the oracle scores 1 and the no-op 0. The base image comes from scripts/standin-images.sh (no registry here);
  * the task text is our own, modelled on the format. Needs Docker: fails, never skips, without it.
  */
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { loadTask } from '../../../src/tasks/load';
 import type { Task } from '../../../src/tasks/types';
 import { DockerSandboxProvider } from '../../../src/sandbox/provider';
 import { runTrial } from '../../../src/trial/run-trial';
-import { containersForTrial, requireDocker, tmpDir } from './support';
+import { containersForTrial, requireDocker, requireStandin, tmpDir } from './support';
 
 const BASE_IMAGE = 'python:3.13-slim-bookworm';
-const ROOT = path.resolve(__dirname, '../../..');
 
 const FILES: Record<string, string> = {
   'task.toml': `version = "1.0"
@@ -88,8 +86,7 @@ let outDir: string;
 
 beforeAll(async () => {
   await requireDocker();
-  // Builds the stand-in base image once (a no-op when it exists); loud and fatal when it cannot.
-  execFileSync('bash', [path.join(ROOT, 'scripts/standin-images.sh'), BASE_IMAGE], { stdio: 'inherit', timeout: 900_000 });
+  requireStandin(BASE_IMAGE);
   const root = await tmpDir('aa-h1-foreign-');
   const dir = path.join(root, 'north-stock-total');
   for (const [rel, text] of Object.entries(FILES)) {

@@ -3,6 +3,7 @@
  * Docker), tiny Harbor tasks written to temp folders (FROM debian:bookworm-slim, no apt: fast builds), and
  * a lookup of containers by our labels.
  */
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +19,14 @@ export async function requireDocker(): Promise<void> {
   } catch (err) {
     throw new Error(`Docker integration tests need a Docker daemon at /var/run/docker.sock: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A registry base image's local stand-in (scripts/standin-images.sh). Set-up builds the ones the tests use, so
+ * this is a no-op then; on a machine set up without them it builds once, loudly, and fails when it cannot.
+ */
+export function requireStandin(image: string): void {
+  execFileSync('bash', [path.resolve(__dirname, '../../../scripts/standin-images.sh'), image], { stdio: 'inherit', timeout: 900_000 });
 }
 
 export interface TaskSpec {
