@@ -26,7 +26,7 @@ async function run(): Promise<void> {
   const connection = await NativeConnection.connect({ address: server.address });
   const client = await connectClient({ address: server.address, namespace: 'default' });
   const deps = { runTrial: noopTrial, propose: noopProposer, loadPlan: async () => { throw new Error('unused'); } };
-  const workers = await createWorkers({ connection, deps, concurrency: 16 });
+  const workers = await createWorkers({ connection, deps, trialSlots: 16 });
   const running = workers.run();
   const plan: CampaignPlan = {
     name: 'c5000', campaignDir: path.join(root, 'campaign'), seedHarnessDir: await writeSeed(path.join(root, 'seed')),

@@ -55,7 +55,7 @@ async function run(): Promise<void> {
   const server = await startDevServer({ dbFile: path.join(root, 'temporal.sqlite') });
   const connection = await NativeConnection.connect({ address: server.address });
   const client = await connectClient({ address: server.address, namespace: 'default' });
-  const workers = await createWorkers({ connection, deps, concurrency: 8 });
+  const workers = await createWorkers({ connection, deps, trialSlots: 8 });
   const running = workers.run();
   try {
     for (const window of [1, 8]) {

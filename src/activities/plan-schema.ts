@@ -36,7 +36,7 @@ export const CampaignPlanSchema = z
     stop: z.object({ maxGenerations: z.number().int().nonnegative().optional(), targetScore: z.number().optional(), plateau: positiveInt.optional() }),
     hints: z.array(z.string()),
     meta: z.object({
-      programPath: z.string().nullable(), model: z.string().nullable(),
+      programPath: z.string().nullable(), model: z.string().nullable(), taskModel: z.string().min(1).optional(),
       judge: z.object({ model: z.string().min(1), sample: positiveInt }).nullable().optional(),
     }).optional(),
     runtime: z

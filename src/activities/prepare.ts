@@ -7,6 +7,7 @@ import { validateHarness } from '../harness/load';
 import type { PreparedCampaign, PrepareInput } from '../workflows/types';
 import { InvalidCampaignPlanError } from './errors';
 import { materializeHarness } from './harness-store';
+import { withModel } from '../harness/model-override';
 import { parsePlan } from './plan-schema';
 import type { ActivityDeps } from './ports';
 import type { CampaignStore } from '../store/store';
@@ -17,7 +18,9 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Cam
     const plan = parsePlan('configPath' in input ? await deps.loadPlan(input.configPath) : input.plan, source);
     const seed = await validateHarness(plan.seedHarnessDir);
     if (!seed.ok) throw new InvalidCampaignPlanError(`seed harness is invalid: ${seed.error}`, source, 'seedHarnessDir');
-    const ref = await materializeHarness(plan.campaignDir, seed.harness, plan.seedHarnessDir);
+    // campaign.yaml's explicit taskModel is the seed's model too: the baseline runs what the candidates will.
+    const taskModel = plan.meta?.taskModel;
+    const ref = await materializeHarness(plan.campaignDir, taskModel ? withModel(seed.harness, taskModel) : seed.harness, plan.seedHarnessDir);
     // The report splits trials into train / holdout and shows spend vs budget from this event.
     storeFor(plan.campaignDir).appendEvent(plan.name, 'prepared', {
       seed: ref.id, train: plan.train.length, holdout: plan.holdout.length,

@@ -9,11 +9,16 @@ import { computeHarnessId } from '../harness/files';
 import { harnessTampering } from '../meta/screen';
 import { errorText } from '../util/error-text';
 import { harnessDir } from '../campaign/layout';
+import { filesWithModel } from '../harness/model-override';
 
 export type ProposalCheck = { ok: true; harness: Harness } | { ok: false; reason: string };
 
-/** `campaignDir` only names where the candidate will live (the Harness's `dir`); nothing is read or written. */
-export function checkProposedFiles(parent: Harness, files: Record<string, string>, campaignDir: string): ProposalCheck {
+/**
+ * `campaignDir` only names where the candidate will live (the Harness's `dir`); nothing is read or written.
+ * `taskModel` (campaign.yaml's explicit override) is written into harness.yaml first: the meta-agent cannot change it.
+ */
+export function checkProposedFiles(parent: Harness, proposed: Record<string, string>, campaignDir: string, taskModel?: string): ProposalCheck {
+  const files = taskModel ? filesWithModel(proposed, taskModel) : proposed;
   let harness: Harness;
   try {
     harness = buildHarness(harnessDir(campaignDir, computeHarnessId(files)), files);

@@ -37,7 +37,7 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
     const record = recorder(req, storeFor(req.campaignDir), proposalId, result);
     if (result.kind === 'invalid') return record.invalid(`meta-agent: ${result.reason}`);
 
-    const checked = checkProposedFiles(parent, result.files, req.campaignDir);
+    const checked = checkProposedFiles(parent, result.files, req.campaignDir, req.meta?.taskModel);
     if (!checked.ok) return record.invalid(checked.reason);
     // The same harness (same content id) as a candidate recorded before: its result is known, never evaluated twice.
     const known = storeFor(req.campaignDir).getCandidate(checked.harness.id);

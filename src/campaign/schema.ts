@@ -1,7 +1,16 @@
 /**
- * campaign.yaml schema (zod). Keys are camelCase; unknown keys are errors (a typo in a budget must not be
- * silently ignored). Messages are phrased for the user: "expected a positive number", "unknown field".
+ * campaign.yaml schema (zod): the one shape of a campaign's settings. `campaignFileSchema(file)` checks the
+ * document and its `.transform()` yields the CampaignConfig the plan is made of, with the YAML's own names
+ * (no renames on the way to the workflow): paths resolved against the file's folder, defaults filled in.
+ * Keys are camelCase; unknown keys are errors (a typo in a budget must not be silently ignored). Messages are
+ * phrased for the user: "expected a positive number", "unknown field".
+ *
+ * Models: the task model is the seed harness's `model` (harness.yaml); `taskModel` here is an explicit
+ * override, written into every candidate (the seed's stored copy included). `metaModel` defaults to the task
+ * model (same-model pairing), and the tampering judge's model to `metaModel`. What cannot be known from
+ * this file alone (the seed's model) is null here and resolved with the seed harness (plan-from-config.ts).
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { EvaluationSpecSchema } from '../search/evaluation/policy';
 
@@ -119,7 +128,8 @@ export const RawCampaignSchema = z
     holdout: TaskList.optional(),
     seedHarness: text('a folder path'),
     program: text('a file path'),
-    taskModel: text('a model name'),
+    /** Omitted: the seed harness's `model`. Given: it overrides `model` in every candidate. */
+    taskModel: text('a model name').optional(),
     metaModel: text('a model name').optional(),
     generations: nonNegInt().default(5),
     proposalsPerGeneration: positiveInt().default(2),
@@ -147,7 +157,41 @@ export const RawCampaignSchema = z
   })
   .strict();
 
-export type RawCampaign = z.infer<typeof RawCampaignSchema>;
+type RawCampaign = z.infer<typeof RawCampaignSchema>;
+
+/** The settings of one campaign.yaml (absolute `file`); see the module comment for the model defaults. */
+function toConfig(c: RawCampaign, file: string, ctx: z.RefinementCtx) {
+  if (!Array.isArray(c.train) && c.holdout !== undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['holdout'], message: 'omit it when train is a fraction split (holdout is the rest)' });
+    return z.NEVER;
+  }
+  const at = (p: string): string => path.resolve(path.dirname(file), p);
+  const metaModel = c.metaModel ?? c.taskModel ?? null;
+  return {
+    ...c,
+    file,
+    benchmark: at(c.benchmark),
+    seedHarness: at(c.seedHarness),
+    program: at(c.program),
+    /** null: every benchmark task not in train. */
+    holdout: c.holdout ?? null,
+    /** null: the seed harness's `model`. */
+    taskModel: c.taskModel ?? null,
+    /** null: the task model, once the seed harness is read. */
+    metaModel,
+    targetScore: c.targetScore ?? null,
+    plateauGenerations: c.plateauGenerations ?? null,
+    /** null when off; model null: the meta model, once known. */
+    tamperingJudge: c.tamperingJudge ? { model: c.tamperingJudge.model ?? metaModel, sample: c.tamperingJudge.sample } : null,
+    merge: c.merge ?? null,
+  };
+}
+
+/** campaign.yaml's schema for the file at `file` (absolute): relative paths resolve against its folder. */
+export const campaignFileSchema = (file: string) => RawCampaignSchema.transform((c, ctx) => toConfig(c, file, ctx));
+
+/** A campaign.yaml, validated and resolved: what `loadCampaignConfig` returns and the plan is built from. */
+export type CampaignConfig = z.output<ReturnType<typeof campaignFileSchema>>;
 
 /** Issues as the user should read them: one per unknown key, plain messages. */
 export function userIssues(issues: readonly z.ZodIssue[]): { path: (string | number)[]; message: string }[] {

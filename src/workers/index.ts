@@ -1,6 +1,6 @@
 /**
  * Workers for the three task queues: `autoagent` (workflows + store activities), `autoagent-trials`
- * (sandbox-heavy; at most `concurrency` trials at once on this machine) and `autoagent-meta` (LLM-only
+ * (sandbox-heavy; at most `trialSlots` trials at once on this machine) and `autoagent-meta` (LLM-only
  * proposals). Orphaned sandboxes of a crashed worker are reaped before polling starts. The Temporal
  * Runtime shuts the workers down gracefully on SIGINT / SIGTERM (in-flight activities get
  * `shutdownGraceTime` to finish, then are cancelled).
@@ -21,8 +21,8 @@ export interface CreateWorkersOptions {
   queues?: Partial<Record<WorkerRole, string>>;
   /** Which queues this process serves (default all three). */
   roles?: WorkerRole[];
-  /** Trials in flight on this machine (default 2). */
-  concurrency?: number;
+  /** Trial slots: trials in flight on this machine (default 2). Not campaign.yaml's `concurrency` (per campaign). */
+  trialSlots?: number;
   /** Proposals in flight (default 4). */
   metaConcurrency?: number;
   /** Pre-built workflow bundle (tests, benchmarks: bundle once); default: bundle src/workflows. */
@@ -85,7 +85,7 @@ export async function createWorkers(opts: CreateWorkersOptions): Promise<WorkerS
         ...common,
         taskQueue: queues.trials,
         activities: { runTrial: activities.runTrial },
-        maxConcurrentActivityTaskExecutions: opts.concurrency ?? 2,
+        maxConcurrentActivityTaskExecutions: opts.trialSlots ?? 2,
         // A trial learns of its cancellation (its candidate decided) from a heartbeat's answer: send them at
         // most 5 s apart instead of 0.8 × heartbeatTimeout (24 s), so a cancelled sandbox goes within seconds.
         maxHeartbeatThrottleInterval: '5 seconds',

@@ -92,6 +92,11 @@ export interface MetaPlan {
   programPath: string | null;
   /** Meta-agent model; null = the task model. */
   model: string | null;
+  /**
+   * campaign.yaml's explicit `taskModel`: written into the stored seed and every proposed candidate (the
+   * meta-agent cannot change it). Absent: each harness runs its own harness.yaml `model`.
+   */
+  taskModel?: string;
   /** The optional LLM judge of reward hacking (campaign.yaml `tamperingJudge`); absent or null = off. */
   judge?: TamperingJudgePlan | null;
 }

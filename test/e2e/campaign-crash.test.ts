@@ -75,7 +75,7 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     const files: CampaignFiles = await writeCampaign(path.join(tmp, 'project'), { name: NAME, train: TRAIN, holdout: HOLDOUT, generations: 1, k: 1, concurrency: 2 });
     const env: CliEnv = { baseUrl: fake.url, temporalAddress: server.address };
     const startWorker = async (): Promise<CliProcess> => {
-      const w = startCli(['worker', '--concurrency', '2'], env);
+      const w = startCli(['worker', '--trial-slots', '2'], env);
       workers.push(w);
       await waitFor('the worker to poll', () => w.stderr().includes(`autoagent worker on ${server.address}`) || w.child.exitCode !== null, 120_000);
       expect(w.child.exitCode).toBeNull();

@@ -2,11 +2,15 @@
  * The production plan loader on the real starter benchmark and baseline harness: campaign.yaml → a plan
  * the workflow accepts (tasks hashed, split resolved, paths absolute), and config errors are named.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parsePlan } from '../../src/activities/plan-schema';
 import { planFromConfig } from '../../src/activities/plan-from-config';
+import { createPrepare } from '../../src/activities/prepare';
+import type { ActivityDeps } from '../../src/activities/ports';
+import { loadHarness } from '../../src/harness/load';
+import { openStore } from '../../src/store/store';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -42,7 +46,22 @@ budget: { usd: 5 }
     expect(t.hash).toMatch(/^[0-9a-f]{64}$/);
   }
   expect(plan).toMatchObject({ k: 2, window: 3, acceptance: { kind: 'greedy' }, budget: { usd: 5 }, stop: { maxGenerations: 3 } });
-  expect(plan.meta).toEqual({ programPath: path.join(path.dirname(file), 'program.md'), model: 'claude-sonnet-4-6' });
+  // An explicit taskModel is carried for the seed and every candidate; the meta model defaults to it.
+  expect(plan.meta).toEqual({ programPath: path.join(path.dirname(file), 'program.md'), model: 'claude-sonnet-4-6', taskModel: 'claude-sonnet-4-6' });
+});
+
+test('without taskModel the task model is the seed harness\'s: nothing is overridden; the meta model and the judge follow it', async () => {
+  const file = await writeConfig(`name: seed-model
+benchmark: ${REPO}/benchmarks/tasks/starter
+seedHarness: ${REPO}/benchmarks/harnesses/baseline
+program: program.md
+train: [json-deep-merge]
+tamperingJudge: { sample: 2 }
+`);
+  const plan = parsePlan(await planFromConfig(file), file);
+  const seedModel = /^model:\s*(\S+)/m.exec(await readFile(path.join(REPO, 'benchmarks/harnesses/baseline/harness.yaml'), 'utf8'))?.[1];
+  expect(seedModel).toBeTruthy();
+  expect(plan.meta).toEqual({ programPath: path.join(path.dirname(file), 'program.md'), model: null, judge: { model: seedModel, sample: 2 } });
 });
 
 test('the paired test of campaign.yaml survives into the plan (default stratified)', async () => {
@@ -86,4 +105,18 @@ ${extra}`;
   expect(parsePlan(await planFromConfig(costed), costed)).toMatchObject({ objective: { score: 1, costUsd: -2 }, merge: { every: 3 } });
   const bad = await writeConfig(config('objective: { score: 1, costUsd: 2 }\n'));
   await expect(planFromConfig(bad)).rejects.toMatchObject({ name: 'CampaignConfigError', file: bad, field: 'objective.costUsd' });
+});
+
+test('prepareCampaign writes an explicit taskModel into the stored seed: the baseline runs the model the candidates will', async () => {
+  const file = await writeConfig(`name: pinned-model
+benchmark: ${REPO}/benchmarks/tasks/starter
+seedHarness: ${REPO}/benchmarks/harnesses/baseline
+program: program.md
+train: [json-deep-merge]
+taskModel: openai/pinned-model
+`);
+  const prepare = createPrepare({ loadPlan: (f: string) => planFromConfig(f) } as unknown as ActivityDeps, (dir) => openStore(dir));
+  const prepared = await prepare({ configPath: file });
+  expect((await loadHarness(prepared.seed.dir)).config.model).toBe('openai/pinned-model');
+  expect(prepared.plan.meta?.taskModel).toBe('openai/pinned-model');
 });

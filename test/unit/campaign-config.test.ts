@@ -61,13 +61,18 @@ describe('loadCampaignConfig', () => {
     const lines = e.message.split('\n');
     expect(lines).toEqual(expect.arrayContaining([
       expect.stringMatching(/^c.yaml: name: expected a slug/),
-      'c.yaml: taskModel: required',
       'c.yaml: repeats: expected a positive integer',
       'c.yaml: selection: expected one of "best", "pareto", "epsilon-greedy"',
       'c.yaml: budgett: unknown field',
       'c.yaml: acceptance.alpha: expected a number between 0 and 1',
     ]));
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(5); // taskModel is optional: the seed harness's `model` by default
+  });
+
+  it('taskModel may be omitted (the seed harness names it); metaModel and the judge then follow the task model', () => {
+    const { taskModel: _, ...noModel } = minimal;
+    expect(parseCampaignConfig({ ...noModel, tamperingJudge: {} }, 'c.yaml')).toMatchObject({ taskModel: null, metaModel: null, tamperingJudge: { model: null, sample: 1 } });
+    expect(parseCampaignConfig({ ...noModel, metaModel: 'claude-meta' }, 'c.yaml')).toMatchObject({ taskModel: null, metaModel: 'claude-meta' });
   });
 
   it('validates the train spec by shape', () => {

@@ -4,13 +4,10 @@
  * benchmark (each loaded), the train/holdout split (unknown names, duplicates, overlap), the plan, the seed
  * harness, and the credentials of every model the campaign will call. A problem throws a typed error
  * naming the file and field (exit 2). The same plan loader the prepare activity uses does the work, so the
- * client and the workflow can never disagree about what is valid.
+ * client and the workflow can never disagree about what is valid; campaign.yaml is read once, by the caller.
  */
-import path from 'node:path';
 import { resolveCampaignPlan } from '../../activities/plan-from-config';
-import { parsePlan } from '../../activities/plan-schema';
-import { HarnessError } from '../../harness/errors';
-import { loadHarness } from '../../harness/load';
+import type { CampaignConfig } from '../../campaign/config';
 import type { Harness } from '../../harness/schema';
 import type { CampaignPlan, TaskRef } from '../../workflows/types';
 import { assertCredentials, harnessModels, LOCAL_CAMPAIGN_HINT, type ModelUse } from '../credentials';
@@ -31,31 +28,24 @@ function identicalTasks(tasks: readonly Pick<TaskRef, 'name' | 'hash'>[]): strin
   return [...byHash.values()].filter((names) => names.length > 1).map((names) => [...names].sort());
 }
 
-async function loadSeed(dir: string, configFile: string): Promise<Harness> {
-  try {
-    return await loadHarness(dir);
-  } catch (e) {
-    // HarnessError names a file inside the harness folder; say which folder, and which campaign field led there.
-    if (e instanceof HarnessError) throw new HarnessError(path.resolve(dir, e.file), e.field, `${e.detail} (the seedHarness of ${configFile})`);
-    throw e;
-  }
-}
-
 /**
  * Validates the whole campaign. `credentials: false` skips the key check (a client of a shared server: the
  * workers, not this process, call the models — their environment is what counts).
  */
 export async function preflightCampaign(
-  configPath: string,
+  config: CampaignConfig,
   opts: { credentials: boolean; env?: NodeJS.ProcessEnv; warn?: (warning: string) => void },
 ): Promise<PreflightResult> {
-  const { config, plan: raw } = await resolveCampaignPlan(configPath);
-  const plan = parsePlan(raw, config.file);
-  const seed = await loadSeed(plan.seedHarnessDir, config.file);
+  const { plan, seed } = await resolveCampaignPlan(config);
+  const [seedModel, ...agentModels] = harnessModels(seed);
+  // The task model: campaign.yaml's explicit taskModel, else the seed harness's; the meta model defaults to it.
+  const taskModel: ModelUse = config.taskModel !== null ? { model: config.taskModel, where: `${config.file}: taskModel` } : seedModel!;
   const models: ModelUse[] = [
-    ...harnessModels(seed),
-    { model: config.taskModel, where: `${config.file}: taskModel` },
-    { model: config.metaModel, where: `${config.file}: ${config.metaModel === config.taskModel ? 'taskModel (metaModel defaults to it)' : 'metaModel'}` },
+    taskModel, ...agentModels,
+    config.metaModel !== null && config.metaModel !== taskModel.model
+      ? { model: config.metaModel, where: `${config.file}: metaModel` }
+      : { model: taskModel.model, where: `${taskModel.where} (metaModel defaults to the task model)` },
+    ...(plan.meta?.judge ? [{ model: plan.meta.judge.model, where: `${config.file}: tamperingJudge` }] : []),
   ];
   const warnings = seed.warnings.map((w) => `${seed.dir}/${w}`);
   for (const group of identicalTasks([...plan.train, ...plan.holdout])) {

@@ -8,7 +8,7 @@ import { serverTarget, sharedServerConfigured, type ServerTarget } from '../../t
 import { existsSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadCampaignConfig } from '../../campaign/config';
+import { loadCampaignConfig, type CampaignConfig } from '../../campaign/config';
 import { UsageError } from '../errors';
 import { campaignDirFor, serverFile, storeFile, temporalDbFile } from '../../campaign/layout';
 
@@ -17,19 +17,21 @@ export interface CampaignTarget {
   /** Null when only a name was given (client of a shared server). */
   campaignDir: string | null;
   configPath: string | null;
+  /** campaign.yaml as read (once) when the target was named by it; null otherwise. */
+  config: CampaignConfig | null;
 }
 
 export function resolveTarget(arg: string): CampaignTarget {
   const abs = path.resolve(arg);
   if (existsSync(abs) && statSync(abs).isFile()) {
     const config = loadCampaignConfig(abs);
-    return { name: config.name, campaignDir: campaignDirFor(abs, config.name), configPath: abs };
+    return { name: config.name, campaignDir: campaignDirFor(abs, config.name), configPath: abs, config };
   }
   if (existsSync(storeFile(abs)) || existsSync(serverFile(abs))) {
-    return { name: path.basename(abs), campaignDir: abs, configPath: null };
+    return { name: path.basename(abs), campaignDir: abs, configPath: null, config: null };
   }
   if (existsSync(path.join(abs, 'campaign.yaml'))) return resolveTarget(path.join(abs, 'campaign.yaml'));
-  if (/^[a-z0-9][a-z0-9._-]*$/i.test(arg)) return { name: arg, campaignDir: null, configPath: null };
+  if (/^[a-z0-9][a-z0-9._-]*$/i.test(arg)) return { name: arg, campaignDir: null, configPath: null, config: null };
   throw new UsageError(`${arg}: not a campaign.yaml, a campaign folder, or a campaign name`);
 }
 

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { loadCampaignConfig } from '../../campaign/config';
 import { exportHarness } from '../../export/harness';
 import { exportTrials } from '../../export/trials';
 import { buildReportData, resolveCampaign } from '../../report/data';
@@ -42,7 +41,7 @@ export function exportCommand(): Command {
       try {
         const campaign = resolveCampaign(store, target.name);
         if (opts.trials) {
-          const benchmarkDir = target.configPath ? loadCampaignConfig(target.configPath).benchmark : null;
+          const benchmarkDir = target.config?.benchmark ?? null;
           const { trials } = await exportTrials({ store, campaign, outDir, benchmarkDir });
           process.stdout.write(`exported ${trials} trial(s) of ${campaign} as a Harbor job → ${outDir}\n`);
           return;

@@ -7,7 +7,7 @@
  * client-side (preflight.ts): a bad config, task, split, seed harness or a missing key exits 2 with nothing
  * recorded. Two `run`s of one campaign at once: the second waits and attaches (start-lock.ts).
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { productionParts } from '../../app/production';
@@ -25,11 +25,14 @@ import {
 import { UsageError } from '../errors';
 import { parseOptions } from '../options';
 import { temporalDbFile } from '../../campaign/layout';
+import type { CampaignPlan } from '../../workflows/types';
 
 const RunOptions = z.object({
   restart: z.boolean().default(false),
   detach: z.boolean().default(false),
   json: z.boolean().default(false),
+  trialSlots: z.coerce.number().int().positive().max(256).optional(),
+  /** The flag's old name (see worker.ts). */
   concurrency: z.coerce.number().int().positive().max(256).optional(),
   uiPort: z.coerce.number().int().min(1).max(65535).optional(),
 });
@@ -42,16 +45,17 @@ export function runCommand(): Command {
     .option('--restart', 'start a new run of a campaign that already completed')
     .option('--detach', 'with TEMPORAL_ADDRESS: start it and return without following')
     .option('--json', 'JSON lines: status changes, then the summary')
-    .option('--concurrency <n>', 'trials at once in the embedded worker (default: campaign.yaml concurrency)')
+    .option('--trial-slots <n>', 'trials at once in the embedded worker (default: campaign.yaml concurrency)')
+    .addOption(new Option('--concurrency <n>', 'old name of --trial-slots').hideHelp())
     .option('--ui-port <port>', 'embedded mode: also serve the Temporal UI on this port')
     .action(async (file: string, raw: unknown) => {
       const opts = parseOptions(RunOptions, raw);
       const target = resolveTarget(file);
-      if (!target.configPath || !target.campaignDir) throw new UsageError(`${file}: run takes a campaign.yaml`);
+      if (!target.config || !target.campaignDir) throw new UsageError(`${file}: run takes a campaign.yaml`);
       const shared = sharedServerConfigured();
       const running = shared ? null : readServerFile(target.campaignDir);
       // Check before start: only this process's own workers need its credentials (not a shared server's).
-      const check = await preflightCampaign(target.configPath, {
+      const check = await preflightCampaign(target.config, {
         credentials: !shared && !running, warn: (w) => process.stderr.write(`autoagent: warning: ${w}\n`),
       });
       const abort = new AbortController();
@@ -59,10 +63,10 @@ export function runCommand(): Command {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        if (shared) return await asClient(target, serverTarget(), opts, abort.signal);
+        if (shared) return await asClient(target, check.plan, serverTarget(), opts, abort.signal);
         if (running) {
           process.stderr.write(`attaching to the running embedded server of ${target.name} (pid ${running.pid})\n`);
-          return await asClient(target, running, { ...opts, restart: false }, abort.signal);
+          return await asClient(target, check.plan, running, { ...opts, restart: false }, abort.signal);
         }
         if (opts.detach) throw new UsageError('--detach needs TEMPORAL_ADDRESS (the embedded server lives in this process)');
         let release: () => void;
@@ -74,9 +78,9 @@ export function runCommand(): Command {
           process.stderr.write(`${err.message.replace(/; run the same command.*$/, '')}: waiting to attach\n`);
           const server = await waitForServer(target.campaignDir, abort.signal);
           if (!server) throw err;
-          return await asClient(target, server, { ...opts, restart: false }, abort.signal);
+          return await asClient(target, check.plan, server, { ...opts, restart: false }, abort.signal);
         }
-        await embedded(target, check.plan.window, opts, abort.signal).finally(release);
+        await embedded(target, check.plan, opts, abort.signal).finally(release);
       } finally {
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
@@ -84,8 +88,9 @@ export function runCommand(): Command {
     });
 }
 
-async function startAndFollow(client: Client, target: CampaignTarget, opts: RunOptions, signal: AbortSignal): Promise<void> {
-  const { handle, state } = await startOrAttachCampaign(client, { name: target.name, input: { configPath: target.configPath as string }, restart: opts.restart });
+/** Starts the campaign from the plan preflight built (campaign.yaml is not read again), or attaches to it. */
+async function startAndFollow(client: Client, target: CampaignTarget, plan: CampaignPlan, opts: RunOptions, signal: AbortSignal): Promise<void> {
+  const { handle, state } = await startOrAttachCampaign(client, { name: target.name, input: { plan }, restart: opts.restart });
   process.stderr.write(`campaign ${target.name}: ${state} (workflow ${handle.workflowId})\n`);
   if (state === 'running') await resumeAfterFault(handle, (line) => process.stderr.write(`${line}\n`));
   if (opts.detach) return;
@@ -93,10 +98,10 @@ async function startAndFollow(client: Client, target: CampaignTarget, opts: RunO
   if (!summary) process.stderr.write(`interrupted: campaign ${target.name} is resumable — run the same command again\n`);
 }
 
-async function asClient(target: CampaignTarget, server: ServerTarget, opts: RunOptions, signal: AbortSignal): Promise<void> {
+async function asClient(target: CampaignTarget, plan: CampaignPlan, server: ServerTarget, opts: RunOptions, signal: AbortSignal): Promise<void> {
   const client = await connectClient(server);
   try {
-    await startAndFollow(client, target, opts, signal);
+    await startAndFollow(client, target, plan, opts, signal);
   } finally {
     await client.connection.close();
   }
@@ -114,7 +119,7 @@ async function waitForServer(campaignDir: string, signal: AbortSignal, timeoutMs
   return null;
 }
 
-async function embedded(target: CampaignTarget, defaultConcurrency: number, opts: RunOptions, signal: AbortSignal): Promise<void> {
+async function embedded(target: CampaignTarget, plan: CampaignPlan, opts: RunOptions, signal: AbortSignal): Promise<void> {
   const campaignDir = target.campaignDir as string;
   installWorkerLogger(process.env.AUTOAGENT_DEBUG ? 'INFO' : 'WARN');
   if (await stopOrphanedServer(campaignDir)) process.stderr.write('stopped the dev server a killed run left behind\n');
@@ -126,12 +131,12 @@ async function embedded(target: CampaignTarget, defaultConcurrency: number, opts
   try {
     const parts = productionParts({ connection: client.connection, namespace: dev.namespace });
     const workers = await createWorkers({
-      connection, namespace: dev.namespace, deps: parts.deps, concurrency: opts.concurrency ?? defaultConcurrency,
+      connection, namespace: dev.namespace, deps: parts.deps, trialSlots: opts.trialSlots ?? opts.concurrency ?? plan.window,
       reapOrphans: parts.reapOrphans, log: (line) => process.stderr.write(`${line}\n`),
     });
     const running = workers.run();
     try {
-      await startAndFollow(client, target, opts, signal);
+      await startAndFollow(client, target, plan, opts, signal);
     } finally {
       workers.shutdown();
       await running;

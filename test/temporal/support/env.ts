@@ -55,7 +55,7 @@ export async function startWorkers(
       ...deps,
     },
     workflowBundle: await workflowBundle(),
-    concurrency: opts.concurrency ?? 4,
+    trialSlots: opts.concurrency ?? 4,
     shutdownGraceTime: '1s',
   });
   const running = workers.run();
