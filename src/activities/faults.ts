@@ -6,34 +6,13 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { systemicLlmError, type LlmError } from '../llm/errors';
-import { parseModelRef } from '../llm/provider';
+import { faultSummaryOf } from '../llm/provider';
 import { isSystemicErrorText } from '../store/faulted';
 import { LLM_FAULT_ERRORS } from '../workflows/error-names';
-
-/** The variable holding the credential a model reference needs (null: none, e.g. the local model). */
-export function credentialVariableOf(model: string): string | null {
-  try {
-    const { provider } = parseModelRef(model);
-    return provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : provider === 'openai' ? 'OPENAI_API_KEY' : null;
-  } catch {
-    return null;
-  }
-}
 
 const HOW_TO_GO_ON =
   'then run `autoagent resume <campaign>` (embedded mode — no TEMPORAL_ADDRESS — reads keys in the `autoagent run` process: ' +
   'stop it and start `autoagent run` again with the key set, which resumes)';
-
-/** What is wrong, naming the variable or the model: "ANTHROPIC_API_KEY was rejected (401) for model "m": …". */
-export function faultSummaryOf(e: LlmError, model: string): string {
-  const variable = credentialVariableOf(model) ?? 'the API key';
-  const detail = e.message.split('\n')[0] ?? e.message;
-  if (e.fault === 'credential') {
-    const what = e.status === null ? `${variable} is missing` : `${variable} was rejected (${e.status})`;
-    return `${what} for model "${model}": ${detail}`;
-  }
-  return `model "${model}" is not served by the endpoint (${e.status ?? '?'}): ${detail}`;
-}
 
 /** The human reason a credential or configuration fault pauses the campaign with. */
 function pauseReasonOf(e: LlmError, model: string): string {

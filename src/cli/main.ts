@@ -1,27 +1,17 @@
 #!/usr/bin/env node
-/** The `autoagent` CLI: this file only registers commands; each lives in commands/<name>.ts. */
+/**
+ * The `autoagent` CLI: this file only registers commands (definitions.ts); each lives in commands/<name>.ts,
+ * loaded when it runs, so `--help` and every command start without loading the others.
+ */
 import { Command } from 'commander';
-import { evalCommand } from './commands/eval';
-import { exportCommand } from './commands/export';
-import { reportCommand } from './commands/report';
-import { uiCommand } from './commands/ui';
-import { runCommand } from './commands/run';
-import { workerCommand } from './commands/worker';
-import { controlCommands } from './commands/control';
-import { handleCliError } from './errors';
+import { commands } from './definitions';
 
 async function run(): Promise<void> {
   const program = new Command('autoagent')
     .description('AutoAgent: a meta-agent that engineers task-agent harnesses, on durable Temporal campaigns')
     .version('0.1.0');
-  program.addCommand(evalCommand());
-  program.addCommand(exportCommand());
-  program.addCommand(reportCommand());
-  program.addCommand(uiCommand());
-  program.addCommand(runCommand());
-  program.addCommand(workerCommand());
-  for (const c of controlCommands()) program.addCommand(c);
+  for (const c of commands()) program.addCommand(c);
   await program.parseAsync(process.argv);
 }
 
-run().catch(handleCliError);
+run().catch(async (err: unknown) => (await import('./errors')).handleCliError(err));

@@ -8,6 +8,7 @@
  * before any trial when the credential is missing.
  */
 import type { LlmClient } from './client';
+import type { LlmError } from './errors';
 import { localModelProblem } from './local/models';
 import { limitedClient, limiterFor } from './limiter';
 
@@ -75,6 +76,27 @@ export function missingCredential(raw: string, env: NodeJS.ProcessEnv = process.
     if (problem) return { variable: 'AUTOAGENT_LOCAL_MODEL_PATH', message: `model "${raw}": ${problem}` };
   }
   return null;
+}
+
+/** The variable holding the credential a model reference needs (null: none, e.g. the local model). */
+export function credentialVariableOf(model: string): string | null {
+  try {
+    const { provider } = parseModelRef(model);
+    return provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : provider === 'openai' ? 'OPENAI_API_KEY' : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What is wrong, naming the variable or the model: "ANTHROPIC_API_KEY was rejected (401) for model "m": …". */
+export function faultSummaryOf(e: LlmError, model: string): string {
+  const variable = credentialVariableOf(model) ?? 'the API key';
+  const detail = e.message.split('\n')[0] ?? e.message;
+  if (e.fault === 'credential') {
+    const what = e.status === null ? `${variable} is missing` : `${variable} was rejected (${e.status})`;
+    return `${what} for model "${model}": ${detail}`;
+  }
+  return `model "${model}" is not served by the endpoint (${e.status ?? '?'}): ${detail}`;
 }
 
 /**

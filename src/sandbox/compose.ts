@@ -12,7 +12,6 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import YAML from 'yaml';
 import type { Task } from '../tasks/types';
 import { SandboxError } from './errors';
 import { sanitizeName } from './image';
@@ -61,6 +60,7 @@ export interface ComposeServices {
 export async function startServices(task: Task, opts: { trialId: string; labels: Record<string, string>; mainImage: string; internal: boolean }): Promise<ComposeServices | null> {
   const file = composeFileOf(task);
   if (!file) return null;
+  const YAML = await import('yaml'); // here, not at the top: most tasks have no compose file
   const doc = (YAML.parse(await fs.readFile(file, 'utf8')) ?? {}) as ComposeDoc;
   const services = Object.keys(doc.services ?? {}).filter((s) => s !== MAIN_SERVICE);
   const mainEnv = mainEnvironment(file, doc);

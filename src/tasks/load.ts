@@ -11,6 +11,7 @@ import { loadSteps } from './steps';
 import { assertSupported } from './supported';
 import { TaskLoadError } from './errors';
 import { taskHash } from './hash';
+import { mapPool } from '../util/pool';
 import type { Task, TaskPaths } from './types';
 
 export async function loadTask(dir: string): Promise<Task> {
@@ -75,8 +76,13 @@ export async function loadBenchmark(dir: string): Promise<Task[]> {
     throw new TaskLoadError({ file: root, field: null, problem: 'no tasks found (no task.toml here or in any immediate subfolder)' });
   }
   taskDirs.sort();
+  // A few at once (it is mostly reading files to hash them); a bad task still fails with the first one's error, in order.
+  const loaded = await mapPool(taskDirs, 8, (d) => loadTask(d).then((task) => ({ task }), (error: unknown) => ({ error })));
   const tasks: Task[] = [];
-  for (const d of taskDirs) tasks.push(await loadTask(d));
+  for (const r of loaded) {
+    if ('error' in r) throw r.error;
+    tasks.push(r.task);
+  }
   assertUniqueNames(tasks);
   return tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -5,7 +5,8 @@
  * several faults decides what the campaign does.
  */
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
-import { credentialVariableOf, faultInResult, llmFaultFailure } from '../../src/activities/faults';
+import { faultInResult, llmFaultFailure } from '../../src/activities/faults';
+import { credentialVariableOf } from '../../src/llm/provider';
 import { parseCampaignConfig } from '../../src/campaign/config';
 import { CampaignConfigError } from '../../src/campaign/errors';
 import { LlmAuthError, LlmBadRequestError, LlmModelNotFoundError, LlmOverloadedError, LlmServerError } from '../../src/llm/errors';

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
 import { z } from 'zod';
 import { exportHarness } from '../../export/harness';
 import { exportTrials } from '../../export/trials';
@@ -22,36 +21,29 @@ const ExportOptions = z.object({
   trials: z.boolean().default(false),
 });
 
-export function exportCommand(): Command {
-  return new Command('export')
-    .description("write a campaign's best harness (or --candidate ID) as a harness folder with CARD.md, or --trials as a Harbor job folder")
-    .argument('<campaign>', 'campaign.yaml or campaign folder (.autoagent/<name>)')
-    .requiredOption('--out <dir>', 'a new or empty folder to write')
-    .option('--candidate <id>', 'export this candidate instead of the best one')
-    .option('--trials', "export the campaign's trials in Harbor's job layout instead of a harness")
-    .action(async (arg: string, raw: unknown) => {
-      const opts = parseOptions(ExportOptions, raw);
-      if (opts.trials && opts.candidate) throw new UsageError('export: --trials exports every trial; it takes no --candidate');
-      const target = resolveTarget(arg);
-      if (!target.campaignDir || !existsSync(storeFile(target.campaignDir))) {
-        throw new UsageError(`${arg}: no campaign store here${target.campaignDir ? ` (${storeFile(target.campaignDir)} is missing: has the campaign run?)` : ''}`);
-      }
-      const outDir = path.resolve(opts.out);
-      const store = openStore(target.campaignDir);
-      try {
-        const campaign = resolveCampaign(store, target.name);
-        if (opts.trials) {
-          const benchmarkDir = target.config?.benchmark ?? null;
-          const { trials } = await exportTrials({ store, campaign, outDir, benchmarkDir });
-          process.stdout.write(`exported ${trials} trial(s) of ${campaign} as a Harbor job → ${outDir}\n`);
-          return;
-        }
-        const data = buildReportData(store, { campaign });
-        const done = await exportHarness({ store, data, outDir, ...(opts.candidate ? { candidateId: opts.candidate } : {}) });
-        process.stdout.write(`exported ${done.isBest ? 'the best harness' : 'candidate'} ${done.candidateId} of ${campaign} → ${outDir} (CARD.md beside it)\n` +
-          `run it: autoagent eval <task-or-benchmark> --harness ${outDir}\n`);
-      } finally {
-        store.close();
-      }
-    });
+/** `export` (its arguments, options and help: cli/definitions.ts). */
+export async function exportAction(arg: string, raw: unknown): Promise<void> {
+  const opts = parseOptions(ExportOptions, raw);
+  if (opts.trials && opts.candidate) throw new UsageError('export: --trials exports every trial; it takes no --candidate');
+  const target = resolveTarget(arg);
+  if (!target.campaignDir || !existsSync(storeFile(target.campaignDir))) {
+    throw new UsageError(`${arg}: no campaign store here${target.campaignDir ? ` (${storeFile(target.campaignDir)} is missing: has the campaign run?)` : ''}`);
+  }
+  const outDir = path.resolve(opts.out);
+  const store = openStore(target.campaignDir);
+  try {
+    const campaign = resolveCampaign(store, target.name);
+    if (opts.trials) {
+      const benchmarkDir = target.config?.benchmark ?? null;
+      const { trials } = await exportTrials({ store, campaign, outDir, benchmarkDir });
+      process.stdout.write(`exported ${trials} trial(s) of ${campaign} as a Harbor job → ${outDir}\n`);
+      return;
+    }
+    const data = buildReportData(store, { campaign });
+    const done = await exportHarness({ store, data, outDir, ...(opts.candidate ? { candidateId: opts.candidate } : {}) });
+    process.stdout.write(`exported ${done.isBest ? 'the best harness' : 'candidate'} ${done.candidateId} of ${campaign} → ${outDir} (CARD.md beside it)\n` +
+      `run it: autoagent eval <task-or-benchmark> --harness ${outDir}\n`);
+  } finally {
+    store.close();
+  }
 }

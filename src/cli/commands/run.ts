@@ -7,7 +7,6 @@
  * client-side (preflight.ts): a bad config, task, split, seed harness or a missing key exits 2 with nothing
  * recorded. Two `run`s of one campaign at once: the second waits and attaches (start-lock.ts).
  */
-import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { productionParts } from '../../app/production';
@@ -38,54 +37,44 @@ const RunOptions = z.object({
 });
 type RunOptions = z.infer<typeof RunOptions>;
 
-export function runCommand(): Command {
-  return new Command('run')
-    .description('start or resume a campaign (embedded Temporal dev server unless TEMPORAL_ADDRESS is set)')
-    .argument('<campaign.yaml>', 'campaign config')
-    .option('--restart', 'start a new run of a campaign that already completed')
-    .option('--detach', 'with TEMPORAL_ADDRESS: start it and return without following')
-    .option('--json', 'JSON lines: status changes, then the summary')
-    .option('--trial-slots <n>', 'trials at once in the embedded worker (default: campaign.yaml concurrency)')
-    .addOption(new Option('--concurrency <n>', 'old name of --trial-slots').hideHelp())
-    .option('--ui-port <port>', 'embedded mode: also serve the Temporal UI on this port')
-    .action(async (file: string, raw: unknown) => {
-      const opts = parseOptions(RunOptions, raw);
-      const target = resolveTarget(file);
-      if (!target.config || !target.campaignDir) throw new UsageError(`${file}: run takes a campaign.yaml`);
-      const shared = sharedServerConfigured();
-      const running = shared ? null : readServerFile(target.campaignDir);
-      // Check before start: only this process's own workers need its credentials (not a shared server's).
-      const check = await preflightCampaign(target.config, {
-        credentials: !shared && !running, warn: (w) => process.stderr.write(`autoagent: warning: ${w}\n`),
-      });
-      const abort = new AbortController();
-      const onSignal = (): void => abort.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        if (shared) return await asClient(target, check.plan, serverTarget(), opts, abort.signal);
-        if (running) {
-          process.stderr.write(`attaching to the running embedded server of ${target.name} (pid ${running.pid})\n`);
-          return await asClient(target, check.plan, running, { ...opts, restart: false }, abort.signal);
-        }
-        if (opts.detach) throw new UsageError('--detach needs TEMPORAL_ADDRESS (the embedded server lives in this process)');
-        let release: () => void;
-        try {
-          release = acquireStartLock(target.campaignDir, target.name);
-        } catch (err) {
-          if (!(err instanceof CampaignBusyError)) throw err;
-          // Another `run` started a moment ago: say so, and attach once its server is up.
-          process.stderr.write(`${err.message.replace(/; run the same command.*$/, '')}: waiting to attach\n`);
-          const server = await waitForServer(target.campaignDir, abort.signal);
-          if (!server) throw err;
-          return await asClient(target, check.plan, server, { ...opts, restart: false }, abort.signal);
-        }
-        await embedded(target, check.plan, opts, abort.signal).finally(release);
-      } finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
-      }
-    });
+/** `run` (its arguments, options and help: cli/definitions.ts). */
+export async function runAction(file: string, raw: unknown): Promise<void> {
+  const opts = parseOptions(RunOptions, raw);
+  const target = resolveTarget(file);
+  if (!target.config || !target.campaignDir) throw new UsageError(`${file}: run takes a campaign.yaml`);
+  const shared = sharedServerConfigured();
+  const running = shared ? null : readServerFile(target.campaignDir);
+  // Check before start: only this process's own workers need its credentials (not a shared server's).
+  const check = await preflightCampaign(target.config, {
+    credentials: !shared && !running, warn: (w) => process.stderr.write(`autoagent: warning: ${w}\n`),
+  });
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (shared) return await asClient(target, check.plan, serverTarget(), opts, abort.signal);
+    if (running) {
+      process.stderr.write(`attaching to the running embedded server of ${target.name} (pid ${running.pid})\n`);
+      return await asClient(target, check.plan, running, { ...opts, restart: false }, abort.signal);
+    }
+    if (opts.detach) throw new UsageError('--detach needs TEMPORAL_ADDRESS (the embedded server lives in this process)');
+    let release: () => void;
+    try {
+      release = acquireStartLock(target.campaignDir, target.name);
+    } catch (err) {
+      if (!(err instanceof CampaignBusyError)) throw err;
+      // Another `run` started a moment ago: say so, and attach once its server is up.
+      process.stderr.write(`${err.message.replace(/; run the same command.*$/, '')}: waiting to attach\n`);
+      const server = await waitForServer(target.campaignDir, abort.signal);
+      if (!server) throw err;
+      return await asClient(target, check.plan, server, { ...opts, restart: false }, abort.signal);
+    }
+    await embedded(target, check.plan, opts, abort.signal).finally(release);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
 }
 
 /** Starts the campaign from the plan preflight built (campaign.yaml is not read again), or attaches to it. */

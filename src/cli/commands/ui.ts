@@ -3,7 +3,6 @@
  * from the store every few seconds. With --temporal (or a configured shared server, see temporal/connection.ts) it also shows the
  * workflow's own status from the `status` query of `campaign/<name>`.
  */
-import { Command } from 'commander';
 import { z } from 'zod';
 import { resolveCampaign } from '../../report/data';
 import { openCampaignStore } from '../../report/generate';
@@ -37,22 +36,15 @@ function campaignName(dir: string, requested: string | undefined): string {
   }
 }
 
-export function uiCommand(): Command {
-  return new Command('ui')
-    .description('serve a live, read-only view of a campaign on 127.0.0.1')
-    .argument('<campaign-dir>', 'the campaign folder (holds store.sqlite)')
-    .option('--port <n>', 'port (0 = any free port)', '8765')
-    .option('--campaign <name>', 'which campaign, if the store holds several')
-    .option('--temporal <address>', 'Temporal server to query for the workflow status (default: $TEMPORAL_ADDRESS if set)')
-    .action(async (dir: string, raw: unknown) => {
-      const opts = parseOptions(UiOptions, raw);
-      const address = opts.temporal;
-      const shared = (await import('../../temporal/connection')).sharedServerConfigured();
-      const campaign = campaignName(dir, opts.campaign);
-      const status = address || shared ? await temporalStatus(address, campaign) : undefined;
-      const server = await startReportServer({ dir, port: opts.port, campaign, status });
-      process.stdout.write(`serving campaign ${campaign} at ${server.url} (read-only; Ctrl-C to stop)\n`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-      await server.close();
-    });
+/** `ui` (its arguments, options and help: cli/definitions.ts). */
+export async function uiAction(dir: string, raw: unknown): Promise<void> {
+  const opts = parseOptions(UiOptions, raw);
+  const address = opts.temporal;
+  const shared = (await import('../../temporal/connection')).sharedServerConfigured();
+  const campaign = campaignName(dir, opts.campaign);
+  const status = address || shared ? await temporalStatus(address, campaign) : undefined;
+  const server = await startReportServer({ dir, port: opts.port, campaign, status });
+  process.stdout.write(`serving campaign ${campaign} at ${server.url} (read-only; Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  await server.close();
 }

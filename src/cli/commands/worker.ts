@@ -3,7 +3,6 @@
  * workflows, trials (sandboxes on this machine's Docker engine, at most --trial-slots at once) and
  * meta-agent proposals. Orphaned sandboxes of a crashed worker are reaped at start; SIGINT/SIGTERM drain.
  */
-import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { productionParts } from '../../app/production';
 import { connectWorker, describeTarget, serverTarget } from '../../temporal/connection';
@@ -30,28 +29,21 @@ function envSlots(): number {
   return n;
 }
 
-export function workerCommand(): Command {
-  return new Command('worker')
-    .description('run AutoAgent workers against the configured Temporal server (TEMPORAL_ADDRESS / TEMPORAL_PROFILE / temporal.toml; default 127.0.0.1:7233)')
-    .option('--roles <list>', 'comma-separated: workflows, trials, meta', 'workflows,trials,meta')
-    .option('--trial-slots <n>', 'trials at once on this machine, whatever campaign they belong to (env AUTOAGENT_TRIAL_SLOTS; default 2)')
-    .addOption(new Option('--concurrency <n>', 'old name of --trial-slots').hideHelp())
-    .option('--meta-concurrency <n>', 'proposals at once', '4')
-    .action(async (raw: unknown) => {
-      const opts = parseOptions(WorkerOptions, raw);
-      const trialSlots = opts.trialSlots ?? opts.concurrency ?? envSlots();
-      installWorkerLogger(process.env.AUTOAGENT_DEBUG ? 'INFO' : 'WARN');
-      const target = serverTarget();
-      const connection = await connectWorker(target);
-      // The worker's own connection answers the search-attribute lookup, so campaigns it runs set them too.
-      const parts = productionParts({ connection, namespace: target.namespace });
-      const set = await createWorkers({
-        connection, namespace: target.namespace, deps: parts.deps, roles: opts.roles as WorkerRole[],
-        trialSlots, metaConcurrency: opts.metaConcurrency, reapOrphans: parts.reapOrphans,
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      process.stderr.write(`autoagent worker on ${describeTarget(target)}: ${opts.roles.join(', ')}, ${trialSlots} trial slot(s)\n`);
-      await set.run();
-      await connection.close();
-    });
+/** `worker` (its arguments, options and help: cli/definitions.ts). */
+export async function workerAction(raw: unknown): Promise<void> {
+  const opts = parseOptions(WorkerOptions, raw);
+  const trialSlots = opts.trialSlots ?? opts.concurrency ?? envSlots();
+  installWorkerLogger(process.env.AUTOAGENT_DEBUG ? 'INFO' : 'WARN');
+  const target = serverTarget();
+  const connection = await connectWorker(target);
+  // The worker's own connection answers the search-attribute lookup, so campaigns it runs set them too.
+  const parts = productionParts({ connection, namespace: target.namespace });
+  const set = await createWorkers({
+    connection, namespace: target.namespace, deps: parts.deps, roles: opts.roles as WorkerRole[],
+    trialSlots, metaConcurrency: opts.metaConcurrency, reapOrphans: parts.reapOrphans,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stderr.write(`autoagent worker on ${describeTarget(target)}: ${opts.roles.join(', ')}, ${trialSlots} trial slot(s)\n`);
+  await set.run();
+  await connection.close();
 }
