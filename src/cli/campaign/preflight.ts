@@ -7,6 +7,7 @@
  * client and the workflow can never disagree about what is valid; campaign.yaml is read once, by the caller.
  */
 import { resolveCampaignPlan } from '../../activities/plan-from-config';
+import { parsePlan } from '../../activities/plan-schema';
 import type { CampaignConfig } from '../../campaign/config';
 import type { Harness } from '../../harness/schema';
 import type { CampaignPlan, TaskRef } from '../../workflows/types';
@@ -36,7 +37,10 @@ export async function preflightCampaign(
   config: CampaignConfig,
   opts: { credentials: boolean; env?: NodeJS.ProcessEnv; warn?: (warning: string) => void },
 ): Promise<PreflightResult> {
-  const { plan, seed } = await resolveCampaignPlan(config);
+  const resolved = await resolveCampaignPlan(config);
+  // The plan's own boundary check, here too: a plan the workflow would refuse fails before anything starts.
+  const plan = parsePlan(resolved.plan, config.file);
+  const { seed } = resolved;
   const [seedModel, ...agentModels] = harnessModels(seed);
   // The task model: campaign.yaml's explicit taskModel, else the seed harness's; the meta model defaults to it.
   const taskModel: ModelUse = config.taskModel !== null ? { model: config.taskModel, where: `${config.file}: taskModel` } : seedModel!;
