@@ -11,7 +11,7 @@ import {
   addCampaignHint, campaignHandle, campaignStatus, pauseCampaign, resumeCampaign, retryCampaignGeneration, setCampaignBudget, startOrAttachCampaign,
   stopCampaign,
 } from '../../src/temporal/client';
-import { addHintUpdate, MAX_HINT_CHARS, retryGenerationSignal, setBudgetUpdate } from '../../src/workflows/definitions';
+import { addHintUpdate, MAX_HINT_CHARS, progressQuery, retryGenerationSignal, setBudgetUpdate } from '../../src/workflows/definitions';
 import { fakeProposer, fakeTrials, testPlan, writeSeedHarness } from './support/fakes';
 import { startServer, startWorkers, tmpRoot, waitFor } from './support/env';
 
@@ -50,7 +50,14 @@ test('pause holds all work (even inside a generation) until resume', async () =>
   await waitFor(async () => (await campaignStatus(handle)).phase === 'generation' && storedTrials(plan.campaignDir, plan.name) >= 8, 30_000, 'generation 1 trials');
   await pauseCampaign(handle);
   await waitFor(async () => (await campaignStatus(handle)).paused, 10_000, 'paused');
-  await new Promise((r) => setTimeout(r, 700)); // let the in-flight trial settle
+  // The pause reaches the generation child as a forwarded signal: wait until the child itself holds.
+  await waitFor(async () => {
+    const child = (await campaignStatus(handle)).currentChild;
+    return child !== null && (await env.client.workflow.getHandle(child).query(progressQuery)).paused;
+  }, 30_000, 'the generation to hold');
+  // Let the in-flight trial return and be recorded (the store write follows the runner's return).
+  await waitFor(async () => trials.inFlightIn(plan.campaignDir) === 0, 30_000, 'the in-flight trial to return');
+  await waitFor(async () => storedTrials(plan.campaignDir, plan.name) >= trials.startedIn(plan.campaignDir), 30_000, 'the returned trial to be stored');
   const held = storedTrials(plan.campaignDir, plan.name);
   await new Promise((r) => setTimeout(r, 1500));
   expect(storedTrials(plan.campaignDir, plan.name)).toBe(held);
@@ -66,7 +73,9 @@ test('pause while the last trials run: they finish, the evaluation completes, th
   trials.delayMs = 1500;
   try {
     const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
-    await waitFor(async () => (await campaignStatus(handle)).phase === 'baseline', 30_000, 'baseline');
+    // Pause once the baseline's trials are in flight: its lanes schedule all six in one workflow task, so one
+    // started trial means none is left for the pause to hold back (a pause before that would hold them all).
+    await waitFor(async () => trials.startedIn(plan.campaignDir) > 0, 60_000, 'the baseline trials to start');
     await pauseCampaign(handle);
     const held = await waitFor(async () => {
       const s = await campaignStatus(handle);

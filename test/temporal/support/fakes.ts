@@ -40,21 +40,35 @@ export interface FakeTrials {
   failTask: string | null;
   delayMs: number;
   total(): number;
+  /** Trials of this campaign that have started (a test can wait for work to be in flight, not for the clock). */
+  startedIn(campaignDir: string): number;
+  /** Trials of this campaign started and not yet returned or thrown. */
+  inFlightIn(campaignDir: string): number;
 }
 
 export function fakeTrials(delayMs = 0): FakeTrials {
+  const started = new Map<string, number>();
+  const ended = new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   const fake: FakeTrials = {
     runs: new Map(),
     failTask: null,
     delayMs,
     runsOf: (dir, id) => fake.runs.get(`${path.join(dir, 'trials')}|${id}`) ?? 0,
     total: () => [...fake.runs.values()].reduce((a, b) => a + b, 0),
+    startedIn: (dir) => started.get(path.join(dir, 'trials')) ?? 0,
+    inFlightIn: (dir) => fake.startedIn(dir) - (ended.get(path.join(dir, 'trials')) ?? 0),
     run: async (req) => {
-      if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
-      if (fake.failTask === req.task.name) throw new Error(`docker hiccup on ${req.task.name}`);
-      const key = `${req.outDir}|${req.trialId}`;
-      fake.runs.set(key, (fake.runs.get(key) ?? 0) + 1);
-      return fakeTrialResult(req, rewardFor(req.harness, req.task.name));
+      bump(started, req.outDir);
+      try {
+        if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
+        if (fake.failTask === req.task.name) throw new Error(`docker hiccup on ${req.task.name}`);
+        const key = `${req.outDir}|${req.trialId}`;
+        fake.runs.set(key, (fake.runs.get(key) ?? 0) + 1);
+        return fakeTrialResult(req, rewardFor(req.harness, req.task.name));
+      } finally {
+        bump(ended, req.outDir);
+      }
     },
   };
   return fake;
