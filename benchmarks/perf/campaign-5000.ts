@@ -29,9 +29,9 @@ async function run(): Promise<void> {
   const workers = await createWorkers({ connection, deps, trialSlots: 16 });
   const running = workers.run();
   const plan: CampaignPlan = {
-    name: 'c5000', campaignDir: path.join(root, 'campaign'), seedHarnessDir: await writeSeed(path.join(root, 'seed')),
-    train: tasks('t', 25), holdout: tasks('h', 5), repeats: 1, holdoutRepeats: 1, k: 4, window: 16, rngSeed: 42,
-    selection: 'pareto', acceptance: { kind: 'greedy' }, budget: {}, stop: { maxGenerations: GENERATIONS }, hints: [],
+    name: 'c5000', campaignDir: path.join(root, 'campaign'), seedHarness: await writeSeed(path.join(root, 'seed')),
+    train: tasks('t', 25), holdout: tasks('h', 5), repeats: 1, holdoutRepeats: 1, proposalsPerGeneration: 4, concurrency: 16, seed: 42,
+    selection: 'pareto', acceptance: { mode: 'greedy' }, budget: {}, generations: GENERATIONS, hints: [],
     runtime: { maxGenerationsPerRun: 10 },
   };
   const t0 = performance.now();

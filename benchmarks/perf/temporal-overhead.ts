@@ -43,8 +43,8 @@ async function run(): Promise<void> {
   const campaignDir = path.join(root, 'campaign');
   const dirOf = path.join(campaignDir, 'harnesses', harness.id);
   await acts.prepareCampaign({ plan: {
-    name: 'bench', campaignDir, seedHarnessDir: seedDir, train: tasks('p', 1), holdout: [], repeats: 1, holdoutRepeats: 1, k: 1,
-    window: 1, rngSeed: 1, selection: 'best', acceptance: { kind: 'greedy' }, budget: {}, stop: {}, hints: [],
+    name: 'bench', campaignDir, seedHarness: seedDir, train: tasks('p', 1), holdout: [], repeats: 1, holdoutRepeats: 1, proposalsPerGeneration: 1,
+    concurrency: 1, seed: 1, selection: 'best', acceptance: { mode: 'greedy' }, budget: {}, hints: [],
   } });
   t = performance.now();
   for (const task of tasks('activity', N)) {

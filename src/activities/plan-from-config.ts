@@ -64,25 +64,23 @@ function buildPlan(config: CampaignConfig, tasks: Task[], seed: Harness, opts: P
   return {
     name: config.name,
     campaignDir: path.resolve(root, config.name),
-    seedHarnessDir: config.seedHarness,
+    seedHarness: config.seedHarness,
     train: split.train.map(ref),
     holdout: split.holdout.map(ref),
     repeats: config.repeats,
     holdoutRepeats: config.repeats,
-    k: config.proposalsPerGeneration,
-    window: config.concurrency,
-    rngSeed: config.seed,
+    proposalsPerGeneration: config.proposalsPerGeneration,
+    concurrency: config.concurrency,
+    seed: config.seed,
     selection: config.selection,
     epsilon: config.epsilon,
     acceptance: config.acceptance.mode === 'greedy'
-      ? { kind: 'greedy' }
-      : { kind: 'noise', alpha: config.acceptance.alpha, minDelta: config.acceptance.minDelta, test: config.acceptance.test },
+      ? { mode: 'greedy' }
+      : { mode: 'paired-test', alpha: config.acceptance.alpha, minDelta: config.acceptance.minDelta, test: config.acceptance.test },
     budget: config.budget,
-    stop: {
-      maxGenerations: config.generations,
-      targetScore: config.targetScore ?? undefined,
-      plateau: config.plateauGenerations ?? undefined,
-    },
+    generations: config.generations,
+    ...(config.targetScore !== null ? { targetScore: config.targetScore } : {}),
+    ...(config.plateauGenerations !== null ? { plateauGenerations: config.plateauGenerations } : {}),
     hints: [],
     // meta.model null: each proposal uses its parent's model, which is the task model. An explicit taskModel
     // is written into the stored seed and every candidate.

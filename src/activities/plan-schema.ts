@@ -7,6 +7,9 @@ import { EvaluationSpecSchema, type EvaluationSpec } from '../search/evaluation/
 import type { CampaignPlan } from '../workflows/types';
 import { InvalidCampaignPlanError } from './errors';
 import { firstIssue } from '../util/zod-issue';
+import { upgradePlan, type StoredPlan } from '../workflows/plan-upgrade';
+
+const isPlanObject = (v: unknown): v is StoredPlan => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const TaskRefSchema = z.object({ name: z.string().min(1), dir: z.string().min(1), hash: z.string().min(1) });
 const positiveInt = z.number().int().positive();
@@ -16,24 +19,26 @@ export const CampaignPlanSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" or "-"'),
     campaignDir: z.string().refine((p) => p.startsWith('/'), 'must be an absolute path'),
-    seedHarnessDir: z.string().min(1),
+    seedHarness: z.string().min(1),
     train: z.array(TaskRefSchema).min(1, 'at least one train task'),
     holdout: z.array(TaskRefSchema),
     repeats: positiveInt,
     holdoutRepeats: positiveInt,
-    k: positiveInt,
-    window: positiveInt,
-    rngSeed: z.number().int(),
+    proposalsPerGeneration: positiveInt,
+    concurrency: positiveInt,
+    seed: z.number().int(),
     selection: z.enum(['best', 'pareto', 'epsilon-greedy']),
     epsilon: z.number().min(0).max(1).optional(),
     acceptance: z.object({
-      kind: z.enum(['noise', 'greedy']),
+      mode: z.enum(['paired-test', 'greedy']),
       alpha: z.number().gt(0).lt(1).optional(),
       minDelta: z.number().min(0).optional(),
       test: z.enum(['stratified', 'task-means']).optional(),
     }),
     budget: z.object({ usd: limit.optional(), trials: limit.optional(), tokens: limit.optional(), wallTimeMinutes: limit.optional() }),
-    stop: z.object({ maxGenerations: z.number().int().nonnegative().optional(), targetScore: z.number().optional(), plateau: positiveInt.optional() }),
+    generations: z.number().int().nonnegative().optional(),
+    targetScore: z.number().optional(),
+    plateauGenerations: positiveInt.optional(),
     hints: z.array(z.string()),
     meta: z.object({
       programPath: z.string().nullable(), model: z.string().nullable(), taskModel: z.string().min(1).optional(),
@@ -62,7 +67,8 @@ export const CampaignPlanSchema = z
 
 /** Parses a plan; `source` (a config path, or "workflow input") names where it came from in errors. */
 export function parsePlan(raw: unknown, source: string): CampaignPlan {
-  const parsed = CampaignPlanSchema.safeParse(raw);
+  // A plan written with the names plans had before (k, window, …) is read as today's.
+  const parsed = CampaignPlanSchema.safeParse(isPlanObject(raw) ? upgradePlan(raw) : raw);
   if (parsed.success) return parsed.data;
   const { field, message } = firstIssue(parsed.error, [], '');
   throw new InvalidCampaignPlanError(message, source, field);

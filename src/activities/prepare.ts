@@ -16,11 +16,11 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Cam
   return async function prepareCampaign(input: PrepareInput): Promise<PreparedCampaign> {
     const source = 'configPath' in input ? input.configPath : 'workflow input';
     const plan = parsePlan('configPath' in input ? await deps.loadPlan(input.configPath) : input.plan, source);
-    const seed = await validateHarness(plan.seedHarnessDir);
-    if (!seed.ok) throw new InvalidCampaignPlanError(`seed harness is invalid: ${seed.error}`, source, 'seedHarnessDir');
+    const seed = await validateHarness(plan.seedHarness);
+    if (!seed.ok) throw new InvalidCampaignPlanError(`seed harness is invalid: ${seed.error}`, source, 'seedHarness');
     // campaign.yaml's explicit taskModel is the seed's model too: the baseline runs what the candidates will.
     const taskModel = plan.meta?.taskModel;
-    const ref = await materializeHarness(plan.campaignDir, taskModel ? withModel(seed.harness, taskModel) : seed.harness, plan.seedHarnessDir);
+    const ref = await materializeHarness(plan.campaignDir, taskModel ? withModel(seed.harness, taskModel) : seed.harness, plan.seedHarness);
     // The report splits trials into train / holdout and shows spend vs budget from this event.
     storeFor(plan.campaignDir).appendEvent(plan.name, 'prepared', {
       seed: ref.id, train: plan.train.length, holdout: plan.holdout.length,

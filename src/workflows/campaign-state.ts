@@ -25,7 +25,7 @@ export const MAX_FLAGGED = 20;
 export function initialCarry(prepared: PreparedCampaign, nowMs: number): CampaignCarry {
   const { plan } = prepared;
   return {
-    prepared, search: initialSearchState(plan.rngSeed, plan.objective), ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 },
+    prepared, search: initialSearchState(plan.seed, plan.objective), ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 },
     budget: { ...plan.budget }, hints: [...plan.hints], startedAtMs: nowMs, baselineDone: false, paused: false,
     stopRequested: false, stopReason: null, attempt: 0, cachedTrials: 0, rejectedCount: 0, invalidCount: 0, lastError: null, runs: 0,
   };
@@ -69,7 +69,7 @@ export function seedRecord(c: CampaignCarry, ev: CandidateEvaluation): Candidate
 
 function criterion(c: CampaignCarry): AcceptanceCriterion {
   const a = c.prepared.plan.acceptance;
-  return a.kind === 'greedy' ? alwaysAcceptImprovement : beatsParentBeyondNoise({ alpha: a.alpha, minDelta: a.minDelta, test: a.test ?? 'task-means' });
+  return a.mode === 'greedy' ? alwaysAcceptImprovement : beatsParentBeyondNoise({ alpha: a.alpha, minDelta: a.minDelta, test: a.test ?? 'task-means' });
 }
 
 /**
@@ -116,7 +116,7 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
     // A policy's early reject (racing, minibatch) is final, its early accept too when the parent is accepted;
     // else the acceptance rule decides against the parent's anchor. A better-on-average child of a noise-aware rule
     // stays as a stepping stone (src/search/stepping-stones.ts); without stones this is the plain rule.
-    const filing = fileChild(c.search, child, p.parentId, ev.decision, accept, rng, { stones: c.prepared.plan.acceptance.kind !== 'greedy' });
+    const filing = fileChild(c.search, child, p.parentId, ev.decision, accept, rng, { stones: c.prepared.plan.acceptance.mode !== 'greedy' });
     const stone = filing.anchorId !== undefined ? { anchorId: filing.anchorId } : {};
     records.push({ ...child, status: filing.status, verdict: verdictWithSavings(filing.reason, ev), ...stone });
   }
@@ -142,16 +142,16 @@ export function applyRecords(c: CampaignCarry, generation: number, records: Cand
 }
 
 function stopper(c: CampaignCarry): Stopper {
-  const { stop } = c.prepared.plan;
+  const plan = c.prepared.plan;
   const b = c.budget;
   const parts: Stopper[] = [];
-  if (stop.maxGenerations !== undefined) parts.push(maxGenerations(stop.maxGenerations));
+  if (plan.generations !== undefined) parts.push(maxGenerations(plan.generations));
   if (b.trials !== undefined) parts.push(maxTrials(b.trials));
   if (b.usd !== undefined) parts.push(maxDollars(b.usd));
   if (b.tokens !== undefined) parts.push(maxTokens(b.tokens));
   if (b.wallTimeMinutes !== undefined) parts.push(maxWallTime(b.wallTimeMinutes));
-  if (stop.targetScore !== undefined) parts.push(targetScore(stop.targetScore));
-  if (stop.plateau !== undefined) parts.push(plateau(stop.plateau));
+  if (plan.targetScore !== undefined) parts.push(targetScore(plan.targetScore));
+  if (plan.plateauGenerations !== undefined) parts.push(plateau(plan.plateauGenerations));
   return anyStopper(...parts);
 }
 
@@ -159,7 +159,7 @@ function stopper(c: CampaignCarry): Stopper {
 export function plannedGenerationTrials(c: CampaignCarry): number {
   const { plan } = c.prepared;
   const extra = plan.evaluation?.policy === 'racing' ? plan.evaluation.racing.maxExtraRepeats : 0;
-  return plan.k * plan.train.length * (plan.repeats + extra);
+  return plan.proposalsPerGeneration * plan.train.length * (plan.repeats + extra);
 }
 
 /** Why the campaign should stop before starting another generation, or null. */
@@ -174,9 +174,9 @@ export function stopReason(c: CampaignCarry, nowMs: number): string | null {
 export function estimateTotalTrials(c: CampaignCarry): number | null {
   if (c.budget.trials !== undefined) return c.budget.trials;
   const { plan } = c.prepared;
-  if (plan.stop.maxGenerations === undefined) return null;
+  if (plan.generations === undefined) return null;
   // Baseline + every generation + holdout of the best and the seed.
-  return plan.train.length * plan.repeats + plan.stop.maxGenerations * plannedGenerationTrials(c) + 2 * plan.holdout.length * plan.holdoutRepeats;
+  return plan.train.length * plan.repeats + plan.generations * plannedGenerationTrials(c) + 2 * plan.holdout.length * plan.holdoutRepeats;
 }
 
 export interface StatusExtras {

@@ -30,6 +30,7 @@ import { planMerge } from './merge';
 import { generationEvaluation } from './policies';
 import { upsertCampaignAttributes } from './search-attributes';
 import * as S from './campaign-state';
+import { upgradeCarry, upgradePrepared } from './plan-upgrade';
 import type {
   CampaignCarry, CampaignInput, CampaignPhase, CampaignPlan, CampaignSummary, GenerationResult, HarnessRef, HoldoutScore, WaitingForRetry,
 } from './types';
@@ -41,7 +42,8 @@ const message = (err: unknown): string => (err instanceof Error ? `${err.message
 
 export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSummary> {
   const wfId = workflowInfo().workflowId;
-  let c: CampaignCarry | null = 'carry' in input ? input.carry : null;
+  // A carry or prepared result from before the plan took campaign.yaml's names is read as today's (plan-upgrade.ts).
+  let c: CampaignCarry | null = 'carry' in input ? upgradeCarry(input.carry) : null;
   let phase: CampaignPhase = c ? 'generation' : 'preparing';
   let waiting: WaitingForRetry | null = null;
   let retryRequested = false;
@@ -70,7 +72,7 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
   setHandler(frontierQuery, () => (c ? S.frontierOf(c) : []));
 
   // Date.now() inside a workflow is Temporal's deterministic workflow time (replayed from history), not the host clock.
-  if (!c) c = S.initialCarry(await storeActivities.prepareCampaign(input as Exclude<CampaignInput, { carry: unknown }>), Date.now());
+  if (!c) c = S.initialCarry(upgradePrepared(await storeActivities.prepareCampaign(input as Exclude<CampaignInput, { carry: unknown }>)), Date.now());
   const st = (): CampaignCarry => c as CampaignCarry;
   const { plan } = st().prepared;
   const event = (kind: string, data: unknown): Promise<number> =>
@@ -125,7 +127,7 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
     const result = await withRetry(0, 'gen-0', (id) =>
       executeChild(EvaluationWorkflow, {
         ...childOpts(id),
-        args: [{ campaign: plan.name, campaignDir: plan.campaignDir, candidates: [seed], tasks: plan.train, repeats: plan.repeats, window: plan.window, runtime: rt, paused: st().paused, ...metricOf(plan) }],
+        args: [{ campaign: plan.name, campaignDir: plan.campaignDir, candidates: [seed], tasks: plan.train, repeats: plan.repeats, window: plan.concurrency, runtime: rt, paused: st().paused, ...metricOf(plan) }],
       }).then((r): GenerationResult => ({ proposals: [], ...r })),
     );
     const ev = result?.evaluations[0];
@@ -146,7 +148,7 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
     if (stop !== null) break;
     const n = st().search.generation + 1;
     const rng = createRng(st().search.rngState);
-    const selected = selectorFor(plan.selection, { epsilon: plan.epsilon }).select(st().search, rng, plan.k);
+    const selected = selectorFor(plan.selection, { epsilon: plan.epsilon }).select(st().search, rng, plan.proposalsPerGeneration);
     c = { ...st(), search: { ...st().search, rngState: rng.state } };
     // A due merge takes the last slot (merge.ts); without `merge` in the plan this is `selected` unchanged.
     const { parentIds, merges } = planMerge(plan, st().search, n, selected, (rec) => S.harnessRef(st(), rec));
@@ -157,7 +159,7 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
         args: [{
           campaign: plan.name, campaignDir: plan.campaignDir, generation: n, attemptLabel: id.slice(wfId.length + 1), parents,
           knownIds: st().search.candidates.map((x) => x.id), hints: [...st().hints], train: plan.train, repeats: plan.repeats,
-          window: plan.window, paused: st().paused, runtime: rt, ...metricOf(plan),
+          window: plan.concurrency, paused: st().paused, runtime: rt, ...metricOf(plan),
           holdoutTasks: plan.holdout.map((t) => t.name), meta: plan.meta ?? null,
           ...(merges ? { merges } : {}),
           ...generationEvaluation(plan, st().search, parents),
@@ -193,7 +195,7 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
     const result = await withRetry(st().search.generation, 'holdout', (id) =>
       executeChild(EvaluationWorkflow, {
         ...childOpts(id),
-        args: [{ campaign: plan.name, campaignDir: plan.campaignDir, candidates: picks.map((p) => S.harnessRef(st(), p)), tasks: plan.holdout, repeats: plan.holdoutRepeats, window: plan.window, runtime: rt, ...metricOf(plan) }],
+        args: [{ campaign: plan.name, campaignDir: plan.campaignDir, candidates: picks.map((p) => S.harnessRef(st(), p)), tasks: plan.holdout, repeats: plan.holdoutRepeats, window: plan.concurrency, runtime: rt, ...metricOf(plan) }],
       }).then((r): GenerationResult => ({ proposals: [], ...r })),
     );
     for (const p of picks) {

@@ -48,7 +48,7 @@ export function generationEvaluation(plan: CampaignPlan, search: SearchState, pa
   if (!plan.evaluation || plan.evaluation.policy === 'full') return {};
   const parentScores: Record<string, Record<string, number[]>> = {};
   for (const p of parents) parentScores[p.id] ??= findCandidate(search, p.id)?.taskRewards ?? {};
-  return { evaluation: { spec: plan.evaluation, seed: plan.rngSeed, parentScores } };
+  return { evaluation: { spec: plan.evaluation, seed: plan.seed, parentScores } };
 }
 
 /** A record's verdict: the reason, plus what the policy saved when it cancelled trials. */

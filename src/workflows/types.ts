@@ -19,13 +19,13 @@ export interface TaskRef {
 }
 
 export interface AcceptancePlan {
-  /** 'noise': beats the parent beyond noise (paired test); 'greedy': any mean improvement. */
-  kind: 'noise' | 'greedy';
+  /** campaign.yaml `acceptance.mode`: 'paired-test' beats the parent beyond noise; 'greedy': any mean improvement. */
+  mode: 'paired-test' | 'greedy';
   alpha?: number;
   minDelta?: number;
   /**
-   * Paired test for 'noise'. plan-from-config always sets it (campaign.yaml default 'stratified'); absent
-   * means a plan from before the option, so 'task-means' keeps in-flight campaigns replaying as recorded.
+   * Paired test for 'paired-test'. plan-from-config always sets it (campaign.yaml default 'stratified');
+   * absent means a plan from before the option, so 'task-means' keeps in-flight campaigns replaying as recorded.
    */
   test?: 'stratified' | 'task-means';
 }
@@ -58,21 +58,25 @@ export interface CampaignPlan {
   name: string;
   /** Absolute; holds store.sqlite, harnesses/<id>/, proposals/, trials/. */
   campaignDir: string;
-  seedHarnessDir: string;
+  /** campaign.yaml's fields keep their names here (src/workflows/plan-upgrade.ts reads plans from before). */
+  seedHarness: string;
   train: TaskRef[];
   holdout: TaskRef[];
   repeats: number;
   holdoutRepeats: number;
-  /** Proposals per generation. */
-  k: number;
+  proposalsPerGeneration: number;
   /** Most trials in flight at once per generation (sliding window). */
-  window: number;
-  rngSeed: number;
+  concurrency: number;
+  /** Seeds the search's randomness (selection, tie breaks, policy samples). */
+  seed: number;
   selection: SelectionName;
   epsilon?: number;
   acceptance: AcceptancePlan;
   budget: Budget;
-  stop: { maxGenerations?: number; targetScore?: number; plateau?: number };
+  /** Stop after this many generations; absent: only budget, target or plateau stop the campaign. */
+  generations?: number;
+  targetScore?: number;
+  plateauGenerations?: number;
   hints: string[];
   /** What the meta-agent needs beyond the parent: the user's program.md and its model. */
   meta?: MetaPlan;

@@ -93,7 +93,7 @@ test('a small campaign accepts the improving edit, rejects the worse one, and co
 });
 
 test('continue-as-new every generation carries the state; a config path works as input', async () => {
-  const plan = testPlan(root, 'can', { stop: { maxGenerations: 3 }, runtime: { maxGenerationsPerRun: 1, trialAttempts: 1 } });
+  const plan = testPlan(root, 'can', { generations: 3, runtime: { maxGenerationsPerRun: 1, trialAttempts: 1 } });
   const configPath = path.join(root, 'can.json');
   await writeFile(configPath, JSON.stringify(plan));
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { configPath } });

@@ -45,7 +45,7 @@ const storedTrials = (campaignDir: string, name: string): number => {
 };
 
 test('pause holds all work (even inside a generation) until resume', async () => {
-  const plan = testPlan(root, 'pause', { window: 1, stop: { maxGenerations: 1 } });
+  const plan = testPlan(root, 'pause', { concurrency: 1, generations: 1 });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   await waitFor(async () => (await campaignStatus(handle)).phase === 'generation' && storedTrials(plan.campaignDir, plan.name) >= 8, 30_000, 'generation 1 trials');
   await pauseCampaign(handle);
@@ -69,7 +69,7 @@ test('pause holds all work (even inside a generation) until resume', async () =>
 });
 
 test('pause while the last trials run: they finish, the evaluation completes, the next generation waits', async () => {
-  const plan = testPlan(root, 'pause-tail', { window: 6, stop: { maxGenerations: 1 } }); // all 6 baseline trials at once
+  const plan = testPlan(root, 'pause-tail', { concurrency: 6, generations: 1 }); // all 6 baseline trials at once
   trials.delayMs = 1500;
   try {
     const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
@@ -94,7 +94,7 @@ test('pause while the last trials run: they finish, the evaluation completes, th
 });
 
 test('stop finishes the current generation, then runs the holdout', async () => {
-  const plan = testPlan(root, 'stop', { stop: { maxGenerations: 50 } });
+  const plan = testPlan(root, 'stop', { generations: 50 });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   await waitFor(async () => (await campaignStatus(handle)).generation >= 1, 30_000, 'generation 1');
   await stopCampaign(handle, 'enough for today');
@@ -106,7 +106,7 @@ test('stop finishes the current generation, then runs the holdout', async () => 
 });
 
 test('updates validate their input; a budget update stops the campaign; hints reach the meta-agent', async () => {
-  const plan = testPlan(root, 'budget', { stop: { maxGenerations: 50 }, budget: { trials: 1000 } });
+  const plan = testPlan(root, 'budget', { generations: 50, budget: { trials: 1000 } });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   await waitFor(async () => (await campaignStatus(handle)).phase !== 'preparing', 30_000, 'prepared');
 
@@ -131,7 +131,7 @@ test('updates validate their input; a budget update stops the campaign; hints re
 });
 
 test('a generation whose proposals are all invalid (unchanged harnesses) is a result: no wait, the campaign goes on', async () => {
-  const plan = testPlan(root, 'all-invalid', { stop: { maxGenerations: 2 }, window: 2 });
+  const plan = testPlan(root, 'all-invalid', { generations: 2, concurrency: 2 });
   proposer.unchangedNext = 2; // both proposals of gen-1 leave the harness as it was
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const summary = await handle.result();
@@ -145,7 +145,7 @@ test('a generation whose proposals are all invalid (unchanged harnesses) is a re
 });
 
 test('a failed generation waits for retryGeneration and reruns, reusing stored trials', async () => {
-  const plan = testPlan(root, 'retry', { stop: { maxGenerations: 1 }, window: 2 });
+  const plan = testPlan(root, 'retry', { generations: 1, concurrency: 2 });
   proposer.failNext = 2; // both proposals of gen-1 fail: "every proposal was invalid"
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const first = await waitFor(async () => (await campaignStatus(handle)).waitingForRetry, 30_000, 'waiting for retry');

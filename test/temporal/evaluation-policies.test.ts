@@ -107,8 +107,8 @@ async function policyPlan(name: string, seedText: string, evaluation = SPEC): Pr
   const seedDir = await writeSeedHarness(path.join(root, `seed-${name}`));
   await writeFile(path.join(seedDir, 'system.md'), `You are a careful agent. ${seedText}\n\nTask: {{instruction}}\n`);
   return testPlan(root, name, {
-    seedHarnessDir: seedDir, train: TASKS.map(task), holdout: [], repeats: REPEATS, k: 1, window: FULL, stop: { maxGenerations: 1 },
-    rngSeed: RNG_SEED, evaluation,
+    seedHarness: seedDir, train: TASKS.map(task), holdout: [], repeats: REPEATS, proposalsPerGeneration: 1, concurrency: FULL, generations: 1,
+    seed: RNG_SEED, evaluation,
     // Cancellation reaches a trial with its next heartbeat (every 5 s; sent at most every 0.8 × 10 s).
     runtime: { trialAttempts: 1, retryInitialIntervalMs: 100, heartbeatTimeoutMs: 10_000 },
   });

@@ -45,7 +45,7 @@ budget: { usd: 5 }
     expect(t.dir).toBe(path.join(REPO, 'benchmarks/tasks/starter', t.name));
     expect(t.hash).toMatch(/^[0-9a-f]{64}$/);
   }
-  expect(plan).toMatchObject({ k: 2, window: 3, acceptance: { kind: 'greedy' }, budget: { usd: 5 }, stop: { maxGenerations: 3 } });
+  expect(plan).toMatchObject({ proposalsPerGeneration: 2, concurrency: 3, acceptance: { mode: 'greedy' }, budget: { usd: 5 }, generations: 3 });
   // An explicit taskModel is carried for the seed and every candidate; the meta model defaults to it.
   expect(plan.meta).toEqual({ programPath: path.join(path.dirname(file), 'program.md'), model: 'claude-sonnet-4-6', taskModel: 'claude-sonnet-4-6' });
 });
@@ -73,9 +73,9 @@ taskModel: m
 train: [json-deep-merge]
 ${acceptance}`;
   const byDefault = await writeConfig(config(''));
-  expect(parsePlan(await planFromConfig(byDefault), byDefault).acceptance).toEqual({ kind: 'noise', alpha: 0.1, minDelta: 0.05, test: 'stratified' });
+  expect(parsePlan(await planFromConfig(byDefault), byDefault).acceptance).toEqual({ mode: 'paired-test', alpha: 0.1, minDelta: 0.05, test: 'stratified' });
   const legacy = await writeConfig(config('acceptance: { test: task-means }\n'));
-  expect(parsePlan(await planFromConfig(legacy), legacy).acceptance).toMatchObject({ kind: 'noise', test: 'task-means' });
+  expect(parsePlan(await planFromConfig(legacy), legacy).acceptance).toMatchObject({ mode: 'paired-test', test: 'task-means' });
 });
 
 test('an unknown task name fails with the file and field named', async () => {

@@ -76,7 +76,7 @@ const propose = (plan: () => CampaignPlan): Proposer => async (input) => {
   const p = plan();
   child.id = computeHarnessId(files);
   // The seed scores 1 everywhere, this child 0: the first trials of its order decide it, the rest sleep.
-  const c: RacingCase = { spec: SPEC, rngSeed: p.rngSeed, candidateId: child.id, tasks: p.train, repeats: p.repeats, parentScores: Object.fromEntries(p.train.map((t) => [t.name, [1]])) };
+  const c: RacingCase = { spec: SPEC, rngSeed: p.seed, candidateId: child.id, tasks: p.train, repeats: p.repeats, parentScores: Object.fromEntries(p.train.map((t) => [t.name, [1]])) };
   const deciding = trialsToDecide(c, () => 0) ?? p.train.length;
   const order = firstRoundOrder(c);
   child.fast = order.slice(0, deciding);
@@ -125,8 +125,8 @@ async function writeSeed(dir: string): Promise<string> {
 
 test('racing rejects a worse child; its running sandboxes are cancelled: removed, not stored, not charged', async () => {
   plan = testPlan(root, 'race-docker', {
-    seedHarnessDir: await writeSeed(path.join(root, 'seed-race')), train, holdout: [], repeats: 1, k: 1, window: TRAIN.length,
-    stop: { maxGenerations: 1 }, evaluation: SPEC,
+    seedHarness: await writeSeed(path.join(root, 'seed-race')), train, holdout: [], repeats: 1, proposalsPerGeneration: 1, concurrency: TRAIN.length,
+    generations: 1, evaluation: SPEC,
     runtime: { trialAttempts: 1, retryInitialIntervalMs: 100, heartbeatTimeoutMs: 10_000 },
   });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });

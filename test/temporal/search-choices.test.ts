@@ -106,7 +106,7 @@ async function run(plan: ReturnType<typeof testPlan>): Promise<CampaignSummary> 
 }
 
 test('a cost-aware objective keeps the cheap seed on the frontier and makes it the final pick', async () => {
-  const over = { k: 2, stop: { maxGenerations: 1 } };
+  const over = { proposalsPerGeneration: 2, generations: 1 };
   const priced = testPlan(root, 'priced', { ...over, objective: { score: 1, costUsd: -1 } });
   const scored = testPlan(root, 'scored', over);
   const [p, s] = [await run(priced), await run(scored)];
@@ -130,7 +130,7 @@ test('a cost-aware objective keeps the cheap seed on the frontier and makes it t
 
 test('a harness identical to a known candidate is never evaluated twice', async () => {
   // Both slots make the same edit: siblings duplicate each other, and generation 3 repeats generation 2.
-  const plan = testPlan(root, 'dup', { k: 2, stop: { maxGenerations: 3 } });
+  const plan = testPlan(root, 'dup', { proposalsPerGeneration: 2, generations: 3 });
   const summary = await run(plan);
   const store = openStore(plan.campaignDir);
   const cands = store.listCandidates(plan.name);
@@ -158,7 +158,7 @@ test('a harness identical to a known candidate is never evaluated twice', async 
 
 test('merge: two frontier candidates that win on different tasks are combined, and the child has both parents', async () => {
   const plan = testPlan(root, 'merge', {
-    k: 2, stop: { maxGenerations: 2 }, merge: { every: 1 }, meta: { programPath: null, model: 'claude-sonnet-4-6' },
+    proposalsPerGeneration: 2, generations: 2, merge: { every: 1 }, meta: { programPath: null, model: 'claude-sonnet-4-6' },
   });
   const before = api.requests.length;
   const summary = await run(plan);

@@ -95,7 +95,7 @@ afterAll(async () => {
 });
 
 test('a tampering harness and a candidate with forged passing trials are both rejected, with the reason everywhere', async () => {
-  const plan = testPlan(root, 'tamper', { stop: { maxGenerations: 1 } });
+  const plan = testPlan(root, 'tamper', { generations: 1 });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const summary = await handle.result();
 
@@ -136,7 +136,7 @@ test('a tampering harness and a candidate with forged passing trials are both re
 });
 
 test('with tamperingJudge on, the LLM judge flags an obfuscated forgery on its sample (repeat 0 of each task), each verdict stored', async () => {
-  const plan = testPlan(root, 'judged', { k: 1, stop: { maxGenerations: 1 }, meta: { programPath: null, model: null, judge: { model: 'claude-sonnet-4-6', sample: 1 } } });
+  const plan = testPlan(root, 'judged', { proposalsPerGeneration: 1, generations: 1, meta: { programPath: null, model: null, judge: { model: 'claude-sonnet-4-6', sample: 1 } } });
   const before = judgeApi.requests.length;
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const summary = await handle.result();

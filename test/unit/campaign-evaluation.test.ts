@@ -43,8 +43,8 @@ test('racing and minibatch reach the plan with their defaults filled in', async 
 
 test('a plan given as workflow input may name just the policy: parsePlan fills the rest', () => {
   const plan = parsePlan({
-    name: 'p', campaignDir: '/tmp/p', seedHarnessDir: '/s', train: [{ name: 'a', dir: '/a', hash: 'h' }], holdout: [], repeats: 1,
-    holdoutRepeats: 1, k: 1, window: 1, rngSeed: 0, selection: 'best', acceptance: { kind: 'greedy' }, budget: {}, stop: {}, hints: [],
+    name: 'p', campaignDir: '/tmp/p', seedHarness: '/s', train: [{ name: 'a', dir: '/a', hash: 'h' }], holdout: [], repeats: 1,
+    holdoutRepeats: 1, proposalsPerGeneration: 1, concurrency: 1, seed: 0, selection: 'best', acceptance: { mode: 'greedy' }, budget: {}, hints: [],
     evaluation: { policy: 'racing' },
   }, 'workflow input');
   expect(plan.evaluation).toEqual(EvaluationSpecSchema.parse({ policy: 'racing' }));

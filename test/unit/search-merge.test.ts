@@ -56,8 +56,8 @@ describe('generation records', () => {
   function carry(): CampaignCarry {
     const c = initialCarry({
       plan: {
-        name: 'x', campaignDir: '/c', seedHarnessDir: '/s', train: [], holdout: [], repeats: 2, holdoutRepeats: 1, k: 2, window: 2, rngSeed: 1,
-        selection: 'best', acceptance: { kind: 'greedy' }, budget: {}, stop: {}, hints: [],
+        name: 'x', campaignDir: '/c', seedHarness: '/s', train: [], holdout: [], repeats: 2, holdoutRepeats: 1, proposalsPerGeneration: 2, concurrency: 2, seed: 1,
+        selection: 'best', acceptance: { mode: 'greedy' }, budget: {}, hints: [],
       },
       seed: ref('h-seed'), searchAttributes: [],
     }, 0);

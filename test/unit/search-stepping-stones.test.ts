@@ -139,11 +139,11 @@ describe('campaign-state files children with stepping stones', () => {
   const trials = (rewards: Record<string, number[]>): TrialOutcome[] =>
     Object.entries(rewards).flatMap(([task, rs]) => rs.map((reward, repeat) => ({ trialId: `${task}-${repeat}`, task, repeat, reward, error: null, usage, cached: false })));
   function carry(kind: 'paired-test' | 'greedy'): CampaignCarry {
-    const acceptance = kind === 'greedy' ? { kind } : { kind, alpha: 0.1, minDelta: 0.05, test: 'stratified' as const };
+    const acceptance = kind === 'greedy' ? { mode: kind } : { mode: kind, alpha: 0.1, minDelta: 0.05, test: 'stratified' as const };
     const c = initialCarry({
       plan: {
-        name: 'x', campaignDir: '/c', seedHarnessDir: '/s', train: [], holdout: [], repeats: 2, holdoutRepeats: 1, k: 1, window: 2, rngSeed: 1,
-        selection: 'best', acceptance, budget: {}, stop: {}, hints: [],
+        name: 'x', campaignDir: '/c', seedHarness: '/s', train: [], holdout: [], repeats: 2, holdoutRepeats: 1, proposalsPerGeneration: 1, concurrency: 2, seed: 1,
+        selection: 'best', acceptance, budget: {}, hints: [],
       },
       seed: ref('P'), searchAttributes: [],
     } as Parameters<typeof initialCarry>[0], 0);

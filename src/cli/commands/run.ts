@@ -120,7 +120,7 @@ async function embedded(target: CampaignTarget, plan: CampaignPlan, opts: RunOpt
   try {
     const parts = productionParts({ connection: client.connection, namespace: dev.namespace });
     const workers = await createWorkers({
-      connection, namespace: dev.namespace, deps: parts.deps, trialSlots: opts.trialSlots ?? opts.concurrency ?? plan.window,
+      connection, namespace: dev.namespace, deps: parts.deps, trialSlots: opts.trialSlots ?? opts.concurrency ?? plan.concurrency,
       reapOrphans: parts.reapOrphans, log: (line) => process.stderr.write(`${line}\n`),
     });
     const running = workers.run();

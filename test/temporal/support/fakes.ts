@@ -124,10 +124,10 @@ const task = (name: string): TaskRef => ({ name, dir: `/nonexistent/tasks/${name
 
 export function testPlan(root: string, name: string, over: Partial<CampaignPlan> = {}): CampaignPlan {
   return {
-    name, campaignDir: path.join(root, name), seedHarnessDir: path.join(root, 'seed'),
-    train: ['a', 'b', 'c'].map(task), holdout: ['h1', 'h2'].map(task), repeats: 2, holdoutRepeats: 1, k: 2, window: 4,
+    name, campaignDir: path.join(root, name), seedHarness: path.join(root, 'seed'),
+    train: ['a', 'b', 'c'].map(task), holdout: ['h1', 'h2'].map(task), repeats: 2, holdoutRepeats: 1, proposalsPerGeneration: 2, concurrency: 4,
     // GOOD gains one task (b: [0,0] → [1,1]): the stratified test gives p = 1/C(4,2) = 1/6, hence alpha 0.2.
-    rngSeed: 7, selection: 'best', acceptance: { kind: 'noise', test: 'stratified', alpha: 0.2, minDelta: 0.05 }, budget: {}, stop: { maxGenerations: 2 },
+    seed: 7, selection: 'best', acceptance: { mode: 'paired-test', test: 'stratified', alpha: 0.2, minDelta: 0.05 }, budget: {}, generations: 2,
     hints: [], runtime: { trialAttempts: 1, retryInitialIntervalMs: 100, heartbeatTimeoutMs: 30_000 },
     ...over,
   };
