@@ -15,8 +15,8 @@ const task = (name: string) => ({ name, hash: `h-${name}` });
 function carry(plan: Partial<CampaignPlan> = {}): CampaignCarry {
   return initialCarry({
     plan: {
-      name: 'demo', campaignDir: '/c', seedHarnessDir: '/s', train: [task('a'), task('b')], holdout: [task('h')], repeats: 2,
-      holdoutRepeats: 3, k: 2, window: 4, rngSeed: 1, selection: 'best', acceptance: { kind: 'greedy' }, budget: {}, stop: {}, hints: [],
+      name: 'demo', campaignDir: '/c', seedHarness: '/s', train: [task('a'), task('b')], holdout: [task('h')], repeats: 2,
+      holdoutRepeats: 3, proposalsPerGeneration: 2, concurrency: 4, seed: 1, selection: 'best', acceptance: { mode: 'greedy' }, budget: {}, hints: [],
       ...plan,
     } as CampaignPlan,
     seed: { id: 'seed', dir: '/c/harnesses/seed', complexity: 1 }, searchAttributes: [],
@@ -47,7 +47,7 @@ test('stopReason: a request first, then the configured limits and goals, then a 
   expect(stopReason({ ...carry(), stopRequested: true }, 1_000)).toBe('stopped by request');
 
   // maxGenerations counts generations beyond the seed: after generation 3 of 3 it stops, not before.
-  const three = carry({ stop: { maxGenerations: 3 } });
+  const three = carry({ generations: 3 });
   expect(stopReason({ ...three, search: { ...three.search, generation: 2 } }, 1_000)).toBeNull();
   expect(stopReason({ ...three, search: { ...three.search, generation: 3 } }, 1_000)).toBe('reached 3 generations');
 
@@ -55,11 +55,11 @@ test('stopReason: a request first, then the configured limits and goals, then a 
   expect(stopReason(timed, 1_000 + 59_999)).toBeNull();
   expect(stopReason(timed, 1_000 + 60_000)).toBe('wall time of 1 min reached');
 
-  const target = carry({ stop: { targetScore: 0.9 } });
+  const target = carry({ targetScore: 0.9 });
   const reached = { ...target, search: addCandidates(target.search, [record('seed', 0, 0.5), record('c1', 1, 0.95)]) };
   expect(stopReason(reached, 1_000)).toBe('target score 0.9 reached by c1 (0.95)');
 
-  const flat = carry({ stop: { plateau: 2 } });
+  const flat = carry({ plateauGenerations: 2 });
   const stuck = { ...flat, search: { ...addCandidates(flat.search, [record('seed', 0, 0.5), record('c1', 1, 0.6)]), generation: 3 } };
   expect(stopReason(stuck, 1_000)).toBe('plateau: no accepted improvement in 2 generations');
 
@@ -81,11 +81,11 @@ test('racing plans for its extra repeats; the total estimate covers baseline, ge
   expect(estimateTotalTrials(carry())).toBeNull(); // no generation limit, no trial budget: unknown
   expect(estimateTotalTrials(carry({ budget: { trials: 50 } }))).toBe(50);
   // baseline 2 x 2 + 3 generations x 8 + holdout (best and seed) 2 x 1 x 3
-  expect(estimateTotalTrials(carry({ stop: { maxGenerations: 3 } }))).toBe(4 + 24 + 6);
+  expect(estimateTotalTrials(carry({ generations: 3 }))).toBe(4 + 24 + 6);
 });
 
 test('statusOf: the best candidate, its holdout score, spend and counts as a query shows them', () => {
-  const c = carry({ stop: { maxGenerations: 1 } });
+  const c = carry({ generations: 1 });
   const withBest = { ...c, search: addCandidates(c.search, [record('seed', 0, 0.5), record('c1', 1, 0.75)]), rejectedCount: 2, invalidCount: 1, paused: true, pauseReason: 'no credentials' };
   const s = statusOf(withBest, { phase: 'generation', waiting: null, holdout: [{ candidateId: 'c1', holdoutScore: 0.6 } as never], currentChild: 'c2' });
   expect(s).toMatchObject({
