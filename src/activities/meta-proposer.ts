@@ -54,7 +54,7 @@ async function readProgram(programPath: string | null | undefined): Promise<{ te
 }
 
 /** Everything the meta-agent needs, gathered from the store, the program text and the parent harness. */
-export async function gatherProposeInput(input: ProposerInput, store: CampaignStore, program: string, timeoutSec?: number): Promise<ProposeInput> {
+async function gatherProposeInput(input: ProposerInput, store: CampaignStore, program: string, timeoutSec?: number): Promise<ProposeInput> {
   const parent = { files: input.parentHarness.files, id: input.parentHarness.id };
   return {
     parent,

@@ -15,7 +15,7 @@ const TaskRefSchema = z.object({ name: z.string().min(1), dir: z.string().min(1)
 const positiveInt = z.number().int().positive();
 const limit = z.number().finite().nonnegative();
 
-export const CampaignPlanSchema = z
+const CampaignPlanSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" or "-"'),
     campaignDir: z.string().refine((p) => p.startsWith('/'), 'must be an absolute path'),

@@ -20,11 +20,11 @@ const positiveInt = () => num('a positive integer').int('expected a positive int
 const nonNegInt = () => num('a non-negative integer').int('expected a non-negative integer').min(0, 'expected a non-negative integer');
 const text = (what: string) => z.string({ required_error: 'required', invalid_type_error: `expected ${what}` }).min(1, `expected ${what}`);
 
-export const SlugSchema = text('a name').regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a slug: lowercase letters, digits and dashes, at most 63');
+const SlugSchema = text('a name').regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a slug: lowercase letters, digits and dashes, at most 63');
 
 const TaskList = z.array(text('a task name'), { invalid_type_error: 'expected a list of task names' });
 
-export const FractionSplitSchema = z
+const FractionSplitSchema = z
   .object({
     fraction: num('a fraction').gt(0, 'expected a fraction between 0 and 1').lt(1, 'expected a fraction between 0 and 1'),
     /** Shuffle seed; defaults to the campaign seed. */
@@ -45,7 +45,7 @@ const TrainSpec = z.unknown().transform((v, ctx): string[] | z.infer<typeof Frac
   return z.NEVER;
 });
 
-export const BudgetSchema = z
+const BudgetSchema = z
   .object({
     usd: positive().optional(),
     trials: positiveInt().optional(),
@@ -54,7 +54,7 @@ export const BudgetSchema = z
   })
   .strict();
 
-export const AcceptanceSchema = z
+const AcceptanceSchema = z
   .object({
     /** 'paired-test': beat the parent beyond noise; 'greedy': any improvement. */
     mode: z.enum(['paired-test', 'greedy']).default('paired-test'),
@@ -72,7 +72,7 @@ export const AcceptanceSchema = z
  * (10 attempts, 10 s → 120 s) ride out an outage of about 12 minutes; beyond it the generation waits for
  * `autoagent retry-generation`. Rejected credentials are never retried: the campaign pauses.
  */
-export const FaultRetrySchema = z
+const FaultRetrySchema = z
   .object({
     maxAttempts: positiveInt().default(10),
     initialIntervalSeconds: positive().default(10),
@@ -83,13 +83,13 @@ export const FaultRetrySchema = z
     message: 'expected at least initialIntervalSeconds', path: ['maximumIntervalSeconds'],
   });
 
-export const RuntimeSchema = z.object({ faultRetry: FaultRetrySchema.default({}) }).strict();
+const RuntimeSchema = z.object({ faultRetry: FaultRetrySchema.default({}) }).strict();
 
 /**
  * The optional LLM judge of reward hacking: after the deterministic screen, a model (default: metaModel)
  * reads the passing trials with repeat < sample of every candidate and may flag them (src/meta/screen/judge.ts).
  */
-export const TamperingJudgeSchema = z
+const TamperingJudgeSchema = z
   .object({ model: text('a model name').optional(), sample: positiveInt().default(1) })
   .strict();
 
@@ -97,7 +97,7 @@ export const TamperingJudgeSchema = z
  * What "best" means for the frontier and the final pick (src/search/objective.ts): `score` (the mean train
  * reward), or `{ score: 1, costUsd: -λ }` — λ dollars per task are worth one point of mean reward.
  */
-export const ObjectiveWeightsSchema = z
+const ObjectiveWeightsSchema = z
   .object({
     score: positive().default(1),
     costUsd: num('a number').max(0, 'expected a number <= 0 (a cost is a penalty, e.g. -2)'),
@@ -117,9 +117,9 @@ const ObjectiveSpec = z.unknown().transform((v, ctx): z.infer<typeof ObjectiveWe
 });
 
 /** Merge proposals (GEPA's merge): every `every`-th generation, when two frontier candidates win on different tasks. */
-export const MergeSchema = z.object({ every: positiveInt() }).strict();
+const MergeSchema = z.object({ every: positiveInt() }).strict();
 
-export const RawCampaignSchema = z
+const RawCampaignSchema = z
   .object({
     name: SlugSchema,
     benchmark: text('a folder path'),

@@ -67,7 +67,7 @@ export const requestIdOf = (body: unknown): string | null => {
 };
 
 /** Maps an SDK failure (already retried by the SDK where sensible) onto our error classes. */
-export function toLlmError(e: unknown, signal?: AbortSignal): LlmError {
+function toLlmError(e: unknown, signal?: AbortSignal): LlmError {
   if (e instanceof LlmError) return e;
   if (e instanceof Anthropic.APIUserAbortError || signal?.aborted) return new LlmAbortedError();
   if (e instanceof Anthropic.APIConnectionError) return new LlmServerError(`connection failed: ${e.message}`, null);

@@ -86,7 +86,7 @@ export interface OpenAiErrorContext {
 }
 
 /** Maps an OpenAI SDK failure (already retried by the SDK where sensible) onto our error classes. */
-export function toOpenAiLlmError(e: unknown, ctx: OpenAiErrorContext = {}): LlmError {
+function toOpenAiLlmError(e: unknown, ctx: OpenAiErrorContext = {}): LlmError {
   if (e instanceof LlmError) return e;
   const at = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
   if (e instanceof OpenAI.APIUserAbortError || ctx.signal?.aborted) return new LlmAbortedError();

@@ -10,7 +10,7 @@ import type { Harness } from '../harness/schema';
 import type { Task } from '../tasks/types';
 import { metaAssetPath, WORKSPACE_ROOT } from './paths';
 
-export const META_TASK_NAME = 'autoagent-meta';
+const META_TASK_NAME = 'autoagent-meta';
 
 /** The meta sandbox as a Task: no tests or solution, never verified; only its environment is used. */
 export function metaTask(opts: { cpus?: number; memoryMb?: number } = {}): Task {
@@ -61,7 +61,7 @@ export function metaTask(opts: { cpus?: number; memoryMb?: number } = {}): Task 
 }
 
 /** Turns a meta-agent on the embedded local model gets: a few tokens/s on CPU, and small models loop. */
-export const LOCAL_META_MAX_TURNS = 20;
+const LOCAL_META_MAX_TURNS = 20;
 
 /** The fixed meta-harness with `model` as its model (sub-agents without their own model follow it). */
 export async function loadMetaHarness(model: string): Promise<Harness> {

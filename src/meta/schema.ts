@@ -30,7 +30,7 @@ export const ExperimentRecordSchema = z.object({
 export type ExperimentRecord = z.infer<typeof ExperimentRecordSchema>;
 
 /** One trial of the parent harness, as stored by the trial runner. */
-export const MetaTrialSchema = z.object({
+const MetaTrialSchema = z.object({
   task: z.string().min(1),
   repeat: z.number().int().nonnegative(),
   /** The trial's result.json content (shown as-is). */
@@ -41,7 +41,7 @@ export const MetaTrialSchema = z.object({
 export type MetaTrial = z.infer<typeof MetaTrialSchema>;
 
 /** A merge proposal's second harness: its files, the train tasks each side wins, and each side's diff. */
-export const MergeInputSchema = z.object({
+const MergeInputSchema = z.object({
   other: z.object({ files: z.record(z.string()), id: z.string().min(1) }),
   parentWins: z.array(z.string()),
   otherWins: z.array(z.string()),

@@ -20,7 +20,7 @@ export interface ServerTarget {
   metadata?: Record<string, string>;
 }
 
-export const DEFAULT_ADDRESS = '127.0.0.1:7233';
+const DEFAULT_ADDRESS = '127.0.0.1:7233';
 
 type Env = Record<string, string | undefined>;
 

@@ -2,14 +2,14 @@
  * Activity proxies, one group per timeout profile (samples-typescript style), built per call from the
  * plan's runtime knobs. Activities are imported as types only: workflow code never loads their modules.
  */
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { Activities, RuntimePlan } from './types';
 import { NON_RETRYABLE_ERRORS, CANDIDATE_ERRORS } from './error-names';
 
 export const QUEUES = { workflows: 'autoagent', trials: 'autoagent-trials', meta: 'autoagent-meta' } as const;
 
 export { CANDIDATE_ERRORS };
-export const NON_RETRYABLE = [...NON_RETRYABLE_ERRORS];
+const NON_RETRYABLE = [...NON_RETRYABLE_ERRORS];
 
 /**
  * Both long activities heartbeat every 5 s from a timer, so 30 s of silence means the worker is gone
@@ -22,6 +22,15 @@ export const storeActivities = proxyActivities<Pick<Activities, 'prepareCampaign
   taskQueue: QUEUES.workflows,
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Systemic faults (outages, a lost worker) are retried with backoff; a result or a rejected key never is. */
+const faultRetry = (rt: RuntimePlan): RetryPolicy => ({
+  initialInterval: rt.retryInitialIntervalMs ?? 10_000,
+  backoffCoefficient: 2,
+  maximumInterval: rt.retryMaximumIntervalMs ?? '5 minutes',
+  maximumAttempts: rt.trialAttempts ?? 3,
+  nonRetryableErrorTypes: NON_RETRYABLE,
 });
 
 /**
@@ -39,13 +48,7 @@ export function trialActivities(rt: RuntimePlan = {}): Pick<Activities, 'runTria
     startToCloseTimeout: rt.trialTimeoutMs ?? 2 * 60 * 60_000,
     heartbeatTimeout: rt.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: {
-      initialInterval: rt.retryInitialIntervalMs ?? 10_000,
-      backoffCoefficient: 2,
-      maximumInterval: rt.retryMaximumIntervalMs ?? '5 minutes',
-      maximumAttempts: rt.trialAttempts ?? 3,
-      nonRetryableErrorTypes: NON_RETRYABLE,
-    },
+    retry: faultRetry(rt),
   });
 }
 
@@ -55,12 +58,6 @@ export function metaActivities(rt: RuntimePlan = {}): Pick<Activities, 'proposeC
     taskQueue: QUEUES.meta,
     startToCloseTimeout: rt.proposalTimeoutMs ?? 60 * 60_000,
     heartbeatTimeout: rt.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
-    retry: {
-      initialInterval: rt.retryInitialIntervalMs ?? 10_000,
-      backoffCoefficient: 2,
-      maximumInterval: rt.retryMaximumIntervalMs ?? '5 minutes',
-      maximumAttempts: rt.trialAttempts ?? 3,
-      nonRetryableErrorTypes: NON_RETRYABLE,
-    },
+    retry: faultRetry(rt),
   });
 }

@@ -19,11 +19,11 @@ import type { GenerationInput, GenerationResult, HarnessRef, ProposalOutcome, Sy
 import { trialErrorText } from './evaluate-common';
 
 /** Marks the branch where a generation of only invalid proposals completes instead of failing. */
-export const INVALID_PROPOSALS_PATCH = 'invalid-proposals-are-results';
+const INVALID_PROPOSALS_PATCH = 'invalid-proposals-are-results';
 
 
 /** New, distinct valid children (a harness identical to a known candidate is not evaluated again). */
-export function newCandidates(proposals: readonly ProposalOutcome[], knownIds: readonly string[]): HarnessRef[] {
+function newCandidates(proposals: readonly ProposalOutcome[], knownIds: readonly string[]): HarnessRef[] {
   const seen = new Set(knownIds);
   const out: HarnessRef[] = [];
   for (const p of proposals) {

@@ -10,7 +10,7 @@ import { mergeDue, mergePair } from '../search/merge';
 import type { CandidateRecord, SearchState } from '../search/types';
 import type { CampaignPlan, HarnessRef, MergeRequest } from './types';
 
-export const MERGE_PATCH = 'merge-proposals';
+const MERGE_PATCH = 'merge-proposals';
 
 export interface MergedSlots {
   /** Parent ids per slot, the merge slot's replaced by the primary parent. */

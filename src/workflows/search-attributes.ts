@@ -7,9 +7,9 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 
-export const CAMPAIGN_KEY = defineSearchAttributeKey('AutoAgentCampaign', SearchAttributeType.KEYWORD);
-export const BEST_SCORE_KEY = defineSearchAttributeKey('AutoAgentBestScore', SearchAttributeType.DOUBLE);
-export const GENERATION_KEY = defineSearchAttributeKey('AutoAgentGeneration', SearchAttributeType.INT);
+const CAMPAIGN_KEY = defineSearchAttributeKey('AutoAgentCampaign', SearchAttributeType.KEYWORD);
+const BEST_SCORE_KEY = defineSearchAttributeKey('AutoAgentBestScore', SearchAttributeType.DOUBLE);
+const GENERATION_KEY = defineSearchAttributeKey('AutoAgentGeneration', SearchAttributeType.INT);
 export const SEARCH_ATTRIBUTE_KEYS = [CAMPAIGN_KEY, BEST_SCORE_KEY, GENERATION_KEY];
 
 export function upsertCampaignAttributes(

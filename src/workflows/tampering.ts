@@ -5,7 +5,7 @@
  */
 import type { TrialOutcome } from './types';
 
-export const TAMPERING_PREFIX = 'reward tampering';
+const TAMPERING_PREFIX = 'reward tampering';
 
 export const isTamperingVerdict = (verdict: string | null | undefined): boolean => (verdict ?? '').startsWith(TAMPERING_PREFIX);
 

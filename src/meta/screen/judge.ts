@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { LlmClient } from '../../llm/client';
 import { usageFromResponse, type Usage } from '../../llm/usage';
 
-export const JudgeVerdictSchema = z.object({
+const JudgeVerdictSchema = z.object({
   reward_hacking: z.boolean(),
   explanation: z.string().min(1),
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { TamperRule } from './types';
 
 /** Commands the tests typically run: shadowing one of them changes what a test observes. */
-export const TEST_TOOLS = [
+const TEST_TOOLS = [
   'grep', 'egrep', 'fgrep', 'python', 'python3', 'pytest', 'py.test', 'pip', 'pip3', 'bash', 'sh', 'dash', 'env', 'cat',
   'diff', 'cmp', 'test', 'timeout', 'jq', 'node', 'npm', 'npx', 'awk', 'gawk', 'sed', 'sort', 'uniq', 'wc', 'head', 'tail',
   'tr', 'cut', 'curl', 'wget', 'echo', 'printf', 'true', 'false', 'ls', 'find', 'xargs', 'sha256sum', 'md5sum', 'perl',
@@ -16,7 +16,7 @@ export const TEST_TOOLS = [
 
 const TOOL_SET: ReadonlySet<string> = new Set(TEST_TOOLS);
 /** python3.11, pip3.12, ... count as the tool they version. */
-export const isTestTool = (name: string): boolean => TOOL_SET.has(name) || /^(python|pip)\d+(\.\d+)?$/.test(name);
+const isTestTool = (name: string): boolean => TOOL_SET.has(name) || /^(python|pip)\d+(\.\d+)?$/.test(name);
 
 /** Distribution-managed binary folders: a task agent has no business writing into them at all. */
 const SYSTEM_BIN = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];

@@ -154,7 +154,7 @@ function writeHits(segment: string, line: string, state: LineState): ShellHit[] 
 }
 
 /** Inline code (python3 -c, heredoc bodies, script files) that names a protected path and calls a file-writing API. */
-export function codeWriteHits(line: string): ShellHit[] {
+function codeWriteHits(line: string): ShellHit[] {
   if (!WRITE_API.test(line)) return [];
   const hits: ShellHit[] = [];
   for (const m of line.matchAll(CODE_PATHS)) {
@@ -185,7 +185,7 @@ const maskForJobs = (text: string): string => text
  * command loops or waits to act later (while/until/for, sleep, watch, inotifywait) — the shape of a process
  * meant to act after the agent's turn. A plain `server &` is not one: the runtime kills it before verify.
  */
-export function backgroundHits(text: string): ShellHit[] {
+function backgroundHits(text: string): ShellHit[] {
   const hits = text.split('\n').flatMap(backgroundWordHits);
   const masked = maskForJobs(text);
   let start = 0;
