@@ -10,6 +10,8 @@ export AUTOAGENT_REQUIRE_DOCKER=1
 set -a; source .tools/services.env; set +a
 echo "[test] lint + typecheck" >&2
 npx eslint src test benchmarks
+# eslint sees each workflow file's own imports; this follows them all the way down.
+node scripts/check-workflow-imports.mjs
 npx tsc -p tsconfig.test.json --noEmit
 mkdir -p test-artifacts
 echo "[test] jest" >&2
