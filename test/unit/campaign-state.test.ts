@@ -1,13 +1,16 @@
 /**
- * The campaign workflow's pure transitions (src/workflows/campaign-state.ts): what is charged, when the
- * campaign stops and why, the trial estimate, and the status a query returns. Generation records and stepping
- * stones are covered in search-stepping-stones.test.ts.
+ * The campaign workflow's pure transitions (src/workflows/campaign-state.ts): the initial carry, what is
+ * charged, how a generation's results become records and are folded in, when the campaign stops and why,
+ * the trial estimate, and the status a query returns. Stepping stones in depth: search-stepping-stones.test.ts.
  */
 import type { Usage } from '../../src/llm/usage';
 import { addCandidates } from '../../src/search/state';
 import type { CandidateRecord } from '../../src/search/types';
-import { charge, estimateTotalTrials, initialCarry, plannedGenerationTrials, statusOf, stopReason } from '../../src/workflows/campaign-state';
-import type { CampaignCarry, CampaignPlan, TrialOutcome } from '../../src/workflows/types';
+import {
+  acceptedCount, applyRecords, charge, estimateTotalTrials, frontierOf, generationRecords, harnessRef, initialCarry, MAX_FLAGGED,
+  plannedGenerationTrials, seedRecord, statusOf, stopReason,
+} from '../../src/workflows/campaign-state';
+import type { CampaignCarry, CampaignPlan, CandidateEvaluation, GenerationResult, ProposalOutcome, TrialOutcome } from '../../src/workflows/types';
 
 const usage = (costUsd: number, tokens = 10): Usage => ({ inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd });
 const task = (name: string) => ({ name, hash: `h-${name}` });
@@ -95,4 +98,116 @@ test('statusOf: the best candidate, its holdout score, spend and counts as a que
   expect(statusOf(carry(), { phase: 'baseline', waiting: null, holdout: [], currentChild: null })).toMatchObject({
     bestCandidateId: null, bestTrainScore: null, bestHoldoutScore: null, pauseReason: null,
   });
+});
+
+test("initialCarry: nothing spent, the plan's budget and hints copied (not shared), the search seeded from the plan", () => {
+  const plan = { budget: { usd: 5 }, hints: ['short prompts'], seed: 42 };
+  const c = carry(plan);
+  expect(c).toMatchObject({
+    ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 }, budget: { usd: 5 }, hints: ['short prompts'], startedAtMs: 1_000,
+    baselineDone: false, paused: false, stopRequested: false, stopReason: null, attempt: 0, cachedTrials: 0, rejectedCount: 0,
+    invalidCount: 0, lastError: null, runs: 0,
+  });
+  expect(c.search).toMatchObject({ generation: 0, candidates: [] });
+  expect(c.search.rngState).toBe(carry({ seed: 42 }).search.rngState);
+  expect(c.search.rngState).not.toBe(carry({ seed: 43 }).search.rngState);
+  c.hints.push('x');
+  c.budget.usd = 1;
+  expect(c.prepared.plan.hints).toEqual(['short prompts']);
+  expect(c.prepared.plan.budget).toEqual({ usd: 5 });
+});
+
+test("harnessRef: a candidate's stored folder in the campaign, its complexity carried", () => {
+  expect(harnessRef(carry(), { id: 'abc', complexity: 7 })).toEqual({ id: 'abc', dir: '/c/harnesses/abc', complexity: 7 });
+});
+
+const trial = (t: string, repeat: number, reward: number, costUsd = 0.5, over: Partial<TrialOutcome> = {}): TrialOutcome => ({
+  trialId: `${t}-${repeat}`, task: t, repeat, reward, error: null, usage: usage(costUsd, 100), cached: false, ...over,
+});
+const evaluation = (candidateId: string, trials: TrialOutcome[], over: Partial<CandidateEvaluation> = {}): CandidateEvaluation =>
+  ({ candidateId, trials, error: null, ...over });
+
+test('seedRecord: the baseline as generation 0 — per-task rewards, mean, what it cost in all and per task run', () => {
+  const rec = seedRecord(carry(), evaluation('seed', [trial('a', 0, 1), trial('a', 1, 0), trial('b', 0, 1), trial('b', 1, 1)]));
+  expect(rec).toMatchObject({
+    id: 'seed', parentId: null, generation: 0, status: 'evaluated', taskRewards: { a: [1, 0], b: [1, 1] }, complexity: 1,
+    costPerTask: 0.5, tokensPerTask: 100, // what one run of a task costs, averaged over tasks
+  });
+  expect(rec.meanReward).toBeCloseTo(0.75);
+  expect(rec.costUsd).toBeCloseTo(2);
+});
+
+/** A carry whose search holds the seed, accepted with the given rewards (greedy acceptance, as `carry()` plans). */
+function seeded(rewards: number[]): CampaignCarry {
+  const c = carry();
+  const seedEval = evaluation('seed', rewards.flatMap((r, i) => [trial(i === 0 ? 'a' : 'b', 0, r), trial(i === 0 ? 'a' : 'b', 1, r)]));
+  return applyRecords({ ...c, baselineDone: true }, 0, [seedRecord(c, seedEval)], c.search.rngState);
+}
+const valid = (slot: number, id: string, costUsd = 0.1): ProposalOutcome => ({
+  slot, parentId: 'seed', status: 'valid', candidate: { id, dir: `/c/harnesses/${id}`, complexity: 2 }, rationale: `why ${id}`, usage: usage(costUsd),
+});
+const allTasks = (reward: number, over: Partial<TrialOutcome> = {}) => [trial('a', 0, reward, 0.5, over), trial('a', 1, reward), trial('b', 0, reward), trial('b', 1, reward)];
+
+test('generationRecords: every proposal becomes a record — invalid, duplicate, broken, better, worse, tampered', () => {
+  const c = seeded([0, 0]);
+  const result: GenerationResult = {
+    proposals: [
+      { slot: 0, parentId: 'seed', status: 'invalid', error: 'harness.yaml: model: required', rationale: 'r0', usage: usage(0.2) },
+      valid(1, 'better'), valid(2, 'better'), valid(3, 'worse'), valid(4, 'broken'), valid(5, 'cheat'),
+    ],
+    evaluations: [
+      evaluation('better', allTasks(1)), evaluation('worse', allTasks(0)),
+      evaluation('broken', [], { error: 'tool schema is invalid' }),
+      evaluation('cheat', allTasks(1, { tampering: 'wrote /tests/test.sh' })),
+    ],
+    failure: null,
+  };
+  const { records } = generationRecords(c, 1, result);
+  const by = (id: string) => records.find((r) => r.id === id);
+  expect(records.map((r) => [r.id, r.status])).toEqual([
+    ['invalid/1/0', 'invalid'], ['better', 'evaluated'], ['duplicate/1/2', 'invalid'], ['worse', 'rejected'], ['broken', 'invalid'], ['cheat', 'rejected'],
+  ]);
+  expect(by('invalid/1/0')).toMatchObject({ parentId: 'seed', generation: 1, verdict: 'harness.yaml: model: required', rationale: 'r0', costUsd: 0.2, meanReward: 0 });
+  expect(by('duplicate/1/2')?.verdict).toMatch(/same harness as sibling candidate better/);
+  expect(by('better')).toMatchObject({ parentId: 'seed', meanReward: 1, taskRewards: { a: [1, 1], b: [1, 1] }, rationale: 'why better', complexity: 2 });
+  expect(by('better')?.costUsd).toBeCloseTo(0.1 + 4 * 0.5); // the proposal plus its trials
+  expect(by('broken')?.verdict).toBe('broken harness: tool schema is invalid');
+  expect(by('cheat')?.verdict).toMatch(/^reward tampering in 1 passing trial\(s\), rejected; first a #0 \(a-0\): wrote \/tests\/test.sh/);
+});
+
+test("generationRecords: a policy's early reject is final whatever the scores say", () => {
+  const c = seeded([0, 0]);
+  const result: GenerationResult = {
+    proposals: [valid(0, 'lucky')],
+    evaluations: [evaluation('lucky', allTasks(1), { decision: { accepted: false, reason: 'minibatch: screen failed' }, cancelled: { started: 1, unstarted: 2 } })],
+    failure: null,
+  };
+  const [rec] = generationRecords(c, 1, result).records;
+  expect(rec).toMatchObject({ id: 'lucky', status: 'rejected' });
+  expect(rec?.verdict).toMatch(/minibatch: screen failed; 3 trials not needed \(1 cancelled, 2 never started\)/);
+});
+
+test('applyRecords: accepted records are carried, others counted; flagged verdicts kept, newest MAX_FLAGGED', () => {
+  const c = seeded([0, 0]);
+  const rec = (id: string, status: CandidateRecord['status'], verdict = '') => ({ ...record(id, 1, status === 'evaluated' ? 1 : 0), status, verdict });
+  const next = applyRecords(c, 1, [rec('good', 'evaluated'), rec('bad', 'rejected'), rec('inv', 'invalid'), rec('cheat', 'rejected', 'reward tampering in x')], 99);
+  expect(next.search.candidates.map((x) => x.id).sort()).toEqual(['good', 'seed']);
+  expect(next.search).toMatchObject({ generation: 1, rngState: 99 });
+  expect(next).toMatchObject({ rejectedCount: 2, invalidCount: 1, flagged: [{ candidateId: 'cheat', generation: 1, reason: 'reward tampering in x' }] });
+  expect(acceptedCount(next)).toBe(2);
+
+  const many = Array.from({ length: MAX_FLAGGED + 5 }, (_, i) => rec(`t${i}`, 'rejected', `reward tampering ${i}`));
+  const capped = applyRecords(next, 2, many, 100);
+  expect(capped.flagged).toHaveLength(MAX_FLAGGED);
+  expect(capped.flagged?.at(-1)?.candidateId).toBe(`t${MAX_FLAGGED + 4}`);
+  expect(capped.rejectedCount).toBe(2 + MAX_FLAGGED + 5);
+});
+
+test("acceptedCount counts accepted candidates only; frontierOf is the search's frontier", () => {
+  const c = seeded([0, 1]);
+  const stone = { ...record('stone', 1, 0.4), status: 'rejected' as const, anchorId: 'seed' };
+  const withStone = { ...c, search: addCandidates(c.search, [stone, record('top', 1, 0.9)]) };
+  expect(acceptedCount(withStone)).toBe(2);
+  expect(frontierOf(withStone).map((x) => x.id)).toContain('top');
+  expect(frontierOf(withStone).map((x) => x.id)).not.toContain('stone');
 });
