@@ -12,7 +12,10 @@ export default tseslint.config(
   {
     files: ['src/report/client/**/*.js'],
     ...js.configs.recommended,
-    languageOptions: { sourceType: 'script', globals: { ...globals.browser, uPlot: 'readonly', Diff2Html: 'readonly' } },
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.browser, uPlot: 'readonly', Diff2Html: 'readonly' },
+    },
   },
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts'] })),
   {
@@ -37,12 +40,22 @@ export default tseslint.config(
   {
     files: ['src/workflows/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'fs', 'fs/*', 'path', 'child_process', 'os', 'crypto', 'dockerode', 'better-sqlite3'], message: 'Workflow code must be deterministic: no I/O modules.' },
-          { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities as types only.' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'fs/*', 'path', 'child_process', 'os', 'crypto', 'dockerode', 'better-sqlite3'],
+              message: 'Workflow code must be deterministic: no I/O modules.',
+            },
+            {
+              group: ['../activities', '../activities/*'],
+              allowTypeImports: true,
+              message: 'Import activities as types only.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -25,7 +25,11 @@ const entry = path.resolve(root, positional[0] ?? 'src/workflows/index.ts');
 
 const configFile = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');
 const options = configFile
-  ? ts.parseJsonConfigFileContent(ts.readConfigFile(configFile, ts.sys.readFile).config, ts.sys, path.dirname(configFile)).options
+  ? ts.parseJsonConfigFileContent(
+      ts.readConfigFile(configFile, ts.sys.readFile).config,
+      ts.sys,
+      path.dirname(configFile),
+    ).options
   : { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 };
 
 const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
@@ -37,15 +41,30 @@ function valueImports(file) {
   const visit = (node) => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.importClause;
-      const typeOnly = clause && (clause.isTypeOnly || (!clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings)
-        && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly)));
+      const typeOnly =
+        clause &&
+        (clause.isTypeOnly ||
+          (!clause.name &&
+            clause.namedBindings &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((e) => e.isTypeOnly)));
       if (!typeOnly) specs.push(node.moduleSpecifier.text);
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      const typeOnly = node.isTypeOnly || (node.exportClause && ts.isNamedExports(node.exportClause)
-        && node.exportClause.elements.length > 0 && node.exportClause.elements.every((e) => e.isTypeOnly));
+      const typeOnly =
+        node.isTypeOnly ||
+        (node.exportClause &&
+          ts.isNamedExports(node.exportClause) &&
+          node.exportClause.elements.length > 0 &&
+          node.exportClause.elements.every((e) => e.isTypeOnly));
       if (!typeOnly) specs.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])
-      && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.arguments.length === 1 &&
+      ts.isStringLiteralLike(node.arguments[0]) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       specs.push(node.arguments[0].text);
     }
     ts.forEachChild(node, visit);
@@ -77,7 +96,8 @@ while (queue.length > 0) {
       continue;
     }
     if (bare) {
-      if (!ALLOWED_PACKAGES.has(packageOf(spec))) violations.push(`${chainTo(file)} imports ${spec} (not a workflow-safe package)`);
+      if (!ALLOWED_PACKAGES.has(packageOf(spec)))
+        violations.push(`${chainTo(file)} imports ${spec} (not a workflow-safe package)`);
       continue;
     }
     const resolved = ts.resolveModuleName(spec, file, options, ts.sys).resolvedModule;

@@ -25,19 +25,39 @@ async function run(): Promise<void> {
   const server = await startDevServer({ dbFile: path.join(root, 'temporal.sqlite') });
   const connection = await NativeConnection.connect({ address: server.address });
   const client = await connectClient({ address: server.address, namespace: 'default' });
-  const deps = { runTrial: noopTrial, propose: noopProposer, loadPlan: async () => { throw new Error('unused'); } };
+  const deps = {
+    runTrial: noopTrial,
+    propose: noopProposer,
+    loadPlan: async () => {
+      throw new Error('unused');
+    },
+  };
   const workers = await createWorkers({ connection, deps, trialSlots: 16 });
   const running = workers.run();
   const plan: CampaignPlan = {
-    name: 'c5000', campaignDir: path.join(root, 'campaign'), seedHarness: await writeSeed(path.join(root, 'seed')),
-    train: tasks('t', 25), holdout: tasks('h', 5), repeats: 1, holdoutRepeats: 1, proposalsPerGeneration: 4, concurrency: 16, seed: 42,
-    selection: 'pareto', acceptance: { mode: 'greedy' }, budget: {}, generations: GENERATIONS, hints: [],
+    name: 'c5000',
+    campaignDir: path.join(root, 'campaign'),
+    seedHarness: await writeSeed(path.join(root, 'seed')),
+    train: tasks('t', 25),
+    holdout: tasks('h', 5),
+    repeats: 1,
+    holdoutRepeats: 1,
+    proposalsPerGeneration: 4,
+    concurrency: 16,
+    seed: 42,
+    selection: 'pareto',
+    acceptance: { mode: 'greedy' },
+    budget: {},
+    generations: GENERATIONS,
+    hints: [],
     runtime: { maxGenerationsPerRun: 10 },
   };
   const t0 = performance.now();
   const sample = async (): Promise<void> => {
     const s = await campaignStatus(handle).catch(() => null);
-    console.log(`  t=${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s gen=${String(s?.generation ?? '?').padStart(3)} trials=${String(s?.trialsDone ?? '?').padStart(5)} rss=${mb(process.memoryUsage().rss)} heap=${mb(process.memoryUsage().heapUsed)}`);
+    console.log(
+      `  t=${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s gen=${String(s?.generation ?? '?').padStart(3)} trials=${String(s?.trialsDone ?? '?').padStart(5)} rss=${mb(process.memoryUsage().rss)} heap=${mb(process.memoryUsage().heapUsed)}`,
+    );
   };
   const { handle } = await startOrAttachCampaign(client, { name: plan.name, input: { plan } });
   console.log('RSS samples every 5 s (worker + client process):');
@@ -57,8 +77,12 @@ async function run(): Promise<void> {
       const h = await client.workflow.getHandle(`${handle.workflowId}/gen-${n}`).fetchHistory();
       maxChild = Math.max(maxChild, h.events?.length ?? 0);
     }
-    console.log(`campaign of ${summary.ledger.trials} trials (${summary.generations} generations) in ${seconds.toFixed(1)} s = ${((seconds * 1000) / summary.ledger.trials).toFixed(1)} ms/trial wall`);
-    console.log(`best train ${summary.best?.trainScore.toFixed(3)}, holdout ${summary.best?.holdoutScore}; ${summary.runs + 1} runs (continue-as-new)`);
+    console.log(
+      `campaign of ${summary.ledger.trials} trials (${summary.generations} generations) in ${seconds.toFixed(1)} s = ${((seconds * 1000) / summary.ledger.trials).toFixed(1)} ms/trial wall`,
+    );
+    console.log(
+      `best train ${summary.best?.trainScore.toFixed(3)}, holdout ${summary.best?.holdoutScore}; ${summary.runs + 1} runs (continue-as-new)`,
+    );
     console.log(`campaign run history lengths: ${runs.join(', ')}`);
     console.log(`largest sampled generation child history: ${maxChild} events (100 trials each)`);
   } finally {

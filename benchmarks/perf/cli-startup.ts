@@ -45,7 +45,11 @@ function args(): { reps: number; tasks: string; cli: string } {
   const cli = at >= 0 ? argv.splice(at, 2)[1] : undefined;
   const reps = Number(argv[0] ?? 10);
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`repetitions must be a positive integer, got ${argv[0]}`);
-  return { reps, tasks: path.resolve(argv[1] ?? path.join(ROOT, 'benchmarks/tasks/starter')), cli: path.resolve(cli ?? path.join(ROOT, 'dist/src/cli/main.js')) };
+  return {
+    reps,
+    tasks: path.resolve(argv[1] ?? path.join(ROOT, 'benchmarks/tasks/starter')),
+    cli: path.resolve(cli ?? path.join(ROOT, 'dist/src/cli/main.js')),
+  };
 }
 
 /** Wall ms of one node process; throws unless it exits 0 (and prints `expect`, when given). */
@@ -54,7 +58,9 @@ function timed(nodeArgs: string[], expect?: string): number {
   const r = spawnSync(process.execPath, nodeArgs, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = performance.now() - t0;
   if (r.status !== 0 || (expect && !r.stdout.includes(expect))) {
-    throw new Error(`node ${nodeArgs.join(' ')} exited ${r.status}${expect ? ` (expected "${expect}")` : ''}:\n${r.stdout}${r.stderr}`);
+    throw new Error(
+      `node ${nodeArgs.join(' ')} exited ${r.status}${expect ? ` (expected "${expect}")` : ''}:\n${r.stdout}${r.stderr}`,
+    );
   }
   return ms;
 }
@@ -69,10 +75,13 @@ function run(): void {
     ['node -e 0', () => timed(['-e', '0'])],
     ['autoagent --help', () => timed([cli, '--help'], 'Usage: autoagent')],
     ['autoagent eval --help', () => timed([cli, 'eval', '--help'], 'Usage: autoagent eval')],
-    ['eval --agent oracle → first trial', () => {
-      rmSync(out, { recursive: true, force: true });
-      return timed(['-r', hook, cli, 'eval', tasks, '--agent', 'oracle', '--out', out], 'first-trial');
-    }],
+    [
+      'eval --agent oracle → first trial',
+      () => {
+        rmSync(out, { recursive: true, force: true });
+        return timed(['-r', hook, cli, 'eval', tasks, '--agent', 'oracle', '--out', out], 'first-trial');
+      },
+    ],
   ];
   try {
     for (const [, fn] of variants) fn(); // warm-up: the file cache, Docker's first answer
@@ -84,11 +93,17 @@ function run(): void {
       }
     }
     const floor = median(times[0]!);
-    console.log(`cli ${path.relative(process.cwd(), cli) || cli}, tasks ${path.relative(process.cwd(), tasks) || tasks}; ${reps} interleaved repetitions, median wall ms (spawn → exit)`);
+    console.log(
+      `cli ${path.relative(process.cwd(), cli) || cli}, tasks ${path.relative(process.cwd(), tasks) || tasks}; ${reps} interleaved repetitions, median wall ms (spawn → exit)`,
+    );
     variants.forEach(([name], j) => {
       const m = median(times[j]!);
       const extra = j === 0 ? '' : `   (+${(m - floor).toFixed(0)} over node -e 0)`;
-      console.log(`  ${name.padEnd(34)} ${m.toFixed(0).padStart(6)}   max ${Math.max(...times[j]!).toFixed(0).padStart(6)}${extra}`);
+      console.log(
+        `  ${name.padEnd(34)} ${m.toFixed(0).padStart(6)}   max ${Math.max(...times[j]!)
+          .toFixed(0)
+          .padStart(6)}${extra}`,
+      );
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -36,12 +36,21 @@ async function run(): Promise<void> {
   const task = await loadTask(process.argv[3] ?? 'benchmarks/tasks/starter/c-calc-build');
   const provider = new DockerSandboxProvider();
   const { image } = await provider.ensureImage(task);
-  const steps: Record<'stop' | 'diff' | 'start' | 'procs' | 'seal' | 'poll', number[]> = { stop: [], diff: [], start: [], procs: [], seal: [], poll: [] };
+  const steps: Record<'stop' | 'diff' | 'start' | 'procs' | 'seal' | 'poll', number[]> = {
+    stop: [],
+    diff: [],
+    start: [],
+    procs: [],
+    seal: [],
+    poll: [],
+  };
   for (let i = 0; i < n; i++) {
     for (const whole of [false, true]) {
       const box = await provider.start(task, { image, trialId: `perf-isolation-${i}-${whole}` });
       try {
-        await box.exec('mkdir -p /app/work && for i in $(seq 1 200); do echo $i > /app/work/f$i; done; (setsid sleep 600 &)');
+        await box.exec(
+          'mkdir -p /app/work && for i in $(seq 1 200); do echo $i > /app/work/f$i; done; (setsid sleep 600 &)',
+        );
         steps.poll.push(await timed(() => box.writableBytes()));
         if (whole) {
           steps.seal.push(await timed(() => sealForVerifier(box, task)));
@@ -57,31 +66,56 @@ async function run(): Promise<void> {
     }
   }
   console.log(`${n} iterations, image ${image}`);
-  for (const [k, xs] of Object.entries(steps)) console.log(`${k.padEnd(6)} median ${median(xs).toFixed(0).padStart(5)} ms   max ${max(xs).toFixed(0).padStart(5)} ms`);
+  for (const [k, xs] of Object.entries(steps))
+    console.log(
+      `${k.padEnd(6)} median ${median(xs).toFixed(0).padStart(5)} ms   max ${max(xs).toFixed(0).padStart(5)} ms`,
+    );
   await endToEnd(provider, task, image, n);
 }
 
-const withMode = (task: Task, mode: 'shared' | 'separate'): Task =>
-  ({ ...task, config: { ...task.config, verifier: { ...task.config.verifier, environmentMode: mode } } });
+const withMode = (task: Task, mode: 'shared' | 'separate'): Task => ({
+  ...task,
+  config: { ...task.config, verifier: { ...task.config.verifier, environmentMode: mode } },
+});
 
 async function endToEnd(provider: DockerSandboxProvider, task: Task, image: string, n: number): Promise<void> {
   const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'aa-perf-isolation-'));
   const bare = async (i: number): Promise<void> => {
     const box = await provider.start(task, { image, trialId: `perf-bare-${i}` });
-    try { await runVerifier(box, task); } finally { await box.remove(); }
+    try {
+      await runVerifier(box, task);
+    } finally {
+      await box.remove();
+    }
   };
-  const trial = (mode: 'shared' | 'separate') => async (i: number): Promise<void> => {
-    await runTrial({ task: withMode(task, mode), agent: 'noop', repeat: i, outDir, provider, trialId: `perf-${mode}-${i}` });
+  const trial =
+    (mode: 'shared' | 'separate') =>
+    async (i: number): Promise<void> => {
+      await runTrial({
+        task: withMode(task, mode),
+        agent: 'noop',
+        repeat: i,
+        outDir,
+        provider,
+        trialId: `perf-${mode}-${i}`,
+      });
+    };
+  const runs: Record<string, (i: number) => Promise<void>> = {
+    bare,
+    shared: trial('shared'),
+    separate: trial('separate'),
   };
-  const runs: Record<string, (i: number) => Promise<void>> = { bare, shared: trial('shared'), separate: trial('separate') };
   const times: Record<string, number[]> = { bare: [], shared: [], separate: [] };
   for (let i = 0; i < n; i++) for (const [k, fn] of Object.entries(runs)) times[k]!.push(await timed(() => fn(i)));
   console.log('\nwhole noop trial (build cached):');
-  for (const [k, xs] of Object.entries(times)) console.log(`${k.padEnd(9)} median ${median(xs).toFixed(0).padStart(5)} ms   max ${max(xs).toFixed(0).padStart(5)} ms`);
+  for (const [k, xs] of Object.entries(times))
+    console.log(
+      `${k.padEnd(9)} median ${median(xs).toFixed(0).padStart(5)} ms   max ${max(xs).toFixed(0).padStart(5)} ms`,
+    );
   await fs.rm(outDir, { recursive: true, force: true });
 }
 
 run().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });

@@ -19,12 +19,21 @@ import { resolveLocalModel } from '../../src/llm/local/models';
 const ROOT = path.resolve(__dirname, '../../..');
 const EXAMPLE = path.join(ROOT, 'examples/local-campaign');
 
-interface Stat { at: number; ms: number; promptTokens: number; reusedTokens: number; completionTokens: number; stop: string }
+interface Stat {
+  at: number;
+  ms: number;
+  promptTokens: number;
+  reusedTokens: number;
+  completionTokens: number;
+  stop: string;
+}
 
 function args(): { seed: number; model: string | null; retries: number } {
   const a = process.argv.slice(2);
-  const opt = (name: string): string | null => (a.indexOf(name) >= 0 ? a[a.indexOf(name) + 1] ?? null : null);
-  const taken = new Set(['--model', '--retries'].flatMap((n) => (a.indexOf(n) >= 0 ? [a.indexOf(n), a.indexOf(n) + 1] : [])));
+  const opt = (name: string): string | null => (a.indexOf(name) >= 0 ? (a[a.indexOf(name) + 1] ?? null) : null);
+  const taken = new Set(
+    ['--model', '--retries'].flatMap((n) => (a.indexOf(n) >= 0 ? [a.indexOf(n), a.indexOf(n) + 1] : [])),
+  );
   const rest = a.filter((_, j) => !taken.has(j));
   return { seed: Number(rest[0] ?? 0), model: opt('--model'), retries: Number(opt('--retries') ?? 2) };
 }
@@ -34,7 +43,10 @@ const control = (cmd: string, yamlPath: string): Promise<void> =>
   new Promise((resolve) => execFile(process.execPath, [CLI, cmd, yamlPath], () => resolve()));
 
 /** retry-generation while retries are left, then stop; one action per waiting episode. */
-function onWaiting(yamlPath: string, retries: number): { handle(status: Record<string, unknown>): void; used(): { retries: number; stopped: boolean } } {
+function onWaiting(
+  yamlPath: string,
+  retries: number,
+): { handle(status: Record<string, unknown>): void; used(): { retries: number; stopped: boolean } } {
   let used = 0;
   let stopped = false;
   let lastAttempt = -1;
@@ -59,14 +71,23 @@ async function prepare(seed: number, model: string | null): Promise<{ dir: strin
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aa-local-campaign-'));
   const cfg = parse(await fs.readFile(path.join(EXAMPLE, 'campaign.yaml'), 'utf8')) as Record<string, unknown>;
   const abs = (p: unknown): string => path.resolve(EXAMPLE, String(p));
-  Object.assign(cfg, { benchmark: abs(cfg['benchmark']), seedHarness: abs(cfg['seedHarness']), program: abs(cfg['program']), seed });
+  Object.assign(cfg, {
+    benchmark: abs(cfg['benchmark']),
+    seedHarness: abs(cfg['seedHarness']),
+    program: abs(cfg['program']),
+    seed,
+  });
   if (model) cfg['taskModel'] = model;
   const yamlPath = path.join(dir, 'campaign.yaml');
   await fs.writeFile(yamlPath, stringify(cfg));
   return { dir, yamlPath, name: String(cfg['name']) };
 }
 
-function runCampaign(yamlPath: string, statsFile: string, waiting: ReturnType<typeof onWaiting>): Promise<{ code: number | null; summary: Record<string, unknown> | null }> {
+function runCampaign(
+  yamlPath: string,
+  statsFile: string,
+  waiting: ReturnType<typeof onWaiting>,
+): Promise<{ code: number | null; summary: Record<string, unknown> | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'run', yamlPath, '--json'], {
       env: { ...process.env, AUTOAGENT_LOCAL_STATS_FILE: statsFile },
@@ -96,7 +117,10 @@ function runCampaign(yamlPath: string, statsFile: string, waiting: ReturnType<ty
 
 async function readStats(file: string): Promise<Stat[]> {
   const text = await fs.readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Stat);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Stat);
 }
 
 async function main(): Promise<void> {
@@ -107,7 +131,9 @@ async function main(): Promise<void> {
   const statsFile = path.join(dir, 'local-model-stats.jsonl');
   const loads: number[] = [];
   const sampler = setInterval(() => loads.push(os.loadavg()[0]!), 15_000);
-  console.log(`local campaign "${name}" (seed ${seed}, model ${ref} = ${weights.file}) in ${dir}; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
+  console.log(
+    `local campaign "${name}" (seed ${seed}, model ${ref} = ${weights.file}) in ${dir}; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+  );
   const t0 = Date.now();
   const waiting = onWaiting(yamlPath, retries);
   const { code, summary } = await runCampaign(yamlPath, statsFile, waiting);
@@ -134,14 +160,25 @@ async function main(): Promise<void> {
     retryGenerations: waiting.used().retries,
     stoppedAfterInvalidProposals: waiting.used().stopped,
     wallTimeS: Math.round(wallS),
-    model: { ref, file: weights.file, requests: stats.length, promptTokensEvaluated: evalTokens, promptTokensReused: sum((s) => s.reusedTokens), generatedTokens: genTokens },
+    model: {
+      ref,
+      file: weights.file,
+      requests: stats.length,
+      promptTokensEvaluated: evalTokens,
+      promptTokensReused: sum((s) => s.reusedTokens),
+      generatedTokens: genTokens,
+    },
     // Requests overlap (concurrency 2), so these are throughput over the time the model was busy, per request.
     tokensPerSecond: {
       generatedPerRequestSecond: modelS > 0 ? +(genTokens / modelS).toFixed(2) : null,
       allTokensPerRequestSecond: modelS > 0 ? +((genTokens + evalTokens) / modelS).toFixed(2) : null,
       generatedPerWallSecond: +(genTokens / wallS).toFixed(2),
     },
-    machine: { cores: os.cpus().length, meanLoad1m: +meanLoad.toFixed(1), maxLoad1m: loads.length ? +Math.max(...loads).toFixed(1) : null },
+    machine: {
+      cores: os.cpus().length,
+      meanLoad1m: +meanLoad.toFixed(1),
+      maxLoad1m: loads.length ? +Math.max(...loads).toFixed(1) : null,
+    },
     campaignDir: path.join(dir, '.autoagent', name),
   };
   console.log(JSON.stringify({ type: 'local-campaign-result', ...result }, null, 2));

@@ -19,18 +19,38 @@ function hash01(s: string): number {
 export const noopTrial: TrialRunner = async (req) => {
   const reward = hash01(`${req.harness.id}/${req.task.name}/${req.repeat}`) < 0.5 ? 1 : 0;
   const result: TrialResult = {
-    trialId: req.trialId, task: req.task.name, agent: 'harness', harnessId: req.harness.id, model: req.harness.config.model,
-    repeat: req.repeat, reward, error: null, stopReason: 'finished', turns: 0, usage: zeroUsage(),
+    trialId: req.trialId,
+    task: req.task.name,
+    agent: 'harness',
+    harnessId: req.harness.id,
+    model: req.harness.config.model,
+    repeat: req.repeat,
+    reward,
+    error: null,
+    stopReason: 'finished',
+    turns: 0,
+    usage: zeroUsage(),
     verifier: { reward, reason: null, exitCode: 0, output: '' },
-    timings: { buildMs: 0, startMs: 0, agentMs: 0, verifyMs: 0, totalMs: 0 }, trajectoryPath: null, startedAt: new Date().toISOString(),
+    timings: { buildMs: 0, startMs: 0, agentMs: 0, verifyMs: 0, totalMs: 0 },
+    trajectoryPath: null,
+    startedAt: new Date().toISOString(),
   };
   return result;
 };
 
 export const noopProposer: Proposer = async (input) => {
   const parent = input.parentHarness.files;
-  const files = { ...parent, 'system.md': `${parent['system.md'] ?? ''}\n<!-- ${input.attemptLabel} slot ${input.slot} -->\n` };
-  return { kind: 'ok', files, rationale: `noop ${input.attemptLabel}/${input.slot}`, usage: zeroUsage(), trajectoryRef: null };
+  const files = {
+    ...parent,
+    'system.md': `${parent['system.md'] ?? ''}\n<!-- ${input.attemptLabel} slot ${input.slot} -->\n`,
+  };
+  return {
+    kind: 'ok',
+    files,
+    rationale: `noop ${input.attemptLabel}/${input.slot}`,
+    usage: zeroUsage(),
+    trajectoryRef: null,
+  };
 };
 
 export async function writeSeed(dir: string): Promise<string> {
@@ -41,6 +61,10 @@ export async function writeSeed(dir: string): Promise<string> {
 }
 
 export const tasks = (prefix: string, n: number): TaskRef[] =>
-  Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i}`, dir: `/nonexistent/${prefix}${i}`, hash: `${prefix}-hash-${i}` }));
+  Array.from({ length: n }, (_, i) => ({
+    name: `${prefix}${i}`,
+    dir: `/nonexistent/${prefix}${i}`,
+    hash: `${prefix}-hash-${i}`,
+  }));
 
 export const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;

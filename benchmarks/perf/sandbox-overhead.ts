@@ -23,7 +23,9 @@ async function makeBenchTask(): Promise<Task> {
   // A fixed task name keeps the image tag stable across runs (the cache is what we measure against).
   const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'aa-perf-')), 'sandbox-overhead');
   const w = (rel: string, text: string): Promise<void> =>
-    fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true }).then(() => fs.writeFile(path.join(dir, rel), text));
+    fs
+      .mkdir(path.dirname(path.join(dir, rel)), { recursive: true })
+      .then(() => fs.writeFile(path.join(dir, rel), text));
   await w('task.toml', 'version = "1.0"\n[environment]\nmemory_mb = 512\ncpus = 1\n');
   await w('instruction.md', 'Nothing to do.\n');
   await w('environment/Dockerfile', 'FROM debian:bookworm-slim\nWORKDIR /app\n');
@@ -47,9 +49,32 @@ async function ours(provider: DockerSandboxProvider, task: Task, image: string, 
 
 async function raw(task: Task, image: string, i: number): Promise<number> {
   const t0 = performance.now();
-  const id = (await docker('run', '-d', '--init', '--label', 'autoagent=1', '--label', `autoagent.trial=perf-raw-${i}`,
-    '--network', 'none', '--cpus', '1', '--memory', '512m', '--memory-swap', '512m', '--pids-limit', '512',
-    '--entrypoint', 'sh', image, '-c', 'sleep infinity')).trim();
+  const id = (
+    await docker(
+      'run',
+      '-d',
+      '--init',
+      '--label',
+      'autoagent=1',
+      '--label',
+      `autoagent.trial=perf-raw-${i}`,
+      '--network',
+      'none',
+      '--cpus',
+      '1',
+      '--memory',
+      '512m',
+      '--memory-swap',
+      '512m',
+      '--pids-limit',
+      '512',
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+      'sleep infinity',
+    )
+  ).trim();
   try {
     await docker('exec', id, 'true');
     await docker('cp', task.paths.testsDir, `${id}:/tests`);
@@ -67,7 +92,8 @@ const median = (xs: number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const p90 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.9) - 1)]!;
+const p90 = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.9) - 1)]!;
 
 async function run(): Promise<void> {
   const n = Number(process.argv[2] ?? 20);
@@ -80,9 +106,16 @@ async function run(): Promise<void> {
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (i % 2 === 0) { a.push(await ours(provider, task, image, i)); b.push(await raw(task, image, i)); }
-    else { b.push(await raw(task, image, i)); a.push(await ours(provider, task, image, i)); }
-    process.stdout.write(`iter ${String(i + 1).padStart(2)}: ours ${a[i]!.toFixed(0).padStart(5)} ms   raw ${b[i]!.toFixed(0).padStart(5)} ms\n`);
+    if (i % 2 === 0) {
+      a.push(await ours(provider, task, image, i));
+      b.push(await raw(task, image, i));
+    } else {
+      b.push(await raw(task, image, i));
+      a.push(await ours(provider, task, image, i));
+    }
+    process.stdout.write(
+      `iter ${String(i + 1).padStart(2)}: ours ${a[i]!.toFixed(0).padStart(5)} ms   raw ${b[i]!.toFixed(0).padStart(5)} ms\n`,
+    );
   }
   const ma = median(a);
   const mb = median(b);
@@ -93,6 +126,6 @@ async function run(): Promise<void> {
 }
 
 run().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });

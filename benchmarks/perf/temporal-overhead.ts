@@ -29,12 +29,26 @@ async function run(): Promise<void> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'autoagent-bench-'));
   const seedDir = await writeSeed(path.join(root, 'seed'));
   const harness = await loadHarness(seedDir);
-  const deps = { runTrial: noopTrial, propose: noopProposer, loadPlan: async () => { throw new Error('unused'); } };
+  const deps = {
+    runTrial: noopTrial,
+    propose: noopProposer,
+    loadPlan: async () => {
+      throw new Error('unused');
+    },
+  };
   const lines: string[] = [];
 
   let t = performance.now();
   for (const [i, task] of tasks('direct', N).entries()) {
-    await noopTrial({ trialId: `d${i}`, task, harness, repeat: 0, outDir: root, signal: new AbortController().signal, heartbeat: () => undefined });
+    await noopTrial({
+      trialId: `d${i}`,
+      task,
+      harness,
+      repeat: 0,
+      outDir: root,
+      signal: new AbortController().signal,
+      heartbeat: () => undefined,
+    });
   }
   lines.push(row('direct no-op trial function', performance.now() - t, N));
 
@@ -42,13 +56,34 @@ async function run(): Promise<void> {
   const mock = new MockActivityEnvironment();
   const campaignDir = path.join(root, 'campaign');
   const dirOf = path.join(campaignDir, 'harnesses', harness.id);
-  await acts.prepareCampaign({ plan: {
-    name: 'bench', campaignDir, seedHarness: seedDir, train: tasks('p', 1), holdout: [], repeats: 1, holdoutRepeats: 1, proposalsPerGeneration: 1,
-    concurrency: 1, seed: 1, selection: 'best', acceptance: { mode: 'greedy' }, budget: {}, hints: [],
-  } });
+  await acts.prepareCampaign({
+    plan: {
+      name: 'bench',
+      campaignDir,
+      seedHarness: seedDir,
+      train: tasks('p', 1),
+      holdout: [],
+      repeats: 1,
+      holdoutRepeats: 1,
+      proposalsPerGeneration: 1,
+      concurrency: 1,
+      seed: 1,
+      selection: 'best',
+      acceptance: { mode: 'greedy' },
+      budget: {},
+      hints: [],
+    },
+  });
   t = performance.now();
   for (const task of tasks('activity', N)) {
-    await mock.run(acts.runTrial, { campaign: 'bench', campaignDir, candidateId: harness.id, harnessDir: dirOf, task, repeat: 0 });
+    await mock.run(acts.runTrial, {
+      campaign: 'bench',
+      campaignDir,
+      candidateId: harness.id,
+      harnessDir: dirOf,
+      task,
+      repeat: 0,
+    });
   }
   lines.push(row('runTrial activity code, no Temporal', performance.now() - t, N));
 
@@ -63,7 +98,11 @@ async function run(): Promise<void> {
       const candidates = [{ id: harness.id, dir: dirOf, complexity: 0 }];
       const args = { campaign: 'bench', campaignDir, candidates, tasks: tasks(prefix, N), repeats: 1, window };
       t = performance.now();
-      const res = await client.workflow.execute(EvaluationWorkflow, { workflowId: `bench-${prefix}${Date.now()}`, taskQueue: QUEUES.workflows, args: [args] });
+      const res = await client.workflow.execute(EvaluationWorkflow, {
+        workflowId: `bench-${prefix}${Date.now()}`,
+        taskQueue: QUEUES.workflows,
+        args: [args],
+      });
       const ms = performance.now() - t;
       if (res.failure || res.evaluations[0]?.trials.length !== N) throw new Error(`evaluation failed: ${res.failure}`);
       lines.push(row(`through Temporal, window ${window}`, ms, N));

@@ -47,19 +47,50 @@ export function runCampaign(scenario: Scenario, world: World, strategy: Strategy
     return (t: { task: string }): number => (r.next() < sigmoid(truth[t.task] ?? -Infinity) ? 1 : 0);
   };
   const evaluate = (id: string, parentScores: Record<string, number[]>) => {
-    const input = { tasks: world.train, repeats: strategy.repeats, parentScores, seed: deriveSeed(seed, 'evaluation', id), spec: strategy.spec };
+    const input = {
+      tasks: world.train,
+      repeats: strategy.repeats,
+      parentScores,
+      seed: deriveSeed(seed, 'evaluation', id),
+      spec: strategy.spec,
+    };
     const maxStarts = Math.max(0, scenario.budgetTrials - ledger.trials);
-    const res = drive(strategy.policy, input, { window: scenario.concurrency, sample: sampleFor(id), rng: createRng(deriveSeed(seed, strategy.name, 'order', id)), maxStarts });
+    const res = drive(strategy.policy, input, {
+      window: scenario.concurrency,
+      sample: sampleFor(id),
+      rng: createRng(deriveSeed(seed, strategy.name, 'order', id)),
+      maxStarts,
+    });
     for (let i = 0; i < res.charged; i++) ledger = chargeTrial(ledger, zeroUsage());
-    const taskRewards = collectTaskRewards(res.observed.map((t) => ({ task: t.task, repeat: t.repeat, reward: t.score })));
+    const taskRewards = collectTaskRewards(
+      res.observed.map((t) => ({ task: t.task, repeat: t.repeat, reward: t.score })),
+    );
     return { res, taskRewards };
   };
-  const record = (id: string, parentId: string | null, generation: number, taskRewards: Record<string, number[]>, status: CandidateRecord['status'], verdict: string): CandidateRecord => ({
-    id, parentId, generation, status, verdict, rationale: '', taskRewards, meanReward: meanReward(taskRewards), costUsd: 0, complexity: COMPLEXITY,
+  const record = (
+    id: string,
+    parentId: string | null,
+    generation: number,
+    taskRewards: Record<string, number[]>,
+    status: CandidateRecord['status'],
+    verdict: string,
+  ): CandidateRecord => ({
+    id,
+    parentId,
+    generation,
+    status,
+    verdict,
+    rationale: '',
+    taskRewards,
+    meanReward: meanReward(taskRewards),
+    costUsd: 0,
+    complexity: COMPLEXITY,
   });
 
   const seedEval = evaluate('seed', {});
-  let state = addCandidates(initialSearchState(seed), [record('seed', null, 0, seedEval.taskRewards, 'evaluated', 'seed')]);
+  let state = addCandidates(initialSearchState(seed), [
+    record('seed', null, 0, seedEval.taskRewards, 'evaluated', 'seed'),
+  ]);
   const out = { decided: 0, accepted: 0, hurt: 0, acceptedHurt: 0, acceptedBelowAnchor: 0, stones: 0 };
   let proposals = 0;
   for (let generation = 1; budgetStop({ state, ledger, startedAtMs: 0, nowMs: 0 }) === null; generation++) {
@@ -73,11 +104,13 @@ export function runCampaign(scenario: Scenario, world: World, strategy: Strategy
       if (res.outcome === 'budget') break; // the budget ran out mid-evaluation: undecided, not a result
       const child = record(id, parentId, generation, taskRewards, 'rejected', res.step.reason);
       // Filed as the campaign files it (src/workflows/campaign-state.ts): the policy's early decision, else the acceptance rule.
-      const early = res.step.decided === null ? null : { accepted: res.step.decided === 'accept', reason: res.step.reason };
+      const early =
+        res.step.decided === null ? null : { accepted: res.step.decided === 'accept', reason: res.step.reason };
       const anchor = anchorFor(state, parentId) as CandidateRecord;
       const filing = fileChild(state, child, parentId, early, strategy.acceptance, rng, { stones: strategy.stones });
       const accepted = filing.status === 'evaluated';
-      const below = (ref: string): boolean => trueSuccess(truths.get(id) as Truth, world.train) < trueSuccess(truths.get(ref) as Truth, world.train) - 1e-12;
+      const below = (ref: string): boolean =>
+        trueSuccess(truths.get(id) as Truth, world.train) < trueSuccess(truths.get(ref) as Truth, world.train) - 1e-12;
       const hurt = below(parentId);
       out.decided++;
       if (accepted) out.accepted++;
@@ -85,7 +118,12 @@ export function runCampaign(scenario: Scenario, world: World, strategy: Strategy
       if (hurt && accepted) out.acceptedHurt++;
       if (accepted && below(anchor.id)) out.acceptedBelowAnchor++;
       if (filing.anchorId !== undefined) out.stones++;
-      records.push({ ...child, status: filing.status, verdict: filing.reason, ...(filing.anchorId !== undefined ? { anchorId: filing.anchorId } : {}) });
+      records.push({
+        ...child,
+        status: filing.status,
+        verdict: filing.reason,
+        ...(filing.anchorId !== undefined ? { anchorId: filing.anchorId } : {}),
+      });
     }
     // What the campaign carries: accepted records and the best stepping stones (others are only logged).
     const next = addCandidates(state, records);

@@ -5,7 +5,13 @@
  * is not). A budget cap aborts the evaluation when no trial may start. Pure apart from `sample`.
  */
 import type { Rng } from '../../src/search/rng';
-import type { EvaluationPolicy, ObservedTrial, PlannedTrial, PolicyInput, PolicyStep } from '../../src/search/evaluation';
+import type {
+  EvaluationPolicy,
+  ObservedTrial,
+  PlannedTrial,
+  PolicyInput,
+  PolicyStep,
+} from '../../src/search/evaluation';
 
 export interface DriveOptions {
   /** Trials in flight at once. */
@@ -19,7 +25,13 @@ export interface DriveOptions {
 }
 
 export type DriveResult =
-  | { outcome: 'stopped'; step: Extract<PolicyStep, { verdict: 'stop' }>; observed: ObservedTrial[]; charged: number; cancelled: number }
+  | {
+      outcome: 'stopped';
+      step: Extract<PolicyStep, { verdict: 'stop' }>;
+      observed: ObservedTrial[];
+      charged: number;
+      cancelled: number;
+    }
   | { outcome: 'budget'; observed: ObservedTrial[]; charged: number; cancelled: number };
 
 const key = (t: PlannedTrial): string => `${t.task}\u0000${t.repeat}`;
@@ -51,7 +63,8 @@ export function drive(policy: EvaluationPolicy, input: PolicyInput, opts: DriveO
     const [done] = running.splice(opts.rng.int(running.length), 1) as [PlannedTrial];
     observed.push({ ...done, score: opts.sample(done) });
     const step = policy.next(input, observed, [...running, ...queue]);
-    if (step.verdict === 'stop') return { outcome: 'stopped', step, observed, charged: starts, cancelled: running.length };
+    if (step.verdict === 'stop')
+      return { outcome: 'stopped', step, observed, charged: starts, cancelled: running.length };
     enqueue(step.schedule);
   }
 }

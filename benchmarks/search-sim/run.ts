@@ -26,7 +26,11 @@ export interface SimulationReport {
   strategies: StrategySummary[];
 }
 
-export function simulate(scenario: Scenario, file: string, opts: { seeds: number; strategies?: readonly StrategyName[] }): SimulationReport {
+export function simulate(
+  scenario: Scenario,
+  file: string,
+  opts: { seeds: number; strategies?: readonly StrategyName[] },
+): SimulationReport {
   const names = opts.strategies ?? STRATEGY_NAMES;
   const runs = new Map<StrategyName, RunResult[]>(names.map((n) => [n, []]));
   let seedHoldout = 0;
@@ -39,22 +43,33 @@ export function simulate(scenario: Scenario, file: string, opts: { seeds: number
     }
   }
   return {
-    scenario: scenario.name ?? file, file, seeds: opts.seeds, budgetTrials: scenario.budgetTrials, repeats: scenario.repeats, alpha: scenario.alpha,
+    scenario: scenario.name ?? file,
+    file,
+    seeds: opts.seeds,
+    budgetTrials: scenario.budgetTrials,
+    repeats: scenario.repeats,
+    alpha: scenario.alpha,
     seedHoldout: Math.round((seedHoldout / Math.max(1, opts.seeds)) * 1e4) / 1e4,
     strategies: names.map((n) => summarise(n, runs.get(n) ?? [])),
   };
 }
 
-const positiveInt = (what: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer for ${what}`);
-  return n;
-};
+const positiveInt =
+  (what: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer for ${what}`);
+    return n;
+  };
 
 const strategyList = (v: string): StrategyName[] => {
-  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.find((n) => !(STRATEGY_NAMES as readonly string[]).includes(n));
-  if (bad !== undefined) throw new InvalidArgumentError(`unknown strategy "${bad}" (expected ${STRATEGY_NAMES.join(', ')})`);
+  if (bad !== undefined)
+    throw new InvalidArgumentError(`unknown strategy "${bad}" (expected ${STRATEGY_NAMES.join(', ')})`);
   return names as StrategyName[];
 };
 
@@ -67,7 +82,13 @@ function main(argv: string[]): void {
     .option('--json', 'print the report as one JSON object')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .parse(argv);
-  const o = program.opts<{ scenario: string; seeds: number; budget?: number; strategies?: StrategyName[]; json?: boolean }>();
+  const o = program.opts<{
+    scenario: string;
+    seeds: number;
+    budget?: number;
+    strategies?: StrategyName[];
+    json?: boolean;
+  }>();
   let scenario: Scenario;
   try {
     scenario = loadScenario(o.scenario);

@@ -65,14 +65,34 @@ export function summarise(strategy: StrategyName, runs: readonly RunResult[]): S
 const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
 
 export function table(rows: readonly StrategySummary[]): string {
-  const head = ['strategy', 'holdout mean', 'sd', 'p10..p90', 'false-accept', 'hurt/accepted', 'trials', 'cands', 'trials/cand', 'accepted', 'stones'];
+  const head = [
+    'strategy',
+    'holdout mean',
+    'sd',
+    'p10..p90',
+    'false-accept',
+    'hurt/accepted',
+    'trials',
+    'cands',
+    'trials/cand',
+    'accepted',
+    'stones',
+  ];
   const body = rows.map((r) => [
-    r.strategy, r.trueHoldoutSuccess.mean.toFixed(3), r.trueHoldoutSuccess.sd.toFixed(3),
+    r.strategy,
+    r.trueHoldoutSuccess.mean.toFixed(3),
+    r.trueHoldoutSuccess.sd.toFixed(3),
     `${r.trueHoldoutSuccess.p10.toFixed(2)}..${r.trueHoldoutSuccess.p90.toFixed(2)}`,
-    pct(r.falseAcceptanceRate), pct(r.hurtShareOfAccepted), r.trialsSpent.toFixed(0), r.candidatesPerCampaign.toFixed(1),
-    r.trialsPerCandidate.toFixed(1), r.acceptedPerCampaign.toFixed(2), r.stonesPerCampaign.toFixed(1),
+    pct(r.falseAcceptanceRate),
+    pct(r.hurtShareOfAccepted),
+    r.trialsSpent.toFixed(0),
+    r.candidatesPerCampaign.toFixed(1),
+    r.trialsPerCandidate.toFixed(1),
+    r.acceptedPerCampaign.toFixed(2),
+    r.stonesPerCampaign.toFixed(1),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

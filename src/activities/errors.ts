@@ -5,7 +5,11 @@
  */
 export class InvalidCampaignPlanError extends Error {
   override readonly name = 'InvalidCampaignPlanError';
-  constructor(message: string, readonly file: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly field: string,
+  ) {
     super(`${file}: ${field ? field + ': ' : ''}${message}`);
   }
 }
@@ -13,7 +17,10 @@ export class InvalidCampaignPlanError extends Error {
 /** The harness to run cannot be loaded: the candidate is broken, not the infrastructure. */
 export class CandidateHarnessError extends Error {
   override readonly name = 'CandidateHarnessError';
-  constructor(message: string, readonly dir: string) {
+  constructor(
+    message: string,
+    readonly dir: string,
+  ) {
     super(`${dir}: ${message}`);
   }
 }

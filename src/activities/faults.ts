@@ -29,16 +29,19 @@ export function llmFaultFailure(err: unknown, ctx: { model: string; what: string
   if (!e) return null;
   if (e.fault === 'outage') {
     return ApplicationFailure.create({
-      type: LLM_FAULT_ERRORS.outage, nonRetryable: false, cause: e,
+      type: LLM_FAULT_ERRORS.outage,
+      nonRetryable: false,
+      cause: e,
       message: `model API unavailable for ${ctx.what} (${e.name}: ${e.message.split('\n')[0]}); nothing was recorded`,
     });
   }
   return ApplicationFailure.create({
-    type: e.fault === 'credential' ? LLM_FAULT_ERRORS.credential : LLM_FAULT_ERRORS.configuration, nonRetryable: true, cause: e,
+    type: e.fault === 'credential' ? LLM_FAULT_ERRORS.credential : LLM_FAULT_ERRORS.configuration,
+    nonRetryable: true,
+    cause: e,
     message: pauseReasonOf(e, ctx.model),
   });
 }
-
 
 /**
  * A result that still carries a systemic fault as its error (a runner that swallowed it) must not be
@@ -48,11 +51,23 @@ export function faultInResult(error: string | null, ctx: { model: string; what: 
   if (!isSystemicErrorText(error)) return null;
   const text = error as string;
   if (/^(LlmAuthError|LlmCredentialError):/.test(text)) {
-    return ApplicationFailure.create({ type: LLM_FAULT_ERRORS.credential, nonRetryable: true, message: `${text.split('\n')[0]} — ${HOW_TO_GO_ON}` });
+    return ApplicationFailure.create({
+      type: LLM_FAULT_ERRORS.credential,
+      nonRetryable: true,
+      message: `${text.split('\n')[0]} — ${HOW_TO_GO_ON}`,
+    });
   }
   if (/^(LlmModelNotFoundError|LlmConfigError):/.test(text)) {
-    return ApplicationFailure.create({ type: LLM_FAULT_ERRORS.configuration, nonRetryable: true, message: `${text.split('\n')[0]} — ${HOW_TO_GO_ON}` });
+    return ApplicationFailure.create({
+      type: LLM_FAULT_ERRORS.configuration,
+      nonRetryable: true,
+      message: `${text.split('\n')[0]} — ${HOW_TO_GO_ON}`,
+    });
   }
   const type = text.startsWith('DockerUnavailableError:') ? 'DockerUnavailableError' : LLM_FAULT_ERRORS.outage;
-  return ApplicationFailure.create({ type, nonRetryable: false, message: `${ctx.what}: ${text.split('\n')[0]}; nothing was recorded` });
+  return ApplicationFailure.create({
+    type,
+    nonRetryable: false,
+    message: `${ctx.what}: ${text.split('\n')[0]}; nothing was recorded`,
+  });
 }

@@ -11,8 +11,11 @@ import type { Harness } from '../harness/schema';
 import type { HarnessRef } from '../workflows/types';
 import { harnessDir, harnessesDir } from '../campaign/layout';
 
-
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Total bytes of the harness files: the "simpler harness" tie-breaker. */
 const complexityOf = (h: Harness): number =>
@@ -23,7 +26,11 @@ const complexityOf = (h: Harness): number =>
  * (atomically: a temp folder, then rename). File modes come from `modesFrom` (the folder it was loaded from,
  * or a proposal's parent), so an executable tool stays executable.
  */
-export async function materializeHarness(campaignDir: string, harness: Harness, modesFrom: string): Promise<HarnessRef> {
+export async function materializeHarness(
+  campaignDir: string,
+  harness: Harness,
+  modesFrom: string,
+): Promise<HarnessRef> {
   const dest = harnessDir(campaignDir, harness.id);
   const ref = { id: harness.id, dir: dest, complexity: complexityOf(harness) };
   if (await exists(dest)) return ref;

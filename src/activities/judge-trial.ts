@@ -23,17 +23,21 @@ export const JUDGED_EVENT = 'tampering-judged';
 const MAX_EXPLANATION = 300;
 
 const PlanSchema = z.object({ model: z.string().min(1), sample: z.number().int().positive() });
-const PreparedSchema = z.object({
-  tamperingJudge: PlanSchema.nullable().optional(),
-  seed: z.string().optional(),
-  holdoutTasks: z.array(z.string()).optional(),
-}).passthrough();
+const PreparedSchema = z
+  .object({
+    tamperingJudge: PlanSchema.nullable().optional(),
+    seed: z.string().optional(),
+    holdoutTasks: z.array(z.string()).optional(),
+  })
+  .passthrough();
 
 interface JudgeSettings extends TamperingJudgePlan {
   seed: string | null;
   holdoutTasks: string[];
 }
-const JudgedSchema = z.object({ trialId: z.string(), flagged: z.boolean(), explanation: z.string(), model: z.string() }).passthrough();
+const JudgedSchema = z
+  .object({ trialId: z.string(), flagged: z.boolean(), explanation: z.string(), model: z.string() })
+  .passthrough();
 
 /** The judge settings of the campaign's latest `prepared` event, or null (off, or a store from before the judge). */
 function judgePlanOf(store: CampaignStore, campaign: string): JudgeSettings | null {
@@ -80,18 +84,28 @@ export async function judgeTrial(input: JudgeTrialInput): Promise<{ tampering: s
   if (!plan || !(input.reward > 0) || !input.trajectoryText || input.repeat >= plan.sample) return none;
   if (input.candidateId === plan.seed || plan.holdoutTasks.includes(input.task.name)) return none;
   const flag = (v: { flagged: boolean; explanation: string; model: string }): string | null =>
-    (v.flagged ? `LLM judge (${v.model}): ${v.explanation.replace(/\s+/g, ' ').trim().slice(0, MAX_EXPLANATION)}` : null);
-  const earlier = input.store.listEvents(input.campaign, { kind: JUDGED_EVENT })
-    .map((e) => JudgedSchema.safeParse(e.data)).find((p) => p.success && p.data.trialId === input.trialId);
+    v.flagged ? `LLM judge (${v.model}): ${v.explanation.replace(/\s+/g, ' ').trim().slice(0, MAX_EXPLANATION)}` : null;
+  const earlier = input.store
+    .listEvents(input.campaign, { kind: JUDGED_EVENT })
+    .map((e) => JudgedSchema.safeParse(e.data))
+    .find((p) => p.success && p.data.trialId === input.trialId);
   if (earlier?.success) return { tampering: flag(earlier.data), usage: zeroUsage() };
 
   const judge = (input.judgeFor ?? defaultJudge)(plan.model);
-  const r = await judge({ task: input.task.name, instruction: await instructionOf(input.task), trajectoryText: input.trajectoryText }, input.signal)
-    .catch((err: unknown) => {
-      // Typed like every model fault: an outage is retried (the stored trial is reused), a bad key pauses.
-      throw llmFaultFailure(err, { model: plan.model, what: `the tampering judge of trial ${input.trialId}` }) ?? err;
-    });
-  const verdict = { trialId: input.trialId, flagged: r.flagged, explanation: r.explanation, model: plan.model, usage: r.usage };
+  const r = await judge(
+    { task: input.task.name, instruction: await instructionOf(input.task), trajectoryText: input.trajectoryText },
+    input.signal,
+  ).catch((err: unknown) => {
+    // Typed like every model fault: an outage is retried (the stored trial is reused), a bad key pauses.
+    throw llmFaultFailure(err, { model: plan.model, what: `the tampering judge of trial ${input.trialId}` }) ?? err;
+  });
+  const verdict = {
+    trialId: input.trialId,
+    flagged: r.flagged,
+    explanation: r.explanation,
+    model: plan.model,
+    usage: r.usage,
+  };
   input.store.appendEvent(input.campaign, JUDGED_EVENT, verdict);
   return { tampering: flag(verdict), usage: r.usage };
 }

@@ -54,14 +54,22 @@ async function readProgram(programPath: string | null | undefined): Promise<{ te
 }
 
 /** Everything the meta-agent needs, gathered from the store, the program text and the parent harness. */
-async function gatherProposeInput(input: ProposerInput, store: CampaignStore, program: string, timeoutSec?: number): Promise<ProposeInput> {
+async function gatherProposeInput(
+  input: ProposerInput,
+  store: CampaignStore,
+  program: string,
+  timeoutSec?: number,
+): Promise<ProposeInput> {
   const parent = { files: input.parentHarness.files, id: input.parentHarness.id };
   return {
     parent,
     program,
     experiments: readExperiments(store, input.campaign, input.holdoutTasks),
     trials: await readParentTrials(store, {
-      campaign: input.campaign, parentId: input.parent.id, trainTasks: input.trainTasks.map((t) => t.name), holdoutTasks: input.holdoutTasks,
+      campaign: input.campaign,
+      parentId: input.parent.id,
+      trainTasks: input.trainTasks.map((t) => t.name),
+      holdoutTasks: input.holdoutTasks,
     }),
     holdoutTasks: input.holdoutTasks,
     hints: input.hints,
@@ -69,7 +77,9 @@ async function gatherProposeInput(input: ProposerInput, store: CampaignStore, pr
     generation: input.generation,
     proposalIndex: input.slot,
     ...(timeoutSec !== undefined ? { timeoutSec } : {}),
-    ...(input.merge ? { merge: await readMergeInput(store, { campaignDir: input.campaignDir, parent, merge: input.merge }) } : {}),
+    ...(input.merge
+      ? { merge: await readMergeInput(store, { campaignDir: input.campaignDir, parent, merge: input.merge }) }
+      : {}),
   };
 }
 
@@ -77,7 +87,8 @@ export function createMetaProposer(opts: MetaProposerOptions = {}): Proposer {
   const storeFor = opts.storeFor ?? storeCache();
   return async function metaProposer(input: ProposerInput): Promise<ProposalResult> {
     const program = await readProgram(input.meta?.programPath);
-    if ('reason' in program) return { kind: 'invalid', reason: program.reason, usage: zeroUsage(), trajectoryRef: null };
+    if ('reason' in program)
+      return { kind: 'invalid', reason: program.reason, usage: zeroUsage(), trajectoryRef: null };
     const proposeInput = await gatherProposeInput(input, storeFor(input.campaignDir), program.text, opts.timeoutSec);
     const result = await proposeCandidate(proposeInput, {
       outDir: metaOutDir(input),
@@ -87,7 +98,8 @@ export function createMetaProposer(opts: MetaProposerOptions = {}): Proposer {
       ...(opts.llm ? { llm: opts.llm } : {}),
     });
     // A cancelled activity must not be recorded as an invalid proposal: surface the cancellation itself.
-    if (input.signal.aborted) throw input.signal.reason instanceof Error ? input.signal.reason : new Error('proposal cancelled');
+    if (input.signal.aborted)
+      throw input.signal.reason instanceof Error ? input.signal.reason : new Error('proposal cancelled');
     return result;
   };
 }

@@ -35,7 +35,10 @@ export async function planFromConfig(file: string, opts: PlanFromConfigOptions =
 }
 
 /** Everything `run` checks and starts from, with campaign.yaml read once (`config`: already loaded). */
-export async function resolveCampaignPlan(file: string | CampaignConfig, opts: PlanFromConfigOptions = {}): Promise<ResolvedCampaign> {
+export async function resolveCampaignPlan(
+  file: string | CampaignConfig,
+  opts: PlanFromConfigOptions = {},
+): Promise<ResolvedCampaign> {
   const config = typeof file === 'string' ? loadCampaignConfig(file) : file;
   const tasks = await loadBenchmark(config.benchmark);
   const seed = await loadSeed(config);
@@ -47,14 +50,22 @@ async function loadSeed(config: CampaignConfig): Promise<Harness> {
     return await loadHarness(config.seedHarness);
   } catch (e) {
     // HarnessError names a file inside the harness folder; say which folder, and which campaign field led there.
-    if (e instanceof HarnessError) throw new HarnessError(path.resolve(config.seedHarness, e.file), e.field, `${e.detail} (the seedHarness of ${config.file})`);
+    if (e instanceof HarnessError)
+      throw new HarnessError(
+        path.resolve(config.seedHarness, e.file),
+        e.field,
+        `${e.detail} (the seedHarness of ${config.file})`,
+      );
     throw e;
   }
 }
 
 function buildPlan(config: CampaignConfig, tasks: Task[], seed: Harness, opts: PlanFromConfigOptions): CampaignPlan {
   const taskModel = config.taskModel ?? seed.config.model;
-  const split = resolveCampaign(config, tasks.map((t) => t.name));
+  const split = resolveCampaign(
+    config,
+    tasks.map((t) => t.name),
+  );
   const ref = (name: string): TaskRef => {
     const t = tasks.find((x) => x.name === name);
     if (!t) throw new Error(`task ${name} vanished from ${config.benchmark}`); // resolveCampaign checked names
@@ -74,9 +85,15 @@ function buildPlan(config: CampaignConfig, tasks: Task[], seed: Harness, opts: P
     seed: config.seed,
     selection: config.selection,
     epsilon: config.epsilon,
-    acceptance: config.acceptance.mode === 'greedy'
-      ? { mode: 'greedy' }
-      : { mode: 'paired-test', alpha: config.acceptance.alpha, minDelta: config.acceptance.minDelta, test: config.acceptance.test },
+    acceptance:
+      config.acceptance.mode === 'greedy'
+        ? { mode: 'greedy' }
+        : {
+            mode: 'paired-test',
+            alpha: config.acceptance.alpha,
+            minDelta: config.acceptance.minDelta,
+            test: config.acceptance.test,
+          },
     budget: config.budget,
     generations: config.generations,
     ...(config.targetScore !== null ? { targetScore: config.targetScore } : {}),
@@ -85,8 +102,11 @@ function buildPlan(config: CampaignConfig, tasks: Task[], seed: Harness, opts: P
     // meta.model null: each proposal uses its parent's model, which is the task model. An explicit taskModel
     // is written into the stored seed and every candidate.
     meta: {
-      programPath: config.program, model: config.metaModel,
-      ...(config.tamperingJudge ? { judge: { model: config.tamperingJudge.model ?? taskModel, sample: config.tamperingJudge.sample } } : {}),
+      programPath: config.program,
+      model: config.metaModel,
+      ...(config.tamperingJudge
+        ? { judge: { model: config.tamperingJudge.model ?? taskModel, sample: config.tamperingJudge.sample } }
+        : {}),
       ...(config.taskModel !== null ? { taskModel: config.taskModel } : {}),
     },
     runtime: {

@@ -35,15 +35,27 @@ const CampaignPlanSchema = z
       minDelta: z.number().min(0).optional(),
       test: z.enum(['stratified', 'task-means']).optional(),
     }),
-    budget: z.object({ usd: limit.optional(), trials: limit.optional(), tokens: limit.optional(), wallTimeMinutes: limit.optional() }),
+    budget: z.object({
+      usd: limit.optional(),
+      trials: limit.optional(),
+      tokens: limit.optional(),
+      wallTimeMinutes: limit.optional(),
+    }),
     generations: z.number().int().nonnegative().optional(),
     targetScore: z.number().optional(),
     plateauGenerations: positiveInt.optional(),
     hints: z.array(z.string()),
-    meta: z.object({
-      programPath: z.string().nullable(), model: z.string().nullable(), taskModel: z.string().min(1).optional(),
-      judge: z.object({ model: z.string().min(1), sample: positiveInt }).nullable().optional(),
-    }).optional(),
+    meta: z
+      .object({
+        programPath: z.string().nullable(),
+        model: z.string().nullable(),
+        taskModel: z.string().min(1).optional(),
+        judge: z
+          .object({ model: z.string().min(1), sample: positiveInt })
+          .nullable()
+          .optional(),
+      })
+      .optional(),
     runtime: z
       .object({
         maxGenerationsPerRun: positiveInt.optional(),

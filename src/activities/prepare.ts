@@ -20,11 +20,19 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Cam
     if (!seed.ok) throw new InvalidCampaignPlanError(`seed harness is invalid: ${seed.error}`, source, 'seedHarness');
     // campaign.yaml's explicit taskModel is the seed's model too: the baseline runs what the candidates will.
     const taskModel = plan.meta?.taskModel;
-    const ref = await materializeHarness(plan.campaignDir, taskModel ? withModel(seed.harness, taskModel) : seed.harness, plan.seedHarness);
+    const ref = await materializeHarness(
+      plan.campaignDir,
+      taskModel ? withModel(seed.harness, taskModel) : seed.harness,
+      plan.seedHarness,
+    );
     // The report splits trials into train / holdout and shows spend vs budget from this event.
     storeFor(plan.campaignDir).appendEvent(plan.name, 'prepared', {
-      seed: ref.id, train: plan.train.length, holdout: plan.holdout.length,
-      trainTasks: plan.train.map((t) => t.name), holdoutTasks: plan.holdout.map((t) => t.name), budget: plan.budget,
+      seed: ref.id,
+      train: plan.train.length,
+      holdout: plan.holdout.length,
+      trainTasks: plan.train.map((t) => t.name),
+      holdoutTasks: plan.holdout.map((t) => t.name),
+      budget: plan.budget,
       // Content hashes: the report points out tasks with identical content (each still runs its own trials).
       taskHashes: Object.fromEntries([...plan.train, ...plan.holdout].map((t) => [t.name, t.hash])),
       // The trial activity reads its reward-hacking judge settings from here (TrialRequest does not carry them).

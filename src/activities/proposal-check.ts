@@ -17,7 +17,12 @@ export type ProposalCheck = { ok: true; harness: Harness } | { ok: false; reason
  * `campaignDir` only names where the candidate will live (the Harness's `dir`); nothing is read or written.
  * `taskModel` (campaign.yaml's explicit override) is written into harness.yaml first: the meta-agent cannot change it.
  */
-export function checkProposedFiles(parent: Harness, proposed: Record<string, string>, campaignDir: string, taskModel?: string): ProposalCheck {
+export function checkProposedFiles(
+  parent: Harness,
+  proposed: Record<string, string>,
+  campaignDir: string,
+  taskModel?: string,
+): ProposalCheck {
   const files = taskModel ? filesWithModel(proposed, taskModel) : proposed;
   let harness: Harness;
   try {

@@ -29,10 +29,16 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
     const parent = await loadHarnessCached(req.parent.dir);
     const ctx = Context.current();
     const beat = (detail: unknown): void => ctx.heartbeat(detail);
-    const result = await withHeartbeat(beat, { proposalId, alive: true }, () =>
-      deps.propose({ ...req, proposalId, parentHarness: parent, signal: ctx.cancellationSignal, heartbeat: beat }),
-    HEARTBEAT_EVERY_MS).catch((err: unknown) => {
-      throw llmFaultFailure(err, { model: req.meta?.model ?? parent.config.model, what: `proposal ${proposalId}` }) ?? err;
+    const result = await withHeartbeat(
+      beat,
+      { proposalId, alive: true },
+      () =>
+        deps.propose({ ...req, proposalId, parentHarness: parent, signal: ctx.cancellationSignal, heartbeat: beat }),
+      HEARTBEAT_EVERY_MS,
+    ).catch((err: unknown) => {
+      throw (
+        llmFaultFailure(err, { model: req.meta?.model ?? parent.config.model, what: `proposal ${proposalId}` }) ?? err
+      );
     });
     const record = recorder(req, storeFor(req.campaignDir), proposalId, result);
     if (result.kind === 'invalid') return record.invalid(`meta-agent: ${result.reason}`);
@@ -42,7 +48,9 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
     // The same harness (same content id) as a candidate recorded before: its result is known, never evaluated twice.
     const known = storeFor(req.campaignDir).getCandidate(checked.harness.id);
     if (known && known.campaign === req.campaign) {
-      return record.invalid(`duplicate of candidate ${known.id} (generation ${known.generation}, ${known.status}): not evaluated again`);
+      return record.invalid(
+        `duplicate of candidate ${known.id} (generation ${known.generation}, ${known.status}): not evaluated again`,
+      );
     }
     return record.valid(parent, checked.harness);
   };
@@ -50,14 +58,29 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
 
 /** Records one proposal's outcome in the store and returns it as the workflow's ProposalOutcome. */
 function recorder(req: ProposalRequest, store: CampaignStore, proposalId: string, result: ProposalResult) {
-  const base = { slot: req.slot, parentId: req.parent.id, usage: result.usage, rationale: result.kind === 'ok' ? result.rationale : '' };
+  const base = {
+    slot: req.slot,
+    parentId: req.parent.id,
+    usage: result.usage,
+    rationale: result.kind === 'ok' ? result.rationale : '',
+  };
   // A merge proposal's outcome names its second parent (lineage in the store and the report).
   const merge = req.merge ? { secondParentId: req.merge.other.id } : {};
   const save = async (candidateId: string | null, error: string | null): Promise<void> => {
-    store.recordProposal({
-      proposalId, campaign: req.campaign, generation: req.generation, parentId: req.parent.id, candidateId,
-      status: error === null ? 'ok' : 'invalid', error, rationale: base.rationale, usage: result.usage,
-    }, { trajectoryJson: await readTrajectory(result.trajectoryRef) });
+    store.recordProposal(
+      {
+        proposalId,
+        campaign: req.campaign,
+        generation: req.generation,
+        parentId: req.parent.id,
+        candidateId,
+        status: error === null ? 'ok' : 'invalid',
+        error,
+        rationale: base.rationale,
+        usage: result.usage,
+      },
+      { trajectoryJson: await readTrajectory(result.trajectoryRef) },
+    );
   };
   return {
     async invalid(error: string): Promise<ProposalOutcome> {

@@ -23,8 +23,15 @@ export function realTrialRunner(opts: { provider?: SandboxProvider } = {}): Tria
       throw new InvalidCampaignPlanError('task files changed since the campaign started', task.paths.taskToml, 'hash');
     }
     return runTrial({
-      task, agent: 'harness', harness: req.harness, repeat: req.repeat, outDir: req.outDir, trialId: req.trialId,
-      provider: opts.provider, signal: req.signal, heartbeat: req.heartbeat,
+      task,
+      agent: 'harness',
+      harness: req.harness,
+      repeat: req.repeat,
+      outDir: req.outDir,
+      trialId: req.trialId,
+      provider: opts.provider,
+      signal: req.signal,
+      heartbeat: req.heartbeat,
     });
   };
 }

@@ -53,11 +53,16 @@ function storedText(store: CampaignStore, hash: string | null): string | undefin
  * trial takes far longer than any clock skew between workers.
  */
 export function ranInEarlierAttempt(
-  hit: Pick<StoredTrial, 'campaign' | 'candidateId' | 'createdAt'>, req: Pick<TrialRequest, 'campaign' | 'candidateId'>,
+  hit: Pick<StoredTrial, 'campaign' | 'candidateId' | 'createdAt'>,
+  req: Pick<TrialRequest, 'campaign' | 'candidateId'>,
   info: Pick<Info, 'attempt' | 'scheduledTimestampMs'>,
 ): boolean {
-  return info.attempt > 1 && hit.campaign === req.campaign && hit.candidateId === req.candidateId
-    && Date.parse(hit.createdAt) >= info.scheduledTimestampMs;
+  return (
+    info.attempt > 1 &&
+    hit.campaign === req.campaign &&
+    hit.candidateId === req.candidateId &&
+    Date.parse(hit.createdAt) >= info.scheduledTimestampMs
+  );
 }
 
 export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => CampaignStore) {
@@ -71,49 +76,96 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
     const key = { harnessId: harness.id, task: req.task.name, taskHash: req.task.hash, model, repeat: req.repeat };
     const trialId = trialIdFor({ ...key, agentKey: harness.id, taskName: req.task.name });
     const store = storeFor(req.campaignDir);
-    const small = (r: { trialId: string; reward: number; error: string | null; usage: TrialOutcome['usage'] }, cached: boolean, tampering: string | null): TrialOutcome => ({
-      trialId: r.trialId, task: req.task.name, repeat: req.repeat, reward: r.reward, error: r.error, usage: r.usage, cached,
+    const small = (
+      r: { trialId: string; reward: number; error: string | null; usage: TrialOutcome['usage'] },
+      cached: boolean,
+      tampering: string | null,
+    ): TrialOutcome => ({
+      trialId: r.trialId,
+      task: req.task.name,
+      repeat: req.repeat,
+      reward: r.reward,
+      error: r.error,
+      usage: r.usage,
+      cached,
       ...(tampering ? { tampering } : {}),
     });
     const ctx = Context.current();
     // A hit keeps its stored id (stores written before the name joined the id hold the older form).
     const hit = store.findCachedTrial(key);
     // A stored trial is always reported, even when the workflow cancels meanwhile (see ./cancellation.ts).
-    const screen = (id: string, reward: number, trajectoryText: string | undefined) => screenTrial({
-      store, campaign: req.campaign, trialId: id, candidateId: req.candidateId, task: req.task, repeat: req.repeat, reward, trajectoryText,
-      signal: stopsUnlessCancelled(ctx), ...(deps.tamperJudge ? { judgeFor: deps.tamperJudge } : {}),
-    });
+    const screen = (id: string, reward: number, trajectoryText: string | undefined) =>
+      screenTrial({
+        store,
+        campaign: req.campaign,
+        trialId: id,
+        candidateId: req.candidateId,
+        task: req.task,
+        repeat: req.repeat,
+        reward,
+        trajectoryText,
+        signal: stopsUnlessCancelled(ctx),
+        ...(deps.tamperJudge ? { judgeFor: deps.tamperJudge } : {}),
+      });
     // Passing trials are screened for reward tampering, cached ones too (the screen is deterministic, a judge verdict stored).
     // The campaign's objective metric (reward.json key) is the trial's score; `reward` unless it names another.
-    const scored = <T extends { result: TrialResult }>(r: T): T & { reward: number } => ({ ...r, reward: objectiveOf(r.result, req.metric ?? 'reward') });
+    const scored = <T extends { result: TrialResult }>(r: T): T & { reward: number } => ({
+      ...r,
+      reward: objectiveOf(r.result, req.metric ?? 'reward'),
+    });
     if (hit) {
       const scoredHit = scored(hit);
-      return small(scoredHit, !ranInEarlierAttempt(hit, req, ctx.info), (await screen(hit.trialId, scoredHit.reward, storedText(store, hit.trajectoryHash))).tampering);
+      return small(
+        scoredHit,
+        !ranInEarlierAttempt(hit, req, ctx.info),
+        (await screen(hit.trialId, scoredHit.reward, storedText(store, hit.trajectoryHash))).tampering,
+      );
     }
 
     const beat = (detail: unknown): void => ctx.heartbeat(detail);
     const what = `trial ${req.task.name} #${req.repeat}`;
-    return withHeartbeat(beat, { trialId, alive: true }, async () => {
-      const result = await deps.runTrial({
-        trialId, task: req.task, harness, repeat: req.repeat, outDir: trialsDir(req.campaignDir),
-        signal: ctx.cancellationSignal, heartbeat: beat,
-      }).catch((err: unknown) => {
-        // Cancelled by the workflow (its candidate is decided): the sandbox is gone, nothing is recorded.
-        if (cancelRequested(ctx)) throw cancelledFailure(ctx, what);
-        throw llmFaultFailure(err, { model, what }) ?? err;
-      });
-      const fault = faultInResult(result.error, { model, what });
-      if (fault) throw fault;
-      const trajectoryJson = await readText(result.trajectoryPath);
-      const { inserted } = store.recordTrial(result, {
-        campaign: req.campaign, candidateId: req.candidateId, taskHash: req.task.hash,
-        trajectoryJson,
-        // The full verifier log sits beside the trajectory (the result carries only a truncated copy).
-        verifierLog: (await readText(result.trajectoryPath && path.join(trialDirOf(result.trajectoryPath), TRIAL_FILES.verifierLog))) ?? result.verifier.output,
-      });
-      const score = objectiveOf(result, req.metric ?? 'reward');
-      const screened = await screen(result.trialId, score, trajectoryJson);
-      return small({ ...result, reward: score, usage: addUsage(result.usage, screened.usage) }, !inserted, screened.tampering);
-    }, HEARTBEAT_EVERY_MS);
+    return withHeartbeat(
+      beat,
+      { trialId, alive: true },
+      async () => {
+        const result = await deps
+          .runTrial({
+            trialId,
+            task: req.task,
+            harness,
+            repeat: req.repeat,
+            outDir: trialsDir(req.campaignDir),
+            signal: ctx.cancellationSignal,
+            heartbeat: beat,
+          })
+          .catch((err: unknown) => {
+            // Cancelled by the workflow (its candidate is decided): the sandbox is gone, nothing is recorded.
+            if (cancelRequested(ctx)) throw cancelledFailure(ctx, what);
+            throw llmFaultFailure(err, { model, what }) ?? err;
+          });
+        const fault = faultInResult(result.error, { model, what });
+        if (fault) throw fault;
+        const trajectoryJson = await readText(result.trajectoryPath);
+        const { inserted } = store.recordTrial(result, {
+          campaign: req.campaign,
+          candidateId: req.candidateId,
+          taskHash: req.task.hash,
+          trajectoryJson,
+          // The full verifier log sits beside the trajectory (the result carries only a truncated copy).
+          verifierLog:
+            (await readText(
+              result.trajectoryPath && path.join(trialDirOf(result.trajectoryPath), TRIAL_FILES.verifierLog),
+            )) ?? result.verifier.output,
+        });
+        const score = objectiveOf(result, req.metric ?? 'reward');
+        const screened = await screen(result.trialId, score, trajectoryJson);
+        return small(
+          { ...result, reward: score, usage: addUsage(result.usage, screened.usage) },
+          !inserted,
+          screened.tampering,
+        );
+      },
+      HEARTBEAT_EVERY_MS,
+    );
   };
 }

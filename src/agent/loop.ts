@@ -65,7 +65,8 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     } catch (e) {
       if (e instanceof LlmAbortedError || o.clock.signal.aborted) return stopped(o.clock, lastText);
       if (isSystemicLlmError(e)) throw e;
-      const msg = e instanceof LlmError ? `${e.name}: ${e.message}` : `model call failed: ${(e as Error).message ?? String(e)}`;
+      const msg =
+        e instanceof LlmError ? `${e.name}: ${e.message}` : `model call failed: ${(e as Error).message ?? String(e)}`;
       return { stopReason: 'error', finishSummary: null, lastText, error: msg };
     }
     const stepId = recordResponse(o, resp);
@@ -73,11 +74,17 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     const blocks = toParamBlocks(resp.content);
 
     if (resp.stop_reason === 'model_context_window_exceeded') {
-      return { stopReason: 'max_tokens', finishSummary: null, lastText, error: 'the conversation exceeded the model context window' };
+      return {
+        stopReason: 'max_tokens',
+        finishSummary: null,
+        lastText,
+        error: 'the conversation exceeded the model context window',
+      };
     }
     if (resp.stop_reason === 'max_tokens') {
       const kept = blocks.filter((b) => b.type !== 'tool_use');
-      if (kept.some((b) => b.type === 'text' || b.type === 'thinking')) o.messages.push({ role: 'assistant', content: kept });
+      if (kept.some((b) => b.type === 'text' || b.type === 'thinking'))
+        o.messages.push({ role: 'assistant', content: kept });
       if (cutOff) return { stopReason: 'max_tokens', finishSummary: null, lastText, error: null };
       cutOff = true;
       appendUserText(o.messages, MAX_TOKENS_NUDGE);
@@ -138,7 +145,12 @@ async function runTools(o: LoopOptions, calls: Anthropic.ToolUseBlock[], stepId:
     const out = await o.tools.dispatch({ id: c.id, name: c.name, input: c.input }, o.session);
     if (out.usage) o.meter.addToolUsage(out.usage);
     if (out.finish && finish === null) finish = out.finish.summary;
-    results.push({ type: 'tool_result', tool_use_id: c.id, content: out.content || '(no output)', ...(out.isError ? { is_error: true } : {}) });
+    results.push({
+      type: 'tool_result',
+      tool_use_id: c.id,
+      content: out.content || '(no output)',
+      ...(out.isError ? { is_error: true } : {}),
+    });
     o.recorder.addObservations(stepId, [{ toolCallId: c.id, content: out.content, isError: out.isError }]);
   }
   o.messages.push({ role: 'user', content: results });

@@ -22,7 +22,9 @@ export const textOf = (content: Anthropic.ContentBlock[]): string =>
   content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 
 export const reasoningOf = (content: Anthropic.ContentBlock[]): string | undefined => {
-  const parts = content.flatMap((b) => (b.type === 'thinking' ? [b.thinking] : b.type === 'redacted_thinking' ? ['[redacted thinking]'] : []));
+  const parts = content.flatMap((b) =>
+    b.type === 'thinking' ? [b.thinking] : b.type === 'redacted_thinking' ? ['[redacted thinking]'] : [],
+  );
   return parts.length ? parts.join('\n') : undefined;
 };
 
@@ -30,7 +32,8 @@ export const reasoningOf = (content: Anthropic.ContentBlock[]): string | undefin
 export function appendUserText(messages: Anthropic.MessageParam[], text: string): void {
   const last = messages[messages.length - 1];
   if (last && last.role === 'user') {
-    const blocks: Param[] = typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : [...last.content];
+    const blocks: Param[] =
+      typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : [...last.content];
     blocks.push({ type: 'text', text });
     last.content = blocks;
   } else {

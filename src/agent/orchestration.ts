@@ -47,7 +47,11 @@ export async function runOrchestrated(o: OrchestrationOptions): Promise<LoopResu
     const done = r.stopReason === 'finished' || r.stopReason === 'end_turn';
     if (!done || !verify || rounds >= verify.maxRounds) return r;
     const verifier = o.harness.agents.find((a) => a.name === verify.agent);
-    if (!verifier) return { ...r, error: `orchestration.verify.agent "${verify.agent}" is not a sub-agent of this harness; verification skipped` };
+    if (!verifier)
+      return {
+        ...r,
+        error: `orchestration.verify.agent "${verify.agent}" is not a sub-agent of this harness; verification skipped`,
+      };
     rounds += 1;
     const v = await runSubAgent(o.subDeps, verifier, verifierTask(o.instruction, r), o.loop.session);
     o.loop.meter.addToolUsage(v.usage);

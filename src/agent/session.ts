@@ -18,7 +18,9 @@ export interface SandboxSession {
 export function createSession(sandbox: Sandbox, deadlineMs: number, signal: AbortSignal): SandboxSession {
   let workdir: Promise<string> | null = null;
   const getWorkdir = (): Promise<string> =>
-    (workdir ??= sandbox.exec('pwd', { timeoutSec: 30 }).then((r) => (r.exitCode === 0 && r.stdout.trim().startsWith('/') ? r.stdout.trim() : '/')));
+    (workdir ??= sandbox
+      .exec('pwd', { timeoutSec: 30 })
+      .then((r) => (r.exitCode === 0 && r.stdout.trim().startsWith('/') ? r.stdout.trim() : '/')));
   return {
     sandbox,
     deadlineMs,

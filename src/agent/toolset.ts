@@ -26,7 +26,11 @@ export function subagentToolset(h: Harness, names: string[]): ToolRegistry {
   return new ToolRegistry(tools);
 }
 
-export function mainToolset(h: Harness, deps: Omit<SubAgentDeps, 'toolsFor'>, hostTools: HostTool[] = []): { registry: ToolRegistry; subDeps: SubAgentDeps } {
+export function mainToolset(
+  h: Harness,
+  deps: Omit<SubAgentDeps, 'toolsFor'>,
+  hostTools: HostTool[] = [],
+): { registry: ToolRegistry; subDeps: SubAgentDeps } {
   const o = builtinOptions(h);
   const subDeps: SubAgentDeps = { ...deps, toolsFor: (names) => subagentToolset(h, names) };
   const tools: AgentTool[] = [

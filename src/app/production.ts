@@ -17,7 +17,9 @@ export interface ProductionParts {
   reapOrphans: () => Promise<number>;
 }
 
-export function productionParts(opts: { connection?: Pick<Connection, 'operatorService'>; namespace?: string } = {}): ProductionParts {
+export function productionParts(
+  opts: { connection?: Pick<Connection, 'operatorService'>; namespace?: string } = {},
+): ProductionParts {
   const provider = new DockerSandboxProvider();
   const storeFor = storeCache(); // the activities and the meta-agent's context reader share one handle per campaign
   const { connection, namespace } = opts;

@@ -17,7 +17,10 @@ export async function putFolderBundle(store: ArtifactStore, dir: string): Promis
 }
 
 class BundleError extends Error {
-  constructor(readonly hash: string, problem: string) {
+  constructor(
+    readonly hash: string,
+    problem: string,
+  ) {
     super(`bundle ${hash}: ${problem}`);
     this.name = 'BundleError';
   }
@@ -55,7 +58,9 @@ async function unpack(bytes: Buffer, dest: string, hash: string): Promise<void> 
         return;
       }
       const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => { chunks.push(c as Buffer); });
+      stream.on('data', (c: unknown) => {
+        chunks.push(c as Buffer);
+      });
       stream.on('end', () => {
         void (async () => {
           if (header.type === 'directory') await fs.mkdir(file, { recursive: true, mode: header.mode ?? 0o755 });
@@ -76,4 +81,8 @@ async function unpack(bytes: Buffer, dest: string, hash: string): Promise<void> 
   for (const l of links) await fs.symlink(l.linkname, l.file);
 }
 
-const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  fs.stat(p).then(
+    () => true,
+    () => false,
+  );

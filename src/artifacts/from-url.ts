@@ -10,7 +10,10 @@ import { S3ArtifactStore, s3ClientFromEnv } from './s3';
 type Env = Record<string, string | undefined>;
 
 class ArtifactsUrlError extends Error {
-  constructor(readonly value: string, problem: string) {
+  constructor(
+    readonly value: string,
+    problem: string,
+  ) {
     super(`AUTOAGENT_ARTIFACTS=${JSON.stringify(value)}: ${problem}; expected file:<dir> or s3://bucket[/prefix]`);
     this.name = 'ArtifactsUrlError';
   }
@@ -28,7 +31,8 @@ export function parseArtifactsUrl(value: string): ArtifactsLocation {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(value);
   if (m) {
     const bucket = m[1] as string;
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ArtifactsUrlError(value, `"${bucket}" is not an S3 bucket name`);
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+      throw new ArtifactsUrlError(value, `"${bucket}" is not an S3 bucket name`);
     return { kind: 's3', bucket, prefix: (m[2] ?? '').replace(/^\/+|\/+$/g, '') };
   }
   throw new ArtifactsUrlError(value, 'unknown scheme');
@@ -39,5 +43,7 @@ export function artifactStoreFromEnv(defaultRoot: string, env: Env = process.env
   const value = env.AUTOAGENT_ARTIFACTS;
   if (!value) return new LocalArtifactStore(defaultRoot);
   const loc = parseArtifactsUrl(value);
-  return loc.kind === 'file' ? new LocalArtifactStore(loc.root) : new S3ArtifactStore({ bucket: loc.bucket, prefix: loc.prefix }, s3ClientFromEnv(env));
+  return loc.kind === 'file'
+    ? new LocalArtifactStore(loc.root)
+    : new S3ArtifactStore({ bucket: loc.bucket, prefix: loc.prefix }, s3ClientFromEnv(env));
 }

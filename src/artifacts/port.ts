@@ -17,8 +17,14 @@ export interface ArtifactStore {
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export class ArtifactIntegrityError extends Error {
-  constructor(readonly hash: string, readonly where: string, readonly actual: string) {
-    super(`artifact ${hash} at ${where} holds other bytes (sha256 ${actual}): the store is corrupt or was written by someone else`);
+  constructor(
+    readonly hash: string,
+    readonly where: string,
+    readonly actual: string,
+  ) {
+    super(
+      `artifact ${hash} at ${where} holds other bytes (sha256 ${actual}): the store is corrupt or was written by someone else`,
+    );
     this.name = 'ArtifactIntegrityError';
   }
 }

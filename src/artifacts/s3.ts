@@ -7,7 +7,15 @@
  * names do not resolve for 127.0.0.1 or most self-hosted stores); AUTOAGENT_S3_PATH_STYLE=0|1 overrides it.
  * Keys: `<prefix>/sha256/<aa>/<hash>`. A write checks existence first, so a blob is uploaded once.
  */
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { sha256 } from '../store/artifacts';
 import { ArtifactNotFoundError, StoreError } from '../store/errors';
 import { ArtifactIntegrityError, SHA256_HEX, type ArtifactStore } from './port';
@@ -36,17 +44,28 @@ export function s3ClientFromEnv(env: Env = process.env): S3Client {
     forcePathStyle: pathStyle,
     // Keys given in `env` are used as given; without them the SDK's own chain (AWS_PROFILE, SSO, instance roles).
     ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
+      ? {
+          credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          },
+        }
       : {}),
   });
 }
 
 const isMissing = (err: unknown): boolean =>
-  err instanceof NoSuchKey || err instanceof NotFound || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404);
+  err instanceof NoSuchKey ||
+  err instanceof NotFound ||
+  (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404);
 
 export class S3ArtifactStore implements ArtifactStore {
   readonly url: string;
-  constructor(readonly location: S3Location, private readonly client: S3Client = s3ClientFromEnv()) {
+  constructor(
+    readonly location: S3Location,
+    private readonly client: S3Client = s3ClientFromEnv(),
+  ) {
     this.url = `s3://${location.bucket}${location.prefix ? `/${location.prefix}` : ''}`;
   }
 
@@ -59,9 +78,16 @@ export class S3ArtifactStore implements ArtifactStore {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const hash = sha256(bytes);
     if (await this.has(hash)) return hash;
-    await this.call(`put ${hash}`, () => this.client.send(new PutObjectCommand({
-      Bucket: this.location.bucket, Key: this.key(hash), Body: bytes, ContentType: 'application/octet-stream',
-    })));
+    await this.call(`put ${hash}`, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: this.key(hash),
+          Body: bytes,
+          ContentType: 'application/octet-stream',
+        }),
+      ),
+    );
     return hash;
   }
 

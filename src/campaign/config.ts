@@ -17,7 +17,10 @@ export function parseCampaignConfig(raw: unknown, file: string): CampaignConfig 
   const abs = path.resolve(file);
   const parsed = campaignFileSchema(abs).safeParse(raw ?? {});
   if (!parsed.success) {
-    throw new CampaignConfigError(abs, userIssues(parsed.error.issues).map((p) => ({ field: indexedPath(p.path), message: p.message })));
+    throw new CampaignConfigError(
+      abs,
+      userIssues(parsed.error.issues).map((p) => ({ field: indexedPath(p.path), message: p.message })),
+    );
   }
   return parsed.data;
 }
@@ -40,13 +43,17 @@ export function loadCampaignConfig(file: string): CampaignConfig {
   try {
     text = fs.readFileSync(abs, 'utf8');
   } catch (err) {
-    throw new CampaignConfigError(abs, [{ field: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    throw new CampaignConfigError(abs, [
+      { field: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` },
+    ]);
   }
   const doc = YAML.parseDocument(text);
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0];
-    throw new CampaignConfigError(abs, [{ field: '', message: `invalid YAML${line ? ` at line ${line.line}` : ''}: ${yamlError.message.split('\n')[0]}` }]);
+    throw new CampaignConfigError(abs, [
+      { field: '', message: `invalid YAML${line ? ` at line ${line.line}` : ''}: ${yamlError.message.split('\n')[0]}` },
+    ]);
   }
   const config = parseCampaignConfig(doc.toJS(), abs);
   checkPaths(config);

@@ -12,7 +12,9 @@ export class CampaignConfigError extends Error {
   readonly problems: { field: string; message: string }[];
 
   constructor(file: string, problems: { field: string; message: string }[]) {
-    const lines = problems.map((p) => (p.field ? `${displayPath(file)}: ${p.field}: ${p.message}` : `${displayPath(file)}: ${p.message}`));
+    const lines = problems.map((p) =>
+      p.field ? `${displayPath(file)}: ${p.field}: ${p.message}` : `${displayPath(file)}: ${p.message}`,
+    );
     super(lines.join('\n'));
     this.file = file;
     this.field = problems[0]?.field ?? '';

@@ -17,11 +17,13 @@ export const STORE_FILE = 'store.sqlite';
 
 /** The folder holding every campaign of a campaign.yaml. */
 export const campaignsRootFor = (configFile: string): string => path.join(path.dirname(configFile), CAMPAIGNS_FOLDER);
-export const campaignDirFor = (configFile: string, name: string): string => path.join(campaignsRootFor(configFile), name);
+export const campaignDirFor = (configFile: string, name: string): string =>
+  path.join(campaignsRootFor(configFile), name);
 
 export const storeFile = (campaignDir: string): string => path.join(campaignDir, STORE_FILE);
 export const artifactsDir = (root: string): string => path.join(root, 'artifacts');
-export const artifactFile = (root: string, hash: string): string => path.join(artifactsDir(root), hash.slice(0, 2), hash);
+export const artifactFile = (root: string, hash: string): string =>
+  path.join(artifactsDir(root), hash.slice(0, 2), hash);
 export const harnessesDir = (campaignDir: string): string => path.join(campaignDir, 'harnesses');
 export const harnessDir = (campaignDir: string, id: string): string => path.join(harnessesDir(campaignDir), id);
 export const proposalMetaDir = (campaignDir: string, attemptLabel: string, slot: number): string =>

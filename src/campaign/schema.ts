@@ -16,17 +16,25 @@ import { EvaluationSpecSchema } from '../search/evaluation/policy';
 
 const num = (what: string) => z.number({ required_error: 'required', invalid_type_error: `expected ${what}` });
 const positive = () => num('a positive number').positive('expected a positive number');
-const positiveInt = () => num('a positive integer').int('expected a positive integer').positive('expected a positive integer');
-const nonNegInt = () => num('a non-negative integer').int('expected a non-negative integer').min(0, 'expected a non-negative integer');
-const text = (what: string) => z.string({ required_error: 'required', invalid_type_error: `expected ${what}` }).min(1, `expected ${what}`);
+const positiveInt = () =>
+  num('a positive integer').int('expected a positive integer').positive('expected a positive integer');
+const nonNegInt = () =>
+  num('a non-negative integer').int('expected a non-negative integer').min(0, 'expected a non-negative integer');
+const text = (what: string) =>
+  z.string({ required_error: 'required', invalid_type_error: `expected ${what}` }).min(1, `expected ${what}`);
 
-const SlugSchema = text('a name').regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a slug: lowercase letters, digits and dashes, at most 63');
+const SlugSchema = text('a name').regex(
+  /^[a-z0-9][a-z0-9-]{0,62}$/,
+  'expected a slug: lowercase letters, digits and dashes, at most 63',
+);
 
 const TaskList = z.array(text('a task name'), { invalid_type_error: 'expected a list of task names' });
 
 const FractionSplitSchema = z
   .object({
-    fraction: num('a fraction').gt(0, 'expected a fraction between 0 and 1').lt(1, 'expected a fraction between 0 and 1'),
+    fraction: num('a fraction')
+      .gt(0, 'expected a fraction between 0 and 1')
+      .lt(1, 'expected a fraction between 0 and 1'),
     /** Shuffle seed; defaults to the campaign seed. */
     seed: z.number().int('expected an integer').optional(),
   })
@@ -34,14 +42,22 @@ const FractionSplitSchema = z
 
 /** A list of task names or `{ fraction, seed }`; dispatching by shape keeps the errors precise. */
 const TrainSpec = z.unknown().transform((v, ctx): string[] | z.infer<typeof FractionSplitSchema> => {
-  const schema = Array.isArray(v) ? TaskList.min(1, 'expected at least one task') : typeof v === 'object' && v !== null ? FractionSplitSchema : null;
+  const schema = Array.isArray(v)
+    ? TaskList.min(1, 'expected at least one task')
+    : typeof v === 'object' && v !== null
+      ? FractionSplitSchema
+      : null;
   if (schema === null) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: v === undefined ? 'required' : 'expected a list of task names or { fraction, seed }' });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: v === undefined ? 'required' : 'expected a list of task names or { fraction, seed }',
+    });
     return z.NEVER;
   }
   const parsed = schema.safeParse(v);
   if (parsed.success) return parsed.data;
-  for (const p of userIssues(parsed.error.issues)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: p.path, message: p.message });
+  for (const p of userIssues(parsed.error.issues))
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: p.path, message: p.message });
   return z.NEVER;
 });
 
@@ -58,7 +74,10 @@ const AcceptanceSchema = z
   .object({
     /** 'paired-test': beat the parent beyond noise; 'greedy': any improvement. */
     mode: z.enum(['paired-test', 'greedy']).default('paired-test'),
-    alpha: num('a number').gt(0, 'expected a number between 0 and 1').lt(1, 'expected a number between 0 and 1').default(0.1),
+    alpha: num('a number')
+      .gt(0, 'expected a number between 0 and 1')
+      .lt(1, 'expected a number between 0 and 1')
+      .default(0.1),
     minDelta: num('a number').min(0, 'expected a non-negative number').max(1, 'expected at most 1').default(0.05),
     /** 'stratified': permutation test over repeat rewards within each task (repeats add power); 'task-means': sign flips of per-task means. */
     test: z.enum(['stratified', 'task-means']).default('stratified'),
@@ -80,7 +99,8 @@ const FaultRetrySchema = z
   })
   .strict()
   .refine((r) => r.maximumIntervalSeconds >= r.initialIntervalSeconds, {
-    message: 'expected at least initialIntervalSeconds', path: ['maximumIntervalSeconds'],
+    message: 'expected at least initialIntervalSeconds',
+    path: ['maximumIntervalSeconds'],
   });
 
 const RuntimeSchema = z.object({ faultRetry: FaultRetrySchema.default({}) }).strict();
@@ -112,7 +132,8 @@ const ObjectiveSpec = z.unknown().transform((v, ctx): z.infer<typeof ObjectiveWe
   }
   const parsed = ObjectiveWeightsSchema.safeParse(v);
   if (parsed.success) return parsed.data;
-  for (const p of userIssues(parsed.error.issues)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: p.path, message: p.message });
+  for (const p of userIssues(parsed.error.issues))
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: p.path, message: p.message });
   return z.NEVER;
 });
 
@@ -137,9 +158,15 @@ const RawCampaignSchema = z
     concurrency: positiveInt().default(2),
     budget: BudgetSchema.default({}),
     selection: z.enum(['best', 'pareto', 'epsilon-greedy']).default('best'),
-    epsilon: num('a number').min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').default(0.1),
+    epsilon: num('a number')
+      .min(0, 'expected a number between 0 and 1')
+      .max(1, 'expected a number between 0 and 1')
+      .default(0.1),
     acceptance: AcceptanceSchema.default({}),
-    targetScore: num('a number').min(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').optional(),
+    targetScore: num('a number')
+      .min(0, 'expected a number between 0 and 1')
+      .max(1, 'expected a number between 0 and 1')
+      .optional(),
     plateauGenerations: positiveInt().optional(),
     seed: nonNegInt().default(0),
     runtime: RuntimeSchema.default({}),
@@ -152,7 +179,9 @@ const RawCampaignSchema = z
     evaluation: EvaluationSpecSchema.default({ policy: 'full' }),
     objective: ObjectiveSpec.default('score'),
     /** The reward.json metric the search climbs (Harbor multi-metric rewards); the others are recorded and reported. */
-    metric: text('a metric name').regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a metric name (letters, digits, "_", ".", "-")').default('reward'),
+    metric: text('a metric name')
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a metric name (letters, digits, "_", ".", "-")')
+      .default('reward'),
     merge: MergeSchema.optional(),
   })
   .strict();
@@ -162,7 +191,11 @@ type RawCampaign = z.infer<typeof RawCampaignSchema>;
 /** The settings of one campaign.yaml (absolute `file`); see the module comment for the model defaults. */
 function toConfig(c: RawCampaign, file: string, ctx: z.RefinementCtx) {
   if (!Array.isArray(c.train) && c.holdout !== undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['holdout'], message: 'omit it when train is a fraction split (holdout is the rest)' });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['holdout'],
+      message: 'omit it when train is a fraction split (holdout is the rest)',
+    });
     return z.NEVER;
   }
   const at = (p: string): string => path.resolve(path.dirname(file), p);
@@ -182,7 +215,9 @@ function toConfig(c: RawCampaign, file: string, ctx: z.RefinementCtx) {
     targetScore: c.targetScore ?? null,
     plateauGenerations: c.plateauGenerations ?? null,
     /** null when off; model null: the meta model, once known. */
-    tamperingJudge: c.tamperingJudge ? { model: c.tamperingJudge.model ?? metaModel, sample: c.tamperingJudge.sample } : null,
+    tamperingJudge: c.tamperingJudge
+      ? { model: c.tamperingJudge.model ?? metaModel, sample: c.tamperingJudge.sample }
+      : null,
     merge: c.merge ?? null,
   };
 }
@@ -203,7 +238,8 @@ export function userIssues(issues: readonly z.ZodIssue[]): { path: (string | num
 }
 
 function messageOf(issue: z.ZodIssue): string {
-  if (issue.code === z.ZodIssueCode.invalid_enum_value) return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
+  if (issue.code === z.ZodIssueCode.invalid_enum_value)
+    return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
   if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return 'required';
   return issue.message;
 }

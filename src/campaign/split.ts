@@ -14,11 +14,17 @@ export interface ResolvedSplit {
 
 type Problem = { field: string; message: string };
 
-function checkNames(names: readonly string[], field: string, known: ReadonlySet<string>, all: readonly string[]): Problem[] {
+function checkNames(
+  names: readonly string[],
+  field: string,
+  known: ReadonlySet<string>,
+  all: readonly string[],
+): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   names.forEach((n, i) => {
-    if (!known.has(n)) problems.push({ field: `${field}[${i}]`, message: `unknown task "${n}" (benchmark has: ${all.join(', ')})` });
+    if (!known.has(n))
+      problems.push({ field: `${field}[${i}]`, message: `unknown task "${n}" (benchmark has: ${all.join(', ')})` });
     else if (seen.has(n)) problems.push({ field: `${field}[${i}]`, message: `task "${n}" is listed twice` });
     seen.add(n);
   });
@@ -26,10 +32,14 @@ function checkNames(names: readonly string[], field: string, known: ReadonlySet<
 }
 
 /** Splits the benchmark's tasks; throws CampaignConfigError naming train[i] / holdout[i] on bad names. */
-export function resolveCampaign(config: Pick<CampaignConfig, 'file' | 'train' | 'holdout' | 'seed'>, taskNames: readonly string[]): ResolvedSplit {
+export function resolveCampaign(
+  config: Pick<CampaignConfig, 'file' | 'train' | 'holdout' | 'seed'>,
+  taskNames: readonly string[],
+): ResolvedSplit {
   const all = [...new Set(taskNames)].sort();
   const known = new Set(all);
-  if (all.length === 0) throw new CampaignConfigError(config.file, [{ field: 'benchmark', message: 'the benchmark has no tasks' }]);
+  if (all.length === 0)
+    throw new CampaignConfigError(config.file, [{ field: 'benchmark', message: 'the benchmark has no tasks' }]);
   if (!Array.isArray(config.train)) {
     const n = all.length;
     const count = n === 1 ? 1 : Math.min(n - 1, Math.max(1, Math.round(config.train.fraction * n)));
@@ -42,7 +52,11 @@ export function resolveCampaign(config: Pick<CampaignConfig, 'file' | 'train' | 
   if (config.holdout) {
     problems.push(...checkNames(config.holdout, 'holdout', known, all));
     config.holdout.forEach((t, i) => {
-      if (train.includes(t)) problems.push({ field: `holdout[${i}]`, message: `task "${t}" is also in train (train and holdout must be disjoint)` });
+      if (train.includes(t))
+        problems.push({
+          field: `holdout[${i}]`,
+          message: `task "${t}" is also in train (train and holdout must be disjoint)`,
+        });
     });
   }
   if (problems.length > 0) throw new CampaignConfigError(config.file, problems);

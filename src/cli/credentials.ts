@@ -27,7 +27,9 @@ class MissingCredentialError extends Error {
 /** The models a harness calls: its own (or the override) and each sub-agent's own model. */
 export function harnessModels(harness: Harness, override?: string): ModelUse[] {
   const file = path.join(harness.dir, 'harness.yaml');
-  const uses: ModelUse[] = [{ model: override ?? harness.config.model, where: override ? '--model' : `${file}: model` }];
+  const uses: ModelUse[] = [
+    { model: override ?? harness.config.model, where: override ? '--model' : `${file}: model` },
+  ];
   for (const a of harness.agents) {
     if (a.model) uses.push({ model: a.model, where: `${path.join(harness.dir, 'agents', `${a.name}.md`)}: model` });
   }
@@ -38,7 +40,10 @@ export function harnessModels(harness: Harness, override?: string): ModelUse[] {
  * Throws MissingCredentialError for the first model whose credential is missing (an unknown provider is a
  * ModelRefError naming where it was written). `hint` says what to do instead (e.g. the local-model example).
  */
-export function assertCredentials(uses: readonly ModelUse[], opts: { env?: NodeJS.ProcessEnv; hint?: string } = {}): void {
+export function assertCredentials(
+  uses: readonly ModelUse[],
+  opts: { env?: NodeJS.ProcessEnv; hint?: string } = {},
+): void {
   for (const use of uses) {
     let problem;
     try {

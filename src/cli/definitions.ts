@@ -9,7 +9,9 @@ import { Command, Option } from 'commander';
 /** An action whose implementation is loaded when the command runs. */
 function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => unknown>): (...args: A) => Promise<void> {
   return async (...args: A) => {
-    await (await load())(...args);
+    await (
+      await load()
+    )(...args);
   };
 }
 
@@ -32,7 +34,9 @@ function evalCommand(): Command {
 
 function exportCommand(): Command {
   return new Command('export')
-    .description("write a campaign's best harness (or --candidate ID) as a harness folder with CARD.md, or --trials as a Harbor job folder")
+    .description(
+      "write a campaign's best harness (or --candidate ID) as a harness folder with CARD.md, or --trials as a Harbor job folder",
+    )
     .argument('<campaign>', 'campaign.yaml or campaign folder (.autoagent/<name>)')
     .requiredOption('--out <dir>', 'a new or empty folder to write')
     .option('--candidate <id>', 'export this candidate instead of the best one')
@@ -56,7 +60,10 @@ function uiCommand(): Command {
     .argument('<campaign-dir>', 'the campaign folder (holds store.sqlite)')
     .option('--port <n>', 'port (0 = any free port)', '8765')
     .option('--campaign <name>', 'which campaign, if the store holds several')
-    .option('--temporal <address>', 'Temporal server to query for the workflow status (default: $TEMPORAL_ADDRESS if set)')
+    .option(
+      '--temporal <address>',
+      'Temporal server to query for the workflow status (default: $TEMPORAL_ADDRESS if set)',
+    )
     .action(lazy(async () => (await import('./commands/ui')).uiAction));
 }
 
@@ -75,9 +82,14 @@ function runCommand(): Command {
 
 function workerCommand(): Command {
   return new Command('worker')
-    .description('run AutoAgent workers against the configured Temporal server (TEMPORAL_ADDRESS / TEMPORAL_PROFILE / temporal.toml; default 127.0.0.1:7233)')
+    .description(
+      'run AutoAgent workers against the configured Temporal server (TEMPORAL_ADDRESS / TEMPORAL_PROFILE / temporal.toml; default 127.0.0.1:7233)',
+    )
     .option('--roles <list>', 'comma-separated: workflows, trials, meta', 'workflows,trials,meta')
-    .option('--trial-slots <n>', 'trials at once on this machine, whatever campaign they belong to (env AUTOAGENT_TRIAL_SLOTS; default 2)')
+    .option(
+      '--trial-slots <n>',
+      'trials at once on this machine, whatever campaign they belong to (env AUTOAGENT_TRIAL_SLOTS; default 2)',
+    )
     .addOption(new Option('--concurrency <n>', 'old name of --trial-slots').hideHelp())
     .option('--meta-concurrency <n>', 'proposals at once', '4')
     .action(lazy(async () => (await import('./commands/worker')).workerAction));
@@ -86,7 +98,9 @@ function workerCommand(): Command {
 /** Steering a campaign from any terminal (commands/control.ts). */
 function controlCommands(): Command[] {
   const simple = (name: string, description: string, act: 'pause' | 'resume' | 'stop' | 'retryGeneration'): Command =>
-    new Command(name).description(description).argument('<campaign>', CAMPAIGN_ARG)
+    new Command(name)
+      .description(description)
+      .argument('<campaign>', CAMPAIGN_ARG)
       .action(lazy(async () => (await control()).simpleActions[act]));
   return [
     new Command('status')
@@ -98,7 +112,7 @@ function controlCommands(): Command[] {
     simple('resume', 'resume a paused campaign', 'resume'),
     simple('stop', 'finish the current generation, evaluate on holdout, and end', 'stop'),
     new Command('budget')
-      .description('set a running campaign\'s budget (any of the limits; others are kept)')
+      .description("set a running campaign's budget (any of the limits; others are kept)")
       .argument('<campaign>', CAMPAIGN_ARG)
       .option('--usd <n>', 'dollars')
       .option('--trials <n>', 'trials')
@@ -121,5 +135,13 @@ function controlCommands(): Command[] {
 
 /** The commands in the order `autoagent --help` lists them. */
 export function commands(): Command[] {
-  return [evalCommand(), exportCommand(), reportCommand(), uiCommand(), runCommand(), workerCommand(), ...controlCommands()];
+  return [
+    evalCommand(),
+    exportCommand(),
+    reportCommand(),
+    uiCommand(),
+    runCommand(),
+    workerCommand(),
+    ...controlCommands(),
+  ];
 }

@@ -21,8 +21,17 @@ export function handleCliError(err: unknown): never {
   const name = err instanceof Error ? err.name : 'Error';
   // Exit 2: bad input or a missing credential, found before anything ran or was recorded. Exit 1: anything else.
   const known = [
-    'UsageError', 'TaskLoadError', 'HarnessError', 'CampaignConfigError', 'ConfigError', 'ReportError', 'StoreError',
-    'MissingCredentialError', 'ModelRefError', 'InvalidCampaignPlanError', 'ExportError',
+    'UsageError',
+    'TaskLoadError',
+    'HarnessError',
+    'CampaignConfigError',
+    'ConfigError',
+    'ReportError',
+    'StoreError',
+    'MissingCredentialError',
+    'ModelRefError',
+    'InvalidCampaignPlanError',
+    'ExportError',
   ];
   process.stderr.write(`autoagent: ${describeError(err)}\n`);
   if (!known.includes(name) && err instanceof Error && process.env.AUTOAGENT_DEBUG) {

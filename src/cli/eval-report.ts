@@ -39,18 +39,32 @@ function summarize(results: TrialResult[], durationMs: number, outDir: string): 
 
 function trialLine(r: TrialResult): Record<string, unknown> {
   return {
-    type: 'trial', task: r.task, repeat: r.repeat, trialId: r.trialId, agent: r.agent, model: r.model,
-    reward: r.reward, error: r.error, stopReason: r.stopReason, turns: r.turns,
-    costUsd: usd(r.usage.costUsd), tokens: totalTokens(r.usage), durationMs: r.timings.totalMs,
+    type: 'trial',
+    task: r.task,
+    repeat: r.repeat,
+    trialId: r.trialId,
+    agent: r.agent,
+    model: r.model,
+    reward: r.reward,
+    error: r.error,
+    stopReason: r.stopReason,
+    turns: r.turns,
+    costUsd: usd(r.usage.costUsd),
+    tokens: totalTokens(r.usage),
+    durationMs: r.timings.totalMs,
     trajectoryPath: r.trajectoryPath,
   };
 }
 
 export function createReporter(opts: { json: boolean; total: number; outDir: string }) {
   // The bar only on a terminal; MultiBar.log keeps per-trial lines above it instead of tearing it.
-  const bars = !opts.json && process.stderr.isTTY
-    ? new MultiBar({ format: ' {bar} {value}/{total} trials | mean reward {mean}', hideCursor: true }, Presets.shades_classic)
-    : null;
+  const bars =
+    !opts.json && process.stderr.isTTY
+      ? new MultiBar(
+          { format: ' {bar} {value}/{total} trials | mean reward {mean}', hideCursor: true },
+          Presets.shades_classic,
+        )
+      : null;
   const bar = bars?.create(opts.total, 0, { mean: '-' }) ?? null;
   let done = 0;
   let rewardSum = 0;
@@ -65,7 +79,9 @@ export function createReporter(opts: { json: boolean; total: number; outDir: str
       if (opts.json) return void process.stdout.write(`${JSON.stringify(trialLine(r))}\n`);
       const mark = r.reward >= 1 ? 'PASS' : 'FAIL';
       const secs = (r.timings.totalMs / 1000).toFixed(1);
-      say(`${mark} ${r.task} #${r.repeat} reward=${r.reward.toFixed(2)} cost=$${r.usage.costUsd.toFixed(4)} tokens=${totalTokens(r.usage)} time=${secs}s${r.error ? ` error: ${r.error}` : ''}`);
+      say(
+        `${mark} ${r.task} #${r.repeat} reward=${r.reward.toFixed(2)} cost=$${r.usage.costUsd.toFixed(4)} tokens=${totalTokens(r.usage)} time=${secs}s${r.error ? ` error: ${r.error}` : ''}`,
+      );
       bar?.update(done, { mean: (rewardSum / done).toFixed(2) });
     },
     summary(results: TrialResult[], durationMs: number): void {
@@ -74,7 +90,9 @@ export function createReporter(opts: { json: boolean; total: number; outDir: str
       writeFileSync(path.join(opts.outDir, 'summary.json'), `${JSON.stringify(s, null, 2)}\n`);
       if (opts.json) return void process.stdout.write(`${JSON.stringify(s)}\n`);
       bars?.stop();
-      process.stdout.write(`\n${s.passed}/${s.trials} passed, mean reward ${s.meanReward.toFixed(3)}, ${s.errors} errors, cost $${s.costUsd.toFixed(4)}, ${s.tokens} tokens, ${(durationMs / 1000).toFixed(1)}s → ${s.outDir}\n`);
+      process.stdout.write(
+        `\n${s.passed}/${s.trials} passed, mean reward ${s.meanReward.toFixed(3)}, ${s.errors} errors, cost $${s.costUsd.toFixed(4)}, ${s.tokens} tokens, ${(durationMs / 1000).toFixed(1)}s → ${s.outDir}\n`,
+      );
     },
     close(): void {
       bars?.stop();

@@ -5,7 +5,8 @@ import { UsageError } from './errors';
 export function parseOptions<S extends z.ZodTypeAny>(schema: S, raw: unknown): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const flag = (p: PropertyKey | undefined): string => `--${String(p ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const flag = (p: PropertyKey | undefined): string =>
+      `--${String(p ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new UsageError(parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join('\n'));
   }
   return parsed.data;

@@ -21,7 +21,11 @@ interface CandidateScores {
 
 function candidateScores(trials: readonly TrialIndexRow[], candidateId: string): CandidateScores {
   const of = (split: 'train' | 'holdout'): ScoreSpread | null =>
-    scoreSpread(trials.filter((t) => t.candidateId === candidateId && t.split === split).map((t) => ({ task: t.task, repeat: t.repeat, reward: t.reward, costUsd: t.costUsd })));
+    scoreSpread(
+      trials
+        .filter((t) => t.candidateId === candidateId && t.split === split)
+        .map((t) => ({ task: t.task, repeat: t.repeat, reward: t.reward, costUsd: t.costUsd })),
+    );
   return { train: of('train'), holdout: of('holdout') };
 }
 
@@ -29,12 +33,18 @@ function candidateScores(trials: readonly TrialIndexRow[], candidateId: string):
 export function lineage(views: readonly CandidateView[], candidateId: string): CandidateView[] {
   const byId = new Map(views.map((v) => [v.id, v]));
   const chain: CandidateView[] = [];
-  for (let v = byId.get(candidateId); v && !chain.includes(v); v = v.parentId ? byId.get(v.parentId) : undefined) chain.unshift(v);
+  for (let v = byId.get(candidateId); v && !chain.includes(v); v = v.parentId ? byId.get(v.parentId) : undefined)
+    chain.unshift(v);
   return chain;
 }
 
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
-const quote = (text: string): string => text.trim().split('\n').map((l) => `> ${l}`).join('\n');
+const quote = (text: string): string =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
 
 function scoreRows(label: string, s: CandidateScores): string[] {
   const row = (split: string, x: ScoreSpread | null): string =>
@@ -44,7 +54,10 @@ function scoreRows(label: string, s: CandidateScores): string[] {
 
 function lineageLines(chain: readonly CandidateView[]): string[] {
   return chain.flatMap((v, i) => {
-    const score = v.train === null ? 'not scored' : `train ${v.train.toFixed(3)}${v.delta === null ? '' : ` (${signed(v.delta)} vs parent)`}`;
+    const score =
+      v.train === null
+        ? 'not scored'
+        : `train ${v.train.toFixed(3)}${v.delta === null ? '' : ` (${signed(v.delta)} vs parent)`}`;
     const head = `${i + 1}. \`${v.id}\` — generation ${v.generation}, ${v.status}, ${score}${v.verdict ? ` — ${v.verdict}` : ''}`;
     return v.rationale.trim() ? [head, '', quote(v.rationale), ''] : [head];
   });
@@ -60,7 +73,8 @@ export function renderCard(input: CardInput): string {
   const mine = candidateScores(data.trials, candidateId);
   const seeds = candidateScores(data.trials, seed.id);
   const best = data.summary.bestId === candidateId;
-  const improvement = (a: ScoreSpread | null, b: ScoreSpread | null): string => (a && b ? signed(a.mean - b.mean) : '-');
+  const improvement = (a: ScoreSpread | null, b: ScoreSpread | null): string =>
+    a && b ? signed(a.mean - b.mean) : '-';
   return [
     `# Harness \`${candidateId}\` of campaign \`${data.campaign}\``,
     '',
@@ -79,7 +93,12 @@ export function renderCard(input: CardInput): string {
     ...scoreRows(candidateId === seed.id ? 'this (the seed)' : 'this', mine),
     ...(candidateId === seed.id ? [] : scoreRows(`seed \`${seed.id}\``, seeds)),
     '',
-    ...(candidateId === seed.id ? [] : [`Improvement over the seed: train ${improvement(mine.train, seeds.train)}, holdout ${improvement(mine.holdout, seeds.holdout)}.`, '']),
+    ...(candidateId === seed.id
+      ? []
+      : [
+          `Improvement over the seed: train ${improvement(mine.train, seeds.train)}, holdout ${improvement(mine.holdout, seeds.holdout)}.`,
+          '',
+        ]),
     `Train tasks: ${data.tasks.train.join(', ') || '-'}. Holdout tasks (never shown to the meta-agent): ${data.tasks.holdout.join(', ') || '-'}.`,
     '',
     '## Lineage (seed first)',

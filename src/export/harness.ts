@@ -24,28 +24,42 @@ export interface HarnessExport {
 
 export function assertEmptyOut(outDir: string): void {
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    throw new ExportError(`${outDir}: the folder is not empty; export writes into a new or empty folder (nothing is overwritten)`);
+    throw new ExportError(
+      `${outDir}: the folder is not empty; export writes into a new or empty folder (nothing is overwritten)`,
+    );
   }
 }
 
 function filesOf(store: CampaignStore, id: string): Record<string, string> {
   const c = store.getCandidate(id);
-  if (!c?.harnessHash) throw new ExportError(`${store.file}: candidate ${id} has no stored harness (an invalid proposal keeps none)`);
+  if (!c?.harnessHash)
+    throw new ExportError(`${store.file}: candidate ${id} has no stored harness (an invalid proposal keeps none)`);
   return store.getHarness(c.harnessHash);
 }
 
 function pickCandidate(data: ReportData, requested: string | undefined): string {
   if (requested !== undefined) {
     if (!data.candidates.some((v) => v.id === requested)) {
-      throw new ExportError(`campaign ${data.campaign} has no candidate ${requested} (has: ${data.candidates.map((v) => v.id).join(', ') || 'none'})`);
+      throw new ExportError(
+        `campaign ${data.campaign} has no candidate ${requested} (has: ${data.candidates.map((v) => v.id).join(', ') || 'none'})`,
+      );
     }
     return requested;
   }
-  if (!data.summary.bestId) throw new ExportError(`campaign ${data.campaign} has no scored candidate yet: nothing to export (pass --candidate ID for another one)`);
+  if (!data.summary.bestId)
+    throw new ExportError(
+      `campaign ${data.campaign} has no scored candidate yet: nothing to export (pass --candidate ID for another one)`,
+    );
   return data.summary.bestId;
 }
 
-export async function exportHarness(o: { store: CampaignStore; data: ReportData; candidateId?: string; outDir: string; now?: Date }): Promise<HarnessExport> {
+export async function exportHarness(o: {
+  store: CampaignStore;
+  data: ReportData;
+  candidateId?: string;
+  outDir: string;
+  now?: Date;
+}): Promise<HarnessExport> {
   const candidateId = pickCandidate(o.data, o.candidateId);
   assertEmptyOut(o.outDir);
   const files = filesOf(o.store, candidateId);
@@ -53,7 +67,10 @@ export async function exportHarness(o: { store: CampaignStore; data: ReportData;
   const diff = seed && seed.id !== candidateId ? diffFiles(filesOf(o.store, seed.id), files) : '';
   await writeHarnessFiles(o.outDir, files);
   const loaded = await loadHarness(o.outDir); // the folder must be a harness the runtime takes as it is
-  if (loaded.id !== candidateId) throw new ExportError(`${o.outDir}: the written harness has id ${loaded.id}, not ${candidateId} (the stored files do not match their id)`);
+  if (loaded.id !== candidateId)
+    throw new ExportError(
+      `${o.outDir}: the written harness has id ${loaded.id}, not ${candidateId} (the stored files do not match their id)`,
+    );
   const card = renderCard({ data: o.data, candidateId, diffAgainstSeed: diff, exportedAt: o.now ?? new Date() });
   await writeFile(path.join(o.outDir, HARNESS_CARD), card, 'utf8');
   return { candidateId, outDir: o.outDir, isBest: o.data.summary.bestId === candidateId };

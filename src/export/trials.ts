@@ -21,7 +21,8 @@ async function harborTaskFor(t: StoredTrial, benchmarkDir: string | null): Promi
   if (benchmarkDir) {
     const dir = path.join(benchmarkDir, t.task);
     const task = await loadTask(dir).catch(() => null);
-    if (task) return { path: dir, checksum: t.taskHash, verifierMode: task.config.verifier.environmentMode ?? 'shared' };
+    if (task)
+      return { path: dir, checksum: t.taskHash, verifierMode: task.config.verifier.environmentMode ?? 'shared' };
   }
   return { path: t.task, checksum: t.taskHash, verifierMode: null };
 }
@@ -34,30 +35,62 @@ async function writeTrial(store: CampaignStore, t: StoredTrial, dir: string, tas
   const r = t.result;
   if (t.trajectoryHash) {
     const source = `${store.file}: trajectory of trial ${t.trialId}`;
-    await writeTrajectory(at(TRIAL_FILES.trajectory), parseTrajectory(JSON.parse(store.getArtifactText(t.trajectoryHash)) as unknown, source));
+    await writeTrajectory(
+      at(TRIAL_FILES.trajectory),
+      parseTrajectory(JSON.parse(store.getArtifactText(t.trajectoryHash)) as unknown, source),
+    );
   }
-  await writeFile(at(TRIAL_FILES.verifierLog), t.verifierLogHash ? store.getArtifactText(t.verifierLogHash) : r.verifier.output, 'utf8');
+  await writeFile(
+    at(TRIAL_FILES.verifierLog),
+    t.verifierLogHash ? store.getArtifactText(t.verifierLogHash) : r.verifier.output,
+    'utf8',
+  );
   if (hasReward(r)) await writeFile(at(TRIAL_FILES.reward), `${r.verifier.reward}\n`, 'utf8');
   if (r.failure) await writeFile(at(TRIAL_FILES.exception), `${r.failure.type}: ${r.failure.message}\n`, 'utf8');
   const ctx = { task, trialDir: dir, trialsDir: path.dirname(dir) };
   await writeFile(at(TRIAL_FILES.harborConfig), json(harborTrialConfig(r, ctx)), 'utf8');
   await writeFile(at(TRIAL_FILES.harborResult), json(harborTrialResult(r, ctx)), 'utf8');
-  await writeFile(at(TRIAL_FILES.record), json({ ...r, trajectoryPath: t.trajectoryHash ? at(TRIAL_FILES.trajectory) : null }), 'utf8');
+  await writeFile(
+    at(TRIAL_FILES.record),
+    json({ ...r, trajectoryPath: t.trajectoryHash ? at(TRIAL_FILES.trajectory) : null }),
+    'utf8',
+  );
 }
 
-export async function exportTrials(o: { store: CampaignStore; campaign: string; outDir: string; benchmarkDir: string | null; concurrency?: number }): Promise<{ trials: number }> {
+export async function exportTrials(o: {
+  store: CampaignStore;
+  campaign: string;
+  outDir: string;
+  benchmarkDir: string | null;
+  concurrency?: number;
+}): Promise<{ trials: number }> {
   assertEmptyOut(o.outDir);
   const trials = o.store.listTrials(o.campaign);
   const tasks = new Map<string, HarborTask>();
   for (const t of trials) if (!tasks.has(t.task)) tasks.set(t.task, await harborTaskFor(t, o.benchmarkDir));
-  const agents = [...new Map(trials.map((t) => [`${t.result.agent}|${t.model}`, { kind: t.result.agent, model: t.model }])).values()];
+  const agents = [
+    ...new Map(trials.map((t) => [`${t.result.agent}|${t.model}`, { kind: t.result.agent, model: t.model }])).values(),
+  ];
   const startedAt = trials.map((t) => t.createdAt).sort()[0] ?? new Date().toISOString();
   const job = jobContextFor(o.outDir, {
-    taskPaths: [...tasks.values()].map((t) => t.path), agents, repeats: Math.max(1, ...trials.map((t) => t.repeat + 1)),
-    concurrency: o.concurrency ?? 1, startedAt, finishedAt: trials.map((t) => t.createdAt).sort().at(-1) ?? startedAt,
+    taskPaths: [...tasks.values()].map((t) => t.path),
+    agents,
+    repeats: Math.max(1, ...trials.map((t) => t.repeat + 1)),
+    concurrency: o.concurrency ?? 1,
+    startedAt,
+    finishedAt:
+      trials
+        .map((t) => t.createdAt)
+        .sort()
+        .at(-1) ?? startedAt,
   });
   await writeHarborJobConfig(o.outDir, job);
   for (const t of trials) await writeTrial(o.store, t, path.join(o.outDir, t.trialId), tasks.get(t.task) as HarborTask);
-  await writeHarborJobResult(o.outDir, job, trials.map((t) => t.result), trials.length);
+  await writeHarborJobResult(
+    o.outDir,
+    job,
+    trials.map((t) => t.result),
+    trials.length,
+  );
   return { trials: trials.length };
 }

@@ -15,14 +15,24 @@ async function writeJson(file: string, value: unknown): Promise<void> {
   await rename(tmp, file);
 }
 
-export const jobContextFor = (jobDir: string, rest: Omit<HarborJobContext, 'jobName' | 'jobsDir'>): HarborJobContext => ({
-  jobName: path.basename(jobDir), jobsDir: path.dirname(jobDir), ...rest,
+export const jobContextFor = (
+  jobDir: string,
+  rest: Omit<HarborJobContext, 'jobName' | 'jobsDir'>,
+): HarborJobContext => ({
+  jobName: path.basename(jobDir),
+  jobsDir: path.dirname(jobDir),
+  ...rest,
 });
 
 export async function writeHarborJobConfig(jobDir: string, ctx: HarborJobContext): Promise<void> {
   await writeJson(path.join(jobDir, 'config.json'), harborJobConfig(ctx));
 }
 
-export async function writeHarborJobResult(jobDir: string, ctx: HarborJobContext, results: TrialResult[], total: number): Promise<void> {
+export async function writeHarborJobResult(
+  jobDir: string,
+  ctx: HarborJobContext,
+  results: TrialResult[],
+  total: number,
+): Promise<void> {
   await writeJson(path.join(jobDir, 'result.json'), harborJobResult(ctx, results, total));
 }

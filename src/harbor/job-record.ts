@@ -22,7 +22,8 @@ export interface HarborJobContext {
   finishedAt?: string | null;
 }
 
-const jobIdFor = (ctx: Pick<HarborJobContext, 'jobName' | 'startedAt'>): string => uuidFor(`job:${ctx.jobName}:${ctx.startedAt}`);
+const jobIdFor = (ctx: Pick<HarborJobContext, 'jobName' | 'startedAt'>): string =>
+  uuidFor(`job:${ctx.jobName}:${ctx.startedAt}`);
 
 export function harborJobConfig(ctx: HarborJobContext): Record<string, unknown> {
   return {
@@ -41,8 +42,12 @@ export function harborJobConfig(ctx: HarborJobContext): Record<string, unknown> 
 }
 
 interface EvalStats {
-  n_trials: number; n_errors: number; metrics: Record<string, number>[]; pass_at_k: Record<string, number>;
-  reward_stats: Record<string, Record<string, string[]>>; exception_stats: Record<string, string[]>;
+  n_trials: number;
+  n_errors: number;
+  metrics: Record<string, number>[];
+  pass_at_k: Record<string, number>;
+  reward_stats: Record<string, Record<string, string[]>>;
+  exception_stats: Record<string, string[]>;
   rewards: Record<string, number>[];
 }
 
@@ -54,7 +59,8 @@ function evalsKey(r: TrialResult): string {
 /** Harbor's default metric (metrics/mean.py): {mean} over one metric, else the mean of each metric (0 where absent). */
 function harborMean(rewards: Record<string, number>[]): Record<string, number> {
   const keys = [...new Set(rewards.flatMap((r) => Object.keys(r)))].sort();
-  const avg = (f: (r: Record<string, number>) => number): number => rewards.reduce((a, r) => a + f(r), 0) / rewards.length;
+  const avg = (f: (r: Record<string, number>) => number): number =>
+    rewards.reduce((a, r) => a + f(r), 0) / rewards.length;
   if (keys.length <= 1) return { mean: avg((r) => Object.values(r)[0] ?? 0) };
   return Object.fromEntries(keys.map((k) => [k, avg((r) => r[k] ?? 0)]));
 }
@@ -63,7 +69,15 @@ function stats(results: TrialResult[], total: number): Record<string, unknown> {
   const evals: Record<string, EvalStats> = {};
   let errored = 0;
   for (const r of results) {
-    const e = (evals[evalsKey(r)] ??= { n_trials: 0, n_errors: 0, metrics: [], pass_at_k: {}, reward_stats: {}, exception_stats: {}, rewards: [] });
+    const e = (evals[evalsKey(r)] ??= {
+      n_trials: 0,
+      n_errors: 0,
+      metrics: [],
+      pass_at_k: {},
+      reward_stats: {},
+      exception_stats: {},
+      rewards: [],
+    });
     if (hasReward(r)) {
       const rewards = rewardsOf(r);
       e.n_trials += 1;

@@ -17,7 +17,11 @@ export interface HarborTask {
   verifierMode: 'shared' | 'separate' | null;
 }
 
-export const harborTaskOf = (task: Task): HarborTask => ({ path: task.dir, checksum: task.hash, verifierMode: task.config.verifier.environmentMode ?? 'shared' });
+export const harborTaskOf = (task: Task): HarborTask => ({
+  path: task.dir,
+  checksum: task.hash,
+  verifierMode: task.config.verifier.environmentMode ?? 'shared',
+});
 
 export interface HarborTrialContext {
   task: HarborTask;
@@ -36,7 +40,11 @@ export function harborTrialConfig(r: TrialResult, ctx: HarborTrialContext): Reco
     task: { path: ctx.task.path },
     trial_name: r.trialId,
     trials_dir: ctx.trialsDir,
-    agent: { name: harborAgentName(r.agent), model_name: r.model, kwargs: r.harnessId ? { harness_id: r.harnessId } : {} },
+    agent: {
+      name: harborAgentName(r.agent),
+      model_name: r.model,
+      kwargs: r.harnessId ? { harness_id: r.harnessId } : {},
+    },
     environment: { type: 'docker', delete: true },
     verifier: {},
     artifacts: [],
@@ -63,12 +71,18 @@ function timings(r: TrialResult): Record<string, { started_at: string; finished_
 export const hasReward = (r: TrialResult): boolean => r.verifier.reason === null && r.verifier.exitCode !== null;
 
 /** Every metric the verifier wrote (reward.json), else `{reward}` (reward.txt). */
-export const rewardsOf = (r: TrialResult): Record<string, number> => r.verifier.rewards ?? { reward: r.verifier.reward };
+export const rewardsOf = (r: TrialResult): Record<string, number> =>
+  r.verifier.rewards ?? { reward: r.verifier.reward };
 
 export function harborTrialResult(r: TrialResult, ctx: HarborTrialContext): Record<string, unknown> {
   const u = r.usage;
   const exception = r.failure
-    ? { exception_type: r.failure.type, exception_message: r.failure.message, exception_traceback: '', occurred_at: iso(Date.parse(r.startedAt) + r.timings.totalMs) }
+    ? {
+        exception_type: r.failure.type,
+        exception_message: r.failure.message,
+        exception_traceback: '',
+        occurred_at: iso(Date.parse(r.startedAt) + r.timings.totalMs),
+      }
     : null;
   return {
     schema_version: 1,
@@ -95,7 +109,11 @@ export function harborTrialResult(r: TrialResult, ctx: HarborTrialContext): Reco
     agent_setup: null,
     // A multi-step task's steps (Harbor's StepResult): each one's rewards when its verifier gave some.
     step_results: r.steps
-      ? r.steps.map((st) => ({ step_name: st.name, verifier_result: st.reason === null && st.exitCode !== null ? { rewards: st.rewards ?? { reward: st.reward } } : null }))
+      ? r.steps.map((st) => ({
+          step_name: st.name,
+          verifier_result:
+            st.reason === null && st.exitCode !== null ? { rewards: st.rewards ?? { reward: st.reward } } : null,
+        }))
       : null,
   };
 }

@@ -19,8 +19,10 @@ export function parseAgents(
     const m = AGENT_FILE.exec(file);
     if (!m) continue;
     const name = m[1] as string;
-    if (!NAME_PATTERN.test(name)) throw new HarnessError(file, 'name', `sub-agent name "${name}" must match ${NAME_PATTERN.source}`);
-    if (opts.customTools.includes(name)) throw new HarnessError(file, 'name', `clashes with custom tool tools/${name}.yaml`);
+    if (!NAME_PATTERN.test(name))
+      throw new HarnessError(file, 'name', `sub-agent name "${name}" must match ${NAME_PATTERN.source}`);
+    if (opts.customTools.includes(name))
+      throw new HarnessError(file, 'name', `clashes with custom tool tools/${name}.yaml`);
     agents.push(parseAgent(file, name, files[file] as string, opts, warnings));
   }
   return agents;

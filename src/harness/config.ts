@@ -13,7 +13,8 @@ export const HARNESS_FILE = 'harness.yaml';
  * reached the model — every meta-agent edit of it measured noise. Still accepted, with this warning.
  */
 const REMOVED_KEYS: Record<string, string> = {
-  temperature: 'temperature: ignored — no sampling parameter reaches the model (the Messages API this SDK speaks has none); remove it',
+  temperature:
+    'temperature: ignored — no sampling parameter reaches the model (the Messages API this SDK speaks has none); remove it',
 };
 
 export function parseHarnessConfig(files: Record<string, string>): { config: HarnessConfig; warnings: string[] } {
@@ -22,6 +23,8 @@ export function parseHarnessConfig(files: Record<string, string>): { config: Har
   const raw = assertMapping(HARNESS_FILE, parseYamlFile(HARNESS_FILE, text));
   const parsed = HarnessConfigSchema.safeParse(raw);
   if (!parsed.success) throw harnessErrorFromZod(HARNESS_FILE, parsed.error);
-  const warnings = unknownKeys(HarnessConfigSchema, raw).map((w) => `${HARNESS_FILE}: ${REMOVED_KEYS[w.split(':')[0] as string] ?? w}`);
+  const warnings = unknownKeys(HarnessConfigSchema, raw).map(
+    (w) => `${HARNESS_FILE}: ${REMOVED_KEYS[w.split(':')[0] as string] ?? w}`,
+  );
   return { config: parsed.data, warnings };
 }

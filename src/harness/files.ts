@@ -48,7 +48,8 @@ export async function readHarnessFiles(dir: string): Promise<Record<string, stri
 
 /** A harness file's bytes as text, enforcing the size limit and UTF-8 (wherever the bytes came from). */
 export function decodeHarnessFile(rel: string, bytes: Uint8Array): string {
-  if (bytes.length > MAX_FILE_BYTES) throw new HarnessError(rel, '', `file too large (${bytes.length} bytes > ${MAX_FILE_BYTES})`);
+  if (bytes.length > MAX_FILE_BYTES)
+    throw new HarnessError(rel, '', `file too large (${bytes.length} bytes > ${MAX_FILE_BYTES})`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

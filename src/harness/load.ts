@@ -26,7 +26,9 @@ export function buildHarness(dir: string, files: Record<string, string>): Harnes
   }
   const systemTemplate = resolveIncludes(files, config.system);
   if (!hasInstructionPlaceholder(systemTemplate)) {
-    warnings.push(`${config.system}: no {{instruction}} placeholder; the instruction reaches the agent only as its first user message`);
+    warnings.push(
+      `${config.system}: no {{instruction}} placeholder; the instruction reaches the agent only as its first user message`,
+    );
   }
   const tools = parseTools(files, warnings);
   const agents = parseAgents(files, { customTools: tools.map((t) => t.name), defaultTools: config.tools }, warnings);
@@ -34,7 +36,9 @@ export function buildHarness(dir: string, files: Record<string, string>): Harnes
   return { dir, id: computeHarnessId(files), config, systemTemplate, tools, agents, files, warnings };
 }
 
-export async function validateHarness(dir: string): Promise<{ ok: true; harness: Harness } | { ok: false; error: string }> {
+export async function validateHarness(
+  dir: string,
+): Promise<{ ok: true; harness: Harness } | { ok: false; error: string }> {
   try {
     return { ok: true, harness: await loadHarness(dir) };
   } catch (err) {
@@ -46,5 +50,9 @@ function checkVerifyAgent(config: HarnessConfig, agents: SubAgent[]): void {
   const verify = config.orchestration.verify;
   if (!verify || agents.some((a) => a.name === verify.agent)) return;
   const names = agents.map((a) => a.name).join(', ') || 'none';
-  throw new HarnessError(HARNESS_FILE, 'orchestration.verify.agent', `no sub-agent named "${verify.agent}" (agents/: ${names})`);
+  throw new HarnessError(
+    HARNESS_FILE,
+    'orchestration.verify.agent',
+    `no sub-agent named "${verify.agent}" (agents/: ${names})`,
+  );
 }

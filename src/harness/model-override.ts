@@ -21,7 +21,8 @@ export function filesWithModel(files: Record<string, string>, model: string): Re
   if (doc.get('model') === model) return files;
   // The one line, when `model: …` is a line of its own: re-printing the whole document would restyle the rest.
   const line = /^model:[ \t]*[^\s#][^\n]*$/m;
-  if (line.test(text)) return { ...files, [HARNESS_FILE]: text.replace(line, `model: ${YAML.stringify(model).trim()}`) };
+  if (line.test(text))
+    return { ...files, [HARNESS_FILE]: text.replace(line, `model: ${YAML.stringify(model).trim()}`) };
   doc.set('model', model);
   return { ...files, [HARNESS_FILE]: doc.toString() };
 }

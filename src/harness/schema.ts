@@ -52,7 +52,11 @@ export const HarnessConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['thinkingBudget'], message: 'must be 0 (off) or >= 1024' });
     }
     if (c.thinkingBudget > 0 && c.thinkingBudget >= c.maxTokens) {
-      ctx.addIssue({ code: 'custom', path: ['thinkingBudget'], message: `must be less than maxTokens (${c.maxTokens})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thinkingBudget'],
+        message: `must be less than maxTokens (${c.maxTokens})`,
+      });
     }
   });
 export type HarnessConfig = z.infer<typeof HarnessConfigSchema>;

@@ -4,7 +4,15 @@
  * input_schema must be a valid JSON Schema (checked by ajv against its meta-schema).
  */
 import { HarnessError } from './errors';
-import { BUILTIN_TOOLS, FINISH_TOOL, HARNESS_TOOLS_MOUNT, NAME_PATTERN, SUBAGENT_TOOL_PREFIX, ToolFileSchema, type CustomTool } from './schema';
+import {
+  BUILTIN_TOOLS,
+  FINISH_TOOL,
+  HARNESS_TOOLS_MOUNT,
+  NAME_PATTERN,
+  SUBAGENT_TOOL_PREFIX,
+  ToolFileSchema,
+  type CustomTool,
+} from './schema';
 import { schemaProblem } from '../util/json-schema';
 import { unknownKeys } from './unknown-keys';
 import { assertMapping, parseYamlFile } from './yaml-file';
@@ -21,7 +29,8 @@ export function parseTools(files: Record<string, string>, warnings: string[]): C
     if (!m) continue;
     const name = m[1] as string;
     checkToolName(file, name);
-    if (tools.some((t) => t.name === name)) throw new HarnessError(file, 'name', `duplicate tool "${name}" (.yaml and .yml)`);
+    if (tools.some((t) => t.name === name))
+      throw new HarnessError(file, 'name', `duplicate tool "${name}" (.yaml and .yml)`);
     const raw = assertMapping(file, parseYamlFile(file, files[file] as string));
     const parsed = ToolFileSchema.safeParse(raw);
     if (!parsed.success) throw harnessErrorFromZod(file, parsed.error);

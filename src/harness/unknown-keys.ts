@@ -8,7 +8,14 @@ import { z } from 'zod';
 
 export function unknownKeys(schema: z.ZodTypeAny, value: unknown, path: string[] = []): string[] {
   const obj = unwrapObject(schema);
-  if (!obj || obj._def.unknownKeys === 'passthrough' || value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  if (
+    !obj ||
+    obj._def.unknownKeys === 'passthrough' ||
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value)
+  )
+    return [];
   const shape = obj.shape as Record<string, z.ZodTypeAny>;
   const out: string[] = [];
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {

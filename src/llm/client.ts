@@ -21,7 +21,10 @@ import { checkMessage } from './message-shape';
 import { errorText } from '../util/error-text';
 
 export interface LlmClient {
-  createMessage(req: Anthropic.MessageCreateParamsNonStreaming, opts?: { signal?: AbortSignal }): Promise<Anthropic.Message>;
+  createMessage(
+    req: Anthropic.MessageCreateParamsNonStreaming,
+    opts?: { signal?: AbortSignal },
+  ): Promise<Anthropic.Message>;
 }
 
 export interface AnthropicClientOptions {

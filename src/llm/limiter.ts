@@ -43,7 +43,10 @@ const WINDOW_MS = 60_000;
 export class LimiterConfigError extends LlmError {
   override readonly name = 'LimiterConfigError';
   override readonly fault = 'configuration';
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`, null, false);
   }
 }
@@ -52,11 +55,15 @@ export function limiterConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Limi
   const read = (variable: string): number | null => {
     const raw = env[variable]?.trim();
     if (!raw) return null;
-    if (!/^\d+$/.test(raw)) throw new LimiterConfigError(variable, `expected a whole number >= 0 (0 = unlimited), got "${raw}"`);
+    if (!/^\d+$/.test(raw))
+      throw new LimiterConfigError(variable, `expected a whole number >= 0 (0 = unlimited), got "${raw}"`);
     const n = Number(raw);
     return n === 0 ? null : n;
   };
-  return { maxConcurrent: read('AUTOAGENT_MAX_CONCURRENT_REQUESTS'), tokensPerMinute: read('AUTOAGENT_TOKENS_PER_MINUTE') };
+  return {
+    maxConcurrent: read('AUTOAGENT_MAX_CONCURRENT_REQUESTS'),
+    tokensPerMinute: read('AUTOAGENT_TOKENS_PER_MINUTE'),
+  };
 }
 
 interface Charge {
@@ -107,7 +114,10 @@ export class RateLimiter {
     if (signal?.aborted) return Promise.reject(new LlmAbortedError());
     return new Promise<Permit>((resolve, reject) => {
       const w: Waiter = {
-        estimate, resolve, reject, signal,
+        estimate,
+        resolve,
+        reject,
+        signal,
         onAbort: () => {
           const i = this.queue.indexOf(w);
           if (i >= 0) this.queue.splice(i, 1);

@@ -35,7 +35,9 @@ export function createLocalClient(model: string): LlmClient {
     try {
       return await LocalEngine.for(resolved.file);
     } catch (e) {
-      throw new LlmModelNotFoundError(`the local model ${resolved.file} could not be loaded: ${(e as Error).message ?? String(e)}`);
+      throw new LlmModelNotFoundError(
+        `the local model ${resolved.file} could not be loaded: ${(e as Error).message ?? String(e)}`,
+      );
     }
   };
   return {
@@ -92,9 +94,13 @@ export function toMessage(r: GenerateResult, model: string, toolsOffered: boolea
   const parsed = toolsOffered ? parseAnswer(r.text) : { text: r.text.trim(), calls: [] };
   const content = toContentBlocks(parsed);
   const stop: Anthropic.StopReason =
-    r.stop === 'context' ? 'model_context_window_exceeded'
-      : r.stop === 'max_tokens' ? 'max_tokens'
-        : parsed.calls.length > 0 ? 'tool_use' : 'end_turn';
+    r.stop === 'context'
+      ? 'model_context_window_exceeded'
+      : r.stop === 'max_tokens'
+        ? 'max_tokens'
+        : parsed.calls.length > 0
+          ? 'tool_use'
+          : 'end_turn';
   return {
     id: `msg_local_${Date.now().toString(36)}`,
     type: 'message',

@@ -15,11 +15,15 @@ const count = z.number().int().nonnegative();
 
 const BlockSchema = z.union([
   z.object({ type: z.literal('text'), text: z.string() }).passthrough(),
-  z.object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.unknown() }).passthrough(),
+  z
+    .object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.unknown() })
+    .passthrough(),
   z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }).passthrough(),
   z.object({ type: z.literal('redacted_thinking'), data: z.string() }).passthrough(),
   // Server tool blocks and future block types: the loop ignores what it does not know.
-  z.object({ type: z.string().refine((t) => !['text', 'tool_use', 'thinking', 'redacted_thinking'].includes(t)) }).passthrough(),
+  z
+    .object({ type: z.string().refine((t) => !['text', 'tool_use', 'thinking', 'redacted_thinking'].includes(t)) })
+    .passthrough(),
 ]);
 
 const MessageShapeSchema = z
@@ -59,7 +63,10 @@ export function checkMessage(body: unknown, who: string, requestId: string | nul
   const r = MessageShapeSchema.safeParse(body);
   if (r.success) return body as Anthropic.Message;
   const { field: where, message } = firstIssue(r.error, [], '(body)');
-  const what = typeof body === 'object' && body !== null ? 'a JSON object that is not a message' : `a ${typeof body} that is not a message`;
+  const what =
+    typeof body === 'object' && body !== null
+      ? 'a JSON object that is not a message'
+      : `a ${typeof body} that is not a message`;
   throw new LlmBadResponseError(
     `${who} answered with ${what} (${where}: ${message}); body starts: ${previewOf(body)}`,
     200,

@@ -42,7 +42,9 @@ export function createOpenAiClient(opts: OpenAiClientOptions = {}): LlmClient {
   const baseURL = opts.baseURL ?? process.env['OPENAI_BASE_URL'];
   const apiKey = opts.apiKey ?? process.env['OPENAI_API_KEY'] ?? (baseURL ? PLACEHOLDER_API_KEY : undefined);
   if (!apiKey) {
-    throw new LlmAuthError('OPENAI_API_KEY is not set (needed for openai/ models; set OPENAI_BASE_URL alone for a local server that needs no key)');
+    throw new LlmAuthError(
+      'OPENAI_API_KEY is not set (needed for openai/ models; set OPENAI_BASE_URL alone for a local server that needs no key)',
+    );
   }
   const timeout = opts.timeoutMs ?? 10 * 60 * 1000;
   const sdk = new OpenAI({
@@ -58,7 +60,10 @@ export function createOpenAiClient(opts: OpenAiClientOptions = {}): LlmClient {
     async createMessage(req, callOpts) {
       let body: unknown;
       try {
-        body = await sdk.chat.completions.create(toChatRequest(req, { maxTokensField }), { signal: callOpts?.signal, timeout });
+        body = await sdk.chat.completions.create(toChatRequest(req, { maxTokensField }), {
+          signal: callOpts?.signal,
+          timeout,
+        });
       } catch (e) {
         const key = apiKey === PLACEHOLDER_API_KEY ? 'placeholder' : opts.apiKey === undefined ? 'env' : 'given';
         throw toOpenAiLlmError(e, { signal: callOpts?.signal, endpoint, key });
@@ -90,17 +95,21 @@ function toOpenAiLlmError(e: unknown, ctx: OpenAiErrorContext = {}): LlmError {
   if (e instanceof LlmError) return e;
   const at = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
   if (e instanceof OpenAI.APIUserAbortError || ctx.signal?.aborted) return new LlmAbortedError();
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return new LlmServerError(`OpenAI-compatible endpoint${at} timed out: ${e.message}`, null);
-  if (e instanceof OpenAI.APIConnectionError) return new LlmServerError(`connection to the OpenAI-compatible endpoint${at} failed: ${e.message}`, null);
+  if (e instanceof OpenAI.APIConnectionTimeoutError)
+    return new LlmServerError(`OpenAI-compatible endpoint${at} timed out: ${e.message}`, null);
+  if (e instanceof OpenAI.APIConnectionError)
+    return new LlmServerError(`connection to the OpenAI-compatible endpoint${at} failed: ${e.message}`, null);
   if (e instanceof OpenAI.APIError) {
     const status = typeof e.status === 'number' ? e.status : null;
     const msg = `OpenAI-compatible endpoint${at} ${status ?? '?'}${e.type ? ` ${e.type}` : ''}: ${e.message}`;
     const rid = e.requestID ?? null;
     if (status === 401 || status === 403) {
       const who =
-        ctx.key === 'env' ? 'OPENAI_API_KEY was rejected'
-        : ctx.key === 'placeholder' ? 'OPENAI_API_KEY is not set and the endpoint wants a key'
-        : 'the endpoint refused the key';
+        ctx.key === 'env'
+          ? 'OPENAI_API_KEY was rejected'
+          : ctx.key === 'placeholder'
+            ? 'OPENAI_API_KEY is not set and the endpoint wants a key'
+            : 'the endpoint refused the key';
       return new LlmAuthError(`${who} (${status}): ${msg}`, status, rid);
     }
     if (status === 429) return new LlmRateLimitError(msg, rid);

@@ -20,7 +20,10 @@ export interface ModelPrice {
 
 export class PricingConfigError extends Error {
   override readonly name = 'PricingConfigError';
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
   }
 }
@@ -71,7 +74,10 @@ export function pricingTable(env: NodeJS.ProcessEnv = process.env): Record<strin
   try {
     json = JSON.parse(raw);
   } catch (e) {
-    throw new PricingConfigError(`AUTOAGENT_PRICING_JSON is not valid JSON: ${(e as Error).message}`, 'AUTOAGENT_PRICING_JSON');
+    throw new PricingConfigError(
+      `AUTOAGENT_PRICING_JSON is not valid JSON: ${(e as Error).message}`,
+      'AUTOAGENT_PRICING_JSON',
+    );
   }
   const parsed = OverrideSchema.safeParse(json);
   if (!parsed.success) {
@@ -80,7 +86,12 @@ export function pricingTable(env: NodeJS.ProcessEnv = process.env): Record<strin
   }
   const table: Record<string, ModelPrice> = { ...DEFAULT_PRICING };
   for (const [prefix, p] of Object.entries(parsed.data)) {
-    table[prefix] = { input: p.input, output: p.output, cacheRead: p.cacheRead ?? round(p.input * 0.1), cacheWrite: p.cacheWrite ?? round(p.input * 1.25) };
+    table[prefix] = {
+      input: p.input,
+      output: p.output,
+      cacheRead: p.cacheRead ?? round(p.input * 0.1),
+      cacheWrite: p.cacheWrite ?? round(p.input * 1.25),
+    };
   }
   return table;
 }
@@ -98,7 +109,8 @@ export interface PriceLookup {
 const FREE: ModelPrice = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 
 export function priceFor(model: string, table: Record<string, ModelPrice> = pricingTable()): PriceLookup {
-  if (model === 'local' || model.startsWith('local/')) return { price: FREE, matched: 'local', priced: true, local: true };
+  if (model === 'local' || model.startsWith('local/'))
+    return { price: FREE, matched: 'local', priced: true, local: true };
   const name = model.startsWith('anthropic/') ? model.slice('anthropic/'.length) : model;
   let best: string | null = null;
   for (const prefix of Object.keys(table)) {
@@ -106,5 +118,10 @@ export function priceFor(model: string, table: Record<string, ModelPrice> = pric
   }
   if (best !== null) return { price: table[best]!, matched: best, priced: true, local: false };
   if (name.startsWith('openai/')) return { price: FREE, matched: 'openai/', priced: false, local: false };
-  return { price: table[FALLBACK_PREFIX] ?? DEFAULT_PRICING[FALLBACK_PREFIX]!, matched: FALLBACK_PREFIX, priced: false, local: false };
+  return {
+    price: table[FALLBACK_PREFIX] ?? DEFAULT_PRICING[FALLBACK_PREFIX]!,
+    matched: FALLBACK_PREFIX,
+    priced: false,
+    local: false,
+  };
 }

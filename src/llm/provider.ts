@@ -38,7 +38,9 @@ export function parseModelRef(raw: string): ModelRef {
   const prefix = s.slice(0, slash);
   const model = s.slice(slash + 1);
   if (!(PROVIDERS as readonly string[]).includes(prefix)) {
-    throw new ModelRefError(`unknown provider "${prefix}" in model "${raw}" (use anthropic/<model>, openai/<model> or local[/<name>])`);
+    throw new ModelRefError(
+      `unknown provider "${prefix}" in model "${raw}" (use anthropic/<model>, openai/<model> or local[/<name>])`,
+    );
   }
   if (!model) throw new ModelRefError(`model "${raw}" names no model after "${prefix}/"`);
   return { provider: prefix as ProviderName, model, raw };
@@ -119,13 +121,16 @@ export function createLlmClient(raw: string): LlmClient {
         return (await import('./local-client')).createLocalClient(ref.model);
     }
   };
-  return limitedClient({
-    async createMessage(req, opts) {
-      client ??= load();
-      // The provider sees its own model name; for non-Anthropic providers trajectories and pricing keep the
-      // reference as written (`openai/…`, `local/…`), so a price lookup never mistakes one for a Claude model.
-      const resp = await (await client).createMessage({ ...req, model: ref.model }, opts);
-      return ref.provider === 'anthropic' ? resp : { ...resp, model: ref.raw };
+  return limitedClient(
+    {
+      async createMessage(req, opts) {
+        client ??= load();
+        // The provider sees its own model name; for non-Anthropic providers trajectories and pricing keep the
+        // reference as written (`openai/…`, `local/…`), so a price lookup never mistakes one for a Claude model.
+        const resp = await (await client).createMessage({ ...req, model: ref.model }, opts);
+        return ref.provider === 'anthropic' ? resp : { ...resp, model: ref.raw };
+      },
     },
-  }, limiter);
+    limiter,
+  );
 }

@@ -11,7 +11,13 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
-export const zeroUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 });
+export const zeroUsage = (): Usage => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: 0,
+});
 
 export function addUsage(a: Usage, b: Usage): Usage {
   return {
@@ -23,7 +29,8 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
-export const totalTokens = (u: Usage): number => u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+export const totalTokens = (u: Usage): number =>
+  u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
 
 /** The token counts of one Messages API response (`message.usage`); null counts mean 0. */
 export interface ApiUsage {
@@ -46,7 +53,10 @@ export function usageFromResponse(model: string, api: ApiUsage, table?: Record<s
     cacheWriteTokens: api.cache_creation_input_tokens ?? 0,
   };
   const costUsd =
-    (u.inputTokens * price.input + u.outputTokens * price.output + u.cacheReadTokens * price.cacheRead + u.cacheWriteTokens * price.cacheWrite) /
+    (u.inputTokens * price.input +
+      u.outputTokens * price.output +
+      u.cacheReadTokens * price.cacheRead +
+      u.cacheWriteTokens * price.cacheWrite) /
     1_000_000;
   return { ...u, costUsd };
 }

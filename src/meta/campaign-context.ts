@@ -23,7 +23,12 @@ function artifactText(store: CampaignStore, hash: string | null): string | null 
 }
 
 /** Per train task, what went wrong in the candidate's failed trials (tampering, storage limit, ...), deduplicated. */
-function trialFailuresOf(store: CampaignStore, campaign: string, c: StoredCandidate, holdout: Set<string>): Record<string, string[]> {
+function trialFailuresOf(
+  store: CampaignStore,
+  campaign: string,
+  c: StoredCandidate,
+  holdout: Set<string>,
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const t of store.listTrials(campaign, { candidateId: c.id })) {
     if (holdout.has(t.task) || !t.result.error) continue;
@@ -33,9 +38,16 @@ function trialFailuresOf(store: CampaignStore, campaign: string, c: StoredCandid
   return out;
 }
 
-function experimentOf(store: CampaignStore, campaign: string, c: StoredCandidate, holdout: Set<string>): ExperimentRecord {
+function experimentOf(
+  store: CampaignStore,
+  campaign: string,
+  c: StoredCandidate,
+  holdout: Set<string>,
+): ExperimentRecord {
   const taskRewards = Object.fromEntries(
-    Object.entries(c.taskRewards).filter(([task]) => !holdout.has(task)).map(([task, rs]) => [task, rs.map(clamp01)]),
+    Object.entries(c.taskRewards)
+      .filter(([task]) => !holdout.has(task))
+      .map(([task, rs]) => [task, rs.map(clamp01)]),
   );
   return {
     id: c.id,
@@ -86,7 +98,8 @@ async function metaTrialOf(store: CampaignStore, t: StoredTrial): Promise<MetaTr
  * recorded twice — sorted by task then repeat. Trials of any other task (holdout included) are dropped.
  */
 export async function readParentTrials(
-  store: CampaignStore, opts: { campaign: string; parentId: string; trainTasks: string[]; holdoutTasks: string[] },
+  store: CampaignStore,
+  opts: { campaign: string; parentId: string; trainTasks: string[]; holdoutTasks: string[] },
 ): Promise<MetaTrial[]> {
   const holdout = new Set(opts.holdoutTasks);
   const train = new Set(opts.trainTasks.filter((t) => !holdout.has(t)));

@@ -3,7 +3,10 @@
 /** A holdout task's trial was about to be shown to the meta-agent: a bug in the caller, never retried. */
 export class HoldoutLeakError extends Error {
   override readonly name = 'HoldoutLeakError';
-  constructor(readonly task: string, readonly repeat: number) {
+  constructor(
+    readonly task: string,
+    readonly repeat: number,
+  ) {
     super(`trial of holdout task "${task}" (repeat ${repeat}) must never be shown to the meta-agent`);
   }
 }
@@ -11,7 +14,10 @@ export class HoldoutLeakError extends Error {
 /** Bad input to the workspace builder (e.g. a task name that is not a safe folder name). */
 export class MetaWorkspaceError extends Error {
   override readonly name = 'MetaWorkspaceError';
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`meta workspace: ${field}: ${message}`);
   }
 }
@@ -22,7 +28,15 @@ export class MetaWorkspaceError extends Error {
  */
 export class MetaAgentError extends Error {
   override readonly name = 'MetaAgentError';
-  constructor(readonly stopReason: string, readonly detail: string | null, readonly trajectoryPath: string, options?: { cause?: unknown }) {
-    super(`meta-agent run failed (${stopReason})${detail ? `: ${detail}` : ''}; trajectory: ${trajectoryPath}`, options);
+  constructor(
+    readonly stopReason: string,
+    readonly detail: string | null,
+    readonly trajectoryPath: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `meta-agent run failed (${stopReason})${detail ? `: ${detail}` : ''}; trajectory: ${trajectoryPath}`,
+      options,
+    );
   }
 }

@@ -7,9 +7,10 @@ import { isTamperingVerdict } from '../workflows/tampering';
 import type { ExperimentRecord } from './schema';
 
 /** Said next to a tampering rejection, so the next proposal learns the rule, not just the verdict. */
-const TAMPERING_NOTE = '- **rejected for reward tampering**: this harness (or what its agent did in a passing trial) reached for the '
-  + 'verifier — /logs/verifier, /tests, the test tooling, or a background process left running. Every candidate is screened; '
-  + 'such a change is never accepted, whatever it scores. Solve the task instead.';
+const TAMPERING_NOTE =
+  '- **rejected for reward tampering**: this harness (or what its agent did in a passing trial) reached for the ' +
+  'verifier — /logs/verifier, /tests, the test tooling, or a background process left running. Every candidate is screened; ' +
+  'such a change is never accepted, whatever it scores. Solve the task instead.';
 
 const MAX_DIFF_CHARS = 6000;
 
@@ -29,11 +30,15 @@ const MAX_FAILURE_CHARS = 300;
 /** Trial failures per task, so a RewardTamperingError (or a storage limit) is seen where the score is read. */
 function failureLines(r: ExperimentRecord): string[] {
   const tasks = Object.keys(r.trialFailures ?? {}).sort();
-  return tasks.flatMap((t) => (r.trialFailures?.[t] ?? []).map((e) => `  - ${t}: ${cut(e.replace(/\n/g, ' '), MAX_FAILURE_CHARS)}`));
+  return tasks.flatMap((t) =>
+    (r.trialFailures?.[t] ?? []).map((e) => `  - ${t}: ${cut(e.replace(/\n/g, ' '), MAX_FAILURE_CHARS)}`),
+  );
 }
 
 function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}\n[... ${text.length - max} more characters: see experiments.json ...]`;
+  return text.length <= max
+    ? text
+    : `${text.slice(0, max)}\n[... ${text.length - max} more characters: see experiments.json ...]`;
 }
 
 function section(r: ExperimentRecord): string {
@@ -61,7 +66,10 @@ export function renderExperimentsMarkdown(records: ExperimentRecord[]): string {
   const table = [
     '| id | parent | gen | status | train score | cost USD | verdict |',
     '|---|---|---|---|---|---|---|',
-    ...records.map((r) => `| ${r.id} | ${r.secondParentId ? `${r.parentId} + ${r.secondParentId}` : (r.parentId ?? '—')} | ${r.generation} | ${r.status} | ${score(r.trainScore)} | ${r.costUsd.toFixed(4)} | ${r.verdict.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`),
+    ...records.map(
+      (r) =>
+        `| ${r.id} | ${r.secondParentId ? `${r.parentId} + ${r.secondParentId}` : (r.parentId ?? '—')} | ${r.generation} | ${r.status} | ${score(r.trainScore)} | ${r.costUsd.toFixed(4)} | ${r.verdict.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+    ),
     '',
   ];
   return [...head, `${records.length} candidates, oldest first.`, '', ...table, ...records.map(section)].join('\n');

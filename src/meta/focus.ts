@@ -13,8 +13,14 @@ import type { MetaTrial } from './schema';
 export type Lever = 'prompt' | 'tools' | 'orchestration';
 
 export const LEVERS: readonly { lever: Lever; what: string }[] = [
-  { lever: 'prompt', what: 'the prompt — system.md and the files it includes: instructions, a checklist, a worked example' },
-  { lever: 'tools', what: 'the tools — enable a built-in, or write a custom tool (tools/<name>.yaml + script) such as a checker or a test runner' },
+  {
+    lever: 'prompt',
+    what: 'the prompt — system.md and the files it includes: instructions, a checklist, a worked example',
+  },
+  {
+    lever: 'tools',
+    what: 'the tools — enable a built-in, or write a custom tool (tools/<name>.yaml + script) such as a checker or a test runner',
+  },
   {
     lever: 'orchestration',
     what: 'the orchestration — harness.yaml: planFirst, a verify sub-agent (agents/<name>.md), maxTurns, maxTokens, thinkingBudget',
@@ -71,11 +77,19 @@ export function failureClusters(trials: readonly Pick<MetaTrial, 'task' | 'repea
 }
 
 /** The starting point of proposal `proposalIndex` of `generation`. */
-export function proposalFocus(trials: readonly Pick<MetaTrial, 'task' | 'repeat' | 'result'>[], generation: number, proposalIndex: number): ProposalFocus {
+export function proposalFocus(
+  trials: readonly Pick<MetaTrial, 'task' | 'repeat' | 'result'>[],
+  generation: number,
+  proposalIndex: number,
+): ProposalFocus {
   const slot = generation + proposalIndex;
   const lever = LEVERS[slot % LEVERS.length] as (typeof LEVERS)[number];
   const clusters = failureClusters(trials);
-  return { lever: lever.lever, leverText: lever.what, cluster: clusters.length === 0 ? null : (clusters[slot % clusters.length] ?? null) };
+  return {
+    lever: lever.lever,
+    leverText: lever.what,
+    cluster: clusters.length === 0 ? null : (clusters[slot % clusters.length] ?? null),
+  };
 }
 
 const MAX_LISTED = 6;

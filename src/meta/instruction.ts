@@ -50,14 +50,17 @@ export function metaInstruction(i: InstructionInput): string {
     .map((t) => `- trials/${t.task}/r${t.repeat}/ — reward ${rewardOf(t.result)}`);
   const verb = i.merge ? `Merge into the parent harness ${i.parentId}` : `Improve the parent harness ${i.parentId}`;
   return [
-    `Generation ${i.generation}, proposal ${i.proposalIndex}. ${verb}` + (score === null ? '.' : ` (mean train score ${score.toFixed(3)}).`),
+    `Generation ${i.generation}, proposal ${i.proposalIndex}. ${verb}` +
+      (score === null ? '.' : ` (mean train score ${score.toFixed(3)}).`),
     '',
     `The parent's training trials (${i.trials.length}):`,
     ...(trialLines.length ? trialLines : ['- (none recorded)']),
     '',
     ...(i.merge ? mergeLines(i, i.merge) : focusLines(proposalFocus(i.trials, i.generation, i.proposalIndex))),
     '',
-    i.hasHints ? 'The user left hints for this generation in /workspace/hints.md: read them first.' : 'There are no user hints for this generation.',
+    i.hasHints
+      ? 'The user left hints for this generation in /workspace/hints.md: read them first.'
+      : 'There are no user hints for this generation.',
     '',
     'Edit /workspace/harness, call validate_harness until it reports VALID, then call finish with your rationale.',
   ].join('\n');

@@ -14,7 +14,8 @@ import { harnessDir } from '../campaign/layout';
 /** `id` and its ancestors by parentId, nearest first (a cycle or a missing record ends the walk). */
 export function lineageOf(store: CampaignStore, id: string): string[] {
   const out: string[] = [];
-  for (let cur: string | null = id; cur !== null && !out.includes(cur); cur = store.getCandidate(cur)?.parentId ?? null) out.push(cur);
+  for (let cur: string | null = id; cur !== null && !out.includes(cur); cur = store.getCandidate(cur)?.parentId ?? null)
+    out.push(cur);
   return out;
 }
 
@@ -25,11 +26,13 @@ export function commonAncestor(store: CampaignStore, a: string, b: string): stri
 }
 
 export async function readMergeInput(
-  store: CampaignStore, opts: { campaignDir: string; parent: { id: string; files: Record<string, string> }; merge: MergeRequest },
+  store: CampaignStore,
+  opts: { campaignDir: string; parent: { id: string; files: Record<string, string> }; merge: MergeRequest },
 ): Promise<MergeInput> {
   const other = await loadHarness(opts.merge.other.dir);
   const ancestorId = commonAncestor(store, opts.parent.id, other.id);
-  const ancestor = ancestorId === null ? null : await loadHarness(harnessDir(opts.campaignDir, ancestorId)).catch(() => null);
+  const ancestor =
+    ancestorId === null ? null : await loadHarness(harnessDir(opts.campaignDir, ancestorId)).catch(() => null);
   const base = (fallback: Record<string, string>): Record<string, string> => ancestor?.files ?? fallback;
   return {
     other: { files: other.files, id: other.id },

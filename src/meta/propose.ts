@@ -47,15 +47,23 @@ export async function proposeCandidate(rawInput: ProposeInput, deps: ProposeDeps
   const input = ProposeInputSchema.parse(rawInput);
   assertNoHoldout(input.trials, input.holdoutTasks);
   if (computeHarnessId(input.parent.files) !== input.parent.id) {
-    throw new MetaWorkspaceError('parent.id', `${input.parent.id} does not match the parent's files (${computeHarnessId(input.parent.files)})`);
+    throw new MetaWorkspaceError(
+      'parent.id',
+      `${input.parent.id} does not match the parent's files (${computeHarnessId(input.parent.files)})`,
+    );
   }
   await mkdir(deps.outDir, { recursive: true });
   const wsDir = join(deps.outDir, 'workspace');
   await removeMetaWorkspace(wsDir);
   try {
     await buildMetaWorkspace(wsDir, {
-      parentFiles: input.parent.files, parentId: input.parent.id, program: input.program,
-      experiments: input.experiments, trials: input.trials, holdoutTasks: input.holdoutTasks, hints: input.hints,
+      parentFiles: input.parent.files,
+      parentId: input.parent.id,
+      program: input.program,
+      experiments: input.experiments,
+      trials: input.trials,
+      holdoutTasks: input.holdoutTasks,
+      hints: input.hints,
       ...(input.merge ? { merge: input.merge } : {}),
     });
     const provider = deps.provider ?? new DockerSandboxProvider();
@@ -82,7 +90,12 @@ async function runAndRead(sandbox: Sandbox, input: Parsed, deps: ProposeDeps): P
   const usage = outcome.usage;
   if (outcome.stopReason === 'error') throw new MetaAgentError(outcome.stopReason, outcome.error, trajectoryRef);
   if (!ACCEPTED_STOPS.has(outcome.stopReason)) {
-    return { kind: 'invalid', reason: `meta-agent did not finish (stop reason: ${outcome.stopReason})`, usage, trajectoryRef };
+    return {
+      kind: 'invalid',
+      reason: `meta-agent did not finish (stop reason: ${outcome.stopReason})`,
+      usage,
+      trajectoryRef,
+    };
   }
   let files: Record<string, string>;
   try {
@@ -94,10 +107,16 @@ async function runAndRead(sandbox: Sandbox, input: Parsed, deps: ProposeDeps): P
   return { kind: 'ok', files, rationale: (outcome.finalMessage ?? '').trim(), usage, trajectoryRef };
 }
 
-async function runMetaAgent(sandbox: Sandbox, input: Parsed, deps: ProposeDeps): Promise<{ outcome: AgentOutcome; trajectoryPath: string }> {
+async function runMetaAgent(
+  sandbox: Sandbox,
+  input: Parsed,
+  deps: ProposeDeps,
+): Promise<{ outcome: AgentOutcome; trajectoryPath: string }> {
   const harness = await loadMetaHarness(input.model);
   const recorder = new TrajectoryRecorder({
-    sessionId: sessionIdOf(input), agentName: 'autoagent-meta', model: input.model,
+    sessionId: sessionIdOf(input),
+    agentName: 'autoagent-meta',
+    model: input.model,
     extra: { parent_id: input.parent.id, generation: input.generation, proposal_index: input.proposalIndex },
   });
   const started = Date.now();
@@ -106,8 +125,12 @@ async function runMetaAgent(sandbox: Sandbox, input: Parsed, deps: ProposeDeps):
     harness,
     taskName: 'improve-harness',
     instruction: metaInstruction({
-      parentId: input.parent.id, generation: input.generation, proposalIndex: input.proposalIndex,
-      experiments: input.experiments, trials: input.trials, hasHints: input.hints.length > 0,
+      parentId: input.parent.id,
+      generation: input.generation,
+      proposalIndex: input.proposalIndex,
+      experiments: input.experiments,
+      trials: input.trials,
+      hasHints: input.hints.length > 0,
       ...(input.merge ? { merge: input.merge } : {}),
     }),
     sandbox,
@@ -124,7 +147,12 @@ async function runMetaAgent(sandbox: Sandbox, input: Parsed, deps: ProposeDeps):
     await writeTrajectory(trajectoryPath, recorder.toJSON());
     throw new MetaAgentError('error', `${(e as Error).name}: ${(e as Error).message}`, trajectoryPath, { cause: e });
   });
-  recorder.finish({ usage: outcome.usage, turns: outcome.turns, durationMs: Date.now() - started, stopReason: outcome.stopReason });
+  recorder.finish({
+    usage: outcome.usage,
+    turns: outcome.turns,
+    durationMs: Date.now() - started,
+    stopReason: outcome.stopReason,
+  });
   await writeTrajectory(trajectoryPath, recorder.toJSON());
   return { outcome, trajectoryPath };
 }

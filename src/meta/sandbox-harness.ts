@@ -10,9 +10,20 @@ import { shellQuote } from '../util/shell';
 
 /** Relative paths of the regular files under `dir` in the sandbox, sorted, hidden ones skipped. */
 async function listFiles(sandbox: Sandbox, dir: string): Promise<string[]> {
-  const r = await sandbox.exec(`cd ${shellQuote(dir)} && find . -type f -print0`, { timeoutSec: 60, maxOutputBytes: 4_000_000 });
-  if (r.exitCode !== 0) throw new HarnessError(dir, '', `cannot read harness folder: ${(r.stderr || r.stdout).trim() || `exit ${r.exitCode}`}`);
-  const rels = r.stdout.split('\0').filter(Boolean).map((p) => p.replace(/^\.\//, ''));
+  const r = await sandbox.exec(`cd ${shellQuote(dir)} && find . -type f -print0`, {
+    timeoutSec: 60,
+    maxOutputBytes: 4_000_000,
+  });
+  if (r.exitCode !== 0)
+    throw new HarnessError(
+      dir,
+      '',
+      `cannot read harness folder: ${(r.stderr || r.stdout).trim() || `exit ${r.exitCode}`}`,
+    );
+  const rels = r.stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((p) => p.replace(/^\.\//, ''));
   const visible = rels.filter((p) => !p.split('/').some((part) => part.startsWith('.'))).sort();
   if (visible.length > MAX_FILES) throw new HarnessError(dir, '', `too many files (${visible.length} > ${MAX_FILES})`);
   return visible;

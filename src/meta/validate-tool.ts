@@ -10,12 +10,13 @@ import type { Sandbox } from '../sandbox/types';
 import { readSandboxHarness } from './sandbox-harness';
 import { WORKSPACE_HARNESS } from './paths';
 
-type HarnessCheck =
-  | { ok: true; harness: Harness; diff: string; changed: boolean }
-  | { ok: false; error: string };
+type HarnessCheck = { ok: true; harness: Harness; diff: string; changed: boolean } | { ok: false; error: string };
 
 /** Reads /workspace/harness back and validates it; `diff` is against the parent's files. */
-async function checkSandboxHarness(sandbox: Sandbox, parent: { id: string; files: Record<string, string> }): Promise<HarnessCheck> {
+async function checkSandboxHarness(
+  sandbox: Sandbox,
+  parent: { id: string; files: Record<string, string> },
+): Promise<HarnessCheck> {
   try {
     const files = await readSandboxHarness(sandbox, WORKSPACE_HARNESS);
     const harness = buildHarness(WORKSPACE_HARNESS, files);
@@ -40,10 +41,15 @@ export function validateHarnessTool(sandbox: Sandbox, parent: { id: string; file
       if (!check.ok) return { content: `INVALID: ${check.error}`, isError: true };
       const { harness, diff } = check;
       const lines = [
-        check.changed ? `VALID: harness ${harness.id} (parent ${parent.id}).` : `VALID but UNCHANGED: identical to the parent ${parent.id}; an unchanged harness is rejected.`,
+        check.changed
+          ? `VALID: harness ${harness.id} (parent ${parent.id}).`
+          : `VALID but UNCHANGED: identical to the parent ${parent.id}; an unchanged harness is rejected.`,
         harness.warnings.length ? `Warnings:\n${harness.warnings.map((w) => `- ${w}`).join('\n')}` : 'No warnings.',
       ];
-      if (check.changed) lines.push(`Diff against the parent:\n${diff.length > MAX_DIFF_SHOWN ? `${diff.slice(0, MAX_DIFF_SHOWN)}\n[... diff cut ...]` : diff}`);
+      if (check.changed)
+        lines.push(
+          `Diff against the parent:\n${diff.length > MAX_DIFF_SHOWN ? `${diff.slice(0, MAX_DIFF_SHOWN)}\n[... diff cut ...]` : diff}`,
+        );
       return { content: lines.join('\n'), isError: !check.changed };
     },
   };

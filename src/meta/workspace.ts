@@ -53,16 +53,20 @@ function readme(input: MetaWorkspaceInput): string {
     '# Meta-agent workspace',
     '',
     `- \`program.md\` — the user's directive for this campaign (read-only).`,
-    input.hints.length ? '- `hints.md` — hints from the user for this generation.' : '- (no hints.md: the user gave no hints for this generation)',
+    input.hints.length
+      ? '- `hints.md` — hints from the user for this generation.'
+      : '- (no hints.md: the user gave no hints for this generation)',
     '- `harness-format.md` — the harness file format (what each file and field means).',
     '- `experiments.md` — the experiment log, readable; `experiments.json` — the same records in full (JSON array).',
     `- \`harness/\` — an editable copy of the parent harness ${input.parentId}. Edit ONLY this folder: it is the only thing kept.`,
     ...(input.merge
-      ? [`- \`merge/\` — this is a merge: \`other-harness/\` (read-only copy of ${input.merge.other.id}), \`parent.diff\` and \`other.diff\` (each one's changes from ${input.merge.ancestorId ?? 'the other'}).`]
+      ? [
+          `- \`merge/\` — this is a merge: \`other-harness/\` (read-only copy of ${input.merge.other.id}), \`parent.diff\` and \`other.diff\` (each one's changes from ${input.merge.ancestorId ?? 'the other'}).`,
+        ]
       : []),
     '- `trials/<task>/r<repeat>/` — the parent harness on each training task:',
     '  - `trajectory.json` — ATIF trajectory: steps (source, message, reasoning, tool_calls, observation), final_metrics;',
-    '  - `verifier.log` — output of the task\'s tests;',
+    "  - `verifier.log` — output of the task's tests;",
     '  - `result.json` — reward (verifier.reward), stop reason, turns, usage and cost, errors.',
     '',
     `Training tasks shown (${tasks.length}): ${tasks.join(', ') || 'none'}. Held-out tasks are never shown.`,
@@ -81,7 +85,10 @@ export async function buildMetaWorkspace(dir: string, input: MetaWorkspaceInput)
   await writeReadOnly(join(dir, 'README.md'), readme(input));
   await writeReadOnly(join(dir, 'harness-format.md'), await readFile(metaAssetPath('docs/harness-format.md'), 'utf8'));
   if (input.hints.length) {
-    await writeReadOnly(join(dir, 'hints.md'), ['# Hints from the user', '', ...input.hints.map((h) => `- ${h}`), ''].join('\n'));
+    await writeReadOnly(
+      join(dir, 'hints.md'),
+      ['# Hints from the user', '', ...input.hints.map((h) => `- ${h}`), ''].join('\n'),
+    );
   }
   await writeReadOnly(join(dir, 'experiments.md'), renderExperimentsMarkdown(input.experiments));
   await writeReadOnly(join(dir, 'experiments.json'), `${JSON.stringify(input.experiments, null, 2)}\n`);
@@ -100,7 +107,8 @@ export async function buildMetaWorkspace(dir: string, input: MetaWorkspaceInput)
 async function writeMerge(dir: string, merge: MergeInput): Promise<void> {
   for (const [rel, text] of Object.entries(merge.other.files)) {
     const file = join(dir, 'other-harness', rel);
-    if (!file.startsWith(join(dir, 'other-harness') + sep)) throw new MetaWorkspaceError('merge.other.files', `"${rel}" escapes the harness folder`);
+    if (!file.startsWith(join(dir, 'other-harness') + sep))
+      throw new MetaWorkspaceError('merge.other.files', `"${rel}" escapes the harness folder`);
     await mkdir(dirname(file), { recursive: true });
     await writeReadOnly(file, text);
   }

@@ -8,7 +8,17 @@ import path from 'node:path';
 import { ReportError } from './errors';
 
 /** Client scripts in load order: helpers first, the entry point last. */
-const CLIENT_SCRIPTS = ['util.js', 'header.js', 'charts.js', 'tree.js', 'heatmap.js', 'pareto.js', 'candidate.js', 'trajectory.js', 'app.js'];
+const CLIENT_SCRIPTS = [
+  'util.js',
+  'header.js',
+  'charts.js',
+  'tree.js',
+  'heatmap.js',
+  'pareto.js',
+  'candidate.js',
+  'trajectory.js',
+  'app.js',
+];
 
 export interface PageAssets {
   css: string[];
@@ -36,7 +46,11 @@ export function pageAssets(): PageAssets {
   if (cached) return cached;
   const dir = clientDir();
   cached = {
-    css: [require.resolve('uplot/dist/uPlot.min.css'), require.resolve('diff2html/bundles/css/diff2html.min.css'), path.join(dir, 'style.css')].map(read),
+    css: [
+      require.resolve('uplot/dist/uPlot.min.css'),
+      require.resolve('diff2html/bundles/css/diff2html.min.css'),
+      path.join(dir, 'style.css'),
+    ].map(read),
     scripts: [
       read(require.resolve('uplot/dist/uPlot.iife.min.js')),
       read(require.resolve('diff2html/bundles/js/diff2html.min.js')),

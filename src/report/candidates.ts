@@ -7,7 +7,8 @@ import { taskMeans } from '../search/scores';
 import type { StoredCandidate, StoredProposal } from '../store/rows';
 import type { CandidateView, HeatCell, TrialIndexRow } from './types';
 
-const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+const mean = (xs: readonly number[]): number | null =>
+  xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Per task, the rewards of one candidate's trials of one split. */
 function rewardsByTask(rows: readonly TrialIndexRow[], split: 'train' | 'holdout'): Record<string, number[]> {
@@ -27,7 +28,11 @@ function metricMeans(rows: readonly TrialIndexRow[]): Record<string, number> {
       acc.n++;
     }
   }
-  return Object.fromEntries(Object.entries(sums).sort(([a], [b]) => a.localeCompare(b)).map(([k, { s, n }]) => [k, s / n]));
+  return Object.fromEntries(
+    Object.entries(sums)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, { s, n }]) => [k, s / n]),
+  );
 }
 
 const meanOfMeans = (byTask: Record<string, number[]>): number | null => mean(Object.values(taskMeans(byTask)));
@@ -56,10 +61,22 @@ export function candidateViews(input: CandidateInputs): CandidateView[] {
   const views: CandidateView[] = input.stored.map((c) => {
     const rows = byCandidate.get(c.id) ?? [];
     return {
-      id: c.id, parentId: c.parentId, generation: c.generation, status: c.status, verdict: c.verdict, rationale: c.rationale,
-      train: c.status === 'invalid' ? null : c.meanReward, holdout: meanOfMeans(rewardsByTask(rows, 'holdout')), delta: null,
-      costUsd: c.costUsd, complexity: c.complexity, diff: input.diffs[c.id] ?? null, secondParentId: c.secondParentId ?? null,
-      trials: rows.length, createdAt: c.createdAt, metrics: metricMeans(rows),
+      id: c.id,
+      parentId: c.parentId,
+      generation: c.generation,
+      status: c.status,
+      verdict: c.verdict,
+      rationale: c.rationale,
+      train: c.status === 'invalid' ? null : c.meanReward,
+      holdout: meanOfMeans(rewardsByTask(rows, 'holdout')),
+      delta: null,
+      costUsd: c.costUsd,
+      complexity: c.complexity,
+      diff: input.diffs[c.id] ?? null,
+      secondParentId: c.secondParentId ?? null,
+      trials: rows.length,
+      createdAt: c.createdAt,
+      metrics: metricMeans(rows),
     };
   });
   const known = new Set(views.map((v) => v.id));
@@ -68,10 +85,22 @@ export function candidateViews(input: CandidateInputs): CandidateView[] {
     if (known.has(id)) continue;
     const proposal = input.proposals.find((p) => p.candidateId === id);
     views.push({
-      id, parentId: proposal?.parentId ?? null, generation: proposal?.generation ?? nextGen, status: 'running',
-      verdict: 'being evaluated', rationale: proposal?.rationale ?? '', train: meanOfMeans(rewardsByTask(rows, 'train')),
-      holdout: meanOfMeans(rewardsByTask(rows, 'holdout')), delta: null, costUsd: rows.reduce((s, r) => s + r.costUsd, 0),
-      complexity: 0, diff: input.diffs[id] ?? null, secondParentId: null, trials: rows.length, createdAt: rows[0]?.createdAt ?? '', metrics: metricMeans(rows),
+      id,
+      parentId: proposal?.parentId ?? null,
+      generation: proposal?.generation ?? nextGen,
+      status: 'running',
+      verdict: 'being evaluated',
+      rationale: proposal?.rationale ?? '',
+      train: meanOfMeans(rewardsByTask(rows, 'train')),
+      holdout: meanOfMeans(rewardsByTask(rows, 'holdout')),
+      delta: null,
+      costUsd: rows.reduce((s, r) => s + r.costUsd, 0),
+      complexity: 0,
+      diff: input.diffs[id] ?? null,
+      secondParentId: null,
+      trials: rows.length,
+      createdAt: rows[0]?.createdAt ?? '',
+      metrics: metricMeans(rows),
     });
   }
   const byId = new Map(views.map((v) => [v.id, v]));
@@ -83,7 +112,11 @@ export function candidateViews(input: CandidateInputs): CandidateView[] {
 }
 
 /** Heatmap cells: every scored candidate × every task it ran, with flips against its parent. */
-export function heatCells(views: readonly CandidateView[], stored: readonly StoredCandidate[], trials: readonly TrialIndexRow[]): HeatCell[] {
+export function heatCells(
+  views: readonly CandidateView[],
+  stored: readonly StoredCandidate[],
+  trials: readonly TrialIndexRow[],
+): HeatCell[] {
   const byCandidate = groupTrials(trials);
   const storedById = new Map(stored.map((c) => [c.id, c]));
   const cellsOf = new Map<string, Map<string, HeatCell>>();
@@ -95,7 +128,14 @@ export function heatCells(views: readonly CandidateView[], stored: readonly Stor
     const cells = new Map<string, HeatCell>();
     const add = (split: 'train' | 'holdout', byTask: Record<string, number[]>): void => {
       for (const [task, rewards] of Object.entries(byTask)) {
-        cells.set(`${split}:${task}`, { candidateId: v.id, task, split, mean: mean(rewards) ?? 0, n: rewards.length, flip: 0 });
+        cells.set(`${split}:${task}`, {
+          candidateId: v.id,
+          task,
+          split,
+          mean: mean(rewards) ?? 0,
+          n: rewards.length,
+          flip: 0,
+        });
       }
     };
     add('train', train);

@@ -29,12 +29,22 @@ const RECENT_EVENTS = 50;
 export function resolveCampaign(store: CampaignStore, requested?: string): string {
   const names = store.listCampaigns();
   if (requested !== undefined) {
-    if (!names.includes(requested)) throw new ReportError(`no campaign "${requested}" in this store (has: ${names.join(', ') || 'none'})`, store.file, 'campaign');
+    if (!names.includes(requested))
+      throw new ReportError(
+        `no campaign "${requested}" in this store (has: ${names.join(', ') || 'none'})`,
+        store.file,
+        'campaign',
+      );
     return requested;
   }
   const [only, ...rest] = names;
   if (only === undefined) throw new ReportError('the store holds no campaign records yet', store.file, 'campaign');
-  if (rest.length > 0) throw new ReportError(`the store holds several campaigns (${names.join(', ')}); pass --campaign`, store.file, 'campaign');
+  if (rest.length > 0)
+    throw new ReportError(
+      `the store holds several campaigns (${names.join(', ')}); pass --campaign`,
+      store.file,
+      'campaign',
+    );
   return only;
 }
 
@@ -49,7 +59,14 @@ export function readSnapshot(store: CampaignStore, campaign: string): StoreSnaps
       // A missing diff artifact only costs the diff view, not the report.
     }
   }
-  return { campaign, candidates, trials: store.listTrials(campaign), proposals: store.listProposals(campaign), events: store.listEvents(campaign), diffs };
+  return {
+    campaign,
+    candidates,
+    trials: store.listTrials(campaign),
+    proposals: store.listProposals(campaign),
+    events: store.listEvents(campaign),
+    diffs,
+  };
 }
 
 /** Groups (≥ 2 names, sorted) of the campaign's tasks whose content hashes are equal. */
@@ -58,7 +75,10 @@ function identicalTasks(snap: StoreSnapshot): string[][] {
   for (const t of snap.trials) if (!hashes.has(t.task)) hashes.set(t.task, t.taskHash);
   const byHash = new Map<string, string[]>();
   for (const [task, hash] of hashes) byHash.set(hash, [...(byHash.get(hash) ?? []), task]);
-  return [...byHash.values()].filter((g) => g.length > 1).map((g) => g.sort()).sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+  return [...byHash.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => g.sort())
+    .sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
 }
 
 function splitTasks(snap: StoreSnapshot): { train: string[]; holdout: string[] } {
@@ -67,7 +87,8 @@ function splitTasks(snap: StoreSnapshot): { train: string[]; holdout: string[] }
   for (const c of snap.candidates) for (const task of Object.keys(c.taskRewards)) train.add(task);
   const holdout = new Set(prepared.holdoutTasks ?? []);
   // Before the seed is scored no train task is known yet: everything running is the baseline on train.
-  for (const t of snap.trials) if (!train.has(t.task) && !holdout.has(t.task)) (train.size > 0 ? holdout : train).add(t.task);
+  for (const t of snap.trials)
+    if (!train.has(t.task) && !holdout.has(t.task)) (train.size > 0 ? holdout : train).add(t.task);
   return { train: [...train].sort(), holdout: [...holdout].filter((t) => !train.has(t)).sort() };
 }
 
@@ -76,9 +97,20 @@ const multiMetric = (r: Record<string, number> | undefined): r is Record<string,
 
 function trialRow(t: StoredTrial, holdout: ReadonlySet<string>): TrialIndexRow {
   return {
-    id: t.trialId, candidateId: t.candidateId, task: t.task, split: holdout.has(t.task) ? 'holdout' : 'train', repeat: t.repeat,
-    reward: t.reward, error: t.error, stopReason: t.result.stopReason, turns: t.result.turns, costUsd: t.usage.costUsd,
-    tokens: totalTokens(t.usage), durationMs: t.result.timings.totalMs, createdAt: t.createdAt, hasTrajectory: t.trajectoryHash !== null,
+    id: t.trialId,
+    candidateId: t.candidateId,
+    task: t.task,
+    split: holdout.has(t.task) ? 'holdout' : 'train',
+    repeat: t.repeat,
+    reward: t.reward,
+    error: t.error,
+    stopReason: t.result.stopReason,
+    turns: t.result.turns,
+    costUsd: t.usage.costUsd,
+    tokens: totalTokens(t.usage),
+    durationMs: t.result.timings.totalMs,
+    createdAt: t.createdAt,
+    hasTrajectory: t.trajectoryHash !== null,
     ...(multiMetric(t.result.verifier.rewards) ? { metrics: t.result.verifier.rewards } : {}),
   };
 }
@@ -106,12 +138,17 @@ export function extractReportData(snap: StoreSnapshot, opts: { now: Date; status
     heat: heatCells(views, snap.candidates, trials),
     trials,
     time: timeSeries(trials, snap.proposals),
-    events: snap.events.slice(-RECENT_EVENTS).map((e) => ({ id: e.id, kind: e.kind, createdAt: e.createdAt, data: e.data })),
+    events: snap.events
+      .slice(-RECENT_EVENTS)
+      .map((e) => ({ id: e.id, kind: e.kind, createdAt: e.createdAt, data: e.data })),
   };
 }
 
 /** Reads the store and extracts the report data for one campaign (the requested one or the only one). */
-export function buildReportData(store: CampaignStore, opts: { campaign?: string; status?: unknown; now?: Date } = {}): ReportData {
+export function buildReportData(
+  store: CampaignStore,
+  opts: { campaign?: string; status?: unknown; now?: Date } = {},
+): ReportData {
   const snap = readSnapshot(store, resolveCampaign(store, opts.campaign));
   return extractReportData(snap, { now: opts.now ?? new Date(), status: opts.status });
 }

@@ -35,7 +35,12 @@ export interface GenerateResult {
 /** Opens the store in an existing campaign folder; refuses a folder without one (never creates it). */
 export function openCampaignStore(dir: string): CampaignStore {
   const file = storeFile(path.resolve(dir));
-  if (!fs.existsSync(file)) throw new ReportError(`no campaign store here (expected ${STORE_FILE}); pass a campaign folder`, file, 'campaign-dir');
+  if (!fs.existsSync(file))
+    throw new ReportError(
+      `no campaign store here (expected ${STORE_FILE}); pass a campaign folder`,
+      file,
+      'campaign-dir',
+    );
   return openStore(dir);
 }
 
@@ -54,7 +59,11 @@ export function generateReport(dir: string, opts: GenerateOptions = {}): Generat
     fs.writeFileSync(file, html);
     const t3 = performance.now();
     return {
-      file, campaign: snap.campaign, bytes: Buffer.byteLength(html), trials: data.trials.length, candidates: data.candidates.length,
+      file,
+      campaign: snap.campaign,
+      bytes: Buffer.byteLength(html),
+      trials: data.trials.length,
+      candidates: data.candidates.length,
       trajectories: { rawBytes: packed.rawBytes, gzBytes: packed.gzBytes, omitted: packed.omitted },
       ms: { data: t1 - t0, trajectories: t2 - t1, html: t3 - t2, total: t3 - t0 },
     };

@@ -15,7 +15,9 @@ interface Plane {
 
 /** Non-dominated on (score ↑, cost ↓); equal points do not dominate each other. */
 export function nonDominated(points: readonly Plane[]): boolean[] {
-  return points.map((p) => !points.some((q) => q.score >= p.score && q.cost <= p.cost && (q.score > p.score || q.cost < p.cost)));
+  return points.map(
+    (p) => !points.some((q) => q.score >= p.score && q.cost <= p.cost && (q.score > p.score || q.cost < p.cost)),
+  );
 }
 
 export function paretoPoints(views: readonly CandidateView[], trials: readonly TrialIndexRow[]): ParetoPoint[] {
@@ -26,11 +28,15 @@ export function paretoPoints(views: readonly CandidateView[], trials: readonly T
     if (rows) rows.push(t);
     else trainOf.set(t.candidateId, [t]);
   }
-  const scored = views.filter((v) => (v.status === 'evaluated' || v.status === 'rejected') && v.train !== null && trainOf.has(v.id));
+  const scored = views.filter(
+    (v) => (v.status === 'evaluated' || v.status === 'rejected') && v.train !== null && trainOf.has(v.id),
+  );
   const base = scored.map((v) => {
     const rows = trainOf.get(v.id) ?? [];
     return {
-      candidateId: v.id, status: v.status, train: v.train ?? 0,
+      candidateId: v.id,
+      status: v.status,
+      train: v.train ?? 0,
       costPerTask: meanPerTask(rows.map((r) => ({ task: r.task, value: r.costUsd }))),
       tokensPerTask: meanPerTask(rows.map((r) => ({ task: r.task, value: r.tokens }))),
     };

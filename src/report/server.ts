@@ -31,8 +31,19 @@ export interface ReportServer {
 
 const HOST = '127.0.0.1';
 
-function send(res: http.ServerResponse, code: number, type: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(code, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+function send(
+  res: http.ServerResponse,
+  code: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(code, {
+    'content-type': `${type}; charset=utf-8`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   res.end(res.req.method === 'HEAD' || code === 304 ? undefined : body);
 }
 
@@ -54,7 +65,10 @@ function liveData(store: CampaignStore, campaign: string, opts: ServeOptions) {
     const status = await currentStatus(opts);
     if (cache?.stamp !== stamp) cache = { stamp, data: buildReportData(store, { campaign }) };
     const data = { ...cache.data, status };
-    const etag = `"${createHash('sha1').update(stamp).update(JSON.stringify(status ?? null)).digest('hex')}"`;
+    const etag = `"${createHash('sha1')
+      .update(stamp)
+      .update(JSON.stringify(status ?? null))
+      .digest('hex')}"`;
     const body = (): string => {
       if (json?.etag !== etag) json = { etag, body: scriptJson(data) };
       return json.body;
@@ -76,7 +90,13 @@ function allowedHost(host: string | undefined, port: number): boolean {
 function route(store: CampaignStore, campaign: string, opts: ServeOptions, port: () => number) {
   const current = liveData(store, campaign, opts);
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    if (!allowedHost(req.headers.host, port())) return send(res, 403, 'text/plain', 'forbidden: this live view answers only to 127.0.0.1, localhost or [::1] on its port\n');
+    if (!allowedHost(req.headers.host, port()))
+      return send(
+        res,
+        403,
+        'text/plain',
+        'forbidden: this live view answers only to 127.0.0.1, localhost or [::1] on its port\n',
+      );
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'read-only: GET only\n');
     const url = new URL(req.url ?? '/', `http://${HOST}`);
     if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -91,7 +111,8 @@ function route(store: CampaignStore, campaign: string, opts: ServeOptions, port:
     const m = /^\/trajectory\/([^/]+)$/.exec(url.pathname);
     if (m) {
       const trial = store.getTrial(decodeURIComponent(m[1] as string));
-      if (!trial || trial.campaign !== campaign) return send(res, 404, 'application/json', JSON.stringify({ error: 'no such trial' }));
+      if (!trial || trial.campaign !== campaign)
+        return send(res, 404, 'application/json', JSON.stringify({ error: 'no such trial' }));
       return send(res, 200, 'application/json', payloadJson(trialPayload(store, trial)));
     }
     return send(res, 404, 'text/plain', 'not found\n');
@@ -115,10 +136,15 @@ export async function startReportServer(opts: ServeOptions): Promise<ReportServe
   });
   port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${HOST}:${port}/`, port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => { store.close(); resolve(); });
-    }),
+    url: `http://${HOST}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+      }),
   };
 }

@@ -20,7 +20,12 @@ const PreparedEventSchema = z
     /** Task name → content hash (stores from before it was recorded: trials' hashes only). */
     taskHashes: z.record(z.string()).optional(),
     budget: z
-      .object({ usd: z.number().optional(), trials: z.number().optional(), tokens: z.number().optional(), wallTimeMinutes: z.number().optional() })
+      .object({
+        usd: z.number().optional(),
+        trials: z.number().optional(),
+        tokens: z.number().optional(),
+        wallTimeMinutes: z.number().optional(),
+      })
       .optional(),
     /** campaign.yaml `objective` when it weighs cost (absent: score only), so the report's best is the campaign's pick. */
     objective: z.object({ score: z.number(), costUsd: z.number() }).nullable().optional(),
@@ -36,7 +41,11 @@ export function preparedEvent(events: readonly StoredEvent[]): PreparedEvent {
 
 const CompletedEventSchema = z.object({ stopReason: z.string() }).passthrough();
 
-function inferPhase(events: readonly StoredEvent[], views: readonly CandidateView[], trials: readonly TrialIndexRow[]): string {
+function inferPhase(
+  events: readonly StoredEvent[],
+  views: readonly CandidateView[],
+  trials: readonly TrialIndexRow[],
+): string {
   if (events.some((e) => e.kind === 'completed')) return 'done';
   if (trials.some((t) => t.split === 'holdout')) return 'holdout';
   if (views.some((v) => v.generation > 0 || v.status === 'running')) return 'generation';
@@ -68,8 +77,14 @@ export function summarize(input: SummaryInputs): Summary {
   const prepared = preparedEvent(input.events);
   // Cost per task only matters (and is only computed) when the campaign's objective weighs it.
   const costOf = (id: string): number =>
-    meanPerTask(input.trials.filter((t) => t.candidateId === id && t.split === 'train').map((t) => ({ task: t.task, value: t.costUsd })));
-  const accepted = input.stored.filter((c) => c.status === 'evaluated').map((c) => (isCostAware(prepared.objective) ? { ...c, costPerTask: costOf(c.id) } : c));
+    meanPerTask(
+      input.trials
+        .filter((t) => t.candidateId === id && t.split === 'train')
+        .map((t) => ({ task: t.task, value: t.costUsd })),
+    );
+  const accepted = input.stored
+    .filter((c) => c.status === 'evaluated')
+    .map((c) => (isCostAware(prepared.objective) ? { ...c, costPerTask: costOf(c.id) } : c));
   const best = rankCandidates(accepted, prepared.objective)[0] ?? null;
   const byId = new Map(input.views.map((v) => [v.id, v]));
   const seedId = prepared.seed ?? input.stored.find((c) => c.parentId === null)?.id ?? null;
@@ -77,7 +92,11 @@ export function summarize(input: SummaryInputs): Summary {
   const bestView = best ? byId.get(best.id) : undefined;
   const completed = [...input.events].reverse().find((e) => e.kind === 'completed');
   const stop = CompletedEventSchema.safeParse(completed?.data);
-  const times = [...input.events.map((e) => e.createdAt), ...input.trials.map((t) => t.createdAt), ...input.stored.map((c) => c.updatedAt)]
+  const times = [
+    ...input.events.map((e) => e.createdAt),
+    ...input.trials.map((t) => t.createdAt),
+    ...input.stored.map((c) => c.updatedAt),
+  ]
     .filter((t) => !Number.isNaN(ms(t)))
     .sort();
   return {
@@ -90,8 +109,10 @@ export function summarize(input: SummaryInputs): Summary {
     seedHoldout: seed?.holdout ?? null,
     improvementTrain: diff(best?.meanReward, seed?.train),
     improvementHoldout: diff(bestView?.holdout, seed?.holdout),
-    spendUsd: input.trials.reduce((s, t) => s + t.costUsd, 0) + input.proposals.reduce((s, p) => s + p.usage.costUsd, 0),
-    tokens: input.trials.reduce((s, t) => s + t.tokens, 0) + input.proposals.reduce((s, p) => s + totalTokens(p.usage), 0),
+    spendUsd:
+      input.trials.reduce((s, t) => s + t.costUsd, 0) + input.proposals.reduce((s, p) => s + p.usage.costUsd, 0),
+    tokens:
+      input.trials.reduce((s, t) => s + t.tokens, 0) + input.proposals.reduce((s, p) => s + totalTokens(p.usage), 0),
     budget: (prepared.budget as Budget | undefined) ?? null,
     trialsDone: input.trials.length,
     trialsPerMin: trialsPerMinute(input.trials),

@@ -34,9 +34,15 @@ function parseJson(text: string | null): unknown {
 
 export function trialPayload(store: CampaignStore, t: StoredTrial): TrialPayload {
   return {
-    trialId: t.trialId, task: t.task, reward: t.reward, error: t.error, stopReason: t.result.stopReason,
-    verifier: t.result.verifier, verifierLog: readText(store, t.verifierLogHash),
-    trajectory: parseJson(readText(store, t.trajectoryHash)), omitted: null,
+    trialId: t.trialId,
+    task: t.task,
+    reward: t.reward,
+    error: t.error,
+    stopReason: t.result.stopReason,
+    verifier: t.result.verifier,
+    verifierLog: readText(store, t.verifierLogHash),
+    trajectory: parseJson(readText(store, t.trajectoryHash)),
+    omitted: null,
   };
 }
 
@@ -52,7 +58,11 @@ export interface PackedTrajectories {
 }
 
 /** Gzip + base64 every trial's payload, replacing the trajectory of any payload over `maxBytes` by a note. */
-export function packTrajectories(store: CampaignStore, trials: readonly StoredTrial[], maxBytes = DEFAULT_MAX_INLINE_BYTES): PackedTrajectories {
+export function packTrajectories(
+  store: CampaignStore,
+  trials: readonly StoredTrial[],
+  maxBytes = DEFAULT_MAX_INLINE_BYTES,
+): PackedTrajectories {
   const out: PackedTrajectories = { packed: {}, rawBytes: 0, gzBytes: 0, omitted: 0 };
   for (const t of trials) {
     const payload = trialPayload(store, t);

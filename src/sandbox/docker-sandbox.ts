@@ -17,7 +17,8 @@ const CHANGE_KINDS: Record<number, FsChange['kind']> = { 0: 'modified', 1: 'adde
 /** Relative tar name for an absolute container path ('/a/b' -> 'a/b'). */
 function relName(containerPath: string): string {
   const norm = path.normalize(containerPath);
-  if (!path.isAbsolute(norm) || norm === '/') throw new SandboxError({ operation: 'path', message: `expected an absolute file path, got "${containerPath}"` });
+  if (!path.isAbsolute(norm) || norm === '/')
+    throw new SandboxError({ operation: 'path', message: `expected an absolute file path, got "${containerPath}"` });
   return norm.slice(1);
 }
 
@@ -75,7 +76,9 @@ export class DockerSandbox implements TrialSandbox {
   async stop(): Promise<void> {
     await this.call('stop', async () => {
       // SIGKILL to the namespace's init: the kernel kills every other process in it, however detached.
-      await this.container.kill({ signal: 'SIGKILL' }).catch((err: unknown) => { if (statusOf(err) !== 409) throw err; });
+      await this.container.kill({ signal: 'SIGKILL' }).catch((err: unknown) => {
+        if (statusOf(err) !== 409) throw err;
+      });
       await this.container.wait();
     });
   }
@@ -89,12 +92,15 @@ export class DockerSandbox implements TrialSandbox {
   }
 
   async changes(): Promise<FsChange[]> {
-    const list = await this.call('changes', () => this.container.changes()) as { Path: string; Kind: number }[] | null;
+    const list = (await this.call('changes', () => this.container.changes())) as
+      { Path: string; Kind: number }[] | null;
     return (list ?? []).map((c) => ({ path: c.Path, kind: CHANGE_KINDS[c.Kind] ?? 'modified' }));
   }
 
   async writableBytes(): Promise<number> {
-    const info = await this.call('inspect', () => this.container.inspect({ size: true } as Docker.ContainerInspectOptions));
+    const info = await this.call('inspect', () =>
+      this.container.inspect({ size: true } as Docker.ContainerInspectOptions),
+    );
     return Number((info as { SizeRw?: number }).SizeRw ?? 0);
   }
 

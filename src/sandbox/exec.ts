@@ -35,24 +35,52 @@ const killScript = (marker: string): string =>
   `for p in /proc/[0-9]*; do if grep -qsz '^${MARKER_VAR}=${marker}$' "$p/environ"; then kill -9 "\${p#/proc/}" 2>/dev/null; fi; done; true`;
 
 function sink(buf: HeadTailBuffer): Writable {
-  return new Writable({ write(chunk: Buffer, _enc, cb) { buf.write(chunk); cb(); } });
+  return new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      buf.write(chunk);
+      cb();
+    },
+  });
 }
 
-async function createExec(container: Docker.Container, cmd: string[], opts: ExecOptions, env: string[]): Promise<Docker.Exec> {
+async function createExec(
+  container: Docker.Container,
+  cmd: string[],
+  opts: ExecOptions,
+  env: string[],
+): Promise<Docker.Exec> {
   return container.exec({
-    Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false, Env: env,
-    ...(opts.cwd ? { WorkingDir: opts.cwd } : {}), ...(opts.user ? { User: opts.user } : {}),
+    Cmd: cmd,
+    AttachStdout: true,
+    AttachStderr: true,
+    AttachStdin: false,
+    Tty: false,
+    Env: env,
+    ...(opts.cwd ? { WorkingDir: opts.cwd } : {}),
+    ...(opts.user ? { User: opts.user } : {}),
   });
 }
 
 /** Resolves when the exec's stream ends, or with 'timeout' after `ms` (then the stream is destroyed). */
-function waitForEnd(stream: NodeJS.ReadableStream & { destroy?: () => void }, ms: number): Promise<'ended' | 'timeout'> {
+function waitForEnd(
+  stream: NodeJS.ReadableStream & { destroy?: () => void },
+  ms: number,
+): Promise<'ended' | 'timeout'> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stream.destroy?.(); resolve('timeout'); }, ms);
-    const done = (): void => { clearTimeout(timer); resolve('ended'); };
+    const timer = setTimeout(() => {
+      stream.destroy?.();
+      resolve('timeout');
+    }, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve('ended');
+    };
     stream.on('end', done);
     stream.on('close', done);
-    stream.on('error', (err) => { clearTimeout(timer); reject(err); });
+    stream.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
 }
 
@@ -69,16 +97,28 @@ async function exitCodeOf(exec: Docker.Exec): Promise<number | null> {
 async function killMarked(container: Docker.Container, marker: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const ex = await container.exec({ Cmd: ['sh', '-c', killScript(marker)], User: '0', AttachStdout: true, AttachStderr: true });
+      const ex = await container.exec({
+        Cmd: ['sh', '-c', killScript(marker)],
+        User: '0',
+        AttachStdout: true,
+        AttachStderr: true,
+      });
       const s = await ex.start({ hijack: true, stdin: false });
       s.resume();
       if ((await waitForEnd(s, 10_000)) === 'ended') return;
-    } catch { /* container busy or gone: retry, then give up (remove() kills everything anyway) */ }
+    } catch {
+      /* container busy or gone: retry, then give up (remove() kills everything anyway) */
+    }
     await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
   }
 }
 
-export async function runExec(docker: Docker, container: Docker.Container, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+export async function runExec(
+  docker: Docker,
+  container: Docker.Container,
+  command: string,
+  opts: ExecOptions = {},
+): Promise<ExecResult> {
   const timeoutSec = opts.timeoutSec ?? DEFAULT_EXEC_TIMEOUT_SEC;
   const maxBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const marker = randomBytes(8).toString('hex');
@@ -101,7 +141,8 @@ export async function runExec(docker: Docker, container: Docker.Container, comma
   const exitCode = outcome === 'ended' ? await exitCodeOf(exec).catch(() => null) : null;
   const durationMs = Date.now() - t0;
   // 124 = timeout's TERM, 137 = its KILL after the grace period; a fast 124 is the command's own exit code.
-  const timedOut = outcome === 'timeout' || ((exitCode === 124 || exitCode === 137) && durationMs >= timeoutSec * 1000 - 50);
+  const timedOut =
+    outcome === 'timeout' || ((exitCode === 124 || exitCode === 137) && durationMs >= timeoutSec * 1000 - 50);
   if (timedOut) await killMarked(container, marker);
   return {
     exitCode: timedOut ? null : exitCode,

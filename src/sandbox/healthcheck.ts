@@ -8,7 +8,11 @@ import type { Healthcheck } from '../tasks/config';
 import { HealthcheckError } from './errors';
 import type { Sandbox } from './types';
 
-export async function awaitHealthy(box: Sandbox, hc: Healthcheck, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): Promise<void> {
+export async function awaitHealthy(
+  box: Sandbox,
+  hc: Healthcheck,
+  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+): Promise<void> {
   const startPeriodEnd = Date.now() + hc.startPeriodSec * 1000;
   let failures = 0;
   for (;;) {

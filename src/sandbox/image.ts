@@ -21,7 +21,12 @@ export interface EnsureImageOptions {
   onProgress?: (line: string) => void;
 }
 
-export interface EnsuredImage { image: string; built: boolean; buildMs: number; buildLog: string }
+export interface EnsuredImage {
+  image: string;
+  built: boolean;
+  buildMs: number;
+  buildLog: string;
+}
 
 /** Docker repository component: lowercase alphanumerics separated by single dashes. */
 export const sanitizeName = (name: string): string => slug(name, 100, 'task');
@@ -52,16 +57,36 @@ async function imageExists(docker: Docker, image: string): Promise<boolean> {
   }
 }
 
-interface ProgressEvent { stream?: string; status?: string; error?: string; errorDetail?: { message?: string } }
+interface ProgressEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
 
 /** Follows a build/pull stream, collecting its log; rejects with the daemon's error message. */
-function follow(docker: Docker, stream: NodeJS.ReadableStream, log: string[], onLine?: (l: string) => void): Promise<void> {
+function follow(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  log: string[],
+  onLine?: (l: string) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()), (ev: ProgressEvent) => {
-      const line = ev.stream ?? (ev.status ? `${ev.status}\n` : '');
-      if (line) { log.push(line); onLine?.(line); }
-      if (ev.error) { log.push(`ERROR: ${ev.error}\n`); reject(new Error(ev.errorDetail?.message ?? ev.error)); }
-    });
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null) => (err ? reject(err) : resolve()),
+      (ev: ProgressEvent) => {
+        const line = ev.stream ?? (ev.status ? `${ev.status}\n` : '');
+        if (line) {
+          log.push(line);
+          onLine?.(line);
+        }
+        if (ev.error) {
+          log.push(`ERROR: ${ev.error}\n`);
+          reject(new Error(ev.errorDetail?.message ?? ev.error));
+        }
+      },
+    );
   });
 }
 
@@ -74,8 +99,9 @@ export class ImageCache {
     const tag = prebuilt ?? (await envImageTag(task));
     const existing = this.inflight.get(tag);
     if (existing) return existing.then((r) => ({ ...r, built: false, buildMs: 0 }));
-    const p = (prebuilt ? this.pullIfMissing(prebuilt) : this.buildIfMissing(task, tag, opts))
-      .finally(() => this.inflight.delete(tag));
+    const p = (prebuilt ? this.pullIfMissing(prebuilt) : this.buildIfMissing(task, tag, opts)).finally(() =>
+      this.inflight.delete(tag),
+    );
     this.inflight.set(tag, p);
     return p;
   }
@@ -89,13 +115,19 @@ export class ImageCache {
     } catch (err) {
       const sys = asSystemic(err);
       if (sys !== err) throw sys;
-      throw new ImageBuildError({ image, contextDir: null, problem: `pull failed: ${(err as Error).message}`, log: log.join('') });
+      throw new ImageBuildError({
+        image,
+        contextDir: null,
+        problem: `pull failed: ${(err as Error).message}`,
+        log: log.join(''),
+      });
     }
     return { image, built: true, buildMs: Date.now() - t0, buildLog: log.join('') };
   }
 
   private async buildIfMissing(task: Task, tag: string, opts: EnsureImageOptions): Promise<EnsuredImage> {
-    if (!opts.noCache && (await imageExists(this.docker, tag))) return { image: tag, built: false, buildMs: 0, buildLog: '' };
+    if (!opts.noCache && (await imageExists(this.docker, tag)))
+      return { image: tag, built: false, buildMs: 0, buildLog: '' };
     const contextDir = task.paths.environmentDir;
     const timeoutSec = opts.buildTimeoutSec ?? task.config.environment.buildTimeoutSec;
     const log: string[] = [];
@@ -105,14 +137,20 @@ export class ImageCache {
     try {
       const context = await packEntries(await dirEntries(contextDir, ''));
       const stream = await this.docker.buildImage(Readable.from([context]), {
-        t: tag, labels: { autoagent: '1', 'autoagent.task': task.name }, rm: true, forcerm: true, abortSignal: abort.signal,
+        t: tag,
+        labels: { autoagent: '1', 'autoagent.task': task.name },
+        rm: true,
+        forcerm: true,
+        abortSignal: abort.signal,
       } as Docker.ImageBuildOptions);
       await follow(this.docker, stream, log, opts.onProgress);
       if (!(await imageExists(this.docker, tag))) throw new Error('build finished but the image is missing');
     } catch (err) {
       const sys = asSystemic(err);
       if (sys !== err) throw sys;
-      const problem = abort.signal.aborted ? `build timed out after ${timeoutSec}s` : `build failed: ${(err as Error).message}`;
+      const problem = abort.signal.aborted
+        ? `build timed out after ${timeoutSec}s`
+        : `build failed: ${(err as Error).message}`;
       throw new ImageBuildError({ image: tag, contextDir, problem, log: log.join('') });
     } finally {
       clearTimeout(timer);

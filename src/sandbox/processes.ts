@@ -27,7 +27,9 @@ export function parseStatLines(text: string): ProcessInfo[] {
   return out;
 }
 
-export async function listProcesses(box: { exec(command: string, opts: { timeoutSec: number; user: string; maxOutputBytes: number }): Promise<ExecResult> }): Promise<ProcessInfo[]> {
+export async function listProcesses(box: {
+  exec(command: string, opts: { timeoutSec: number; user: string; maxOutputBytes: number }): Promise<ExecResult>;
+}): Promise<ProcessInfo[]> {
   const r = await box.exec(SCRIPT, { timeoutSec: 30, user: '0', maxOutputBytes: 1024 * 1024 });
   return parseStatLines(r.stdout);
 }

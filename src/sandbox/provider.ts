@@ -15,7 +15,10 @@ import { StorageQuota, isLimitBelowUsage, isStorageOptRefusal } from './storage-
 import { OWNER_LABEL, ownerGone, ownerLabels } from './owner';
 import type { TrialSandbox } from './types';
 
-export interface StartOptions { image: string; trialId: string }
+export interface StartOptions {
+  image: string;
+  trialId: string;
+}
 
 export interface SandboxProvider {
   ensureImage(task: Task, opts?: EnsureImageOptions): Promise<EnsuredImage>;
@@ -72,31 +75,39 @@ export class DockerSandboxProvider implements SandboxProvider {
     try {
       const publicNet = agentNetwork(task.config) === 'public';
       // Multi-container tasks: the services first, on their own network, which this container then joins as `main`.
-      services = await startServices(task, { trialId: opts.trialId, labels: this.labelsFor(opts.trialId), mainImage: opts.image, internal: !publicNet });
-      const network = services?.network || (publicNet ? 'bridge' : 'none');
-      const create = (storageOpt: string | null): Promise<Docker.Container> => this.docker.createContainer({
-        Image: opts.image,
-        Entrypoint: ['sh', '-c'],
-        Cmd: [KEEP_ALIVE],
-        // The task's own variables only: no host environment ever enters a container.
-        Env: Object.entries({ ...services?.mainEnv, ...env.env }).map(([k, v]) => `${k}=${v}`),
-        ...(env.workdir ? { WorkingDir: env.workdir } : {}),
-        Labels: this.labelsFor(opts.trialId),
-        ...(services?.network ? { NetworkingConfig: { EndpointsConfig: { [services.network]: { Aliases: [MAIN_SERVICE] } } } } : {}),
-        HostConfig: {
-          Init: true, // reaps killed commands' zombies, which would otherwise count against the pids limit
-          NanoCpus: Math.round(env.cpus * 1e9),
-          Memory: env.memoryMb * 1024 * 1024,
-          MemorySwap: env.memoryMb * 1024 * 1024,
-          PidsLimit: this.pidsLimit,
-          // No single file may outgrow storage_mb (the kernel refuses the write); the total is held by storage-watchdog.ts.
-          Ulimits: [{ Name: 'fsize', Soft: env.storageMb * 1024 * 1024, Hard: env.storageMb * 1024 * 1024 }],
-          // The total, where the storage driver can hold it, in the kernel (storage-quota.ts).
-          ...(storageOpt ? { StorageOpt: { size: storageOpt } } : {}),
-          NetworkMode: network,
-          ...(env.gpus > 0 ? { DeviceRequests: [{ Count: env.gpus, Capabilities: [['gpu']] }] } : {}),
-        },
+      services = await startServices(task, {
+        trialId: opts.trialId,
+        labels: this.labelsFor(opts.trialId),
+        mainImage: opts.image,
+        internal: !publicNet,
       });
+      const network = services?.network || (publicNet ? 'bridge' : 'none');
+      const create = (storageOpt: string | null): Promise<Docker.Container> =>
+        this.docker.createContainer({
+          Image: opts.image,
+          Entrypoint: ['sh', '-c'],
+          Cmd: [KEEP_ALIVE],
+          // The task's own variables only: no host environment ever enters a container.
+          Env: Object.entries({ ...services?.mainEnv, ...env.env }).map(([k, v]) => `${k}=${v}`),
+          ...(env.workdir ? { WorkingDir: env.workdir } : {}),
+          Labels: this.labelsFor(opts.trialId),
+          ...(services?.network
+            ? { NetworkingConfig: { EndpointsConfig: { [services.network]: { Aliases: [MAIN_SERVICE] } } } }
+            : {}),
+          HostConfig: {
+            Init: true, // reaps killed commands' zombies, which would otherwise count against the pids limit
+            NanoCpus: Math.round(env.cpus * 1e9),
+            Memory: env.memoryMb * 1024 * 1024,
+            MemorySwap: env.memoryMb * 1024 * 1024,
+            PidsLimit: this.pidsLimit,
+            // No single file may outgrow storage_mb (the kernel refuses the write); the total is held by storage-watchdog.ts.
+            Ulimits: [{ Name: 'fsize', Soft: env.storageMb * 1024 * 1024, Hard: env.storageMb * 1024 * 1024 }],
+            // The total, where the storage driver can hold it, in the kernel (storage-quota.ts).
+            ...(storageOpt ? { StorageOpt: { size: storageOpt } } : {}),
+            NetworkMode: network,
+            ...(env.gpus > 0 ? { DeviceRequests: [{ Count: env.gpus, Capabilities: [['gpu']] }] } : {}),
+          },
+        });
       const created = await this.createUnderQuota(opts.image, env.storageMb, create);
       container = created.container;
       await container.start();
@@ -107,12 +118,21 @@ export class DockerSandboxProvider implements SandboxProvider {
       if (services) await services.down().catch(() => undefined);
       const sys = asSystemic(err);
       if (sys !== err) throw sys;
-      throw new SandboxError({ operation: 'start', containerId: container?.id ?? null, message: `${opts.image}: ${(err as Error).message}`, cause: err });
+      throw new SandboxError({
+        operation: 'start',
+        containerId: container?.id ?? null,
+        message: `${opts.image}: ${(err as Error).message}`,
+        cause: err,
+      });
     }
   }
 
   /** Creates the container with the storage quota the daemon can hold: none if it refuses the option, more btrfs slack if the image needs it. */
-  private async createUnderQuota(image: string, storageMb: number, create: (storageOpt: string | null) => Promise<Docker.Container>): Promise<{ container: Docker.Container; quota: boolean }> {
+  private async createUnderQuota(
+    image: string,
+    storageMb: number,
+    create: (storageOpt: string | null) => Promise<Docker.Container>,
+  ): Promise<{ container: Docker.Container; quota: boolean }> {
     for (;;) {
       const size = await this.quota.sizeFor(image, storageMb);
       try {
@@ -145,12 +165,17 @@ export class DockerSandboxProvider implements SandboxProvider {
       try {
         await this.docker.getContainer(c.Id).remove({ force: true, v: true });
         removed++;
-      } catch { /* already gone or being removed by someone else */ }
+      } catch {
+        /* already gone or being removed by someone else */
+      }
     }
     // Then the networks of multi-container tasks (compose.ts) whose owner is gone: empty once their containers are.
     const networks = await this.docker.listNetworks({ filters: { label: [`${LABEL.root}=1`] } }).catch(() => []);
     for (const n of networks.filter((x) => opts.all || ownerGone(x.Labels ?? {}))) {
-      await this.docker.getNetwork(n.Id).remove().catch(() => undefined);
+      await this.docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined);
     }
     return removed;
   }

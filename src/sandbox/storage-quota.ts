@@ -48,8 +48,7 @@ export function storageOptSize(kind: QuotaKind, storageMb: number, imageBytes: n
 export const initialSlackBytes = (imageBytes: number): number => Math.max(4 * MB, Math.ceil(imageBytes * 0.02));
 
 /** btrfs refused the limit because the new subvolume already references more (the image's real share). */
-export const isLimitBelowUsage = (err: unknown): boolean =>
-  /limit qgroup.*disk quota exceeded/i.test(errorText(err));
+export const isLimitBelowUsage = (err: unknown): boolean => /limit qgroup.*disk quota exceeded/i.test(errorText(err));
 
 /** The daemon refused `--storage-opt` (e.g. overlay2 on xfs without pquota): run without a quota. */
 export const isStorageOptRefusal = (err: unknown): boolean =>
@@ -64,15 +63,21 @@ export class StorageQuota {
   private btrfsKind: Promise<QuotaKind> | null = null;
 
   /** `probeLabels`: the labels of the one probe container, so the orphan reaper finds it if this process dies. */
-  constructor(private readonly docker: Docker, private readonly probeLabels: () => Record<string, string> = () => ({})) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly probeLabels: () => Record<string, string> = () => ({}),
+  ) {}
 
   /** The daemon's quota kind; given an image, a btrfs daemon's is probed (squota or classic) with it, once. */
   async kindOf(image?: string): Promise<QuotaKind> {
     // A failed lookup (daemon down) is not remembered: the next sandbox asks again.
-    this.kind ??= this.docker.info().then((info: Parameters<typeof quotaKindOf>[0]) => quotaKindOf(info)).catch((err: unknown) => {
-      this.kind = null;
-      throw err;
-    });
+    this.kind ??= this.docker
+      .info()
+      .then((info: Parameters<typeof quotaKindOf>[0]) => quotaKindOf(info))
+      .catch((err: unknown) => {
+        this.kind = null;
+        throw err;
+      });
     const kind = await this.kind;
     if (kind !== 'referenced' || !image) return kind;
     this.btrfsKind ??= this.probeBtrfs(image).catch((err: unknown) => {
@@ -86,7 +91,11 @@ export class StorageQuota {
   private async probeBtrfs(image: string): Promise<QuotaKind> {
     try {
       const probe = await this.docker.createContainer({
-        Image: image, Entrypoint: ['true'], Cmd: [], Labels: this.probeLabels(), HostConfig: { NetworkMode: 'none', StorageOpt: { size: '1M' } },
+        Image: image,
+        Entrypoint: ['true'],
+        Cmd: [],
+        Labels: this.probeLabels(),
+        HostConfig: { NetworkMode: 'none', StorageOpt: { size: '1M' } },
       });
       await probe.remove({ force: true }).catch(() => undefined);
       return 'writable-layer';
@@ -113,7 +122,10 @@ export class StorageQuota {
   private imageSize(image: string): Promise<number> {
     let bytes = this.imageBytes.get(image);
     if (!bytes) {
-      bytes = this.docker.getImage(image).inspect().then((i) => Number(i.Size ?? 0));
+      bytes = this.docker
+        .getImage(image)
+        .inspect()
+        .then((i) => Number(i.Size ?? 0));
       this.imageBytes.set(image, bytes);
     }
     return bytes;

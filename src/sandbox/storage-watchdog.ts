@@ -18,7 +18,12 @@ export const STORAGE_POLL_MS = 250;
 export const STORAGE_MIN_POLL_MS = 50;
 
 /** Next interval: half the time the current growth rate needs to reach the limit, within the bounds. */
-export function nextPollMs(opts: { remainingBytes: number; bytesPerMs: number; lastPollMs: number; maxMs: number }): number {
+export function nextPollMs(opts: {
+  remainingBytes: number;
+  bytesPerMs: number;
+  lastPollMs: number;
+  maxMs: number;
+}): number {
   const toLimit = opts.bytesPerMs > 0 ? opts.remainingBytes / opts.bytesPerMs / 2 : opts.maxMs;
   return Math.max(STORAGE_MIN_POLL_MS, 10 * opts.lastPollMs, Math.min(opts.maxMs, toLimit));
 }
@@ -28,7 +33,10 @@ export interface StorageWatch {
   stop(): Promise<StorageLimitError | null>;
 }
 
-export function watchStorage(box: TrialSandbox, opts: { limitMb: number; onBreach: (err: StorageLimitError) => void; pollMs?: number }): StorageWatch {
+export function watchStorage(
+  box: TrialSandbox,
+  opts: { limitMb: number; onBreach: (err: StorageLimitError) => void; pollMs?: number },
+): StorageWatch {
   const limitBytes = opts.limitMb * 1024 * 1024;
   let breach: StorageLimitError | null = null;
   let fault: unknown = null;
@@ -69,9 +77,17 @@ export function watchStorage(box: TrialSandbox, opts: { limitMb: number; onBreac
       }
       if (!running) return; // stop() came while measuring: do not sleep a whole interval
       await new Promise<void>((resolve) => {
-        const ms = nextPollMs({ remainingBytes: limitBytes - last.used, bytesPerMs: rate, lastPollMs: last.pollMs, maxMs: opts.pollMs ?? STORAGE_POLL_MS });
+        const ms = nextPollMs({
+          remainingBytes: limitBytes - last.used,
+          bytesPerMs: rate,
+          lastPollMs: last.pollMs,
+          maxMs: opts.pollMs ?? STORAGE_POLL_MS,
+        });
         const timer = setTimeout(resolve, ms);
-        wake = () => { clearTimeout(timer); resolve(); };
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     }
   })();

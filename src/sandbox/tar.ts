@@ -18,7 +18,9 @@ export interface TarEntry {
 }
 
 /** Every entry under `dir`, sorted by relative path (stable order for hashing and builds). */
-export async function listDir(dir: string): Promise<{ rel: string; abs: string; type: TarEntry['type']; mode: number }[]> {
+export async function listDir(
+  dir: string,
+): Promise<{ rel: string; abs: string; type: TarEntry['type']; mode: number }[]> {
   const out: { rel: string; abs: string; type: TarEntry['type']; mode: number }[] = [];
   async function walk(rel: string): Promise<void> {
     const names = (await fs.readdir(path.join(dir, rel))).sort();
@@ -28,8 +30,10 @@ export async function listDir(dir: string): Promise<{ rel: string; abs: string; 
       const st = await fs.lstat(abs);
       const mode = st.mode & 0o7777;
       if (st.isSymbolicLink()) out.push({ rel: r, abs, type: 'symlink', mode });
-      else if (st.isDirectory()) { out.push({ rel: r, abs, type: 'directory', mode }); await walk(r); }
-      else if (st.isFile()) out.push({ rel: r, abs, type: 'file', mode });
+      else if (st.isDirectory()) {
+        out.push({ rel: r, abs, type: 'directory', mode });
+        await walk(r);
+      } else if (st.isFile()) out.push({ rel: r, abs, type: 'file', mode });
     }
   }
   await walk('');
@@ -40,11 +44,14 @@ export async function listDir(dir: string): Promise<{ rel: string; abs: string; 
 export async function dirEntries(hostDir: string, prefix: string): Promise<TarEntry[]> {
   const items = await listDir(hostDir);
   const join = (rel: string): string => (prefix ? `${prefix}/${rel}` : rel);
-  return Promise.all(items.map(async (it): Promise<TarEntry> => {
-    if (it.type === 'directory') return { name: join(it.rel), type: 'directory', mode: it.mode };
-    if (it.type === 'symlink') return { name: join(it.rel), type: 'symlink', mode: it.mode, linkname: await fs.readlink(it.abs) };
-    return { name: join(it.rel), type: 'file', mode: it.mode, content: await fs.readFile(it.abs) };
-  }));
+  return Promise.all(
+    items.map(async (it): Promise<TarEntry> => {
+      if (it.type === 'directory') return { name: join(it.rel), type: 'directory', mode: it.mode };
+      if (it.type === 'symlink')
+        return { name: join(it.rel), type: 'symlink', mode: it.mode, linkname: await fs.readlink(it.abs) };
+      return { name: join(it.rel), type: 'file', mode: it.mode, content: await fs.readFile(it.abs) };
+    }),
+  );
 }
 
 /** A tar archive (as a Buffer: our payloads are task folders, small enough to hold in memory). */
@@ -71,19 +78,44 @@ export async function packEntries(entries: TarEntry[]): Promise<Buffer> {
  * over `maxBytes` is refused from its header (FileTooLargeError) before any content is buffered, and the
  * stream is dropped after the first entry: whatever the container holds, the host never allocates more.
  */
-export async function firstFileFrom(stream: Readable | NodeJS.ReadableStream, opts: { path: string; maxBytes: number }): Promise<Buffer | null> {
+export async function firstFileFrom(
+  stream: Readable | NodeJS.ReadableStream,
+  opts: { path: string; maxBytes: number },
+): Promise<Buffer | null> {
   const extract = tar.extract();
-  const stop = (): void => { (stream as { destroy?: () => void }).destroy?.(); extract.destroy(); };
+  const stop = (): void => {
+    (stream as { destroy?: () => void }).destroy?.();
+    extract.destroy();
+  };
   return new Promise<Buffer | null>((resolve, reject) => {
     let settled = false;
-    const settle = (fn: () => void): void => { if (!settled) { settled = true; fn(); } };
+    const settle = (fn: () => void): void => {
+      if (!settled) {
+        settled = true;
+        fn();
+      }
+    };
     extract.on('entry', (header, body) => {
-      if (header.type !== 'file') { stop(); settle(() => resolve(null)); return; }
+      if (header.type !== 'file') {
+        stop();
+        settle(() => resolve(null));
+        return;
+      }
       const size = header.size ?? 0;
-      if (size > opts.maxBytes) { stop(); settle(() => reject(new FileTooLargeError(opts.path, size, opts.maxBytes))); return; }
+      if (size > opts.maxBytes) {
+        stop();
+        settle(() => reject(new FileTooLargeError(opts.path, size, opts.maxBytes)));
+        return;
+      }
       const parts: Buffer[] = [];
-      body.on('data', (c: unknown) => { parts.push(c as Buffer); });
-      body.on('end', () => { const buf = Buffer.concat(parts); stop(); settle(() => resolve(buf)); });
+      body.on('data', (c: unknown) => {
+        parts.push(c as Buffer);
+      });
+      body.on('end', () => {
+        const buf = Buffer.concat(parts);
+        stop();
+        settle(() => resolve(buf));
+      });
       body.on('error', (err: Error) => settle(() => reject(err)));
     });
     extract.on('finish', () => settle(() => resolve(null)));

@@ -45,11 +45,19 @@ export function pairedDiffs(child: CandidateRecord, parent: CandidateRecord): nu
 
 /** Repeat-level rewards of both sides on each shared task, in task order. */
 function pairedSamples(child: CandidateRecord, parent: CandidateRecord): TaskSamples[] {
-  return sharedTasks(child, parent).map((t) => ({ child: child.taskRewards[t] ?? [], parent: parent.taskRewards[t] ?? [] }));
+  return sharedTasks(child, parent).map((t) => ({
+    child: child.taskRewards[t] ?? [],
+    parent: parent.taskRewards[t] ?? [],
+  }));
 }
 
 /** Shared handling of "no shared tasks", "worse" and "equal → simpler wins"; null when delta > 0. */
-function decideNonImprovement(child: CandidateRecord, parent: CandidateRecord, diffs: number[], delta: number): AcceptanceDecision | null {
+function decideNonImprovement(
+  child: CandidateRecord,
+  parent: CandidateRecord,
+  diffs: number[],
+  delta: number,
+): AcceptanceDecision | null {
   if (diffs.length === 0) return { accepted: false, reason: 'no tasks shared with the parent', delta: 0, pValue: null };
   if (delta > EPS) return null;
   if (delta < -EPS) return { accepted: false, reason: `worse than parent by ${fmt(-delta)}`, delta, pValue: null };
@@ -90,14 +98,20 @@ export function beatsParentBeyondNoise(opts: NoiseAcceptanceOptions = {}): Accep
       const tooFew = tooFewForTest(test, samples, alpha, opts.minTasksForTest);
       if (tooFew) {
         const ok = delta >= minDelta - EPS;
-        return { accepted: ok, reason: `${tooFew}; improvement ${fmt(delta)} ${ok ? '>=' : '<'} minDelta ${minDelta}`, delta, pValue: null };
+        return {
+          accepted: ok,
+          reason: `${tooFew}; improvement ${fmt(delta)} ${ok ? '>=' : '<'} minDelta ${minDelta}`,
+          delta,
+          pValue: null,
+        };
       }
       const pValue =
         test === 'stratified'
           ? stratifiedPValue(samples, rng, { permutations: opts.permutations })
           : signFlipPValue(diffs, rng, { permutations: opts.permutations });
       const ok = pValue < alpha;
-      const repeats = test === 'stratified' ? ` (${samples.reduce((a, s) => a + s.child.length, 0)} child repeats)` : '';
+      const repeats =
+        test === 'stratified' ? ` (${samples.reduce((a, s) => a + s.child.length, 0)} child repeats)` : '';
       const reason = `improvement ${fmt(delta)} over ${diffs.length} tasks${repeats}, ${test} p=${fmt(pValue)} ${ok ? '<' : '>='} alpha ${alpha}`;
       return { accepted: ok, reason, delta, pValue };
     },
@@ -105,11 +119,18 @@ export function beatsParentBeyondNoise(opts: NoiseAcceptanceOptions = {}): Accep
 }
 
 /** Why the test could never reach alpha on this design (so minDelta decides), or null. */
-function tooFewForTest(test: PairedTestKind, samples: readonly TaskSamples[], alpha: number, minTasks: number | undefined): string | null {
+function tooFewForTest(
+  test: PairedTestKind,
+  samples: readonly TaskSamples[],
+  alpha: number,
+  minTasks: number | undefined,
+): string | null {
   const tooFewTasks = `${samples.length} shared tasks are too few for a test`;
   if (minTasks !== undefined) return samples.length < minTasks ? tooFewTasks : null;
   if (test === 'task-means') return samples.length < minTasksForAlpha(alpha) ? tooFewTasks : null;
-  return minStratifiedPValue(samples) >= alpha ? `${samples.length} shared tasks and their repeats are too few for a test` : null;
+  return minStratifiedPValue(samples) >= alpha
+    ? `${samples.length} shared tasks and their repeats are too few for a test`
+    : null;
 }
 
 /** Greedy: any mean improvement is accepted (equal scores still go to the simpler harness). */
@@ -118,6 +139,13 @@ export const alwaysAcceptImprovement: AcceptanceCriterion = {
   decide(child, parent) {
     const diffs = pairedDiffs(child, parent);
     const delta = diffs.reduce((a, b) => a + b, 0) / Math.max(1, diffs.length);
-    return decideNonImprovement(child, parent, diffs, delta) ?? { accepted: true, reason: `improvement ${fmt(delta)}`, delta, pValue: null };
+    return (
+      decideNonImprovement(child, parent, diffs, delta) ?? {
+        accepted: true,
+        reason: `improvement ${fmt(delta)}`,
+        delta,
+        pValue: null,
+      }
+    );
   },
 };

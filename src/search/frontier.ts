@@ -37,7 +37,10 @@ export function allTasks(candidates: readonly CandidateRecord[]): string[] {
  * scores only the simplest (then oldest) stays: ties go to the simpler harness.
  */
 export function paretoFrontier(candidates: readonly CandidateRecord[], objective?: Objective | null): string[] {
-  const pool = rankCandidates(candidates.filter((c) => c.status === 'evaluated'), objective);
+  const pool = rankCandidates(
+    candidates.filter((c) => c.status === 'evaluated'),
+    objective,
+  );
   const tasks = allTasks(pool);
   const vectors = pool.map((c) => vector(c, tasks, objective));
   const kept: number[] = [];

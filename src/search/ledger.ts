@@ -23,11 +23,21 @@ export interface Budget {
 export const emptyLedger = (): Ledger => ({ trials: 0, proposals: 0, costUsd: 0, tokens: 0 });
 
 export function chargeTrial(ledger: Ledger, usage: Usage): Ledger {
-  return { ...ledger, trials: ledger.trials + 1, costUsd: ledger.costUsd + usage.costUsd, tokens: ledger.tokens + totalTokens(usage) };
+  return {
+    ...ledger,
+    trials: ledger.trials + 1,
+    costUsd: ledger.costUsd + usage.costUsd,
+    tokens: ledger.tokens + totalTokens(usage),
+  };
 }
 
 export function chargeProposal(ledger: Ledger, usage: Usage): Ledger {
-  return { ...ledger, proposals: ledger.proposals + 1, costUsd: ledger.costUsd + usage.costUsd, tokens: ledger.tokens + totalTokens(usage) };
+  return {
+    ...ledger,
+    proposals: ledger.proposals + 1,
+    costUsd: ledger.costUsd + usage.costUsd,
+    tokens: ledger.tokens + totalTokens(usage),
+  };
 }
 
 export interface Remaining {
@@ -38,8 +48,13 @@ export interface Remaining {
 
 /** What is left of each limit (never negative); null = unlimited. */
 export function remaining(ledger: Ledger, budget: Budget): Remaining {
-  const left = (limit: number | undefined, used: number): number | null => (limit === undefined ? null : Math.max(0, limit - used));
-  return { usd: left(budget.usd, ledger.costUsd), trials: left(budget.trials, ledger.trials), tokens: left(budget.tokens, ledger.tokens) };
+  const left = (limit: number | undefined, used: number): number | null =>
+    limit === undefined ? null : Math.max(0, limit - used);
+  return {
+    usd: left(budget.usd, ledger.costUsd),
+    trials: left(budget.trials, ledger.trials),
+    tokens: left(budget.tokens, ledger.tokens),
+  };
 }
 
 /**
@@ -53,8 +68,10 @@ export function wouldExceed(ledger: Ledger, budget: Budget, plannedTrials: numbe
   }
   const per = (x: number): number => (ledger.trials === 0 ? 0 : x / ledger.trials);
   const usd = ledger.costUsd + per(ledger.costUsd) * plannedTrials;
-  if (budget.usd !== undefined && usd > budget.usd) return `dollar budget: projected $${usd.toFixed(2)} > $${budget.usd}`;
+  if (budget.usd !== undefined && usd > budget.usd)
+    return `dollar budget: projected $${usd.toFixed(2)} > $${budget.usd}`;
   const tokens = ledger.tokens + per(ledger.tokens) * plannedTrials;
-  if (budget.tokens !== undefined && tokens > budget.tokens) return `token budget: projected ${Math.round(tokens)} > ${budget.tokens}`;
+  if (budget.tokens !== undefined && tokens > budget.tokens)
+    return `token budget: projected ${Math.round(tokens)} > ${budget.tokens}`;
   return null;
 }

@@ -18,7 +18,8 @@ export interface MergePair {
   otherWins: string[];
 }
 
-export const mergeDue = (generation: number, every: number): boolean => every > 0 && generation > 0 && generation % every === 0;
+export const mergeDue = (generation: number, every: number): boolean =>
+  every > 0 && generation > 0 && generation % every === 0;
 
 function wins(a: CandidateRecord, b: CandidateRecord): [string[], string[]] {
   const ma = taskMeans(a.taskRewards);
@@ -28,7 +29,9 @@ function wins(a: CandidateRecord, b: CandidateRecord): [string[], string[]] {
 }
 
 const alreadyMerged = (view: SearchView, a: string, b: string): boolean =>
-  view.candidates.some((c) => (c.parentId === a && c.secondParentId === b) || (c.parentId === b && c.secondParentId === a));
+  view.candidates.some(
+    (c) => (c.parentId === a && c.secondParentId === b) || (c.parentId === b && c.secondParentId === a),
+  );
 
 /** The pair to merge now, or null when no two frontier candidates win on different tasks. */
 export function mergePair(view: SearchView): MergePair | null {

@@ -18,7 +18,8 @@ export interface Objective {
 export const SCORE_OBJECTIVE: Objective = { score: 1, costUsd: 0 };
 
 /** True when cost counts: anything else ranks exactly as `objective: score`. */
-export const isCostAware = (o: Objective | null | undefined): o is Objective => o !== null && o !== undefined && o.costUsd !== 0;
+export const isCostAware = (o: Objective | null | undefined): o is Objective =>
+  o !== null && o !== undefined && o.costUsd !== 0;
 
 /** The value a candidate is ranked by (higher is better); the plain mean reward under `objective: score`. */
 export function utility(c: Pick<CandidateRecord, 'meanReward' | 'costPerTask'>, o?: Objective | null): number {

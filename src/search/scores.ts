@@ -24,7 +24,9 @@ export function meanPerTask(items: readonly { task: string; value: number }[]): 
 }
 
 /** Groups trial rewards into `taskRewards`, ordered by repeat. */
-export function collectTaskRewards(trials: readonly { task: string; repeat: number; reward: number }[]): Record<string, number[]> {
+export function collectTaskRewards(
+  trials: readonly { task: string; repeat: number; reward: number }[],
+): Record<string, number[]> {
   const sorted = [...trials].sort((a, b) => a.task.localeCompare(b.task) || a.repeat - b.repeat);
   const out: Record<string, number[]> = {};
   for (const t of sorted) (out[t.task] ??= []).push(t.reward);
@@ -36,7 +38,10 @@ export function collectTaskRewards(trials: readonly { task: string; repeat: numb
  * (ties go to the simpler harness), then older (earlier generation, then earlier in the array, so the order
  * is total and deterministic).
  */
-export function rankCandidates(candidates: readonly CandidateRecord[], objective?: Objective | null): CandidateRecord[] {
+export function rankCandidates(
+  candidates: readonly CandidateRecord[],
+  objective?: Objective | null,
+): CandidateRecord[] {
   const index = new Map(candidates.map((c, i) => [c.id, i]));
   return [...candidates].sort(
     (a, b) =>

@@ -50,7 +50,10 @@ function poolFrontier(view: SearchView): CandidateRecord[] {
   const stones = view.candidates.filter(isSteppingStone);
   if (stones.length === 0) return frontierCandidates(view);
   const pool = [...frontierCandidates(view), ...stones];
-  const ids = paretoFrontier(pool.map((c) => ({ ...c, status: 'evaluated' as const })), view.objective);
+  const ids = paretoFrontier(
+    pool.map((c) => ({ ...c, status: 'evaluated' as const })),
+    view.objective,
+  );
   return ids.map((id) => pool.find((c) => c.id === id)).filter((c): c is CandidateRecord => c !== undefined);
 }
 

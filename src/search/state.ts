@@ -6,7 +6,13 @@ import type { CandidateRecord, SearchState, SearchView } from './types';
 
 /** `objective` is kept only when cost counts, so a score-only state is exactly what it always was. */
 export function initialSearchState(seed: number, objective?: Objective | null): SearchState {
-  return { candidates: [], frontierIds: [], generation: 0, rngState: seed >>> 0, ...(isCostAware(objective) ? { objective } : {}) };
+  return {
+    candidates: [],
+    frontierIds: [],
+    generation: 0,
+    rngState: seed >>> 0,
+    ...(isCostAware(objective) ? { objective } : {}),
+  };
 }
 
 /** Adds (or replaces, by id) candidate records and recomputes the frontier. */
@@ -30,12 +36,20 @@ export function frontierCandidates(view: SearchView): CandidateRecord[] {
  * older), or null before the seed is scored: the campaign's final pick.
  */
 export function bestCandidate(view: SearchView): CandidateRecord | null {
-  return rankCandidates(view.candidates.filter((c) => c.status === 'evaluated'), view.objective)[0] ?? null;
+  return (
+    rankCandidates(
+      view.candidates.filter((c) => c.status === 'evaluated'),
+      view.objective,
+    )[0] ?? null
+  );
 }
 
 /** The top `n` accepted candidates: what the campaign evaluates on holdout at the end. */
 export function holdoutCandidates(view: SearchView, n: number): string[] {
-  return rankCandidates(view.candidates.filter((c) => c.status === 'evaluated'), view.objective)
+  return rankCandidates(
+    view.candidates.filter((c) => c.status === 'evaluated'),
+    view.objective,
+  )
     .slice(0, n)
     .map((c) => c.id);
 }

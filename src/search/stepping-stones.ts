@@ -24,7 +24,8 @@ import type { CandidateRecord, SearchView } from './types';
 /** Stones carried at most (the best-ranked are kept): bounds workflow state across continue-as-new. */
 export const MAX_STEPPING_STONES = 24;
 
-export const isSteppingStone = (c: Pick<CandidateRecord, 'status' | 'anchorId'>): boolean => c.status === 'rejected' && typeof c.anchorId === 'string';
+export const isSteppingStone = (c: Pick<CandidateRecord, 'status' | 'anchorId'>): boolean =>
+  c.status === 'rejected' && typeof c.anchorId === 'string';
 
 /** The accepted record a child of `parentId` must beat: the parent itself, or a stone's anchor. */
 export function anchorFor(view: SearchView, parentId: string): CandidateRecord | undefined {
@@ -63,8 +64,13 @@ const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce
  * (accepted or rejected against the parent), which greedy acceptance and the peers' emulations use.
  */
 export function fileChild(
-  view: SearchView, child: CandidateRecord, parentId: string, early: EarlyDecision | null | undefined,
-  criterion: AcceptanceCriterion, rng: Rng, opts: { stones: boolean },
+  view: SearchView,
+  child: CandidateRecord,
+  parentId: string,
+  early: EarlyDecision | null | undefined,
+  criterion: AcceptanceCriterion,
+  rng: Rng,
+  opts: { stones: boolean },
 ): ChildFiling {
   const parent = findCandidate(view, parentId);
   const anchor = anchorFor(view, parentId);
@@ -73,18 +79,32 @@ export function fileChild(
   if (early && (!early.accepted || anchor.id === parent.id)) decision = early;
   else {
     const d = criterion.decide(child, anchor, rng);
-    decision = anchor.id === parent.id ? d : { ...d, reason: `against anchor ${anchor.id} (the stone ${parent.id}'s accepted ancestor): ${d.reason}` };
+    decision =
+      anchor.id === parent.id
+        ? d
+        : { ...d, reason: `against anchor ${anchor.id} (the stone ${parent.id}'s accepted ancestor): ${d.reason}` };
   }
   if (decision.accepted) return { status: 'evaluated', reason: decision.reason };
   const diffs = pairedDiffs(child, parent);
   if (opts.stones && diffs.length > 0 && mean(diffs) > 1e-9) {
-    return { status: 'rejected', anchorId: anchor.id, reason: `${decision.reason}; kept as a stepping stone (better than its parent on average, not significantly; its children must beat ${anchor.id})` };
+    return {
+      status: 'rejected',
+      anchorId: anchor.id,
+      reason: `${decision.reason}; kept as a stepping stone (better than its parent on average, not significantly; its children must beat ${anchor.id})`,
+    };
   }
   return { status: 'rejected', reason: decision.reason };
 }
 
 /** Keeps the accepted records and the best MAX_STEPPING_STONES stones; drops the other rejected ones. */
-export function carriedRecords(candidates: readonly CandidateRecord[], view: Pick<SearchView, 'objective'> = {}): CandidateRecord[] {
-  const keep = new Set(rankCandidates(candidates.filter(isSteppingStone), view.objective).slice(0, MAX_STEPPING_STONES).map((c) => c.id));
+export function carriedRecords(
+  candidates: readonly CandidateRecord[],
+  view: Pick<SearchView, 'objective'> = {},
+): CandidateRecord[] {
+  const keep = new Set(
+    rankCandidates(candidates.filter(isSteppingStone), view.objective)
+      .slice(0, MAX_STEPPING_STONES)
+      .map((c) => c.id),
+  );
   return candidates.filter((c) => c.status === 'evaluated' || keep.has(c.id));
 }

@@ -52,7 +52,11 @@ interface Stratum {
 function strata(tasks: readonly TaskSamples[]): Stratum[] {
   return tasks
     .filter((t) => t.child.length > 0 && t.parent.length > 0)
-    .map((t) => ({ pooled: [...t.child, ...t.parent], nChild: t.child.length, weight: 1 / t.child.length + 1 / t.parent.length }))
+    .map((t) => ({
+      pooled: [...t.child, ...t.parent],
+      nChild: t.child.length,
+      weight: 1 / t.child.length + 1 / t.parent.length,
+    }))
     .filter((s) => s.pooled.some((x) => Math.abs(x - (s.pooled[0] ?? 0)) > EPS)); // all-equal tasks never vary
 }
 

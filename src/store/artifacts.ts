@@ -52,12 +52,17 @@ const HarnessFiles = z.record(z.string(), z.string());
  * hashes whatever order their files were read in.
  */
 export function putHarness(root: string, files: Record<string, string>): string {
-  const sorted = Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k] as string]));
+  const sorted = Object.fromEntries(
+    Object.keys(files)
+      .sort()
+      .map((k) => [k, files[k] as string]),
+  );
   return putArtifact(root, JSON.stringify(sorted));
 }
 
 export function getHarness(root: string, hash: string): Record<string, string> {
   const parsed = HarnessFiles.safeParse(JSON.parse(getArtifactText(root, hash)));
-  if (!parsed.success) throw new StoreError('harness artifact is not a {path: content} object', artifactPath(root, hash));
+  if (!parsed.success)
+    throw new StoreError('harness artifact is not a {path: content} object', artifactPath(root, hash));
   return parsed.data;
 }

@@ -8,8 +8,15 @@
 
 /** Error names of systemic faults, as the first word of a stored trial's `error`. */
 const SYSTEMIC_TRIAL_ERROR_NAMES = [
-  'LlmAuthError', 'LlmModelNotFoundError', 'LlmRateLimitError', 'LlmOverloadedError', 'LlmServerError',
-  'LlmUnavailableError', 'LlmCredentialError', 'LlmConfigError', 'DockerUnavailableError',
+  'LlmAuthError',
+  'LlmModelNotFoundError',
+  'LlmRateLimitError',
+  'LlmOverloadedError',
+  'LlmServerError',
+  'LlmUnavailableError',
+  'LlmCredentialError',
+  'LlmConfigError',
+  'DockerUnavailableError',
 ] as const;
 
 /** True when a stored error text is a systemic fault, not a task-level failure. */

@@ -142,5 +142,11 @@ export function decodeProposal(r: Row, file: string): StoredProposal {
 }
 
 export function decodeEvent(r: Row): StoredEvent {
-  return { id: Number(r.id), campaign: str(r.campaign), kind: str(r.kind), data: JSON.parse(str(r.data_json)), createdAt: str(r.created_at) };
+  return {
+    id: Number(r.id),
+    campaign: str(r.campaign),
+    kind: str(r.kind),
+    data: JSON.parse(str(r.data_json)),
+    createdAt: str(r.created_at),
+  };
 }

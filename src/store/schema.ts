@@ -91,7 +91,10 @@ export function migrate(db: Database.Database, file: string): void {
   const run = db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      throw new StoreError(`schema version ${version} is newer than this autoagent's (${SCHEMA_VERSION}); upgrade autoagent`, file);
+      throw new StoreError(
+        `schema version ${version} is newer than this autoagent's (${SCHEMA_VERSION}); upgrade autoagent`,
+        file,
+      );
     }
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -16,7 +16,6 @@ import { SYSTEMIC_ERROR_SQL } from './faulted';
 import { migrate } from './schema';
 import { storeFile } from '../campaign/layout';
 
-
 export interface RecordTrialOptions {
   campaign: string;
   candidateId: string | null;
@@ -96,9 +95,21 @@ export class CampaignStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        result.trialId, opts.campaign, opts.candidateId, result.harnessId, result.task, opts.taskHash, result.repeat,
-        result.model, result.reward, result.error, JSON.stringify(result.usage), JSON.stringify(result),
-        trajectoryHash, verifierLogHash, this.now().toISOString(),
+        result.trialId,
+        opts.campaign,
+        opts.candidateId,
+        result.harnessId,
+        result.task,
+        opts.taskHash,
+        result.repeat,
+        result.model,
+        result.reward,
+        result.error,
+        JSON.stringify(result.usage),
+        JSON.stringify(result),
+        trajectoryHash,
+        verifierLogHash,
+        this.now().toISOString(),
       );
     return { inserted: info.changes === 1, trialId: result.trialId };
   }
@@ -109,10 +120,12 @@ export class CampaignStore {
    */
   private moveFaultedTrial(trialId: string): void {
     const where = `trial_id = ? AND error IS NOT NULL AND ${SYSTEMIC_ERROR_SQL}`;
-    this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO faulted_trials SELECT * FROM trials WHERE ${where}`).run(trialId);
-      this.db.prepare(`DELETE FROM trials WHERE ${where}`).run(trialId);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.prepare(`INSERT INTO faulted_trials SELECT * FROM trials WHERE ${where}`).run(trialId);
+        this.db.prepare(`DELETE FROM trials WHERE ${where}`).run(trialId);
+      })
+      .immediate();
   }
 
   getTrial(trialId: string): StoredTrial | null {
@@ -124,8 +137,10 @@ export class CampaignStore {
   findCachedTrial(key: CacheKey): StoredTrial | null {
     // Never an infrastructure-failed trial (a systemic fault is not a result; see faulted.ts).
     const row = this.db
-      .prepare(`SELECT * FROM trials WHERE harness_id IS ? AND task = ? AND task_hash = ? AND model IS ? AND repeat = ?
-        AND NOT (error IS NOT NULL AND ${SYSTEMIC_ERROR_SQL}) ORDER BY created_at LIMIT 1`)
+      .prepare(
+        `SELECT * FROM trials WHERE harness_id IS ? AND task = ? AND task_hash = ? AND model IS ? AND repeat = ?
+        AND NOT (error IS NOT NULL AND ${SYSTEMIC_ERROR_SQL}) ORDER BY created_at LIMIT 1`,
+      )
       .get(key.harnessId, key.task, key.taskHash, key.model, key.repeat) as Row | undefined;
     return row ? decodeTrial(row, this.file) : null;
   }
@@ -136,7 +151,13 @@ export class CampaignStore {
         `SELECT * FROM trials WHERE campaign = ? AND (? IS NULL OR candidate_id = ?) AND (? IS NULL OR task = ?)
          ORDER BY created_at, task, repeat`,
       )
-      .all(campaign, filter.candidateId ?? null, filter.candidateId ?? null, filter.task ?? null, filter.task ?? null) as Row[];
+      .all(
+        campaign,
+        filter.candidateId ?? null,
+        filter.candidateId ?? null,
+        filter.task ?? null,
+        filter.task ?? null,
+      ) as Row[];
     return rows.map((r) => decodeTrial(r, this.file));
   }
 
@@ -160,9 +181,21 @@ export class CampaignStore {
            complexity = excluded.complexity, updated_at = excluded.updated_at`,
       )
       .run({
-        id: rec.id, campaign: opts.campaign, parentId: rec.parentId, secondParentId: rec.secondParentId ?? null, generation: rec.generation, status: rec.status,
-        verdict: rec.verdict, rationale: rec.rationale, diffHash, harnessHash, meanReward: rec.meanReward,
-        taskRewards: JSON.stringify(rec.taskRewards), costUsd: rec.costUsd, complexity: rec.complexity, now,
+        id: rec.id,
+        campaign: opts.campaign,
+        parentId: rec.parentId,
+        secondParentId: rec.secondParentId ?? null,
+        generation: rec.generation,
+        status: rec.status,
+        verdict: rec.verdict,
+        rationale: rec.rationale,
+        diffHash,
+        harnessHash,
+        meanReward: rec.meanReward,
+        taskRewards: JSON.stringify(rec.taskRewards),
+        costUsd: rec.costUsd,
+        complexity: rec.complexity,
+        now,
       });
     return this.getCandidate(rec.id) as StoredCandidate;
   }
@@ -173,7 +206,9 @@ export class CampaignStore {
   }
 
   listCandidates(campaign: string): StoredCandidate[] {
-    const rows = this.db.prepare('SELECT * FROM candidates WHERE campaign = ? ORDER BY generation, created_at, id').all(campaign) as Row[];
+    const rows = this.db
+      .prepare('SELECT * FROM candidates WHERE campaign = ? ORDER BY generation, created_at, id')
+      .all(campaign) as Row[];
     return rows.map((r) => decodeCandidate(r, this.file));
   }
 
@@ -185,20 +220,35 @@ export class CampaignStore {
         `INSERT OR IGNORE INTO proposals (proposal_id, campaign, generation, parent_id, candidate_id, status, error,
            rationale, usage_json, trajectory_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(p.proposalId, p.campaign, p.generation, p.parentId, p.candidateId, p.status, p.error, p.rationale,
-        JSON.stringify(p.usage), trajectoryHash, this.now().toISOString());
+      .run(
+        p.proposalId,
+        p.campaign,
+        p.generation,
+        p.parentId,
+        p.candidateId,
+        p.status,
+        p.error,
+        p.rationale,
+        JSON.stringify(p.usage),
+        trajectoryHash,
+        this.now().toISOString(),
+      );
     return { inserted: info.changes === 1 };
   }
 
   listProposals(campaign: string): StoredProposal[] {
-    const rows = this.db.prepare('SELECT * FROM proposals WHERE campaign = ? ORDER BY generation, created_at, proposal_id').all(campaign) as Row[];
+    const rows = this.db
+      .prepare('SELECT * FROM proposals WHERE campaign = ? ORDER BY generation, created_at, proposal_id')
+      .all(campaign) as Row[];
     return rows.map((r) => decodeProposal(r, this.file));
   }
 
   /** Campaign names with any record in this store (a campaign folder normally holds exactly one). */
   listCampaigns(): string[] {
     const rows = this.db
-      .prepare('SELECT campaign FROM events UNION SELECT campaign FROM candidates UNION SELECT campaign FROM trials ORDER BY 1')
+      .prepare(
+        'SELECT campaign FROM events UNION SELECT campaign FROM candidates UNION SELECT campaign FROM trials ORDER BY 1',
+      )
       .all() as Row[];
     return rows.map((r) => str(r.campaign));
   }

@@ -65,24 +65,43 @@ const RawEnvironment = z
     env: z.record(z.string()).default({}),
     healthcheck: HealthcheckSchema.optional(),
     gpus: z.number().int().min(0).optional(),
-    os: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['linux', 'windows'])).default('linux'),
+    os: z
+      .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['linux', 'windows']))
+      .default('linux'),
   })
   .passthrough()
   .superRefine((e, ctx) => {
     if (e.allowed_hosts !== undefined && e.network_mode !== 'allowlist') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['allowed_hosts'], message: 'only valid with network_mode = "allowlist"' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['allowed_hosts'],
+        message: 'only valid with network_mode = "allowlist"',
+      });
     }
-    if (e.network_mode !== undefined && e.allow_internet !== undefined && e.allow_internet !== (e.network_mode === 'public')) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['allow_internet'], message: `contradicts network_mode = "${e.network_mode}" (drop allow_internet: it is the older form)` });
+    if (
+      e.network_mode !== undefined &&
+      e.allow_internet !== undefined &&
+      e.allow_internet !== (e.network_mode === 'public')
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['allow_internet'],
+        message: `contradicts network_mode = "${e.network_mode}" (drop allow_internet: it is the older form)`,
+      });
     }
   });
 
 /** Harbor's `[[steps]]`: a multi-step task runs its steps in order in one environment. */
 const RawStep = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a portable folder name (letters, digits, ".", "_", "-")'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a portable folder name (letters, digits, ".", "_", "-")'),
     agent: z.object({ timeout_sec: Seconds.optional() }).passthrough().default({}),
-    verifier: z.object({ timeout_sec: Seconds.optional(), env: z.record(z.string()).default({}) }).passthrough().default({}),
+    verifier: z
+      .object({ timeout_sec: Seconds.optional(), env: z.record(z.string()).default({}) })
+      .passthrough()
+      .default({}),
     min_reward: z.union([z.number(), z.record(z.number())]).optional(),
     healthcheck: HealthcheckSchema.optional(),
   })
@@ -117,7 +136,8 @@ const RawTaskToml = z
       })
       .passthrough()
       .refine((v) => !(v.environment_mode === 'shared' && v.environment), {
-        message: 'conflicts with environment_mode = "shared" (a verifier environment is only used by a separate verifier)',
+        message:
+          'conflicts with environment_mode = "shared" (a verifier environment is only used by a separate verifier)',
         path: ['environment'],
       })
       .default({}),
@@ -140,7 +160,12 @@ const RawTaskToml = z
   .superRefine((t, ctx) => {
     const names = (t.steps ?? []).map((s) => s.name);
     names.forEach((n, i) => {
-      if (names.indexOf(n) !== i) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['steps', i, 'name'], message: `duplicate step name "${n}"` });
+      if (names.indexOf(n) !== i)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['steps', i, 'name'],
+          message: `duplicate step name "${n}"`,
+        });
     });
   });
 
@@ -230,7 +255,7 @@ export function parseTaskToml(text: string, file: string): TaskConfig {
     doc = parseToml(text) as Record<string, unknown>;
   } catch (err) {
     const where = err instanceof TomlError ? `line ${err.line}, column ${err.column}` : 'syntax';
-    const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+    const msg = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
     throw new TaskLoadError({ file, field: null, problem: `invalid TOML (${where}): ${msg}` });
   }
   const parsed = RawTaskToml.safeParse(doc);
@@ -259,7 +284,11 @@ function toConfig(r: Raw, doc: Record<string, unknown>): TaskConfig {
       ...(r.verifier.network_mode ? { networkMode: r.verifier.network_mode } : {}),
     },
     artifacts: r.artifacts.map((a) => (typeof a === 'string' ? a : a.source)),
-    agent: { timeoutSec: r.agent.timeout_sec, writablePaths: r.agent.writable_paths, ...(r.agent.network_mode ? { networkMode: r.agent.network_mode } : {}) },
+    agent: {
+      timeoutSec: r.agent.timeout_sec,
+      writablePaths: r.agent.writable_paths,
+      ...(r.agent.network_mode ? { networkMode: r.agent.network_mode } : {}),
+    },
     environment: toEnvironment(r.environment),
     ...(r.steps ? { steps: r.steps.map(toStep) } : {}),
     multiStepRewardStrategy: r.multi_step_reward_strategy ?? 'mean',
@@ -268,8 +297,12 @@ function toConfig(r: Raw, doc: Record<string, unknown>): TaskConfig {
 }
 
 const toHealthcheck = (h: z.output<typeof HealthcheckSchema>): Healthcheck => ({
-  command: h.command, intervalSec: h.interval_sec, timeoutSec: h.timeout_sec,
-  startPeriodSec: h.start_period_sec, startIntervalSec: h.start_interval_sec, retries: h.retries,
+  command: h.command,
+  intervalSec: h.interval_sec,
+  timeoutSec: h.timeout_sec,
+  startPeriodSec: h.start_period_sec,
+  startIntervalSec: h.start_interval_sec,
+  retries: h.retries,
 });
 
 function toStep(s: z.output<typeof RawStep>): StepConfig {

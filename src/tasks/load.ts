@@ -16,7 +16,8 @@ import type { Task, TaskPaths } from './types';
 
 export async function loadTask(dir: string): Promise<Task> {
   const root = path.resolve(dir);
-  if (!(await isDir(root))) throw new TaskLoadError({ file: root, field: null, problem: 'not a task folder (no such directory)' });
+  if (!(await isDir(root)))
+    throw new TaskLoadError({ file: root, field: null, problem: 'not a task folder (no such directory)' });
   const p = candidatePaths(root);
 
   const tomlText = await readRequired(p.taskToml, 'task.toml is missing');
@@ -25,8 +26,10 @@ export async function loadTask(dir: string): Promise<Task> {
 
   // A multi-step task's instructions are its steps' (steps.ts); a root instruction.md is then optional.
   const multiStep = config.steps !== undefined;
-  const rootInstruction = multiStep && !(await isFile(p.instruction)) ? null : await readRequired(p.instruction, 'instruction.md is missing');
-  if (rootInstruction !== null && rootInstruction.trim() === '') throw new TaskLoadError({ file: p.instruction, field: null, problem: 'instruction.md is empty' });
+  const rootInstruction =
+    multiStep && !(await isFile(p.instruction)) ? null : await readRequired(p.instruction, 'instruction.md is missing');
+  if (rootInstruction !== null && rootInstruction.trim() === '')
+    throw new TaskLoadError({ file: p.instruction, field: null, problem: 'instruction.md is empty' });
 
   const hasDockerfile = await isFile(p.dockerfile);
   if (!hasDockerfile && !config.environment.dockerImage) {
@@ -38,9 +41,15 @@ export async function loadTask(dir: string): Promise<Task> {
   }
   const hasTestScript = await isFile(p.testScript);
   if (!hasTestScript && !multiStep) {
-    throw new TaskLoadError({ file: p.testScript, field: null, problem: 'tests/test.sh is missing (the verifier entry point)' });
+    throw new TaskLoadError({
+      file: p.testScript,
+      field: null,
+      problem: 'tests/test.sh is missing (the verifier entry point)',
+    });
   }
-  const steps = config.steps ? await loadSteps(root, config.steps, hasTestScript ? p.testScript : null, p.taskToml) : undefined;
+  const steps = config.steps
+    ? await loadSteps(root, config.steps, hasTestScript ? p.testScript : null, p.taskToml)
+    : undefined;
   const instruction = rootInstruction ?? (steps?.[0]?.instruction as string);
   const hasSolve = await isFile(p.solveScript);
 
@@ -64,7 +73,8 @@ export async function loadTask(dir: string): Promise<Task> {
 
 export async function loadBenchmark(dir: string): Promise<Task[]> {
   const root = path.resolve(dir);
-  if (!(await isDir(root))) throw new TaskLoadError({ file: root, field: null, problem: 'benchmark folder does not exist' });
+  if (!(await isDir(root)))
+    throw new TaskLoadError({ file: root, field: null, problem: 'benchmark folder does not exist' });
   if (await isFile(path.join(root, 'task.toml'))) return [await loadTask(root)];
 
   const entries = await fs.readdir(root, { withFileTypes: true });
@@ -73,11 +83,20 @@ export async function loadBenchmark(dir: string): Promise<Task[]> {
     if (e.isDirectory() && (await isFile(path.join(root, e.name, 'task.toml')))) taskDirs.push(path.join(root, e.name));
   }
   if (taskDirs.length === 0) {
-    throw new TaskLoadError({ file: root, field: null, problem: 'no tasks found (no task.toml here or in any immediate subfolder)' });
+    throw new TaskLoadError({
+      file: root,
+      field: null,
+      problem: 'no tasks found (no task.toml here or in any immediate subfolder)',
+    });
   }
   taskDirs.sort();
   // A few at once (it is mostly reading files to hash them); a bad task still fails with the first one's error, in order.
-  const loaded = await mapPool(taskDirs, 8, (d) => loadTask(d).then((task) => ({ task }), (error: unknown) => ({ error })));
+  const loaded = await mapPool(taskDirs, 8, (d) =>
+    loadTask(d).then(
+      (task) => ({ task }),
+      (error: unknown) => ({ error }),
+    ),
+  );
   const tasks: Task[] = [];
   for (const r of loaded) {
     if ('error' in r) throw r.error;
@@ -93,13 +112,19 @@ function assertUniqueNames(tasks: Task[]): void {
   for (const t of tasks) {
     const other = seen.get(t.name);
     if (other) {
-      throw new TaskLoadError({ file: t.paths.taskToml, field: '[task].name', problem: `duplicate task name "${t.name}" (also used by ${other})` });
+      throw new TaskLoadError({
+        file: t.paths.taskToml,
+        field: '[task].name',
+        problem: `duplicate task name "${t.name}" (also used by ${other})`,
+      });
     }
     seen.set(t.name, t.dir);
   }
 }
 
-function candidatePaths(root: string): TaskPaths & { dockerfile: string; verifierDockerfile: string; solutionDir: string; solveScript: string } {
+function candidatePaths(
+  root: string,
+): TaskPaths & { dockerfile: string; verifierDockerfile: string; solutionDir: string; solveScript: string } {
   const environmentDir = path.join(root, 'environment');
   const testsDir = path.join(root, 'tests');
   const solutionDir = path.join(root, 'solution');
@@ -121,14 +146,24 @@ async function readRequired(file: string, problem: string): Promise<string> {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new TaskLoadError({ file, field: null, problem: code === 'ENOENT' ? problem : `cannot read: ${String(err)}` });
+    throw new TaskLoadError({
+      file,
+      field: null,
+      problem: code === 'ENOENT' ? problem : `cannot read: ${String(err)}`,
+    });
   }
 }
 
 async function isFile(p: string): Promise<boolean> {
-  return fs.stat(p).then((s) => s.isFile(), () => false);
+  return fs.stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 async function isDir(p: string): Promise<boolean> {
-  return fs.stat(p).then((s) => s.isDirectory(), () => false);
+  return fs.stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

@@ -17,29 +17,55 @@ function machineGpus(env: Record<string, string | undefined> = process.env): num
 }
 
 function checkEnvironment(e: EnvironmentConfig, section: string, file: string): void {
-  if (e.os === 'windows') throw new TaskLoadError({ file, field: `${section}.os`, problem: '"windows" is not supported: AutoAgent runs Linux containers only' });
+  if (e.os === 'windows')
+    throw new TaskLoadError({
+      file,
+      field: `${section}.os`,
+      problem: '"windows" is not supported: AutoAgent runs Linux containers only',
+    });
   if (e.networkMode === 'allowlist') {
-    throw new TaskLoadError({ file, field: `${section}.network_mode`, problem: '"allowlist" is not supported yet (no egress filter): use "public" or "no-network"' });
+    throw new TaskLoadError({
+      file,
+      field: `${section}.network_mode`,
+      problem: '"allowlist" is not supported yet (no egress filter): use "public" or "no-network"',
+    });
   }
   const have = e.gpus > 0 ? machineGpus() : 0;
-  if (e.gpus > have) throw new TaskLoadError({ file, field: `${section}.gpus`, problem: `${e.gpus} GPU(s) requested, but this machine has ${have} (set AUTOAGENT_GPUS if it has some we cannot see)` });
+  if (e.gpus > have)
+    throw new TaskLoadError({
+      file,
+      field: `${section}.gpus`,
+      problem: `${e.gpus} GPU(s) requested, but this machine has ${have} (set AUTOAGENT_GPUS if it has some we cannot see)`,
+    });
 }
 
 export function assertSupported(config: TaskConfig, file: string): void {
   checkEnvironment(config.environment, '[environment]', file);
   if (config.verifier.environment) checkEnvironment(config.verifier.environment, '[verifier.environment]', file);
-  for (const [phase, mode] of [['[agent]', config.agent.networkMode], ['[verifier]', config.verifier.networkMode]] as const) {
-    if (mode === 'allowlist') throw new TaskLoadError({ file, field: `${phase}.network_mode`, problem: '"allowlist" is not supported yet (no egress filter): use "public" or "no-network"' });
+  for (const [phase, mode] of [
+    ['[agent]', config.agent.networkMode],
+    ['[verifier]', config.verifier.networkMode],
+  ] as const) {
+    if (mode === 'allowlist')
+      throw new TaskLoadError({
+        file,
+        field: `${phase}.network_mode`,
+        problem: '"allowlist" is not supported yet (no egress filter): use "public" or "no-network"',
+      });
   }
   const agentNet = config.agent.networkMode ?? config.environment.networkMode;
   const verifierNet = config.verifier.networkMode ?? config.environment.networkMode;
   if (config.verifier.environmentMode !== 'separate' && agentNet !== verifierNet) {
     throw new TaskLoadError({
-      file, field: '[verifier].network_mode',
+      file,
+      field: '[verifier].network_mode',
       problem: `"${verifierNet}" differs from the agent's "${agentNet}": supported with [verifier] environment_mode = "separate" only`,
     });
   }
 }
 
 /** The network a phase's container gets. */
-export const agentNetwork = (config: TaskConfig): EnvironmentConfig['networkMode'] => config.agent?.networkMode ?? config.environment.networkMode ?? (config.environment.allowInternet ? 'public' : 'no-network');
+export const agentNetwork = (config: TaskConfig): EnvironmentConfig['networkMode'] =>
+  config.agent?.networkMode ??
+  config.environment.networkMode ??
+  (config.environment.allowInternet ? 'public' : 'no-network');

@@ -15,14 +15,24 @@ export function verifierEnvironmentOf(task: Task): Task {
     const networkMode = task.config.verifier.networkMode ?? environment.networkMode;
     return {
       ...task,
-      config: { ...task.config, agent, environment: { ...environment, networkMode, allowInternet: networkMode === 'public' } },
+      config: {
+        ...task.config,
+        agent,
+        environment: { ...environment, networkMode, allowInternet: networkMode === 'public' },
+      },
       paths: { ...task.paths, ...paths },
     };
   };
   if (own?.dockerImage) return asVerifier(own, { dockerfile: null });
   if (task.paths.verifierDockerfile) {
     // Its own image tag: the build context is tests/, not environment/.
-    return { ...asVerifier({ ...env, dockerImage: null }, { environmentDir: task.paths.testsDir, dockerfile: task.paths.verifierDockerfile }), name: `${task.name}-verifier` };
+    return {
+      ...asVerifier(
+        { ...env, dockerImage: null },
+        { environmentDir: task.paths.testsDir, dockerfile: task.paths.verifierDockerfile },
+      ),
+      name: `${task.name}-verifier`,
+    };
   }
   return asVerifier({ ...env, dockerImage: task.config.environment.dockerImage }, {});
 }

@@ -5,8 +5,17 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Budget } from '../search/ledger';
 import {
-  addHintUpdate, pauseSignal, progressQuery, resumeSignal, retryGenerationUpdate, setBudgetUpdate, statusQuery,
-  stopSignal, validateBudget, validateHint, type GenerationProgress,
+  addHintUpdate,
+  pauseSignal,
+  progressQuery,
+  resumeSignal,
+  retryGenerationUpdate,
+  setBudgetUpdate,
+  statusQuery,
+  stopSignal,
+  validateBudget,
+  validateHint,
+  type GenerationProgress,
 } from '../workflows/definitions';
 import { QUEUES } from '../workflows/activities';
 import type { CampaignWorkflow } from '../workflows/campaign';
@@ -30,12 +39,17 @@ export async function startOrAttachCampaign(
   opts: { name: string; input: Exclude<CampaignInput, { carry: unknown }>; taskQueue?: string; restart?: boolean },
 ): Promise<{ handle: CampaignHandle; state: AttachState }> {
   const handle = campaignHandle(client, opts.name);
-  const previous = await handle.describe().then((d) => d.status.name, () => null);
+  const previous = await handle.describe().then(
+    (d) => d.status.name,
+    () => null,
+  );
   if (previous === 'RUNNING') return { handle, state: 'running' };
   if (previous === 'COMPLETED' && !opts.restart) return { handle, state: 'completed' };
   try {
     const started = await client.workflow.start<typeof CampaignWorkflow>('CampaignWorkflow', {
-      workflowId: campaignWorkflowId(opts.name), taskQueue: opts.taskQueue ?? QUEUES.workflows, args: [opts.input],
+      workflowId: campaignWorkflowId(opts.name),
+      taskQueue: opts.taskQueue ?? QUEUES.workflows,
+      args: [opts.input],
     });
     return { handle: started, state: previous === null ? 'started' : 'restarted' };
   } catch (err) {
@@ -68,5 +82,8 @@ export const campaignResult = (h: CampaignHandle): Promise<CampaignSummary> => h
 /** Progress of a running child (`status.currentChild`), or null when it is not running / not answering. */
 export async function childProgress(client: Client, childId: string | null): Promise<GenerationProgress | null> {
   if (!childId) return null;
-  return client.workflow.getHandle(childId).query(progressQuery).catch(() => null);
+  return client.workflow
+    .getHandle(childId)
+    .query(progressQuery)
+    .catch(() => null);
 }

@@ -33,10 +33,15 @@ export function serverTarget(overrides: Partial<ServerTarget> = {}, env: Env = p
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
   let loaded: ReturnType<typeof loadClientConnectConfig>;
   try {
-    loaded = loadClientConnectConfig({ ...(env.TEMPORAL_PROFILE ? { profile: env.TEMPORAL_PROFILE } : {}), overrideEnvVars: vars });
+    loaded = loadClientConnectConfig({
+      ...(env.TEMPORAL_PROFILE ? { profile: env.TEMPORAL_PROFILE } : {}),
+      overrideEnvVars: vars,
+    });
   } catch (err) {
     const file = env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml';
-    throw new Error(`Temporal client config (${file}${env.TEMPORAL_PROFILE ? `, profile "${env.TEMPORAL_PROFILE}"` : ''}): ${(err as Error).message}`);
+    throw new Error(
+      `Temporal client config (${file}${env.TEMPORAL_PROFILE ? `, profile "${env.TEMPORAL_PROFILE}"` : ''}): ${(err as Error).message}`,
+    );
   }
   const c = loaded.connectionOptions;
   return {
@@ -60,7 +65,8 @@ export async function connectClient(target: ServerTarget): Promise<Client> {
   return new Client({ connection, namespace: target.namespace });
 }
 
-export const connectWorker = (target: ServerTarget): Promise<NativeConnection> => NativeConnection.connect(connectionOptions(target));
+export const connectWorker = (target: ServerTarget): Promise<NativeConnection> =>
+  NativeConnection.connect(connectionOptions(target));
 
 /** For logs: where, never the key. */
 export const describeTarget = (t: ServerTarget): string =>

@@ -16,7 +16,10 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
 class DevServerError extends Error {
   override readonly name = 'DevServerError';
-  constructor(message: string, readonly binary: string | null) {
+  constructor(
+    message: string,
+    readonly binary: string | null,
+  ) {
     super(message);
   }
 }
@@ -66,10 +69,16 @@ export function findTemporalBinary(env: NodeJS.ProcessEnv = process.env): string
   return null;
 }
 
-async function waitReady(address: string, child: ChildProcess | null, timeoutMs: number, stderr: () => string): Promise<void> {
+async function waitReady(
+  address: string,
+  child: ChildProcess | null,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child && child.exitCode !== null) throw new DevServerError(`temporal dev server exited (${child.exitCode}): ${stderr().slice(-2000)}`, null);
+    if (child && child.exitCode !== null)
+      throw new DevServerError(`temporal dev server exited (${child.exitCode}): ${stderr().slice(-2000)}`, null);
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -79,7 +88,11 @@ async function waitReady(address: string, child: ChildProcess | null, timeoutMs:
         await conn.close();
       }
     } catch {
-      if (Date.now() > deadline) throw new DevServerError(`temporal dev server at ${address} not ready after ${timeoutMs} ms: ${stderr().slice(-2000)}`, null);
+      if (Date.now() > deadline)
+        throw new DevServerError(
+          `temporal dev server at ${address} not ready after ${timeoutMs} ms: ${stderr().slice(-2000)}`,
+          null,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -93,8 +106,21 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const binary = findTemporalBinary();
   if (!binary) return startDownloaded(opts, port, namespace);
 
-  const args = ['server', 'start-dev', '--db-filename', path.resolve(opts.dbFile), '--ip', '127.0.0.1', '--port', String(port),
-    '--namespace', namespace, '--log-level', 'warn', ...SEARCH_ATTRIBUTE_FLAGS];
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    path.resolve(opts.dbFile),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
+    ...SEARCH_ATTRIBUTE_FLAGS,
+  ];
   if (opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort));
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -131,11 +157,20 @@ async function startDownloaded(opts: DevServerOptions, port: number, namespace: 
   const { TestWorkflowEnvironment } = testing;
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
-      dbFilename: path.resolve(opts.dbFile), ip: '127.0.0.1', port, namespace, ui: opts.uiPort !== undefined, uiPort: opts.uiPort,
-      searchAttributes: SEARCH_ATTRIBUTE_KEYS, executable: { type: 'cached-download' },
+      dbFilename: path.resolve(opts.dbFile),
+      ip: '127.0.0.1',
+      port,
+      namespace,
+      ui: opts.uiPort !== undefined,
+      uiPort: opts.uiPort,
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      executable: { type: 'cached-download' },
     },
   }).catch((err: unknown) => {
-    throw new DevServerError(`no Temporal CLI found and downloading one failed (${(err as Error).message}); run \`bash scripts/setup.sh\` or set TEMPORAL_CLI_PATH`, null);
+    throw new DevServerError(
+      `no Temporal CLI found and downloading one failed (${(err as Error).message}); run \`bash scripts/setup.sh\` or set TEMPORAL_CLI_PATH`,
+      null,
+    );
   });
   return { address: `127.0.0.1:${port}`, namespace, pid: null, stop: () => env.teardown() };
 }

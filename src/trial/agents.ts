@@ -31,7 +31,13 @@ const ORACLE_OUTPUT_BYTES = 32 * 1024;
 
 const remainingSec = (deadlineMs: number): number => Math.max(1, Math.ceil((deadlineMs - Date.now()) / 1000));
 
-const noopAgent: AgentRunner = async () => ({ stopReason: 'noop', turns: 0, usage: zeroUsage(), error: null, finalMessage: null });
+const noopAgent: AgentRunner = async () => ({
+  stopReason: 'noop',
+  turns: 0,
+  usage: zeroUsage(),
+  error: null,
+  finalMessage: null,
+});
 
 const oracleAgent: AgentRunner = async ({ task, sandbox, recorder, deadlineMs }) => {
   const base = { turns: 1, usage: zeroUsage(), finalMessage: null };
@@ -41,8 +47,13 @@ const oracleAgent: AgentRunner = async ({ task, sandbox, recorder, deadlineMs })
   await sandbox.putDir(task.paths.solutionDir, SOLUTION_DIR);
   const command = `bash ${SOLUTION_DIR}/solve.sh`;
   const r = await sandbox.exec(command, { timeoutSec: remainingSec(deadlineMs), maxOutputBytes: ORACLE_OUTPUT_BYTES });
-  const content = [r.stdout, r.stderr ? `--- stderr ---\n${r.stderr}` : '', `[exit ${r.timedOut ? 'timeout' : r.exitCode}]`]
-    .filter(Boolean).join('\n');
+  const content = [
+    r.stdout,
+    r.stderr ? `--- stderr ---\n${r.stderr}` : '',
+    `[exit ${r.timedOut ? 'timeout' : r.exitCode}]`,
+  ]
+    .filter(Boolean)
+    .join('\n');
   recorder.addStep({
     source: 'agent',
     message: 'oracle: run the reference solution',
@@ -58,8 +69,13 @@ function harnessAgent(harness: Harness): AgentRunner {
   return async (ctx) => {
     const { runHarnessAgent } = await import('../agent/harness-agent');
     return runHarnessAgent({
-      harness, taskName: ctx.task.name, instruction: ctx.task.instruction, sandbox: ctx.sandbox, recorder: ctx.recorder,
-      deadlineMs: ctx.deadlineMs, signal: ctx.signal,
+      harness,
+      taskName: ctx.task.name,
+      instruction: ctx.task.instruction,
+      sandbox: ctx.sandbox,
+      recorder: ctx.recorder,
+      deadlineMs: ctx.deadlineMs,
+      signal: ctx.signal,
       onProgress: ctx.heartbeat ? (e) => ctx.heartbeat?.({ phase: 'agent', ...e }) : undefined,
     });
   };

@@ -39,18 +39,26 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
-export async function writeTrialFiles(dir: string, files: {
-  result: TrialResult; trajectory: Trajectory; verifierOutput: string; buildLog: string | null; task: Task;
-  /** Host folder of the collected artifacts (collect-artifacts.ts), copied to `artifacts/` as Harbor lays it out. */
-  artifactsDir?: string | null;
-}): Promise<void> {
+export async function writeTrialFiles(
+  dir: string,
+  files: {
+    result: TrialResult;
+    trajectory: Trajectory;
+    verifierOutput: string;
+    buildLog: string | null;
+    task: Task;
+    /** Host folder of the collected artifacts (collect-artifacts.ts), copied to `artifacts/` as Harbor lays it out. */
+    artifactsDir?: string | null;
+  },
+): Promise<void> {
   const result = TrialResultSchema.parse(files.result);
   const at = (name: string): string => path.join(dir, name);
   await fs.mkdir(dir, { recursive: true });
   await writeTrajectory(at(TRIAL_FILES.trajectory), files.trajectory);
   await writeAtomic(at(TRIAL_FILES.verifierLog), files.verifierOutput);
   if (hasReward(result)) await writeAtomic(at(TRIAL_FILES.reward), `${result.verifier.reward}\n`);
-  if (result.failure) await writeAtomic(at(TRIAL_FILES.exception), `${result.failure.type}: ${result.failure.message}\n`);
+  if (result.failure)
+    await writeAtomic(at(TRIAL_FILES.exception), `${result.failure.type}: ${result.failure.message}\n`);
   if (files.buildLog) await writeAtomic(at(TRIAL_FILES.buildLog), files.buildLog);
   if (files.artifactsDir) await fs.cp(files.artifactsDir, at(TRIAL_FILES.artifacts), { recursive: true });
   const ctx = { task: harborTaskOf(files.task), trialDir: dir, trialsDir: path.dirname(dir) };

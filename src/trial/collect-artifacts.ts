@@ -22,19 +22,30 @@ export interface CollectedArtifact {
 }
 
 /** Unpacks a container tar (entries relative to the source's parent) under `dest`, refusing escapes. */
-async function unpackInto(stream: NodeJS.ReadableStream, dest: string, budget: { left: number; source: string; max: number }): Promise<number> {
+async function unpackInto(
+  stream: NodeJS.ReadableStream,
+  dest: string,
+  budget: { left: number; source: string; max: number },
+): Promise<number> {
   const extract = tar.extract();
   let bytes = 0;
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, entry, next) => {
       const file = path.resolve(dest, header.name);
-      if (file !== dest && !file.startsWith(dest + path.sep)) { entry.resume(); next(); return; }
+      if (file !== dest && !file.startsWith(dest + path.sep)) {
+        entry.resume();
+        next();
+        return;
+      }
       const chunks: Buffer[] = [];
       entry.on('data', (c: unknown) => {
         const b = c as Buffer;
         bytes += b.length;
         budget.left -= b.length;
-        if (budget.left < 0) { reject(new ArtifactTooLargeError(budget.source, budget.max)); return; }
+        if (budget.left < 0) {
+          reject(new ArtifactTooLargeError(budget.source, budget.max));
+          return;
+        }
         chunks.push(b);
       });
       entry.on('end', () => {
@@ -57,7 +68,10 @@ async function unpackInto(stream: NodeJS.ReadableStream, dest: string, budget: {
 }
 
 /** Copies the artifacts into a fresh host folder; returns it (null when nothing was produced) and the list. */
-export async function collectArtifacts(box: TrialSandbox, task: Task): Promise<{ dir: string | null; artifacts: CollectedArtifact[] }> {
+export async function collectArtifacts(
+  box: TrialSandbox,
+  task: Task,
+): Promise<{ dir: string | null; artifacts: CollectedArtifact[] }> {
   const max = task.config.environment.storageMb * 1024 * 1024;
   const budget = { left: max, source: '', max };
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aa-artifacts-'));

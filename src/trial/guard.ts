@@ -17,10 +17,17 @@ import { findTampering } from '../verifier/tampering';
 /** A Sandbox that refuses every call once closed. */
 export function fence(box: Sandbox): { sandbox: Sandbox; close(): void } {
   let open = true;
-  const guard = <A extends unknown[], R>(operation: string, fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-    if (!open) throw new SandboxError({ operation, containerId: box.id, message: 'the agent phase is over: the sandbox no longer takes the agent\'s commands' });
-    return fn(...a);
-  };
+  const guard =
+    <A extends unknown[], R>(operation: string, fn: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      if (!open)
+        throw new SandboxError({
+          operation,
+          containerId: box.id,
+          message: "the agent phase is over: the sandbox no longer takes the agent's commands",
+        });
+      return fn(...a);
+    };
   const sandbox: Sandbox = {
     id: box.id,
     exec: guard('exec', box.exec.bind(box)),
@@ -29,17 +36,32 @@ export function fence(box: Sandbox): { sandbox: Sandbox; close(): void } {
     getFile: guard('getFile', box.getFile.bind(box)),
     remove: guard('remove', box.remove.bind(box)),
   };
-  return { sandbox, close: () => { open = false; } };
+  return {
+    sandbox,
+    close: () => {
+      open = false;
+    },
+  };
 }
 
 /** Runs the agent phase on a fenced sandbox under the storage watchdog; a breach stops the agent and throws. */
-export async function guardAgentPhase<T>(box: TrialSandbox, task: Task, signal: AbortSignal | undefined,
-  run: (sandbox: Sandbox, signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function guardAgentPhase<T>(
+  box: TrialSandbox,
+  task: Task,
+  signal: AbortSignal | undefined,
+  run: (sandbox: Sandbox, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const fenced = fence(box);
   const abort = new AbortController();
   const onOuter = (): void => abort.abort(signal?.reason);
   signal?.addEventListener('abort', onOuter, { once: true });
-  const watch = watchStorage(box, { limitMb: task.config.environment.storageMb, onBreach: (err) => { fenced.close(); abort.abort(err); } });
+  const watch = watchStorage(box, {
+    limitMb: task.config.environment.storageMb,
+    onBreach: (err) => {
+      fenced.close();
+      abort.abort(err);
+    },
+  });
   let out: T;
   try {
     out = await run(fenced.sandbox, abort.signal);
@@ -62,7 +84,8 @@ const KEEP_ALIVE_PROCESSES = 3;
 function unexpected(procs: ProcessInfo[]): ProcessInfo[] {
   const byPid = new Map(procs.map((p) => [p.pid, p]));
   const underInit = (p: ProcessInfo): boolean => {
-    for (let cur: ProcessInfo | undefined = p, n = 0; cur && n < 64; cur = byPid.get(cur.ppid), n++) if (cur.pid === 1) return true;
+    for (let cur: ProcessInfo | undefined = p, n = 0; cur && n < 64; cur = byPid.get(cur.ppid), n++)
+      if (cur.pid === 1) return true;
     return false;
   };
   const others = procs.filter((p) => !underInit(p));
@@ -81,6 +104,8 @@ export async function sealForVerifier(box: TrialSandbox, task: Task): Promise<vo
   if (tampered.length > 0) throw new RewardTamperingError(tampered);
   const left = unexpected(await box.processes());
   if (left.length > 0) {
-    throw new RewardTamperingError(left.map((p) => `process ${p.pid} (${p.comm}) running after every agent process was killed`));
+    throw new RewardTamperingError(
+      left.map((p) => `process ${p.pid} (${p.comm}) running after every agent process was killed`),
+    );
   }
 }

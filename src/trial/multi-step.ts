@@ -14,7 +14,10 @@ import type { VerifierResult } from '../verifier/verify';
 /** A host folder holding the step's tests: the task's tests/, then the step's own over them. */
 export async function stepTestsDir(task: Task, step: TaskStep): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `aa-step-${step.name}-`));
-  const shared = await fs.stat(task.paths.testsDir).then((s) => s.isDirectory(), () => false);
+  const shared = await fs.stat(task.paths.testsDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (shared) await fs.cp(task.paths.testsDir, dir, { recursive: true });
   if (step.testsDir) await fs.cp(step.testsDir, dir, { recursive: true, force: true });
   return dir;
@@ -26,11 +29,21 @@ export function stepView(task: Task, step: TaskStep, testsDir: string): Task {
   return {
     ...task,
     instruction: step.instruction,
-    paths: { ...task.paths, testsDir, testScript: path.join(testsDir, 'test.sh'), solveScript: step.solveScript, solutionDir: step.solveScript ? path.dirname(step.solveScript) : null },
+    paths: {
+      ...task.paths,
+      testsDir,
+      testScript: path.join(testsDir, 'test.sh'),
+      solveScript: step.solveScript,
+      solutionDir: step.solveScript ? path.dirname(step.solveScript) : null,
+    },
     config: {
       ...c,
       agent: { ...c.agent, timeoutSec: step.config.agentTimeoutSec ?? c.agent.timeoutSec },
-      verifier: { ...c.verifier, timeoutSec: step.config.verifierTimeoutSec ?? c.verifier.timeoutSec, env: { ...c.verifier.env, ...step.config.verifierEnv } },
+      verifier: {
+        ...c.verifier,
+        timeoutSec: step.config.verifierTimeoutSec ?? c.verifier.timeoutSec,
+        env: { ...c.verifier.env, ...step.config.verifierEnv },
+      },
     },
   };
 }
@@ -45,20 +58,26 @@ export function gateFailure(step: TaskStep, verifier: VerifierResult | null): st
   const gates = typeof min === 'number' ? { reward: min } : min;
   for (const [key, threshold] of Object.entries(gates)) {
     const got = rewards[key];
-    if (got === undefined || got < threshold) return `step "${step.name}": ${key} ${got ?? 'missing'} is below min_reward ${threshold}; the remaining steps did not run`;
+    if (got === undefined || got < threshold)
+      return `step "${step.name}": ${key} ${got ?? 'missing'} is below min_reward ${threshold}; the remaining steps did not run`;
   }
   return null;
 }
 
 /** The trial's verifier result from its steps' (those that were verified). */
-export function aggregateSteps(results: { name: string; verifier: VerifierResult }[], strategy: 'mean' | 'final'): VerifierResult {
+export function aggregateSteps(
+  results: { name: string; verifier: VerifierResult }[],
+  strategy: 'mean' | 'final',
+): VerifierResult {
   const output = results.map((r) => `=== step ${r.name} ===\n${r.verifier.output}`).join('\n');
   const durationMs = results.reduce((a, r) => a + r.verifier.durationMs, 0);
   const last = results.at(-1)?.verifier;
   if (!last) return { reward: 0, reason: 'no step was verified', exitCode: null, output, durationMs };
   if (strategy === 'final') return { ...last, output, durationMs };
   const keys = [...new Set(results.flatMap((r) => Object.keys(rewardsOf(r.verifier))))];
-  const rewards = Object.fromEntries(keys.map((k) => [k, results.reduce((a, r) => a + (rewardsOf(r.verifier)[k] ?? 0), 0) / results.length]));
+  const rewards = Object.fromEntries(
+    keys.map((k) => [k, results.reduce((a, r) => a + (rewardsOf(r.verifier)[k] ?? 0), 0) / results.length]),
+  );
   let reward = 0;
   let reason: string | null = null;
   try {

@@ -10,12 +10,22 @@ import { AgentTimeoutError, describeError } from './errors';
 
 const AGENT_GRACE_MS = 15_000;
 
-const failed = (stopReason: AgentOutcome['stopReason'], error: string): AgentOutcome =>
-  ({ stopReason, turns: 0, usage: zeroUsage(), error, finalMessage: null });
+const failed = (stopReason: AgentOutcome['stopReason'], error: string): AgentOutcome => ({
+  stopReason,
+  turns: 0,
+  usage: zeroUsage(),
+  error,
+  finalMessage: null,
+});
 
-export async function runAgentWithDeadline(runner: AgentRunner, ctx: Omit<AgentContext, 'deadlineMs' | 'signal'> & {
-  timeoutSec: number; signal?: AbortSignal; graceMs?: number;
-}): Promise<AgentOutcome> {
+export async function runAgentWithDeadline(
+  runner: AgentRunner,
+  ctx: Omit<AgentContext, 'deadlineMs' | 'signal'> & {
+    timeoutSec: number;
+    signal?: AbortSignal;
+    graceMs?: number;
+  },
+): Promise<AgentOutcome> {
   const deadlineMs = Date.now() + ctx.timeoutSec * 1000;
   const abort = new AbortController();
   const onOuterAbort = (): void => abort.abort(ctx.signal?.reason);
@@ -26,11 +36,17 @@ export async function runAgentWithDeadline(runner: AgentRunner, ctx: Omit<AgentC
   const gaveUp = new Promise<'gave-up'>((resolve) => {
     giveUpTimer = setTimeout(() => resolve('gave-up'), ctx.timeoutSec * 1000 + (ctx.graceMs ?? AGENT_GRACE_MS));
   });
-  const run = runner({ task: ctx.task, sandbox: ctx.sandbox, recorder: ctx.recorder, heartbeat: ctx.heartbeat, deadlineMs, signal: abort.signal })
-    .catch((err: unknown) => {
-      if (isSystemicLlmError(err)) throw err; // not the agent's failure: runTrial rethrows it, nothing is scored
-      return failed(abort.signal.reason === timeoutErr ? 'timeout' : 'error', describeError(err));
-    });
+  const run = runner({
+    task: ctx.task,
+    sandbox: ctx.sandbox,
+    recorder: ctx.recorder,
+    heartbeat: ctx.heartbeat,
+    deadlineMs,
+    signal: abort.signal,
+  }).catch((err: unknown) => {
+    if (isSystemicLlmError(err)) throw err; // not the agent's failure: runTrial rethrows it, nothing is scored
+    return failed(abort.signal.reason === timeoutErr ? 'timeout' : 'error', describeError(err));
+  });
   try {
     const r = await Promise.race([run, gaveUp]);
     const outcome = r === 'gave-up' ? failed('timeout', describeError(timeoutErr)) : r;
@@ -61,6 +77,9 @@ export function unlessAborted<T>(signal: AbortSignal | undefined, work: Promise<
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort)).catch(() => undefined);
+    work
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort))
+      .catch(() => undefined);
   });
 }

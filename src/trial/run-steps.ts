@@ -20,7 +20,9 @@ import type { StepResult, TrialPhase } from './types';
 class StepSetupError extends Error {
   override readonly name = 'StepSetupError';
   constructor(step: string, exitCode: number | null, stderr: string) {
-    super(`step "${step}": workdir/setup.sh exited ${exitCode ?? 'abnormally'}${stderr.trim() ? `: ${stderr.trim().slice(-300)}` : ''}`);
+    super(
+      `step "${step}": workdir/setup.sh exited ${exitCode ?? 'abnormally'}${stderr.trim() ? `: ${stderr.trim().slice(-300)}` : ''}`,
+    );
   }
 }
 
@@ -31,14 +33,17 @@ export interface StepsState {
   steps?: StepResult[];
 }
 
-export async function runSteps(task: Task, ctx: {
-  sandbox: TrialSandbox;
-  recorder: TrajectoryRecorder;
-  st: StepsState;
-  agentOn: (task: Task) => Promise<void>;
-  verifyOn: (task: Task, opts: { last: boolean }) => Promise<VerifierResult>;
-  beat: (phase: string, fn: () => Promise<unknown>) => Promise<unknown>;
-}): Promise<void> {
+export async function runSteps(
+  task: Task,
+  ctx: {
+    sandbox: TrialSandbox;
+    recorder: TrajectoryRecorder;
+    st: StepsState;
+    agentOn: (task: Task) => Promise<void>;
+    verifyOn: (task: Task, opts: { last: boolean }) => Promise<VerifierResult>;
+    beat: (phase: string, fn: () => Promise<unknown>) => Promise<unknown>;
+  },
+): Promise<void> {
   const steps = task.steps ?? [];
   const { sandbox, st } = ctx;
   const verified: { name: string; verifier: VerifierResult }[] = [];
@@ -55,12 +60,19 @@ export async function runSteps(task: Task, ctx: {
       const workdir = (await sandbox.workingDir()) ?? '/';
       if (step.workdirDir) await sandbox.putDir(step.workdirDir, workdir);
       if (step.setupScript) {
-        const r = await sandbox.exec(`bash ${shellQuote(`${workdir.replace(/\/$/, '')}/setup.sh`)}`, { timeoutSec: view.config.agent.timeoutSec, cwd: workdir });
+        const r = await sandbox.exec(`bash ${shellQuote(`${workdir.replace(/\/$/, '')}/setup.sh`)}`, {
+          timeoutSec: view.config.agent.timeoutSec,
+          cwd: workdir,
+        });
         if (r.exitCode !== 0) throw new StepSetupError(step.name, r.exitCode, r.stderr);
       }
       const hc = step.config.healthcheck;
       if (hc) await ctx.beat('start', () => awaitHealthy(sandbox, hc));
-      ctx.recorder.addStep({ source: 'system', message: `Task step ${i + 1}/${steps.length}: ${step.name}`, extra: { task_step: step.name } });
+      ctx.recorder.addStep({
+        source: 'system',
+        message: `Task step ${i + 1}/${steps.length}: ${step.name}`,
+        extra: { task_step: step.name },
+      });
       const before = { turns: st.outcome?.turns ?? 0 };
       const t0 = Date.now();
       await ctx.agentOn(view);
@@ -68,9 +80,15 @@ export async function runSteps(task: Task, ctx: {
       const verifier = await ctx.verifyOn(view, { last });
       verified.push({ name: step.name, verifier });
       st.steps.push({
-        name: step.name, reward: verifier.reward, ...(verifier.rewards ? { rewards: verifier.rewards } : {}), reason: verifier.reason,
-        exitCode: verifier.exitCode, turns: (st.outcome?.turns ?? 0) - before.turns, stopReason: st.outcome?.stopReason ?? 'error',
-        agentMs, verifyMs: verifier.durationMs,
+        name: step.name,
+        reward: verifier.reward,
+        ...(verifier.rewards ? { rewards: verifier.rewards } : {}),
+        reason: verifier.reason,
+        exitCode: verifier.exitCode,
+        turns: (st.outcome?.turns ?? 0) - before.turns,
+        stopReason: st.outcome?.stopReason ?? 'error',
+        agentMs,
+        verifyMs: verifier.durationMs,
       });
       const stop = gateFailure(step, verifier);
       if (stop && !last) {

@@ -50,13 +50,16 @@ export interface TrialSpec {
 }
 
 let defaultProvider: SandboxProvider | null = null;
-const providerFor = (spec: TrialSpec): SandboxProvider => spec.provider ?? (defaultProvider ??= new DockerSandboxProvider());
+const providerFor = (spec: TrialSpec): SandboxProvider =>
+  spec.provider ?? (defaultProvider ??= new DockerSandboxProvider());
 
 const NOT_RUN: VerifierResult = { reward: 0, reason: 'verifier not run', exitCode: null, output: '', durationMs: 0 };
 
 /** Mutable record the phases fill in; turned into a TrialResult at the end. */
 interface TrialState {
-  buildMs: number; startMs: number; agentMs: number;
+  buildMs: number;
+  startMs: number;
+  agentMs: number;
   buildLog: string | null;
   outcome: AgentOutcome | null;
   verifier: VerifierResult;
@@ -70,14 +73,28 @@ interface TrialState {
 
 /** A multi-step trial's agent outcome: the steps' usage and turns added up; the last step's stop reason. */
 function mergeOutcomes(a: AgentOutcome, b: AgentOutcome): AgentOutcome {
-  return { stopReason: b.stopReason, turns: a.turns + b.turns, usage: addUsage(a.usage, b.usage), error: a.error ?? b.error, finalMessage: b.finalMessage };
+  return {
+    stopReason: b.stopReason,
+    turns: a.turns + b.turns,
+    usage: addUsage(a.usage, b.usage),
+    error: a.error ?? b.error,
+    finalMessage: b.finalMessage,
+  };
 }
 
 function identify(spec: TrialSpec): { trialId: string; harnessId: string | null; model: string | null } {
   if (spec.agent === 'harness' && !spec.harness) throw new Error("runTrial: agent 'harness' needs spec.harness");
   const harnessId = spec.agent === 'harness' ? spec.harness!.id : null;
   const model = spec.agent === 'harness' ? spec.harness!.config.model : null;
-  const trialId = spec.trialId ?? trialIdFor({ taskHash: spec.task.hash, agentKey: harnessId ?? spec.agent, model, repeat: spec.repeat, taskName: spec.task.name });
+  const trialId =
+    spec.trialId ??
+    trialIdFor({
+      taskHash: spec.task.hash,
+      agentKey: harnessId ?? spec.agent,
+      model,
+      repeat: spec.repeat,
+      taskName: spec.task.name,
+    });
   return { trialId, harnessId, model };
 }
 
@@ -85,19 +102,30 @@ function throwIfCancelled(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('trial cancelled');
 }
 
-async function runPhases(spec: TrialSpec, trialId: string, recorder: TrajectoryRecorder, st: TrialState): Promise<void> {
+async function runPhases(
+  spec: TrialSpec,
+  trialId: string,
+  recorder: TrajectoryRecorder,
+  st: TrialState,
+): Promise<void> {
   const provider = providerFor(spec);
-  const beat = (phase: string, fn: () => Promise<unknown>): Promise<unknown> => withHeartbeat(spec.heartbeat, { trialId, phase }, fn);
+  const beat = (phase: string, fn: () => Promise<unknown>): Promise<unknown> =>
+    withHeartbeat(spec.heartbeat, { trialId, phase }, fn);
   const img = await withHeartbeat(spec.heartbeat, { trialId, phase: 'build' }, () => provider.ensureImage(spec.task));
   // A separate verifier with an image of its own (tests/Dockerfile, [verifier.environment].docker_image) is
   // built here too, so its build never counts against the verifier's timeout.
   const separate = spec.task.config.verifier.environmentMode === 'separate';
   const verifierTask = separate ? verifierEnvironmentOf(spec.task) : null;
-  const verifierImg = verifierTask && hasOwnVerifierImage(spec.task)
-    ? await withHeartbeat(spec.heartbeat, { trialId, phase: 'build' }, () => provider.ensureImage(verifierTask))
-    : img;
+  const verifierImg =
+    verifierTask && hasOwnVerifierImage(spec.task)
+      ? await withHeartbeat(spec.heartbeat, { trialId, phase: 'build' }, () => provider.ensureImage(verifierTask))
+      : img;
   st.buildMs = img.buildMs + (verifierImg === img ? 0 : verifierImg.buildMs);
-  st.buildLog = [img, ...(verifierImg === img ? [] : [verifierImg])].filter((i) => i.built).map((i) => i.buildLog).join('') || null;
+  st.buildLog =
+    [img, ...(verifierImg === img ? [] : [verifierImg])]
+      .filter((i) => i.built)
+      .map((i) => i.buildLog)
+      .join('') || null;
   throwIfCancelled(spec.signal);
   st.phase = 'start';
   const t0 = Date.now();
@@ -118,12 +146,22 @@ async function runPhases(spec: TrialSpec, trialId: string, recorder: TrajectoryR
         // The agent acts on a fenced sandbox under the storage_mb watchdog (guard.ts); its outcome (usage, turns)
         // is kept even when the watchdog then fails the trial.
         // A cancelled trial (spec.signal) does not wait for the agent: removing the sandbox ends it.
-        await unlessAborted(spec.signal, beat('agent', () => guardAgentPhase(sandbox, task, spec.signal, async (box, signal) => {
-          const outcome = await runAgentWithDeadline(agentFor(spec.agent, spec.harness, spec.runAgent), {
-            task, sandbox: box, recorder, heartbeat: spec.heartbeat, signal, timeoutSec: task.config.agent.timeoutSec,
-          });
-          st.outcome = st.outcome ? mergeOutcomes(st.outcome, outcome) : outcome;
-        })));
+        await unlessAborted(
+          spec.signal,
+          beat('agent', () =>
+            guardAgentPhase(sandbox, task, spec.signal, async (box, signal) => {
+              const outcome = await runAgentWithDeadline(agentFor(spec.agent, spec.harness, spec.runAgent), {
+                task,
+                sandbox: box,
+                recorder,
+                heartbeat: spec.heartbeat,
+                signal,
+                timeoutSec: task.config.agent.timeoutSec,
+              });
+              st.outcome = st.outcome ? mergeOutcomes(st.outcome, outcome) : outcome;
+            }),
+          ),
+        );
       } finally {
         st.agentMs += Date.now() - tA;
       }
@@ -140,7 +178,9 @@ async function runPhases(spec: TrialSpec, trialId: string, recorder: TrajectoryR
         if (verifierTask) {
           // A fresh container of the verifier's image, given only the agent's artifacts (Harbor's strongest form).
           out = await verifySeparately({
-            agentBox: sandbox, task, keepAgent: !opts.last,
+            agentBox: sandbox,
+            task,
+            keepAgent: !opts.last,
             startVerifierBox: () => provider.start(verifierTask, { image: verifierImg.image, trialId }),
           });
           return;
@@ -164,26 +204,51 @@ async function runPhases(spec: TrialSpec, trialId: string, recorder: TrajectoryR
   }
 }
 
-function toResult(spec: TrialSpec, ids: ReturnType<typeof identify>, st: TrialState, startedAt: Date, trajectoryPath: string): TrialResult {
+function toResult(
+  spec: TrialSpec,
+  ids: ReturnType<typeof identify>,
+  st: TrialState,
+  startedAt: Date,
+  trajectoryPath: string,
+): TrialResult {
   const o = st.outcome;
   return {
-    trialId: ids.trialId, task: spec.task.name, agent: spec.agent, harnessId: ids.harnessId, model: ids.model, repeat: spec.repeat,
+    trialId: ids.trialId,
+    task: spec.task.name,
+    agent: spec.agent,
+    harnessId: ids.harnessId,
+    model: ids.model,
+    repeat: spec.repeat,
     reward: st.error ? 0 : st.verifier.reward,
     // The first failure is the one worth reading; an agent timeout keeps the verifier's reward (Harbor).
     error: st.error ?? o?.error ?? st.verifier.reason,
     failure: firstFailure({
-      thrown: st.error ? { phase: st.phase, error: st.error } : null, agentError: o?.error ?? null, verifierReason: st.verifier.reason,
+      thrown: st.error ? { phase: st.phase, error: st.error } : null,
+      agentError: o?.error ?? null,
+      verifierReason: st.verifier.reason,
     }),
-    stopReason: o?.stopReason ?? 'error', turns: o?.turns ?? 0, usage: o?.usage ?? zeroUsage(),
+    stopReason: o?.stopReason ?? 'error',
+    turns: o?.turns ?? 0,
+    usage: o?.usage ?? zeroUsage(),
     verifier: {
-      reward: st.verifier.reward, reason: st.verifier.reason, exitCode: st.verifier.exitCode, output: st.verifier.output,
+      reward: st.verifier.reward,
+      reason: st.verifier.reason,
+      exitCode: st.verifier.exitCode,
+      output: st.verifier.output,
       // A trial failed outright keeps no metrics: none of them may score it (objectiveOf).
       ...(st.verifier.rewards && !st.error ? { rewards: st.verifier.rewards } : {}),
     },
     ...(st.steps ? { steps: st.steps } : {}),
     ...(st.artifacts?.list.length ? { artifacts: st.artifacts.list } : {}),
-    timings: { buildMs: st.buildMs, startMs: st.startMs, agentMs: st.agentMs, verifyMs: st.verifier.durationMs, totalMs: Date.now() - startedAt.getTime() },
-    trajectoryPath, startedAt: startedAt.toISOString(),
+    timings: {
+      buildMs: st.buildMs,
+      startMs: st.startMs,
+      agentMs: st.agentMs,
+      verifyMs: st.verifier.durationMs,
+      totalMs: Date.now() - startedAt.getTime(),
+    },
+    trajectoryPath,
+    startedAt: startedAt.toISOString(),
   };
 }
 
@@ -192,10 +257,21 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
   const ids = identify(spec);
   const dir = path.resolve(spec.outDir, ids.trialId);
   const recorder = new TrajectoryRecorder({
-    sessionId: ids.trialId, agentName: spec.agent === 'harness' ? 'autoagent-harness' : `autoagent-${spec.agent}`, model: ids.model,
+    sessionId: ids.trialId,
+    agentName: spec.agent === 'harness' ? 'autoagent-harness' : `autoagent-${spec.agent}`,
+    model: ids.model,
     extra: { task: spec.task.name, taskHash: spec.task.hash, harnessId: ids.harnessId, repeat: spec.repeat },
   });
-  const st: TrialState = { buildMs: 0, startMs: 0, agentMs: 0, buildLog: null, outcome: null, verifier: NOT_RUN, error: null, phase: 'build' };
+  const st: TrialState = {
+    buildMs: 0,
+    startMs: 0,
+    agentMs: 0,
+    buildLog: null,
+    outcome: null,
+    verifier: NOT_RUN,
+    error: null,
+    phase: 'build',
+  };
   try {
     try {
       await runPhases(spec, ids.trialId, recorder, st);
@@ -203,13 +279,26 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
       // Systemic: nothing is written, so a rerun (or the activity's retry) starts clean.
       if (err instanceof DockerUnavailableError || isSystemicLlmError(err) || spec.signal?.aborted) throw err;
       const storageMb = spec.task.config.environment.storageMb;
-      st.error = describeError(isQuotaFull(err) && !(err instanceof StorageLimitError) ? StorageLimitError.quotaFull(storageMb, describeError(err)) : err);
+      st.error = describeError(
+        isQuotaFull(err) && !(err instanceof StorageLimitError)
+          ? StorageLimitError.quotaFull(storageMb, describeError(err))
+          : err,
+      );
       if (err instanceof ImageBuildError) st.buildLog = err.logTail;
     }
     const result = toResult(spec, ids, st, startedAt, path.join(dir, TRIAL_FILES.trajectory));
-    recorder.finish({ usage: result.usage, turns: result.turns, durationMs: st.agentMs, stopReason: result.stopReason });
+    recorder.finish({
+      usage: result.usage,
+      turns: result.turns,
+      durationMs: st.agentMs,
+      stopReason: result.stopReason,
+    });
     await writeTrialFiles(dir, {
-      result, trajectory: recorder.toJSON(), verifierOutput: st.verifier.output, buildLog: st.buildLog, task: spec.task,
+      result,
+      trajectory: recorder.toJSON(),
+      verifierOutput: st.verifier.output,
+      buildLog: st.buildLog,
+      task: spec.task,
       artifactsDir: st.artifacts?.dir ?? null,
     });
     return result;

@@ -16,7 +16,9 @@ import { runVerifier, type VerifierResult } from '../verifier/verify';
 /** Harbor collects this folder from every trial, declared or not. */
 const ARTIFACTS_CONVENTION_DIR = '/logs/artifacts';
 
-export const artifactSources = (task: Task): string[] => [...new Set([...(task.config.artifacts ?? []), ARTIFACTS_CONVENTION_DIR])];
+export const artifactSources = (task: Task): string[] => [
+  ...new Set([...(task.config.artifacts ?? []), ARTIFACTS_CONVENTION_DIR]),
+];
 
 async function copyArtifact(from: TrialSandbox, to: TrialSandbox, source: string, maxBytes: number): Promise<void> {
   const tar = await from.archive(source);
@@ -31,8 +33,14 @@ async function copyArtifact(from: TrialSandbox, to: TrialSandbox, source: string
   tar.on('error', (err: Error) => bounded.destroy(err));
   bounded.on('error', () => (tar as { destroy?: () => void }).destroy?.());
   tar.pipe(bounded);
-  const rm = await to.exec(`rm -rf ${shellQuote(source)} && mkdir -p ${shellQuote(path.dirname(source))}`, { timeoutSec: 120, user: '0' });
-  if (rm.exitCode !== 0) throw new Error(`cannot prepare ${source} in the verifier's container: ${rm.stderr.trim() || `exit ${rm.exitCode}`}`);
+  const rm = await to.exec(`rm -rf ${shellQuote(source)} && mkdir -p ${shellQuote(path.dirname(source))}`, {
+    timeoutSec: 120,
+    user: '0',
+  });
+  if (rm.exitCode !== 0)
+    throw new Error(
+      `cannot prepare ${source} in the verifier's container: ${rm.stderr.trim() || `exit ${rm.exitCode}`}`,
+    );
   try {
     await to.extract(path.dirname(source), bounded);
   } catch (err) {
@@ -46,7 +54,12 @@ async function copyArtifact(from: TrialSandbox, to: TrialSandbox, source: string
  * Stops the agent's container (its processes die), starts the verifier's, copies the artifacts across,
  * removes the agent's container and runs the tests. The verifier's container is always removed.
  */
-export async function verifySeparately(opts: { agentBox: TrialSandbox; task: Task; startVerifierBox: () => Promise<TrialSandbox>; keepAgent?: boolean }): Promise<VerifierResult> {
+export async function verifySeparately(opts: {
+  agentBox: TrialSandbox;
+  task: Task;
+  startVerifierBox: () => Promise<TrialSandbox>;
+  keepAgent?: boolean;
+}): Promise<VerifierResult> {
   const { agentBox, task } = opts;
   const t0 = Date.now();
   await agentBox.stop();

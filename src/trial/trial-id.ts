@@ -22,10 +22,7 @@ export interface TrialIdParts {
 export function trialIdFor(parts: TrialIdParts): string {
   const identity: unknown[] = [parts.taskHash, parts.agentKey, parts.model ?? '', parts.repeat];
   if (parts.taskName !== undefined) identity.push(parts.taskName);
-  const hash = createHash('sha256')
-    .update(JSON.stringify(identity))
-    .digest('hex')
-    .slice(0, 8);
+  const hash = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 8);
   const task = slug(parts.taskName ?? parts.taskHash.slice(0, 8), 40, 'x');
   const agent = slug(parts.agentKey.replace(/^h-/, ''), 10, 'x');
   return `${task}-${agent}-r${parts.repeat}-${hash}`;

@@ -10,7 +10,6 @@ import { VerifierRecordSchema } from '../verifier/result';
 export const AgentKind = z.enum(['harness', 'oracle', 'noop']);
 export type AgentKind = z.infer<typeof AgentKind>;
 
-
 // Lower layers own these shapes; a trial record only carries them.
 export { StopReason } from '../agent/stop-reason';
 
@@ -70,7 +69,9 @@ export const TrialResultSchema = z.object({
     totalMs: z.number(),
   }),
   /** Artifacts copied out of the agent's container into the trial folder's artifacts/ (absent: none produced). */
-  artifacts: z.array(z.object({ source: z.string(), bytes: z.number(), truncated: z.literal(true).optional() })).optional(),
+  artifacts: z
+    .array(z.object({ source: z.string(), bytes: z.number(), truncated: z.literal(true).optional() }))
+    .optional(),
   /** A multi-step task's steps, in the order they ran (absent for single-step tasks). */
   steps: z.array(StepResultSchema).optional(),
   /** Where the ATIF trajectory was written (absolute path), or null. */

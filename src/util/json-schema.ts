@@ -34,7 +34,10 @@ export function schemaProblem(schema: Schema): { field: string; message: string 
   const ajv = ajvFor(schema);
   if (!ajv.validateSchema(schema)) {
     const err = ajv.errors?.[0];
-    return { field: pointerToPath(err?.instancePath ?? ''), message: err ? describeSchemaError(err) : 'not a valid JSON Schema' };
+    return {
+      field: pointerToPath(err?.instancePath ?? ''),
+      message: err ? describeSchemaError(err) : 'not a valid JSON Schema',
+    };
   }
   try {
     compiled(schema);
@@ -46,9 +49,10 @@ export function schemaProblem(schema: Schema): { field: string; message: string 
 }
 
 function describeSchemaError(err: ErrorObject): string {
-  const what = err.keyword === 'enum' && Array.isArray(err.params['allowedValues'])
-    ? `must be one of ${(err.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-    : (err.message ?? 'invalid');
+  const what =
+    err.keyword === 'enum' && Array.isArray(err.params['allowedValues'])
+      ? `must be one of ${(err.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+      : (err.message ?? 'invalid');
   return `not a valid JSON Schema: ${what}`;
 }
 

@@ -18,7 +18,10 @@ export class RewardFileMissingError extends Error {
 
 export class RewardParseError extends Error {
   override readonly name = 'RewardParseError';
-  constructor(readonly file: string, problem: string) {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
     super(`${file}: ${problem}`);
   }
 }
@@ -26,7 +29,11 @@ export class RewardParseError extends Error {
 /** The reward file is bigger than the verifier reads (it is never buffered whole on the host). */
 export class RewardFileTooLargeError extends Error {
   override readonly name = 'RewardFileTooLargeError';
-  constructor(readonly file: string, readonly sizeBytes: number, readonly maxBytes: number) {
+  constructor(
+    readonly file: string,
+    readonly sizeBytes: number,
+    readonly maxBytes: number,
+  ) {
     super(`${file} is ${sizeBytes} bytes, over the ${maxBytes}-byte limit for reward files`);
   }
 }
@@ -52,7 +59,10 @@ function describeChanges(changes: string[]): string {
 /** An artifact handed to a separate verifier is bigger than the task's storage allows; it is not copied. */
 export class ArtifactTooLargeError extends Error {
   override readonly name = 'ArtifactTooLargeError';
-  constructor(readonly source: string, readonly maxBytes: number) {
+  constructor(
+    readonly source: string,
+    readonly maxBytes: number,
+  ) {
     super(`artifact ${source} is over ${maxBytes} bytes (the task's storage_mb)`);
   }
 }

@@ -21,7 +21,8 @@ function checkRange(file: string, value: number): number {
 
 export function parseRewardTxt(text: string, file = REWARD_TXT): number {
   const t = text.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new RewardParseError(file, `expected one number, got "${t.slice(0, 80)}"`);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t))
+    throw new RewardParseError(file, `expected one number, got "${t.slice(0, 80)}"`);
   return checkRange(file, Number(t));
 }
 
@@ -36,11 +37,14 @@ export function parseRewardsJson(text: string, file = REWARD_JSON): Rewards {
     throw new RewardParseError(file, `invalid JSON (${(err as Error).message})`);
   }
   if (typeof value === 'number') return { reward: value };
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new RewardParseError(file, 'expected an object');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new RewardParseError(file, 'expected an object');
   const obj = value as Record<string, unknown>;
   if ('reward' in obj && typeof obj.reward !== 'number') throw new RewardParseError(file, '"reward" is not a number');
   // Numbers are metrics; other fields (labels, notes) are not, and are left out.
-  return Object.fromEntries(Object.entries(obj).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  return Object.fromEntries(
+    Object.entries(obj).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])),
+  );
 }
 
 /** The objective metric of `rewards`, checked to lie in [0, 1]. */
@@ -49,11 +53,15 @@ export function objectiveReward(rewards: Rewards, metric = 'reward', file = REWA
   const names = Object.keys(rewards);
   if (names.length === 1) return checkRange(file, rewards[names[0] as string] as number);
   const expected = metric === 'reward' ? ': expected "reward" or exactly one numeric field' : '';
-  throw new RewardParseError(file, `no "${metric}" metric${expected} (found ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`);
+  throw new RewardParseError(
+    file,
+    `no "${metric}" metric${expected} (found ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`,
+  );
 }
 
 /** The objective (`reward`) of a reward.json. */
-export const parseRewardJson = (text: string, file = REWARD_JSON): number => objectiveReward(parseRewardsJson(text, file), 'reward', file);
+export const parseRewardJson = (text: string, file = REWARD_JSON): number =>
+  objectiveReward(parseRewardsJson(text, file), 'reward', file);
 
 /**
  * A trial's score under a campaign's objective metric: the verifier's own reward for `reward`, else that

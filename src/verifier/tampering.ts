@@ -11,7 +11,14 @@ import type { FsChange } from '../sandbox/types';
 const PROTECTED_ROOTS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'] as const;
 
 /** Paths Docker itself puts in every container's writable layer (mount points for --init and networking). */
-const DOCKER_OWN = new Set(['/sbin/docker-init', '/usr/sbin/docker-init', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/mtab']);
+const DOCKER_OWN = new Set([
+  '/sbin/docker-init',
+  '/usr/sbin/docker-init',
+  '/etc/hosts',
+  '/etc/hostname',
+  '/etc/resolv.conf',
+  '/etc/mtab',
+]);
 
 /**
  * Hook points outside the protected roots: files that change what the tests' own tools do. pytest reads an
@@ -23,7 +30,8 @@ const HOOK_POINTS = [
   /^\/(root|home\/[^/]+)\/\.local\/lib\/python[^/]*\/site-packages\/([^/]+\.pth|(site|user)customize\.py)$/,
 ];
 
-const under = (p: string, root: string): boolean => root === '/' || p === root || p.startsWith(`${root.replace(/\/+$/, '')}/`);
+const under = (p: string, root: string): boolean =>
+  root === '/' || p === root || p.startsWith(`${root.replace(/\/+$/, '')}/`);
 
 /**
  * `docker diff` lists each changed entry's parent folders as modified too; those are explained by the

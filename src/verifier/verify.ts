@@ -28,7 +28,11 @@ function verifyCommand(staging: string): string {
 }
 
 /** Reward from reward.txt, else reward.json (all its metrics kept); a reason string when neither gives a valid number. */
-async function readReward(sandbox: Sandbox, exitCode: number | null, metric: string): Promise<{ reward: number; rewards?: Rewards; reason: string | null }> {
+async function readReward(
+  sandbox: Sandbox,
+  exitCode: number | null,
+  metric: string,
+): Promise<{ reward: number; rewards?: Rewards; reason: string | null }> {
   try {
     const txt = await sandbox.getFile(REWARD_TXT, { maxBytes: REWARD_MAX_BYTES });
     if (txt) {
@@ -48,21 +52,36 @@ async function readReward(sandbox: Sandbox, exitCode: number | null, metric: str
     return { reward: 0, reason: reasonOf(new RewardFileMissingError(exitCode)) };
   } catch (err) {
     if (err instanceof Error && err.name === 'RewardParseError') return { reward: 0, reason: reasonOf(err) };
-    if (err instanceof FileTooLargeError) return { reward: 0, reason: reasonOf(new RewardFileTooLargeError(err.path, err.sizeBytes, err.maxBytes)) };
+    if (err instanceof FileTooLargeError)
+      return { reward: 0, reason: reasonOf(new RewardFileTooLargeError(err.path, err.sizeBytes, err.maxBytes)) };
     throw err;
   }
 }
 
 /** `metric`: the objective among reward.json's metrics (default `reward`). */
-export async function runVerifier(sandbox: Sandbox, task: Task, opts: { timeoutSec?: number; metric?: string } = {}): Promise<VerifierResult> {
+export async function runVerifier(
+  sandbox: Sandbox,
+  task: Task,
+  opts: { timeoutSec?: number; metric?: string } = {},
+): Promise<VerifierResult> {
   const t0 = Date.now();
   const timeoutSec = opts.timeoutSec ?? task.config.verifier.timeoutSec;
   const staging = `/tmp/.autoagent-tests-${randomBytes(6).toString('hex')}`;
   await sandbox.putDir(task.paths.testsDir, staging);
-  const r = await sandbox.exec(verifyCommand(staging), { timeoutSec, maxOutputBytes: VERIFIER_OUTPUT_BYTES, env: task.config.verifier.env });
+  const r = await sandbox.exec(verifyCommand(staging), {
+    timeoutSec,
+    maxOutputBytes: VERIFIER_OUTPUT_BYTES,
+    env: task.config.verifier.env,
+  });
   const output = [r.stdout, r.stderr ? `--- stderr ---\n${r.stderr}` : ''].filter(Boolean).join('\n');
   if (r.timedOut) {
-    return { reward: 0, reason: reasonOf(new VerifierTimeoutError(timeoutSec)), exitCode: null, output, durationMs: Date.now() - t0 };
+    return {
+      reward: 0,
+      reason: reasonOf(new VerifierTimeoutError(timeoutSec)),
+      exitCode: null,
+      output,
+      durationMs: Date.now() - t0,
+    };
   }
   const { reward, rewards, reason } = await readReward(sandbox, r.exitCode, opts.metric ?? 'reward');
   return { reward, ...(rewards ? { rewards } : {}), reason, exitCode: r.exitCode, output, durationMs: Date.now() - t0 };

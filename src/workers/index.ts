@@ -6,7 +6,14 @@
  * `shutdownGraceTime` to finish, then are cancelled).
  */
 import type { Duration } from '@temporalio/common';
-import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type NativeConnection,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { type ActivityDeps } from '../activities/ports';
 import { QUEUES } from '../workflows/activities';
@@ -49,7 +56,10 @@ export function installWorkerLogger(level: LogLevel = 'WARN'): void {
   // Activity-only workers (trials, meta) poll no workflow tasks by design; the SDK's warning about it is noise.
   const expected = (message: string): boolean => message.startsWith('No workflows registered');
   const logger = new DefaultLogger(level, (entry) => {
-    if (!expected(entry.message)) process.stderr.write(`${new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString()} [${entry.level}] ${entry.message} ${entry.meta ? JSON.stringify(entry.meta) : ''}\n`);
+    if (!expected(entry.message))
+      process.stderr.write(
+        `${new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString()} [${entry.level}] ${entry.message} ${entry.meta ? JSON.stringify(entry.meta) : ''}\n`,
+      );
   });
   try {
     Runtime.install({ logger });
@@ -62,7 +72,11 @@ export async function createWorkers(opts: CreateWorkersOptions): Promise<WorkerS
   const roles = opts.roles ?? ['workflows', 'trials', 'meta'];
   const queues = { ...QUEUES, ...opts.queues };
   const activities = createActivities(opts.deps);
-  const common = { connection: opts.connection, namespace: opts.namespace ?? 'default', shutdownGraceTime: opts.shutdownGraceTime ?? '30s' };
+  const common = {
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
+  };
   if (opts.reapOrphans && roles.includes('trials')) {
     const n = await opts.reapOrphans();
     if (n > 0) opts.log?.(`reaped ${n} orphaned sandbox(es)`);
@@ -74,7 +88,9 @@ export async function createWorkers(opts: CreateWorkersOptions): Promise<WorkerS
       await Worker.create({
         ...common,
         taskQueue: queues.workflows,
-        ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+        ...(opts.workflowBundle
+          ? { workflowBundle: opts.workflowBundle }
+          : { workflowsPath: require.resolve('../workflows') }),
         activities: { prepareCampaign, recordCandidates, recordEvent },
       }),
     );

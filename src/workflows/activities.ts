@@ -18,10 +18,17 @@ const NON_RETRYABLE = [...NON_RETRYABLE_ERRORS];
 const HEARTBEAT_TIMEOUT_MS = 30_000;
 
 /** Short store / preparation calls on the workflow queue. */
-export const storeActivities = proxyActivities<Pick<Activities, 'prepareCampaign' | 'recordCandidates' | 'recordEvent'>>({
+export const storeActivities = proxyActivities<
+  Pick<Activities, 'prepareCampaign' | 'recordCandidates' | 'recordEvent'>
+>({
   taskQueue: QUEUES.workflows,
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 /** Systemic faults (outages, a lost worker) are retried with backoff; a result or a rejected key never is. */

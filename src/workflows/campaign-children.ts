@@ -15,8 +15,15 @@ const metricOf = (plan: CampaignPlan): { metric?: string } => (plan.metric ? { m
 export function baselineArgs(c: CampaignCarry): EvaluationInput & { paused: boolean } {
   const { plan } = c.prepared;
   return {
-    campaign: plan.name, campaignDir: plan.campaignDir, candidates: [c.prepared.seed], tasks: plan.train, repeats: plan.repeats,
-    window: plan.concurrency, runtime: plan.runtime, paused: c.paused, ...metricOf(plan),
+    campaign: plan.name,
+    campaignDir: plan.campaignDir,
+    candidates: [c.prepared.seed],
+    tasks: plan.train,
+    repeats: plan.repeats,
+    window: plan.concurrency,
+    runtime: plan.runtime,
+    paused: c.paused,
+    ...metricOf(plan),
   };
 }
 
@@ -24,8 +31,14 @@ export function baselineArgs(c: CampaignCarry): EvaluationInput & { paused: bool
 export function holdoutArgs(c: CampaignCarry, picks: readonly HarnessRef[]): EvaluationInput {
   const { plan } = c.prepared;
   return {
-    campaign: plan.name, campaignDir: plan.campaignDir, candidates: [...picks], tasks: plan.holdout, repeats: plan.holdoutRepeats,
-    window: plan.concurrency, runtime: plan.runtime, ...metricOf(plan),
+    campaign: plan.name,
+    campaignDir: plan.campaignDir,
+    candidates: [...picks],
+    tasks: plan.holdout,
+    repeats: plan.holdoutRepeats,
+    window: plan.concurrency,
+    runtime: plan.runtime,
+    ...metricOf(plan),
   };
 }
 
@@ -35,14 +48,29 @@ export const parentRefs = (c: CampaignCarry, parentIds: readonly string[]): Harn
 
 /** Generation `generation`, attempt `attemptLabel` (gen-<n> or gen-<n>-retry-<m>). */
 export function generationArgs(
-  c: CampaignCarry, generation: number, attemptLabel: string, parents: HarnessRef[], merges: (MergeRequest | null)[] | undefined,
+  c: CampaignCarry,
+  generation: number,
+  attemptLabel: string,
+  parents: HarnessRef[],
+  merges: (MergeRequest | null)[] | undefined,
 ): GenerationInput {
   const { plan } = c.prepared;
   return {
-    campaign: plan.name, campaignDir: plan.campaignDir, generation, attemptLabel, parents,
-    knownIds: c.search.candidates.map((x) => x.id), hints: [...c.hints], train: plan.train, repeats: plan.repeats,
-    window: plan.concurrency, paused: c.paused, runtime: plan.runtime, ...metricOf(plan),
-    holdoutTasks: plan.holdout.map((t) => t.name), meta: plan.meta ?? null,
+    campaign: plan.name,
+    campaignDir: plan.campaignDir,
+    generation,
+    attemptLabel,
+    parents,
+    knownIds: c.search.candidates.map((x) => x.id),
+    hints: [...c.hints],
+    train: plan.train,
+    repeats: plan.repeats,
+    window: plan.concurrency,
+    paused: c.paused,
+    runtime: plan.runtime,
+    ...metricOf(plan),
+    holdoutTasks: plan.holdout.map((t) => t.name),
+    meta: plan.meta ?? null,
     ...(merges ? { merges } : {}),
     ...generationEvaluation(plan, c.search, parents),
   };

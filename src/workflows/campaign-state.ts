@@ -10,13 +10,31 @@ import { createRng } from '../search/rng';
 import { collectTaskRewards, meanPerTask, meanReward } from '../search/scores';
 import { addCandidates, bestCandidate, frontierCandidates, initialSearchState } from '../search/state';
 import { carriedRecords, fileChild } from '../search/stepping-stones';
-import { anyStopper, maxDollars, maxGenerations, maxTokens, maxTrials, maxWallTime, plateau, targetScore, type Stopper } from '../search/stoppers';
+import {
+  anyStopper,
+  maxDollars,
+  maxGenerations,
+  maxTokens,
+  maxTrials,
+  maxWallTime,
+  plateau,
+  targetScore,
+  type Stopper,
+} from '../search/stoppers';
 import type { CandidateRecord } from '../search/types';
 import { verdictWithSavings } from './policies';
 import { isTamperingVerdict, tamperedTrialsVerdict } from './tampering';
 import type {
-  CampaignCarry, CampaignPhase, CampaignStatus, CandidateEvaluation, GenerationResult, HarnessRef, HoldoutScore, PreparedCampaign,
-  TrialOutcome, WaitingForRetry,
+  CampaignCarry,
+  CampaignPhase,
+  CampaignStatus,
+  CandidateEvaluation,
+  GenerationResult,
+  HarnessRef,
+  HoldoutScore,
+  PreparedCampaign,
+  TrialOutcome,
+  WaitingForRetry,
 } from './types';
 
 /** Tampering rejections kept for `status`: the newest few (all of them are in the store). */
@@ -25,9 +43,22 @@ export const MAX_FLAGGED = 20;
 export function initialCarry(prepared: PreparedCampaign, nowMs: number): CampaignCarry {
   const { plan } = prepared;
   return {
-    prepared, search: initialSearchState(plan.seed, plan.objective), ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 },
-    budget: { ...plan.budget }, hints: [...plan.hints], startedAtMs: nowMs, baselineDone: false, paused: false,
-    stopRequested: false, stopReason: null, attempt: 0, cachedTrials: 0, rejectedCount: 0, invalidCount: 0, lastError: null, runs: 0,
+    prepared,
+    search: initialSearchState(plan.seed, plan.objective),
+    ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 },
+    budget: { ...plan.budget },
+    hints: [...plan.hints],
+    startedAtMs: nowMs,
+    baselineDone: false,
+    paused: false,
+    stopRequested: false,
+    stopReason: null,
+    attempt: 0,
+    cachedTrials: 0,
+    rejectedCount: 0,
+    invalidCount: 0,
+    lastError: null,
+    runs: 0,
   };
 }
 
@@ -44,16 +75,22 @@ export function charge(c: CampaignCarry, result: Pick<GenerationResult, 'proposa
 }
 
 export const harnessRef = (c: CampaignCarry, rec: Pick<CandidateRecord, 'id' | 'complexity'>): HarnessRef => ({
-  id: rec.id, dir: `${c.prepared.plan.campaignDir}/harnesses/${rec.id}`, complexity: rec.complexity,
+  id: rec.id,
+  dir: `${c.prepared.plan.campaignDir}/harnesses/${rec.id}`,
+  complexity: rec.complexity,
 });
 
-const trialsUsage = (trials: readonly TrialOutcome[]): Usage => trials.reduce((u, t) => addUsage(u, t.usage), zeroUsage());
+const trialsUsage = (trials: readonly TrialOutcome[]): Usage =>
+  trials.reduce((u, t) => addUsage(u, t.usage), zeroUsage());
 
 /** Scores plus what one task costs this harness (cached trials at what they cost when they ran). */
-function scored(ev: CandidateEvaluation): Pick<CandidateRecord, 'taskRewards' | 'meanReward' | 'costPerTask' | 'tokensPerTask'> {
+function scored(
+  ev: CandidateEvaluation,
+): Pick<CandidateRecord, 'taskRewards' | 'meanReward' | 'costPerTask' | 'tokensPerTask'> {
   const taskRewards = collectTaskRewards(ev.trials);
   return {
-    taskRewards, meanReward: meanReward(taskRewards),
+    taskRewards,
+    meanReward: meanReward(taskRewards),
     costPerTask: meanPerTask(ev.trials.map((t) => ({ task: t.task, value: t.usage.costUsd }))),
     tokensPerTask: meanPerTask(ev.trials.map((t) => ({ task: t.task, value: totalTokens(t.usage) }))),
   };
@@ -62,21 +99,34 @@ function scored(ev: CandidateEvaluation): Pick<CandidateRecord, 'taskRewards' | 
 export function seedRecord(c: CampaignCarry, ev: CandidateEvaluation): CandidateRecord {
   const seed = c.prepared.seed;
   return {
-    id: seed.id, parentId: null, generation: 0, status: 'evaluated', verdict: 'seed harness (baseline)', rationale: '',
-    ...scored(ev), costUsd: trialsUsage(ev.trials).costUsd, complexity: seed.complexity,
+    id: seed.id,
+    parentId: null,
+    generation: 0,
+    status: 'evaluated',
+    verdict: 'seed harness (baseline)',
+    rationale: '',
+    ...scored(ev),
+    costUsd: trialsUsage(ev.trials).costUsd,
+    complexity: seed.complexity,
   };
 }
 
 function criterion(c: CampaignCarry): AcceptanceCriterion {
   const a = c.prepared.plan.acceptance;
-  return a.mode === 'greedy' ? alwaysAcceptImprovement : beatsParentBeyondNoise({ alpha: a.alpha, minDelta: a.minDelta, test: a.test ?? 'task-means' });
+  return a.mode === 'greedy'
+    ? alwaysAcceptImprovement
+    : beatsParentBeyondNoise({ alpha: a.alpha, minDelta: a.minDelta, test: a.test ?? 'task-means' });
 }
 
 /**
  * Candidate records of a completed generation: every proposal becomes a record (invalid ones with their
  * reason); each evaluated child is accepted or rejected against its parent. Uses and advances the rng.
  */
-export function generationRecords(c: CampaignCarry, generation: number, result: GenerationResult): { records: CandidateRecord[]; rngState: number } {
+export function generationRecords(
+  c: CampaignCarry,
+  generation: number,
+  result: GenerationResult,
+): { records: CandidateRecord[]; rngState: number } {
   const rng = createRng(c.search.rngState);
   const accept = criterion(c);
   const records: CandidateRecord[] = [];
@@ -84,8 +134,17 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
     const lineage = p.secondParentId ? { secondParentId: p.secondParentId } : {};
     if (p.status === 'invalid') {
       records.push({
-        id: `invalid/${generation}/${p.slot}`, parentId: p.parentId, generation, status: 'invalid', verdict: p.error,
-        rationale: p.rationale, taskRewards: {}, meanReward: 0, costUsd: p.usage.costUsd, complexity: 0, ...lineage,
+        id: `invalid/${generation}/${p.slot}`,
+        parentId: p.parentId,
+        generation,
+        status: 'invalid',
+        verdict: p.error,
+        rationale: p.rationale,
+        taskRewards: {},
+        meanReward: 0,
+        costUsd: p.usage.costUsd,
+        complexity: 0,
+        ...lineage,
       });
       continue;
     }
@@ -93,18 +152,41 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
     if (ev && records.some((r) => r.id === p.candidate.id)) {
       // A sibling proposed the same harness: evaluated once, and this proposal is a result too (charged, said why).
       records.push({
-        id: `duplicate/${generation}/${p.slot}`, parentId: p.parentId, generation, status: 'invalid',
+        id: `duplicate/${generation}/${p.slot}`,
+        parentId: p.parentId,
+        generation,
+        status: 'invalid',
         verdict: `duplicate: the same harness as sibling candidate ${p.candidate.id} (evaluated once)`,
-        rationale: p.rationale, taskRewards: {}, meanReward: 0, costUsd: p.usage.costUsd, complexity: 0, ...lineage,
+        rationale: p.rationale,
+        taskRewards: {},
+        meanReward: 0,
+        costUsd: p.usage.costUsd,
+        complexity: 0,
+        ...lineage,
       });
       continue;
     }
     if (!ev) continue; // a known candidate (the proposal activity already reports such a harness as a duplicate)
     const diff = p.diffHash ? { diffHash: p.diffHash } : {};
-    const base = { id: p.candidate.id, parentId: p.parentId, generation, rationale: p.rationale, complexity: p.candidate.complexity, ...lineage, ...diff };
+    const base = {
+      id: p.candidate.id,
+      parentId: p.parentId,
+      generation,
+      rationale: p.rationale,
+      complexity: p.candidate.complexity,
+      ...lineage,
+      ...diff,
+    };
     const costUsd = p.usage.costUsd + trialsUsage(ev.trials).costUsd;
     if (ev.error !== null) {
-      records.push({ ...base, status: 'invalid', verdict: `broken harness: ${ev.error}`, taskRewards: {}, meanReward: 0, costUsd });
+      records.push({
+        ...base,
+        status: 'invalid',
+        verdict: `broken harness: ${ev.error}`,
+        taskRewards: {},
+        meanReward: 0,
+        costUsd,
+      });
       continue;
     }
     const child: CandidateRecord = { ...base, status: 'rejected', verdict: '', ...scored(ev), costUsd };
@@ -116,7 +198,9 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
     // A policy's early reject (racing, minibatch) is final, its early accept too when the parent is accepted;
     // else the acceptance rule decides against the parent's anchor. A better-on-average child of a noise-aware rule
     // stays as a stepping stone (src/search/stepping-stones.ts); without stones this is the plain rule.
-    const filing = fileChild(c.search, child, p.parentId, ev.decision, accept, rng, { stones: c.prepared.plan.acceptance.mode !== 'greedy' });
+    const filing = fileChild(c.search, child, p.parentId, ev.decision, accept, rng, {
+      stones: c.prepared.plan.acceptance.mode !== 'greedy',
+    });
     const stone = filing.anchorId !== undefined ? { anchorId: filing.anchorId } : {};
     records.push({ ...child, status: filing.status, verdict: verdictWithSavings(filing.reason, ev), ...stone });
   }
@@ -128,13 +212,21 @@ export function generationRecords(c: CampaignCarry, generation: number, result: 
  * not carried — except the best stepping stones (parents, never picks; at most MAX_STEPPING_STONES), so
  * continue-as-new payloads stay bounded.
  */
-export function applyRecords(c: CampaignCarry, generation: number, records: CandidateRecord[], rngState: number): CampaignCarry {
+export function applyRecords(
+  c: CampaignCarry,
+  generation: number,
+  records: CandidateRecord[],
+  rngState: number,
+): CampaignCarry {
   const kept = records.filter((r) => r.status === 'evaluated' || r.anchorId !== undefined);
   const added = addCandidates(c.search, kept);
   const search = { ...added, candidates: carriedRecords(added.candidates, added), generation, rngState };
-  const flagged = records.filter((r) => isTamperingVerdict(r.verdict)).map((r) => ({ candidateId: r.id, generation: r.generation, reason: r.verdict }));
+  const flagged = records
+    .filter((r) => isTamperingVerdict(r.verdict))
+    .map((r) => ({ candidateId: r.id, generation: r.generation, reason: r.verdict }));
   return {
-    ...c, search,
+    ...c,
+    search,
     ...(flagged.length > 0 ? { flagged: [...(c.flagged ?? []), ...flagged].slice(-MAX_FLAGGED) } : {}),
     rejectedCount: c.rejectedCount + records.filter((r) => r.status === 'rejected').length,
     invalidCount: c.invalidCount + records.filter((r) => r.status === 'invalid').length,
@@ -176,7 +268,11 @@ export function estimateTotalTrials(c: CampaignCarry): number | null {
   const { plan } = c.prepared;
   if (plan.generations === undefined) return null;
   // Baseline + every generation + holdout of the best and the seed.
-  return plan.train.length * plan.repeats + plan.generations * plannedGenerationTrials(c) + 2 * plan.holdout.length * plan.holdoutRepeats;
+  return (
+    plan.train.length * plan.repeats +
+    plan.generations * plannedGenerationTrials(c) +
+    2 * plan.holdout.length * plan.holdoutRepeats
+  );
 }
 
 export interface StatusExtras {
@@ -189,16 +285,32 @@ export interface StatusExtras {
 export function statusOf(c: CampaignCarry, x: StatusExtras): CampaignStatus {
   const best = bestCandidate(c.search);
   return {
-    name: c.prepared.plan.name, generation: c.search.generation, phase: x.phase,
-    bestTrainScore: best?.meanReward ?? null, bestCandidateId: best?.id ?? null,
+    name: c.prepared.plan.name,
+    generation: c.search.generation,
+    phase: x.phase,
+    bestTrainScore: best?.meanReward ?? null,
+    bestCandidateId: best?.id ?? null,
     bestHoldoutScore: best ? (x.holdout.find((h) => h.candidateId === best.id)?.holdoutScore ?? null) : null,
-    spend: c.ledger, budget: c.budget, trialsDone: c.ledger.trials, trialsCached: c.cachedTrials, trialsTotal: estimateTotalTrials(c),
-    paused: c.paused, pauseReason: c.paused ? (c.pauseReason ?? null) : null, stopRequested: c.stopRequested, waitingForRetry: x.waiting, currentChild: x.currentChild, lastError: c.lastError, hints: c.hints.length,
-    candidates: { evaluated: acceptedCount(c), rejected: c.rejectedCount, invalid: c.invalidCount }, flagged: c.flagged ?? [], run: c.runs,
+    spend: c.ledger,
+    budget: c.budget,
+    trialsDone: c.ledger.trials,
+    trialsCached: c.cachedTrials,
+    trialsTotal: estimateTotalTrials(c),
+    paused: c.paused,
+    pauseReason: c.paused ? (c.pauseReason ?? null) : null,
+    stopRequested: c.stopRequested,
+    waitingForRetry: x.waiting,
+    currentChild: x.currentChild,
+    lastError: c.lastError,
+    hints: c.hints.length,
+    candidates: { evaluated: acceptedCount(c), rejected: c.rejectedCount, invalid: c.invalidCount },
+    flagged: c.flagged ?? [],
+    run: c.runs,
   };
 }
 
 /** Accepted candidates carried (the stepping stones carried beside them are rejected ones). */
-export const acceptedCount = (c: CampaignCarry): number => c.search.candidates.filter((x) => x.status === 'evaluated').length;
+export const acceptedCount = (c: CampaignCarry): number =>
+  c.search.candidates.filter((x) => x.status === 'evaluated').length;
 
 export const frontierOf = (c: CampaignCarry): CandidateRecord[] => frontierCandidates(c.search);

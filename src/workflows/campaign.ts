@@ -14,7 +14,13 @@
  * campaign with the reason in `status`; `resume` then reruns it the same way.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, executeChild, getExternalWorkflowHandle, setHandler, workflowInfo,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { bestCandidate, findCandidate } from '../search/state';
 import { selectorFor } from '../search/selection';
@@ -23,8 +29,17 @@ import { collectTaskRewards, meanReward } from '../search/scores';
 import { QUEUES, storeActivities } from './activities';
 import { baselineArgs, generationArgs, holdoutArgs, parentRefs } from './campaign-children';
 import {
-  addHintUpdate, frontierQuery, pauseSignal, resumeSignal, retryGenerationSignal, retryGenerationUpdate, setBudgetUpdate,
-  statusQuery, stopSignal, validateBudget, validateHint,
+  addHintUpdate,
+  frontierQuery,
+  pauseSignal,
+  resumeSignal,
+  retryGenerationSignal,
+  retryGenerationUpdate,
+  setBudgetUpdate,
+  statusQuery,
+  stopSignal,
+  validateBudget,
+  validateHint,
 } from './definitions';
 import { EvaluationWorkflow } from './evaluation';
 import { GenerationWorkflow } from './generation';
@@ -33,13 +48,25 @@ import { planMerge } from './merge';
 import { upsertCampaignAttributes } from './search-attributes';
 import * as S from './campaign-state';
 import { upgradeCarry, upgradePrepared } from './plan-upgrade';
-import type { CampaignCarry, CampaignInput, CampaignPhase, CampaignSummary, GenerationResult, HoldoutScore, WaitingForRetry } from './types';
+import type {
+  CampaignCarry,
+  CampaignInput,
+  CampaignPhase,
+  CampaignSummary,
+  GenerationResult,
+  HoldoutScore,
+  WaitingForRetry,
+} from './types';
 
 export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSummary> {
   // A carry or prepared result from before the plan took campaign.yaml's names is read as today's (plan-upgrade.ts).
   const run = new CampaignRun(workflowInfo().workflowId, 'carry' in input ? upgradeCarry(input.carry) : null);
   // Date.now() inside a workflow is Temporal's deterministic workflow time (replayed from history), not the host clock.
-  if (!run.prepared) run.start(upgradePrepared(await storeActivities.prepareCampaign(input as Exclude<CampaignInput, { carry: unknown }>)), Date.now());
+  if (!run.prepared)
+    run.start(
+      upgradePrepared(await storeActivities.prepareCampaign(input as Exclude<CampaignInput, { carry: unknown }>)),
+      Date.now(),
+    );
   run.publishAttributes();
   await run.runBaseline();
   const stop = await run.runGenerations();
@@ -47,7 +74,8 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
   return run.finish(stop);
 }
 
-const message = (err: unknown): string => (err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err));
+const message = (err: unknown): string =>
+  err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
 
 const childOpts = (workflowId: string) => ({ workflowId, taskQueue: QUEUES.workflows });
 
@@ -59,7 +87,10 @@ class CampaignRun {
   private currentChild: string | null = null;
   private readonly holdout: HoldoutScore[] = [];
 
-  constructor(private readonly workflowId: string, carried: CampaignCarry | null) {
+  constructor(
+    private readonly workflowId: string,
+    carried: CampaignCarry | null,
+  ) {
     this.carry = carried;
     this.phase = carried ? 'generation' : 'preparing';
     this.registerHandlers();
@@ -85,18 +116,58 @@ class CampaignRun {
 
   private registerHandlers(): void {
     const forward = (sig: typeof pauseSignal | typeof resumeSignal): void => {
-      if (this.currentChild) getExternalWorkflowHandle(this.currentChild).signal(sig).catch(() => undefined);
+      if (this.currentChild)
+        getExternalWorkflowHandle(this.currentChild)
+          .signal(sig)
+          .catch(() => undefined);
     };
-    setHandler(pauseSignal, () => { if (this.carry) { this.carry.paused = true; forward(pauseSignal); } });
-    setHandler(resumeSignal, () => { if (this.carry) { this.carry.paused = false; this.carry.pauseReason = null; forward(resumeSignal); } });
-    setHandler(stopSignal, (arg) => { if (this.carry) { this.carry.stopRequested = true; this.carry.stopReason = arg?.reason ?? 'stopped by request'; } });
-    setHandler(retryGenerationSignal, () => void (this.retryRequested = this.waiting !== null));
-    setHandler(setBudgetUpdate, (b) => (this.c.budget = { ...this.c.budget, ...b }), { validator: (b) => { void this.c; validateBudget(b); } });
-    setHandler(addHintUpdate, (hint) => this.c.hints.push(hint.trim()), { validator: (h) => { void this.c; validateHint(h); } });
-    setHandler(retryGenerationUpdate, () => { this.retryRequested = true; return this.waiting?.attempt ?? 0; }, {
-      validator: () => { if (!this.waiting) throw new Error('no generation is waiting for a retry'); },
+    setHandler(pauseSignal, () => {
+      if (this.carry) {
+        this.carry.paused = true;
+        forward(pauseSignal);
+      }
     });
-    setHandler(statusQuery, () => (this.carry ? S.statusOf(this.carry, this.extras()) : preparingStatus(this.workflowId)));
+    setHandler(resumeSignal, () => {
+      if (this.carry) {
+        this.carry.paused = false;
+        this.carry.pauseReason = null;
+        forward(resumeSignal);
+      }
+    });
+    setHandler(stopSignal, (arg) => {
+      if (this.carry) {
+        this.carry.stopRequested = true;
+        this.carry.stopReason = arg?.reason ?? 'stopped by request';
+      }
+    });
+    setHandler(retryGenerationSignal, () => void (this.retryRequested = this.waiting !== null));
+    setHandler(setBudgetUpdate, (b) => (this.c.budget = { ...this.c.budget, ...b }), {
+      validator: (b) => {
+        void this.c;
+        validateBudget(b);
+      },
+    });
+    setHandler(addHintUpdate, (hint) => this.c.hints.push(hint.trim()), {
+      validator: (h) => {
+        void this.c;
+        validateHint(h);
+      },
+    });
+    setHandler(
+      retryGenerationUpdate,
+      () => {
+        this.retryRequested = true;
+        return this.waiting?.attempt ?? 0;
+      },
+      {
+        validator: () => {
+          if (!this.waiting) throw new Error('no generation is waiting for a retry');
+        },
+      },
+    );
+    setHandler(statusQuery, () =>
+      this.carry ? S.statusOf(this.carry, this.extras()) : preparingStatus(this.workflowId),
+    );
     setHandler(frontierQuery, () => (this.carry ? S.frontierOf(this.carry) : []));
   }
 
@@ -106,7 +177,9 @@ class CampaignRun {
 
   publishAttributes(): void {
     upsertCampaignAttributes(this.c.prepared.searchAttributes, {
-      campaign: this.plan.name, generation: this.c.search.generation, bestScore: bestCandidate(this.c.search)?.meanReward ?? null,
+      campaign: this.plan.name,
+      generation: this.c.search.generation,
+      bestScore: bestCandidate(this.c.search)?.meanReward ?? null,
     });
   }
 
@@ -119,19 +192,26 @@ class CampaignRun {
     if (this.c.baselineDone) return;
     this.phase = 'baseline';
     const result = await this.withRetry(0, 'gen-0', (id) =>
-      executeChild(EvaluationWorkflow, { ...childOpts(id), args: [baselineArgs(this.c)] }).then((r): GenerationResult => ({ proposals: [], ...r })));
+      executeChild(EvaluationWorkflow, { ...childOpts(id), args: [baselineArgs(this.c)] }).then(
+        (r): GenerationResult => ({ proposals: [], ...r }),
+      ),
+    );
     const ev = result?.evaluations[0];
     if (!ev) return;
     const rec = S.seedRecord(this.c, ev);
     this.carry = S.applyRecords({ ...this.c, baselineDone: true }, 0, [rec], this.c.search.rngState);
-    await storeActivities.recordCandidates({ campaign: this.plan.name, campaignDir: this.plan.campaignDir, records: [rec] });
+    await storeActivities.recordCandidates({
+      campaign: this.plan.name,
+      campaignDir: this.plan.campaignDir,
+      records: [rec],
+    });
     this.publishAttributes();
   }
 
   /** Generations until a stop rule, a request or a budget says enough; continues-as-new between them. */
   async runGenerations(): Promise<string> {
     if (!this.c.baselineDone) return 'baseline did not complete';
-    for (let thisRun = 0; ; ) {
+    for (let thisRun = 0; ;) {
       this.phase = 'generation';
       if (this.c.paused) await condition(() => !this.c.paused || this.c.stopRequested);
       const stop = S.stopReason(this.c, Date.now());
@@ -148,13 +228,21 @@ class CampaignRun {
   /** Selects parents, runs generation `n` as a child and files its records; false when stopped meanwhile. */
   private async runGeneration(n: number): Promise<boolean> {
     const rng = createRng(this.c.search.rngState);
-    const selected = selectorFor(this.plan.selection, { epsilon: this.plan.epsilon }).select(this.c.search, rng, this.plan.proposalsPerGeneration);
+    const selected = selectorFor(this.plan.selection, { epsilon: this.plan.epsilon }).select(
+      this.c.search,
+      rng,
+      this.plan.proposalsPerGeneration,
+    );
     this.carry = { ...this.c, search: { ...this.c.search, rngState: rng.state } };
     // A due merge takes the last slot (merge.ts); without `merge` in the plan this is `selected` unchanged.
     const { parentIds, merges } = planMerge(this.plan, this.c.search, n, selected, (rec) => S.harnessRef(this.c, rec));
     const parents = parentRefs(this.c, parentIds);
     const result = await this.withRetry(n, `gen-${n}`, (id) =>
-      executeChild(GenerationWorkflow, { ...childOpts(id), args: [generationArgs(this.c, n, id.slice(this.workflowId.length + 1), parents, merges)] }));
+      executeChild(GenerationWorkflow, {
+        ...childOpts(id),
+        args: [generationArgs(this.c, n, id.slice(this.workflowId.length + 1), parents, merges)],
+      }),
+    );
     if (result === null) return false;
     const { records, rngState } = S.generationRecords(this.c, n, result);
     this.carry = S.applyRecords(this.c, n, records, rngState);
@@ -171,11 +259,23 @@ class CampaignRun {
     const seed = findCandidate(this.c.search, this.c.prepared.seed.id);
     const picks = seed && seed.id !== best.id ? [best, seed] : [best];
     const result = await this.withRetry(this.c.search.generation, 'holdout', (id) =>
-      executeChild(EvaluationWorkflow, { ...childOpts(id), args: [holdoutArgs(this.c, picks.map((p) => S.harnessRef(this.c, p)))] })
-        .then((r): GenerationResult => ({ proposals: [], ...r })));
+      executeChild(EvaluationWorkflow, {
+        ...childOpts(id),
+        args: [
+          holdoutArgs(
+            this.c,
+            picks.map((p) => S.harnessRef(this.c, p)),
+          ),
+        ],
+      }).then((r): GenerationResult => ({ proposals: [], ...r })),
+    );
     for (const p of picks) {
       const ev = result?.evaluations.find((e) => e.candidateId === p.id);
-      this.holdout.push({ candidateId: p.id, trainScore: p.meanReward, holdoutScore: ev && !ev.error ? meanReward(collectTaskRewards(ev.trials)) : null });
+      this.holdout.push({
+        candidateId: p.id,
+        trainScore: p.meanReward,
+        holdoutScore: ev && !ev.error ? meanReward(collectTaskRewards(ev.trials)) : null,
+      });
     }
   }
 
@@ -188,7 +288,11 @@ class CampaignRun {
   }
 
   /** Runs one child (by attempt label) until it succeeds, or returns null if stopped while waiting. */
-  private async withRetry(generation: number, base: string, runChild: (id: string) => Promise<GenerationResult>): Promise<GenerationResult | null> {
+  private async withRetry(
+    generation: number,
+    base: string,
+    runChild: (id: string) => Promise<GenerationResult>,
+  ): Promise<GenerationResult | null> {
     for (;;) {
       const label = this.c.attempt === 0 ? base : `${base}-retry-${this.c.attempt}`;
       this.currentChild = `${this.workflowId}/${label}`;
@@ -213,7 +317,12 @@ class CampaignRun {
   private async waitForRetry(generation: number, result: GenerationResult): Promise<boolean> {
     const failure = result.failure ?? 'failed';
     this.carry = { ...this.c, attempt: this.c.attempt + 1, lastError: failure };
-    this.waiting = { generation, attempt: this.c.attempt, error: failure, ...(result.fault ? { fault: result.fault.kind } : {}) };
+    this.waiting = {
+      generation,
+      attempt: this.c.attempt,
+      error: failure,
+      ...(result.fault ? { fault: result.fault.kind } : {}),
+    };
     // A rejected key or unknown model cannot heal by waiting: pause, say why; `resume` reruns the child.
     const faultPause = pausesCampaign(result.fault);
     if (faultPause) this.carry = { ...this.c, paused: true, pauseReason: result.fault?.message ?? failure };
@@ -241,20 +350,45 @@ function summarize(c: CampaignCarry, stopReason: string, holdout: HoldoutScore[]
   const best = bestCandidate(c.search);
   const seed = findCandidate(c.search, c.prepared.seed.id);
   const score = (id: string | undefined, train: number): HoldoutScore | null =>
-    id === undefined ? null : (holdout.find((h) => h.candidateId === id) ?? { candidateId: id, trainScore: train, holdoutScore: null });
+    id === undefined
+      ? null
+      : (holdout.find((h) => h.candidateId === id) ?? { candidateId: id, trainScore: train, holdoutScore: null });
   return {
-    name: c.prepared.plan.name, generations: c.search.generation, stopReason,
-    best: score(best?.id, best?.meanReward ?? 0), seed: score(seed?.id, seed?.meanReward ?? 0), ledger: c.ledger,
+    name: c.prepared.plan.name,
+    generations: c.search.generation,
+    stopReason,
+    best: score(best?.id, best?.meanReward ?? 0),
+    seed: score(seed?.id, seed?.meanReward ?? 0),
+    ledger: c.ledger,
     frontier: S.frontierOf(c),
-    candidates: { evaluated: S.acceptedCount(c), rejected: c.rejectedCount, invalid: c.invalidCount }, runs: c.runs,
+    candidates: { evaluated: S.acceptedCount(c), rejected: c.rejectedCount, invalid: c.invalidCount },
+    runs: c.runs,
   };
 }
 
 function preparingStatus(workflowId: string) {
   const zero = { trials: 0, proposals: 0, costUsd: 0, tokens: 0 };
   return {
-    name: workflowId.replace(/^campaign\//, ''), generation: 0, phase: 'preparing' as const, bestTrainScore: null, bestCandidateId: null,
-    bestHoldoutScore: null, spend: zero, budget: {}, trialsDone: 0, trialsCached: 0, trialsTotal: null, paused: false, pauseReason: null,
-    stopRequested: false, waitingForRetry: null, currentChild: null, lastError: null, hints: 0, candidates: { evaluated: 0, rejected: 0, invalid: 0 }, flagged: [], run: 0,
+    name: workflowId.replace(/^campaign\//, ''),
+    generation: 0,
+    phase: 'preparing' as const,
+    bestTrainScore: null,
+    bestCandidateId: null,
+    bestHoldoutScore: null,
+    spend: zero,
+    budget: {},
+    trialsDone: 0,
+    trialsCached: 0,
+    trialsTotal: null,
+    paused: false,
+    pauseReason: null,
+    stopRequested: false,
+    waitingForRetry: null,
+    currentChild: null,
+    lastError: null,
+    hints: 0,
+    candidates: { evaluated: 0, rejected: 0, invalid: 0 },
+    flagged: [],
+    run: 0,
   };
 }

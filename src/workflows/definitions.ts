@@ -60,5 +60,6 @@ export function validateBudget(budget: unknown): asserts budget is Budget {
 
 export function validateHint(hint: unknown): asserts hint is string {
   if (typeof hint !== 'string' || hint.trim() === '') throw new TypeError('hint must be a non-empty string');
-  if (hint.length > MAX_HINT_CHARS) throw new RangeError(`hint is ${hint.length} characters; the limit is ${MAX_HINT_CHARS}`);
+  if (hint.length > MAX_HINT_CHARS)
+    throw new RangeError(`hint is ${hint.length} characters; the limit is ${MAX_HINT_CHARS}`);
 }

@@ -4,8 +4,16 @@
  * holdout leak cannot help; everything else (Docker hiccups, a busy daemon, the network) is retried.
  */
 export const NON_RETRYABLE_ERRORS = [
-  'InvalidCampaignPlanError', 'CampaignConfigError', 'CandidateHarnessError', 'HarnessError',
-  'TaskLoadError', 'ZodError', 'HoldoutLeakError', 'MetaWorkspaceError', 'LlmCredentialError', 'LlmConfigError',
+  'InvalidCampaignPlanError',
+  'CampaignConfigError',
+  'CandidateHarnessError',
+  'HarnessError',
+  'TaskLoadError',
+  'ZodError',
+  'HoldoutLeakError',
+  'MetaWorkspaceError',
+  'LlmCredentialError',
+  'LlmConfigError',
 ] as const;
 
 /**

@@ -18,4 +18,6 @@ export const trialErrorText = (err: unknown): string => errorText(err instanceof
 
 /** The candidate's own harness failed to load: the candidate is broken, not the infrastructure. */
 export const isCandidateError = (err: unknown): boolean =>
-  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && CANDIDATE_ERRORS.includes(err.cause.type ?? '');
+  err instanceof ActivityFailure &&
+  err.cause instanceof ApplicationFailure &&
+  CANDIDATE_ERRORS.includes(err.cause.type ?? '');

@@ -29,13 +29,19 @@ export const plannedTrials = (input: Pick<EvaluationInput, 'candidates' | 'tasks
 
 function jobsOf(input: EvaluationInput): Job[] {
   return input.candidates.flatMap((c) =>
-    input.tasks.flatMap((task) => Array.from({ length: input.repeats }, (_, repeat) => ({ candidateId: c.id, harnessDir: c.dir, task, repeat }))),
+    input.tasks.flatMap((task) =>
+      Array.from({ length: input.repeats }, (_, repeat) => ({ candidateId: c.id, harnessDir: c.dir, task, repeat })),
+    ),
   );
 }
 
-export async function evaluateCandidates(input: EvaluationInput, control: EvaluationControl): Promise<EvaluationResult> {
+export async function evaluateCandidates(
+  input: EvaluationInput,
+  control: EvaluationControl,
+): Promise<EvaluationResult> {
   // Only a non-full policy changes the commands; histories from before policies never reach the patch.
-  if (usesPolicy(input.policy) && patched(EVALUATION_POLICIES_PATCH)) return evaluateWithPolicy(input, input.policy, control);
+  if (usesPolicy(input.policy) && patched(EVALUATION_POLICIES_PATCH))
+    return evaluateWithPolicy(input, input.policy, control);
   const { runTrial } = trialActivities(input.runtime);
   const jobs = jobsOf(input);
   const outcomes: (TrialOutcome | undefined)[] = new Array(jobs.length);
@@ -55,8 +61,13 @@ export async function evaluateCandidates(input: EvaluationInput, control: Evalua
       if (broken[job.candidateId] !== undefined) continue;
       try {
         outcomes[i] = await runTrial({
-          campaign: input.campaign, campaignDir: input.campaignDir, candidateId: job.candidateId,
-          harnessDir: job.harnessDir, task: job.task, repeat: job.repeat, ...(input.metric ? { metric: input.metric } : {}),
+          campaign: input.campaign,
+          campaignDir: input.campaignDir,
+          candidateId: job.candidateId,
+          harnessDir: job.harnessDir,
+          task: job.task,
+          repeat: job.repeat,
+          ...(input.metric ? { metric: input.metric } : {}),
         });
       } catch (err) {
         if (isCandidateError(err)) broken[job.candidateId] ??= message(err);

@@ -14,7 +14,12 @@ export async function EvaluationWorkflow(input: EvaluationInput & { paused?: boo
   setHandler(pauseSignal, () => void (paused = true));
   setHandler(resumeSignal, () => void (paused = false));
   setHandler(progressQuery, () => ({
-    phase: done ? 'done' : 'evaluating', proposalsDone: 0, proposalsTotal: 0, trialsDone, trialsTotal: plannedTrials(input), paused,
+    phase: done ? 'done' : 'evaluating',
+    proposalsDone: 0,
+    proposalsTotal: 0,
+    trialsDone,
+    trialsTotal: plannedTrials(input),
+    paused,
   }));
   const result = await evaluateCandidates(input, { paused: () => paused, onTrialDone: () => void trialsDone++ });
   done = true;

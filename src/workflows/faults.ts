@@ -20,11 +20,15 @@ export function systemicFaultOf(err: unknown): SystemicFault | null {
 const RANK: Record<SystemicFault['kind'], number> = { outage: 1, configuration: 2, credential: 3 };
 
 /** The fault that decides: the first of the highest rank. */
-export function worstFault(a: SystemicFault | null | undefined, b: SystemicFault | null | undefined): SystemicFault | null {
+export function worstFault(
+  a: SystemicFault | null | undefined,
+  b: SystemicFault | null | undefined,
+): SystemicFault | null {
   if (!a) return b ?? null;
   if (!b) return a;
   return RANK[b.kind] > RANK[a.kind] ? b : a;
 }
 
 /** Credential and configuration faults cannot heal by waiting: the campaign pauses until someone fixes them. */
-export const pausesCampaign = (f: SystemicFault | null | undefined): boolean => f?.kind === 'credential' || f?.kind === 'configuration';
+export const pausesCampaign = (f: SystemicFault | null | undefined): boolean =>
+  f?.kind === 'credential' || f?.kind === 'configuration';

@@ -21,7 +21,6 @@ import { trialErrorText } from './evaluate-common';
 /** Marks the branch where a generation of only invalid proposals completes instead of failing. */
 const INVALID_PROPOSALS_PATCH = 'invalid-proposals-are-results';
 
-
 /** New, distinct valid children (a harness identical to a known candidate is not evaluated again). */
 function newCandidates(proposals: readonly ProposalOutcome[], knownIds: readonly string[]): HarnessRef[] {
   const seen = new Set(knownIds);
@@ -36,7 +35,12 @@ function newCandidates(proposals: readonly ProposalOutcome[], knownIds: readonly
 
 export async function GenerationWorkflow(input: GenerationInput): Promise<GenerationResult> {
   const progress: GenerationProgress = {
-    phase: 'proposing', proposalsDone: 0, proposalsTotal: input.parents.length, trialsDone: 0, trialsTotal: 0, paused: input.paused,
+    phase: 'proposing',
+    proposalsDone: 0,
+    proposalsTotal: input.parents.length,
+    trialsDone: 0,
+    trialsTotal: 0,
+    paused: input.paused,
   };
   setHandler(pauseSignal, () => void (progress.paused = true));
   setHandler(resumeSignal, () => void (progress.paused = false));
@@ -49,9 +53,16 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
     input.parents.map(async (parent, slot): Promise<ProposalOutcome | null> => {
       try {
         return await proposeCandidate({
-          campaign: input.campaign, campaignDir: input.campaignDir, generation: input.generation,
-          attemptLabel: input.attemptLabel, slot, parent, hints: input.hints, trainTasks: input.train,
-          holdoutTasks: input.holdoutTasks, meta: input.meta,
+          campaign: input.campaign,
+          campaignDir: input.campaignDir,
+          generation: input.generation,
+          attemptLabel: input.attemptLabel,
+          slot,
+          parent,
+          hints: input.hints,
+          trainTasks: input.train,
+          holdoutTasks: input.holdoutTasks,
+          meta: input.meta,
           ...(input.merges?.[slot] ? { merge: input.merges[slot] } : {}),
         });
       } catch (err) {
@@ -62,7 +73,14 @@ export async function GenerationWorkflow(input: GenerationInput): Promise<Genera
           return null;
         }
         activityFailed = true;
-        return { slot, parentId: parent.id, status: 'invalid', error: `proposal failed: ${trialErrorText(err)}`, rationale: '', usage: zeroUsage() };
+        return {
+          slot,
+          parentId: parent.id,
+          status: 'invalid',
+          error: `proposal failed: ${trialErrorText(err)}`,
+          rationale: '',
+          usage: zeroUsage(),
+        };
       } finally {
         progress.proposalsDone++;
       }

@@ -20,7 +20,10 @@ export interface MergedSlots {
 }
 
 export function planMerge(
-  plan: Pick<CampaignPlan, 'merge'>, search: SearchState, generation: number, parentIds: string[],
+  plan: Pick<CampaignPlan, 'merge'>,
+  search: SearchState,
+  generation: number,
+  parentIds: string[],
   ref: (rec: Pick<CandidateRecord, 'id' | 'complexity'>) => HarnessRef,
 ): MergedSlots {
   if (!plan.merge || parentIds.length === 0 || !mergeDue(generation, plan.merge.every)) return { parentIds };

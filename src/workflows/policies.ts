@@ -10,12 +10,24 @@ import { racingPolicy } from '../search/evaluation/racing';
 import type { EvaluationPolicy, EvaluationPolicyName, PolicyInput } from '../search/evaluation/policy';
 import { findCandidate } from '../search/state';
 import type { SearchState } from '../search/types';
-import type { CampaignPlan, CandidateEvaluation, EvaluationPolicyPlan, GenerationInput, HarnessRef, ProposalOutcome, TaskRef } from './types';
+import type {
+  CampaignPlan,
+  CandidateEvaluation,
+  EvaluationPolicyPlan,
+  GenerationInput,
+  HarnessRef,
+  ProposalOutcome,
+  TaskRef,
+} from './types';
 
 /** Marks the branch where candidates are evaluated by their policy (and decided ones cancelled). */
 export const EVALUATION_POLICIES_PATCH = 'evaluation-policies';
 
-const POLICIES: Record<EvaluationPolicyName, EvaluationPolicy> = { full: fullPolicy, minibatch: minibatchPolicy, racing: racingPolicy };
+const POLICIES: Record<EvaluationPolicyName, EvaluationPolicy> = {
+  full: fullPolicy,
+  minibatch: minibatchPolicy,
+  racing: racingPolicy,
+};
 
 export const policyNamed = (name: EvaluationPolicyName): EvaluationPolicy => POLICIES[name];
 
@@ -24,27 +36,43 @@ export const usesPolicy = (plan: EvaluationPolicyPlan | undefined): plan is Eval
   plan !== undefined && plan.spec.policy !== 'full';
 
 /** One candidate's policy input: its parent's recorded rewards (none: the full schedule) and its own seed. */
-export function policyInputFor(plan: EvaluationPolicyPlan, candidateId: string, tasks: readonly TaskRef[], repeats: number): PolicyInput {
+export function policyInputFor(
+  plan: EvaluationPolicyPlan,
+  candidateId: string,
+  tasks: readonly TaskRef[],
+  repeats: number,
+): PolicyInput {
   return {
-    tasks: tasks.map((t) => t.name), repeats, parentScores: plan.parentScores[candidateId] ?? {},
-    seed: deriveSeed(plan.seed, 'evaluation', candidateId), spec: plan.spec,
+    tasks: tasks.map((t) => t.name),
+    repeats,
+    parentScores: plan.parentScores[candidateId] ?? {},
+    seed: deriveSeed(plan.seed, 'evaluation', candidateId),
+    spec: plan.spec,
   };
 }
 
 /** A generation's policy plan: each new child gets its own parent's rewards (absent: no policy, or `full`). */
-export function generationPolicy(input: GenerationInput, proposals: readonly ProposalOutcome[]): { policy?: EvaluationPolicyPlan } {
+export function generationPolicy(
+  input: GenerationInput,
+  proposals: readonly ProposalOutcome[],
+): { policy?: EvaluationPolicyPlan } {
   const ev = input.evaluation;
   if (!ev || ev.spec.policy === 'full') return {};
   const parentScores: Record<string, Record<string, number[]>> = {};
   for (const p of proposals) {
     const scores = ev.parentScores[p.parentId];
-    if (p.status === 'valid' && scores && parentScores[p.candidate.id] === undefined) parentScores[p.candidate.id] = scores;
+    if (p.status === 'valid' && scores && parentScores[p.candidate.id] === undefined)
+      parentScores[p.candidate.id] = scores;
   }
   return { policy: { spec: ev.spec, seed: ev.seed, parentScores } };
 }
 
 /** What a GenerationWorkflow is told of the campaign's policy: nothing for `full` (its input stays as before). */
-export function generationEvaluation(plan: CampaignPlan, search: SearchState, parents: readonly HarnessRef[]): Pick<GenerationInput, 'evaluation'> {
+export function generationEvaluation(
+  plan: CampaignPlan,
+  search: SearchState,
+  parents: readonly HarnessRef[],
+): Pick<GenerationInput, 'evaluation'> {
   if (!plan.evaluation || plan.evaluation.policy === 'full') return {};
   const parentScores: Record<string, Record<string, number[]>> = {};
   for (const p of parents) parentScores[p.id] ??= findCandidate(search, p.id)?.taskRewards ?? {};

@@ -11,13 +11,27 @@
  * take turns for free lanes, so every one of them gathers evidence (and can be decided) early.
  */
 import { CancellationScope, condition } from '@temporalio/workflow';
-import type { EvaluationPolicy, ObservedTrial, PlannedTrial, PolicyInput, PolicyStep } from '../search/evaluation/policy';
+import type {
+  EvaluationPolicy,
+  ObservedTrial,
+  PlannedTrial,
+  PolicyInput,
+  PolicyStep,
+} from '../search/evaluation/policy';
 import { trialActivities } from './activities';
 import { isCandidateError, trialErrorText, type EvaluationControl } from './evaluate-common';
 import { systemicFaultOf, worstFault } from './faults';
 import { policyInputFor, policyNamed } from './policies';
 import type {
-  CandidateEvaluation, EvaluationInput, EvaluationPolicyPlan, EvaluationResult, HarnessRef, PolicyDecision, SystemicFault, TaskRef, TrialOutcome,
+  CandidateEvaluation,
+  EvaluationInput,
+  EvaluationPolicyPlan,
+  EvaluationResult,
+  HarnessRef,
+  PolicyDecision,
+  SystemicFault,
+  TaskRef,
+  TrialOutcome,
 } from './types';
 
 interface CandidateRun {
@@ -35,17 +49,33 @@ interface CandidateRun {
   cancelled: { started: number; unstarted: number };
 }
 
-const sameTrial = (a: PlannedTrial) => (b: PlannedTrial): boolean => a.task === b.task && a.repeat === b.repeat;
+const sameTrial =
+  (a: PlannedTrial) =>
+  (b: PlannedTrial): boolean =>
+    a.task === b.task && a.repeat === b.repeat;
 
-export async function evaluateWithPolicy(input: EvaluationInput, plan: EvaluationPolicyPlan, control: EvaluationControl): Promise<EvaluationResult> {
+export async function evaluateWithPolicy(
+  input: EvaluationInput,
+  plan: EvaluationPolicyPlan,
+  control: EvaluationControl,
+): Promise<EvaluationResult> {
   const { runTrial } = trialActivities(input.runtime);
   const tasks = new Map<string, TaskRef>(input.tasks.map((t) => [t.name, t]));
   const runs: CandidateRun[] = input.candidates.map((ref) => {
     const pinput = policyInputFor(plan, ref.id, input.tasks, input.repeats);
     const policy = policyNamed(plan.spec.policy);
     return {
-      ref, policy, input: pinput, scope: new CancellationScope(), queued: policy.initial(pinput), running: [], observed: [], trials: [],
-      stopped: false, error: null, cancelled: { started: 0, unstarted: 0 },
+      ref,
+      policy,
+      input: pinput,
+      scope: new CancellationScope(),
+      queued: policy.initial(pinput),
+      running: [],
+      observed: [],
+      trials: [],
+      stopped: false,
+      error: null,
+      cancelled: { started: 0, unstarted: 0 },
     };
   });
   let failure: string | null = null;
@@ -66,7 +96,10 @@ export async function evaluateWithPolicy(input: EvaluationInput, plan: Evaluatio
     run.observed.push({ ...trial, score: outcome.reward });
     const step = run.policy.next(run.input, run.observed, [...run.running, ...run.queued]);
     if (step.verdict === 'stop') stop(run, step);
-    else run.queued.push(...step.schedule.filter((t) => !run.queued.some(sameTrial(t)) && !run.running.some(sameTrial(t))));
+    else
+      run.queued.push(
+        ...step.schedule.filter((t) => !run.queued.some(sameTrial(t)) && !run.running.some(sameTrial(t))),
+      );
   };
   /** The next candidate with a queued trial, taking turns. */
   const pick = (): CandidateRun | undefined => {
@@ -91,9 +124,17 @@ export async function evaluateWithPolicy(input: EvaluationInput, plan: Evaluatio
       return;
     }
     try {
-      const outcome = await run.scope.run(() => runTrial({
-        campaign: input.campaign, campaignDir: input.campaignDir, candidateId: run.ref.id, harnessDir: run.ref.dir, task, repeat: trial.repeat, ...(input.metric ? { metric: input.metric } : {}),
-      }));
+      const outcome = await run.scope.run(() =>
+        runTrial({
+          campaign: input.campaign,
+          campaignDir: input.campaignDir,
+          candidateId: run.ref.id,
+          harnessDir: run.ref.dir,
+          task,
+          repeat: trial.repeat,
+          ...(input.metric ? { metric: input.metric } : {}),
+        }),
+      );
       settle(run, trial, outcome);
     } catch (err) {
       // Once decided, a trial's failure cannot change anything (and may be its cancellation racing a
@@ -131,7 +172,9 @@ export async function evaluateWithPolicy(input: EvaluationInput, plan: Evaluatio
   await Promise.all(Array.from({ length: Math.max(1, input.window) }, lane));
 
   const evaluations: CandidateEvaluation[] = runs.map((r) => ({
-    candidateId: r.ref.id, trials: r.trials, error: r.error,
+    candidateId: r.ref.id,
+    trials: r.trials,
+    error: r.error,
     ...(r.decision && r.error === null ? { decision: r.decision } : {}),
     ...(r.cancelled.started + r.cancelled.unstarted > 0 ? { cancelled: r.cancelled } : {}),
   }));

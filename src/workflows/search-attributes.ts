@@ -18,7 +18,8 @@ export function upsertCampaignAttributes(
 ): void {
   const pairs: SearchAttributeUpdatePair[] = [];
   if (values.campaign !== undefined) pairs.push({ key: CAMPAIGN_KEY, value: values.campaign });
-  if (values.bestScore !== undefined && values.bestScore !== null) pairs.push({ key: BEST_SCORE_KEY, value: values.bestScore });
+  if (values.bestScore !== undefined && values.bestScore !== null)
+    pairs.push({ key: BEST_SCORE_KEY, value: values.bestScore });
   if (values.generation !== undefined) pairs.push({ key: GENERATION_KEY, value: values.generation });
   const usable = pairs.filter((p) => available.includes(p.key.name));
   if (usable.length > 0) upsertSearchAttributes(usable);

@@ -7,10 +7,12 @@ import type { TrialOutcome } from './types';
 
 const TAMPERING_PREFIX = 'reward tampering';
 
-export const isTamperingVerdict = (verdict: string | null | undefined): boolean => (verdict ?? '').startsWith(TAMPERING_PREFIX);
+export const isTamperingVerdict = (verdict: string | null | undefined): boolean =>
+  (verdict ?? '').startsWith(TAMPERING_PREFIX);
 
 /** Why a proposal is rejected before any trial runs. */
-export const harnessTamperingReason = (findings: string): string => `${TAMPERING_PREFIX} in the harness change: ${findings}`;
+export const harnessTamperingReason = (findings: string): string =>
+  `${TAMPERING_PREFIX} in the harness change: ${findings}`;
 
 /** The verdict of a candidate whose passing trials were flagged, or null when none was. */
 export function tamperedTrialsVerdict(trials: readonly TrialOutcome[]): string | null {

@@ -180,8 +180,25 @@ export interface MergeRequest {
 /** `secondParentId`: set when the proposal was a merge (its other parent). */
 export type ProposalOutcome =
   // diffHash: the stored artifact of its diff against the parent (absent in histories recorded before it was kept).
-  | { slot: number; parentId: string; status: 'valid'; candidate: HarnessRef; rationale: string; usage: Usage; secondParentId?: string; diffHash?: string }
-  | { slot: number; parentId: string; status: 'invalid'; error: string; rationale: string; usage: Usage; secondParentId?: string };
+  | {
+      slot: number;
+      parentId: string;
+      status: 'valid';
+      candidate: HarnessRef;
+      rationale: string;
+      usage: Usage;
+      secondParentId?: string;
+      diffHash?: string;
+    }
+  | {
+      slot: number;
+      parentId: string;
+      status: 'invalid';
+      error: string;
+      rationale: string;
+      usage: Usage;
+      secondParentId?: string;
+    };
 
 export interface CandidateEvaluation {
   candidateId: string;

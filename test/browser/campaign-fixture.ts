@@ -44,41 +44,99 @@ export function commandFor(candidate: string, task: string): string {
 }
 
 export function trajectoryFor(candidate: string, task: string, reward: number): object {
-  const rec = new TrajectoryRecorder({ sessionId: `${candidate}-${task}`, agentName: 'autoagent-harness', model: 'claude-test' });
+  const rec = new TrajectoryRecorder({
+    sessionId: `${candidate}-${task}`,
+    agentName: 'autoagent-harness',
+    model: 'claude-test',
+  });
   rec.addStep({ source: 'system', message: candidate === GOOD ? GOOD_PROMPT : SEED_PROMPT });
   rec.addStep({ source: 'user', message: `Solve task ${task}.` });
   rec.addStep({
-    source: 'agent', message: 'Let me look at the tests first.', reasoning: `The task ${task} has a tests folder.`,
+    source: 'agent',
+    message: 'Let me look at the tests first.',
+    reasoning: `The task ${task} has a tests folder.`,
     toolCalls: [{ id: 'toolu_1', name: 'bash', arguments: { command: commandFor(candidate, task) } }],
-    observations: [{ toolCallId: 'toolu_1', content: `${'collected 3 items\n'.repeat(40)}${reward ? '3 passed' : '1 failed, 2 passed'}`, isError: !reward }],
+    observations: [
+      {
+        toolCallId: 'toolu_1',
+        content: `${'collected 3 items\n'.repeat(40)}${reward ? '3 passed' : '1 failed, 2 passed'}`,
+        isError: !reward,
+      },
+    ],
   });
-  rec.addStep({ source: 'agent', message: reward ? 'All tests pass; finishing.' : 'Out of ideas; finishing.',
-    toolCalls: [{ id: 'toolu_2', name: 'finish', arguments: { summary: 'done' } }], observations: [{ toolCallId: 'toolu_2', content: 'ok' }] });
-  rec.finish({ usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 }, turns: 2, durationMs: 5000, stopReason: 'finished' });
+  rec.addStep({
+    source: 'agent',
+    message: reward ? 'All tests pass; finishing.' : 'Out of ideas; finishing.',
+    toolCalls: [{ id: 'toolu_2', name: 'finish', arguments: { summary: 'done' } }],
+    observations: [{ toolCallId: 'toolu_2', content: 'ok' }],
+  });
+  rec.finish({
+    usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 },
+    turns: 2,
+    durationMs: 5000,
+    stopReason: 'finished',
+  });
   return rec.toJSON();
 }
 
 export function trialResult(candidate: string, task: string, reward: number, repeat = 0): TrialResult {
   return {
-    trialId: `tr-${candidate.slice(2, 6)}-${task}-${repeat}`, task, agent: 'harness', harnessId: candidate, model: 'claude-test', repeat, reward,
-    error: null, stopReason: 'finished', turns: 2,
+    trialId: `tr-${candidate.slice(2, 6)}-${task}-${repeat}`,
+    task,
+    agent: 'harness',
+    harnessId: candidate,
+    model: 'claude-test',
+    repeat,
+    reward,
+    error: null,
+    stopReason: 'finished',
+    turns: 2,
     usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 },
-    verifier: { reward, reason: null, exitCode: reward ? 0 : 1, output: reward ? 'PASSED all checks' : `FAILED: ${task} expected output missing` },
-    timings: { buildMs: 10, startMs: 10, agentMs: 5000, verifyMs: 100, totalMs: 5120 }, trajectoryPath: null, startedAt: '2025-06-01T10:00:00.000Z',
+    verifier: {
+      reward,
+      reason: null,
+      exitCode: reward ? 0 : 1,
+      output: reward ? 'PASSED all checks' : `FAILED: ${task} expected output missing`,
+    },
+    timings: { buildMs: 10, startMs: 10, agentMs: 5000, verifyMs: 100, totalMs: 5120 },
+    trajectoryPath: null,
+    startedAt: '2025-06-01T10:00:00.000Z',
   };
 }
 
 export function recordTrial(store: CampaignStore, candidate: string, task: string, reward: number, repeat = 0): void {
   store.recordTrial(trialResult(candidate, task, reward, repeat), {
-    campaign: CAMPAIGN, candidateId: candidate, taskHash: `hash-${task}`, trajectoryJson: trajectoryFor(candidate, task, reward), verifierLog: `verifier log for ${task}`,
+    campaign: CAMPAIGN,
+    candidateId: candidate,
+    taskHash: `hash-${task}`,
+    trajectoryJson: trajectoryFor(candidate, task, reward),
+    verifierLog: `verifier log for ${task}`,
   });
 }
 
-function candidate(id: string, parentId: string | null, generation: number, status: CandidateRecord['status'], verdict: string, rationale: string): CandidateRecord {
+function candidate(
+  id: string,
+  parentId: string | null,
+  generation: number,
+  status: CandidateRecord['status'],
+  verdict: string,
+  rationale: string,
+): CandidateRecord {
   const rewards = TRAIN[id] ?? {};
   const taskRewards = Object.fromEntries(Object.entries(rewards).map(([t, r]) => [t, [r]]));
   const vals = Object.values(rewards);
-  return { id, parentId, generation, status, verdict, rationale, taskRewards, meanReward: vals.reduce((a, b) => a + b, 0) / vals.length, costUsd: 0.05, complexity: 100 };
+  return {
+    id,
+    parentId,
+    generation,
+    status,
+    verdict,
+    rationale,
+    taskRewards,
+    meanReward: vals.reduce((a, b) => a + b, 0) / vals.length,
+    costUsd: 0.05,
+    complexity: 100,
+  };
 }
 
 const patch = (a: string, b: string): string => createTwoFilesPatch('a/system.md', 'b/system.md', a, b);
@@ -90,18 +148,46 @@ export function writeDemoCampaign(opts: { complete?: boolean } = {}): string {
   try {
     store.appendEvent(CAMPAIGN, 'prepared', { seed: SEED, train: 3, holdout: 2, budget: { usd: 5, trials: 100 } });
     for (const [task, r] of Object.entries(TRAIN[SEED] ?? {})) recordTrial(store, SEED, task, r);
-    store.recordCandidate(candidate(SEED, null, 0, 'evaluated', 'seed', ''), { campaign: CAMPAIGN, harnessFiles: { 'system.md': SEED_PROMPT } });
+    store.recordCandidate(candidate(SEED, null, 0, 'evaluated', 'seed', ''), {
+      campaign: CAMPAIGN,
+      harnessFiles: { 'system.md': SEED_PROMPT },
+    });
     const usage = { inputTokens: 5000, outputTokens: 500, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.02 };
-    for (const [id, rationale] of [[GOOD, 'Make the agent run the tests before finishing: t-b failed on an untested edit.'], [BAD, 'Bash is slow; forbid it.']] as const) {
-      store.recordProposal({ proposalId: `p-${id}`, campaign: CAMPAIGN, generation: 1, parentId: SEED, candidateId: id, status: 'ok', error: null, rationale, usage });
+    for (const [id, rationale] of [
+      [GOOD, 'Make the agent run the tests before finishing: t-b failed on an untested edit.'],
+      [BAD, 'Bash is slow; forbid it.'],
+    ] as const) {
+      store.recordProposal({
+        proposalId: `p-${id}`,
+        campaign: CAMPAIGN,
+        generation: 1,
+        parentId: SEED,
+        candidateId: id,
+        status: 'ok',
+        error: null,
+        rationale,
+        usage,
+      });
       for (const [task, r] of Object.entries(TRAIN[id] ?? {})) recordTrial(store, id, task, r);
     }
-    store.recordCandidate(candidate(GOOD, SEED, 1, 'evaluated', 'accepted: +0.333 over parent (p=0.04)', 'Make the agent run the tests before finishing: t-b failed on an untested edit.'),
-      { campaign: CAMPAIGN, harnessFiles: { 'system.md': GOOD_PROMPT }, diff: patch(SEED_PROMPT, GOOD_PROMPT) });
-    store.recordCandidate(candidate(BAD, SEED, 1, 'rejected', 'rejected: -0.333 vs parent', 'Bash is slow; forbid it.'),
-      { campaign: CAMPAIGN, harnessFiles: { 'system.md': BAD_PROMPT }, diff: patch(SEED_PROMPT, BAD_PROMPT) });
+    store.recordCandidate(
+      candidate(
+        GOOD,
+        SEED,
+        1,
+        'evaluated',
+        'accepted: +0.333 over parent (p=0.04)',
+        'Make the agent run the tests before finishing: t-b failed on an untested edit.',
+      ),
+      { campaign: CAMPAIGN, harnessFiles: { 'system.md': GOOD_PROMPT }, diff: patch(SEED_PROMPT, GOOD_PROMPT) },
+    );
+    store.recordCandidate(
+      candidate(BAD, SEED, 1, 'rejected', 'rejected: -0.333 vs parent', 'Bash is slow; forbid it.'),
+      { campaign: CAMPAIGN, harnessFiles: { 'system.md': BAD_PROMPT }, diff: patch(SEED_PROMPT, BAD_PROMPT) },
+    );
     if (opts.complete !== false) {
-      for (const id of [GOOD, SEED]) for (const [task, r] of Object.entries(HOLDOUT[id] ?? {})) recordTrial(store, id, task, r);
+      for (const id of [GOOD, SEED])
+        for (const [task, r] of Object.entries(HOLDOUT[id] ?? {})) recordTrial(store, id, task, r);
       store.appendEvent(CAMPAIGN, 'completed', { stopReason: 'max generations reached' });
     }
   } finally {

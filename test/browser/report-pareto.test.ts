@@ -29,18 +29,28 @@ afterAll(async () => {
   if (dir && process.env.KEEP_PARETO_SHOT !== '1') fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const ids = (sel: string): Promise<string[]> => page.locator(sel).evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id') ?? '').sort());
+const ids = (sel: string): Promise<string[]> =>
+  page.locator(sel).evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id') ?? '').sort());
 
 test('plots score against USD and tokens per task, marking the non-dominated candidates in each', async () => {
   expect(await page.locator('#aa-pareto svg.pareto-plot').count()).toBe(2);
-  expect(await ids('#aa-pareto svg[data-axis="costPerTask"] circle.pt')).toEqual([DEAR, MERGED, PRICEY, SEED, TERSE].sort());
+  expect(await ids('#aa-pareto svg[data-axis="costPerTask"] circle.pt')).toEqual(
+    [DEAR, MERGED, PRICEY, SEED, TERSE].sort(),
+  );
   expect(await ids('#aa-pareto svg[data-axis="costPerTask"] circle.pt.front')).toEqual([MERGED, SEED, TERSE].sort());
   expect(await ids('#aa-pareto svg[data-axis="tokensPerTask"] circle.pt.front')).toEqual([MERGED, TERSE].sort());
   expect(await page.locator('#aa-pareto svg[data-axis="costPerTask"] path.frontline').count()).toBe(1);
   // The table, best score first: the merge solves all three at $0.10 and 5,000 tokens per task.
   const first = page.locator('#aa-pareto table.pareto tbody tr').first();
   expect(await first.getAttribute('data-id')).toBe(MERGED);
-  expect(await first.locator('td').allInnerTexts()).toEqual([MERGED.slice(0, 12), 'accepted', '1.000', '$0.10', '5,000', 'cost · tokens']);
+  expect(await first.locator('td').allInnerTexts()).toEqual([
+    MERGED.slice(0, 12),
+    'accepted',
+    '1.000',
+    '$0.10',
+    '5,000',
+    'cost · tokens',
+  ]);
   expect(await page.locator(`#aa-pareto tr[data-id="${PRICEY}"] td.marks`).innerText()).toBe('—');
   expect(errors).toEqual([]);
 });
@@ -48,7 +58,9 @@ test('plots score against USD and tokens per task, marking the non-dominated can
 test('clicking a point selects its candidate; a merge names both parents', async () => {
   await page.locator(`#aa-pareto svg[data-axis="tokensPerTask"] circle[data-id="${MERGED}"]`).click();
   expect(await page.locator('#aa-candidate h3').innerText()).toBe(`Candidate ${MERGED}`);
-  expect(await page.locator('#aa-candidate .facts').innerText()).toContain(`parent ${PRICEY.slice(0, 12)} + ${TERSE.slice(0, 12)} (merge)`);
+  expect(await page.locator('#aa-candidate .facts').innerText()).toContain(
+    `parent ${PRICEY.slice(0, 12)} + ${TERSE.slice(0, 12)} (merge)`,
+  );
   expect(await page.locator(`#aa-pareto tr.selected`).getAttribute('data-id')).toBe(MERGED);
   // In the lineage the merge sits under the parent it was tested against and names both.
   const merge = page.locator(`#aa-tree .node[data-id="${MERGED}"]`);

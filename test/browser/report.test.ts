@@ -15,7 +15,9 @@ import { launchChromium, watchErrors } from './chromium';
 const ROOT = path.resolve(__dirname, '../..');
 let browser: Browser;
 const dirs: string[] = [];
-beforeAll(async () => { browser = await launchChromium(); });
+beforeAll(async () => {
+  browser = await launchChromium();
+});
 afterAll(async () => {
   await browser?.close();
   dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
@@ -77,7 +79,11 @@ describe('offline HTML report', () => {
     // The score chart plots the real candidates: accepted 0.333 and 0.667, rejected 0, holdout 0 and 0.5.
     // (A string, so this Node-typed file needs no DOM types.)
     const series = (await page.evaluate('window.AA.charts[0].data')) as (number | null)[][];
-    const vals = (i: number): number[] => (series[i] ?? []).filter((v): v is number => v !== null).map((v) => Math.round(v * 1000) / 1000).sort();
+    const vals = (i: number): number[] =>
+      (series[i] ?? [])
+        .filter((v): v is number => v !== null)
+        .map((v) => Math.round(v * 1000) / 1000)
+        .sort();
     expect(vals(1)).toEqual([0.333, 0.667]);
     expect(vals(2)).toEqual([0]);
     expect(vals(4)).toEqual([0, 0.5]);
@@ -91,9 +97,16 @@ describe('offline HTML report', () => {
 
   it('shows the harness diff of a clicked candidate', async () => {
     await page.click(`${node(BAD)} button.cand`);
-    expect(await until(() => page.locator('#aa-candidate .d2h-ins').filter({ hasText: 'Never use bash.' }).count(), 1)).toBe(1);
+    expect(
+      await until(() => page.locator('#aa-candidate .d2h-ins').filter({ hasText: 'Never use bash.' }).count(), 1),
+    ).toBe(1);
     await page.click(`${node(GOOD)} button.cand`);
-    expect(await page.locator('#aa-candidate .d2h-ins').filter({ hasText: 'Always run the tests before you finish.' }).count()).toBe(1);
+    expect(
+      await page
+        .locator('#aa-candidate .d2h-ins')
+        .filter({ hasText: 'Always run the tests before you finish.' })
+        .count(),
+    ).toBe(1);
     expect(await page.locator('#aa-candidate .d2h-del').filter({ hasText: 'Be brief.' }).count()).toBe(1);
     expect(await page.locator('#aa-candidate tr.trial').count()).toBe(5);
     fs.mkdirSync(path.join(ROOT, 'test-artifacts'), { recursive: true });
@@ -142,7 +155,9 @@ describe('live ui server', () => {
     expect(data.summary.trialsDone).toBe(13);
     expect(data.status).toEqual({ phase: 'generation', paused: true });
     const trialId = trialResult(GOOD, 't-a', 1).trialId;
-    const t = (await (await fetch(`${server.url}trajectory/${trialId}`)).json()) as { trajectory: { steps: { tool_calls?: { arguments: { command?: string } }[] }[] } };
+    const t = (await (await fetch(`${server.url}trajectory/${trialId}`)).json()) as {
+      trajectory: { steps: { tool_calls?: { arguments: { command?: string } }[] }[] };
+    };
     expect(t.trajectory.steps[2]?.tool_calls?.[0]?.arguments.command).toBe(commandFor(GOOD, 't-a'));
     expect((await fetch(`${server.url}trajectory/nope`)).status).toBe(404);
     expect((await fetch(server.url + 'data.json', { method: 'POST' })).status).toBe(405);

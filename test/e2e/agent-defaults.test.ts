@@ -34,7 +34,11 @@ describe('runHarnessAgent defaults', () => {
 
   it('throws LlmAuthError naming ANTHROPIC_API_KEY (no outcome) when no API key is configured', async () => {
     await withEnv({ ANTHROPIC_API_KEY: undefined }, async () => {
-      await expect(runDefault('x')).rejects.toMatchObject({ name: 'LlmAuthError', fault: 'credential', message: expect.stringMatching(/^ANTHROPIC_API_KEY is not set/) });
+      await expect(runDefault('x')).rejects.toMatchObject({
+        name: 'LlmAuthError',
+        fault: 'credential',
+        message: expect.stringMatching(/^ANTHROPIC_API_KEY is not set/),
+      });
     });
   });
 });

@@ -36,29 +36,60 @@ describe('runHarnessAgent in a Docker sandbox', () => {
     await writeFile(path.join(harnessDir, 'tools', 'greet.sh'), '#!/bin/sh\necho "hello $TOOL_ARG_WHO"\n');
     await chmod(path.join(harnessDir, 'tools', 'greet.sh'), 0o755);
     const harness: Harness = {
-      dir: harnessDir, id: 'h-docker', config: HarnessConfigSchema.parse({ model: 'claude-haiku-4-5' }),
-      systemTemplate: 'sys', agents: [], files: {}, warnings: [],
-      tools: [{ name: 'greet', description: 'Greets.', inputSchema: { type: 'object', properties: { who: { type: 'string' } }, required: ['who'] }, command: '/opt/autoagent/harness/tools/greet.sh', timeoutSec: 30 }],
+      dir: harnessDir,
+      id: 'h-docker',
+      config: HarnessConfigSchema.parse({ model: 'claude-haiku-4-5' }),
+      systemTemplate: 'sys',
+      agents: [],
+      files: {},
+      warnings: [],
+      tools: [
+        {
+          name: 'greet',
+          description: 'Greets.',
+          inputSchema: { type: 'object', properties: { who: { type: 'string' } }, required: ['who'] },
+          command: '/opt/autoagent/harness/tools/greet.sh',
+          timeoutSec: 30,
+        },
+      ],
     };
-    const task = { name: 'docker-smoke', config: { environment: { cpus: 1, memoryMb: 512, allowInternet: false, workdir: '/app' } } } as unknown as Task;
+    const task = {
+      name: 'docker-smoke',
+      config: { environment: { cpus: 1, memoryMb: 512, allowInternet: false, workdir: '/app' } },
+    } as unknown as Task;
     sandbox = await new DockerSandboxProvider().start(task, { image: IMAGE, trialId: 'h4-agent-docker-test' });
 
     fake = await startFakeAnthropic([
       { content: [toolUse('write_file', { path: 'sub/dir/run.sh', content: '#!/bin/sh\necho one\n' })] },
       { content: [toolUse('bash', { command: 'chmod 755 sub/dir/run.sh && pwd' })] },
       { content: [toolUse('edit_file', { path: '/app/sub/dir/run.sh', old_string: 'one', new_string: 'two' })] },
-      { content: [toolUse('bash', { command: './sub/dir/run.sh; stat -c %a sub/dir/run.sh' }), toolUse('read_file', { path: 'sub/dir/run.sh' })] },
-      { content: [toolUse('greet', { who: 'docker' }), toolUse('bash', { command: 'env | grep -c ANTHROPIC || true' })] },
+      {
+        content: [
+          toolUse('bash', { command: './sub/dir/run.sh; stat -c %a sub/dir/run.sh' }),
+          toolUse('read_file', { path: 'sub/dir/run.sh' }),
+        ],
+      },
+      {
+        content: [toolUse('greet', { who: 'docker' }), toolUse('bash', { command: 'env | grep -c ANTHROPIC || true' })],
+      },
       { content: [toolUse('finish', { summary: 'ok' })] },
     ]);
     const recorder = new TrajectoryRecorder({ sessionId: 'docker', agentName: 'a', model: harness.config.model });
     const outcome = await runHarnessAgent({
-      harness, taskName: 'docker-smoke', instruction: 'go', sandbox, recorder, deadlineMs: Date.now() + 60_000,
+      harness,
+      taskName: 'docker-smoke',
+      instruction: 'go',
+      sandbox,
+      recorder,
+      deadlineMs: Date.now() + 60_000,
       llm: createAnthropicClient({ apiKey: KEY, baseURL: fake.url }),
     });
     expect(outcome).toMatchObject({ stopReason: 'finished', turns: 6, error: null });
     const results = (i: number): string[] =>
-      ((fake!.requests[i]!.body as Anthropic.MessageCreateParamsNonStreaming).messages.at(-1)!.content as Anthropic.ToolResultBlockParam[]).map((b) => String(b.content));
+      (
+        (fake!.requests[i]!.body as Anthropic.MessageCreateParamsNonStreaming).messages.at(-1)!
+          .content as Anthropic.ToolResultBlockParam[]
+      ).map((b) => String(b.content));
     expect(results(1)).toEqual(['Wrote 19 bytes to /app/sub/dir/run.sh']);
     expect(results(2)).toEqual(['/app\n[exit code: 0]']);
     expect(results(4)).toEqual(['two\n755\n[exit code: 0]', '#!/bin/sh\necho two\n']);

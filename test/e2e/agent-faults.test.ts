@@ -10,8 +10,17 @@ import { TrajectoryRecorder } from '../../src/agent/atif/recorder';
 import { runHarnessAgent } from '../../src/agent/harness-agent';
 import { createAnthropicClient } from '../../src/llm/client';
 import {
-  LlmAbortedError, LlmAuthError, LlmBadRequestError, LlmError, LlmModelNotFoundError, LlmOverloadedError, LlmRateLimitError, LlmServerError,
-  isLlmCredentialError, isSystemicLlmError, systemicLlmError,
+  LlmAbortedError,
+  LlmAuthError,
+  LlmBadRequestError,
+  LlmError,
+  LlmModelNotFoundError,
+  LlmOverloadedError,
+  LlmRateLimitError,
+  LlmServerError,
+  isLlmCredentialError,
+  isSystemicLlmError,
+  systemicLlmError,
 } from '../../src/llm/errors';
 import { MetaAgentError } from '../../src/meta/errors';
 import { KEY, MODEL, closeFakes, makeHarness, startFake } from '../support/agent-run';
@@ -22,17 +31,46 @@ afterEach(closeFakes);
 
 const finish: FakeReply = { content: [toolUse('finish', { summary: 'ok' })] };
 
-async function run(script: FakeScript, o: { maxRetries?: number; timeoutMs?: number; deadlineMs?: number; url?: string; harness?: ReturnType<typeof makeHarness> } = {}) {
+async function run(
+  script: FakeScript,
+  o: {
+    maxRetries?: number;
+    timeoutMs?: number;
+    deadlineMs?: number;
+    url?: string;
+    harness?: ReturnType<typeof makeHarness>;
+  } = {},
+) {
   const f = await startFake(script);
-  const llm = createAnthropicClient({ apiKey: KEY, baseURL: o.url ?? f.url, maxRetries: o.maxRetries ?? 1, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
-  const outcome = runHarnessAgent({
-    harness: o.harness ?? makeHarness(), taskName: 't', instruction: 'do it', sandbox: new MemorySandbox(),
-    recorder: new TrajectoryRecorder({ sessionId: 's', agentName: 'a', model: MODEL }), deadlineMs: o.deadlineMs ?? Date.now() + 60_000, llm,
+  const llm = createAnthropicClient({
+    apiKey: KEY,
+    baseURL: o.url ?? f.url,
+    maxRetries: o.maxRetries ?? 1,
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
-  return { f, outcome: outcome.then((x) => x, (e: unknown) => Promise.reject(e)) };
+  const outcome = runHarnessAgent({
+    harness: o.harness ?? makeHarness(),
+    taskName: 't',
+    instruction: 'do it',
+    sandbox: new MemorySandbox(),
+    recorder: new TrajectoryRecorder({ sessionId: 's', agentName: 'a', model: MODEL }),
+    deadlineMs: o.deadlineMs ?? Date.now() + 60_000,
+    llm,
+  });
+  return {
+    f,
+    outcome: outcome.then(
+      (x) => x,
+      (e: unknown) => Promise.reject(e),
+    ),
+  };
 }
 
-const failure = async (p: Promise<unknown>): Promise<unknown> => p.then(() => new Error('expected a throw, got an outcome'), (e: unknown) => e);
+const failure = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => new Error('expected a throw, got an outcome'),
+    (e: unknown) => e,
+  );
 
 describe('classification', () => {
   it('names systemic faults and keeps task-level ones out', () => {
@@ -40,10 +78,26 @@ describe('classification', () => {
     expect(isLlmCredentialError(new LlmAuthError('x', 401))).toBe(true);
     expect(isSystemicLlmError(new LlmModelNotFoundError('x'))).toBe(true);
     expect(isLlmCredentialError(new LlmModelNotFoundError('x'))).toBe(false);
-    for (const e of [new LlmRateLimitError('x'), new LlmOverloadedError('x'), new LlmServerError('x', 500), new LlmServerError('conn', null)]) {
-      expect({ name: e.name, systemic: isSystemicLlmError(e), fault: e.fault }).toEqual({ name: e.name, systemic: true, fault: 'outage' });
+    for (const e of [
+      new LlmRateLimitError('x'),
+      new LlmOverloadedError('x'),
+      new LlmServerError('x', 500),
+      new LlmServerError('conn', null),
+    ]) {
+      expect({ name: e.name, systemic: isSystemicLlmError(e), fault: e.fault }).toEqual({
+        name: e.name,
+        systemic: true,
+        fault: 'outage',
+      });
     }
-    for (const e of [new LlmBadRequestError('prompt is too long', 400), new LlmAbortedError(), new LlmError('odd', null, false), new Error('x'), 'str', null]) {
+    for (const e of [
+      new LlmBadRequestError('prompt is too long', 400),
+      new LlmAbortedError(),
+      new LlmError('odd', null, false),
+      new Error('x'),
+      'str',
+      null,
+    ]) {
       expect(isSystemicLlmError(e)).toBe(false);
     }
   });
@@ -66,12 +120,21 @@ describe('systemic faults escape the agent (nothing to score)', () => {
 
   it('404 model not found: LlmModelNotFoundError, a configuration fault', async () => {
     const { outcome } = await run([FAULTS.modelNotFound]);
-    expect(await failure(outcome)).toMatchObject({ name: 'LlmModelNotFoundError', status: 404, fault: 'configuration' });
+    expect(await failure(outcome)).toMatchObject({
+      name: 'LlmModelNotFoundError',
+      status: 404,
+      fault: 'configuration',
+    });
   });
 
   it('429 with retry-after, past the SDK retries: LlmRateLimitError (retry-after honoured between attempts)', async () => {
     const { f, outcome } = await run([FAULTS.rateLimited, FAULTS.rateLimited, finish], { maxRetries: 1 });
-    expect(await failure(outcome)).toMatchObject({ name: 'LlmRateLimitError', status: 429, fault: 'outage', retryable: true });
+    expect(await failure(outcome)).toMatchObject({
+      name: 'LlmRateLimitError',
+      status: 429,
+      fault: 'outage',
+      retryable: true,
+    });
     expect(f.requests).toHaveLength(2);
     expect(f.requests[1]!.receivedAt - f.requests[0]!.receivedAt).toBeGreaterThanOrEqual(900);
   });
@@ -90,17 +153,33 @@ describe('systemic faults escape the agent (nothing to score)', () => {
     const f = await startFake([finish]);
     await f.down();
     const { outcome } = await run([], { url: f.url, maxRetries: 0 });
-    expect(await failure(outcome)).toMatchObject({ name: 'LlmServerError', status: null, fault: 'outage', message: expect.stringMatching(/connection failed/) });
+    expect(await failure(outcome)).toMatchObject({
+      name: 'LlmServerError',
+      status: null,
+      fault: 'outage',
+      message: expect.stringMatching(/connection failed/),
+    });
   });
 
   it('an answer slower than the client timeout: LlmServerError (request timed out), not an agent timeout', async () => {
     const { f, outcome } = await run([slow(finish, 5_000), slow(finish, 5_000)], { maxRetries: 0, timeoutMs: 300 });
-    expect(await failure(outcome)).toMatchObject({ name: 'LlmServerError', fault: 'outage', message: expect.stringMatching(/timed out/i) });
+    expect(await failure(outcome)).toMatchObject({
+      name: 'LlmServerError',
+      fault: 'outage',
+      message: expect.stringMatching(/timed out/i),
+    });
     expect(f.requests).toHaveLength(1);
   });
 
   it('a sub-agent hitting a systemic fault ends the whole run (not an is_error tool result)', async () => {
-    const helper = { name: 'helper', description: 'Does chores.', model: null, tools: [], maxTurns: 3, prompt: 'You are a helper.' };
+    const helper = {
+      name: 'helper',
+      description: 'Does chores.',
+      model: null,
+      tools: [],
+      maxTurns: 3,
+      prompt: 'You are a helper.',
+    };
     const script = (req: { body: unknown }): FakeReply =>
       JSON.stringify((req.body as Anthropic.MessageCreateParamsNonStreaming).system).includes('You are a helper.')
         ? FAULTS.unauthorized
@@ -113,8 +192,13 @@ describe('systemic faults escape the agent (nothing to score)', () => {
 
 describe('what stays a result', () => {
   it('a 400 refused conversation (context too long) is a task-level error outcome', async () => {
-    const { outcome } = await run([{ error: 'bad_request', message: 'prompt is too long: 250000 tokens > 200000 maximum' }]);
-    expect(await outcome).toMatchObject({ stopReason: 'error', error: expect.stringMatching(/^LlmBadRequestError: .*prompt is too long/) });
+    const { outcome } = await run([
+      { error: 'bad_request', message: 'prompt is too long: 250000 tokens > 200000 maximum' },
+    ]);
+    expect(await outcome).toMatchObject({
+      stopReason: 'error',
+      error: expect.stringMatching(/^LlmBadRequestError: .*prompt is too long/),
+    });
   });
 
   it('the agent deadline passing during a slow answer is an agent timeout', async () => {
@@ -124,7 +208,9 @@ describe('what stays a result', () => {
 
   it('faults that end within the SDK retries are invisible: 529 then 429 then 500, then the answer', async () => {
     // The wrapped script sees the request's own index: 0 is the injected 529, 1 and 2 its own faults.
-    const inj = failFirst(1, FAULTS.overloaded, (_req, i) => (i === 1 ? FAULTS.rateLimited : i === 2 ? FAULTS.serverError : finish));
+    const inj = failFirst(1, FAULTS.overloaded, (_req, i) =>
+      i === 1 ? FAULTS.rateLimited : i === 2 ? FAULTS.serverError : finish,
+    );
     const { f, outcome } = await run(inj.script, { maxRetries: 3 });
     expect(await outcome).toMatchObject({ stopReason: 'finished' });
     expect(f.requests).toHaveLength(4);

@@ -6,7 +6,16 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { PLAN_REQUEST } from '../../src/agent/orchestration';
 import type { HostTool } from '../../src/agent/tools/host';
-import { KEY, MODEL, closeFakes, makeHarness, runScripted, toolNames, toolResults, userTexts } from '../support/agent-run';
+import {
+  KEY,
+  MODEL,
+  closeFakes,
+  makeHarness,
+  runScripted,
+  toolNames,
+  toolResults,
+  userTexts,
+} from '../support/agent-run';
 import { apiKeyOf, text, thinking, toolUse } from '../support/fake-anthropic';
 
 afterEach(closeFakes);
@@ -23,7 +32,12 @@ describe('runHarnessAgent against the fake Messages API', () => {
       { content: [toolUse('edit_file', { path: '/app/notes.md', old_string: 'beta', new_string: 'gamma' })], usage },
       { content: [toolUse('finish', { summary: 'created both files' })], usage },
     ]);
-    expect(r.outcome).toMatchObject({ stopReason: 'finished', turns: 4, error: null, finalMessage: 'created both files' });
+    expect(r.outcome).toMatchObject({
+      stopReason: 'finished',
+      turns: 4,
+      error: null,
+      finalMessage: 'created both files',
+    });
     expect(r.sb.text('/app/out.txt')).toBe('hi\n');
     expect(r.sb.text('/app/notes.md')).toBe('alpha\ngamma\n');
 
@@ -31,8 +45,13 @@ describe('runHarnessAgent against the fake Messages API', () => {
     expect(first.model).toBe(MODEL);
     expect(toolNames(first)).toEqual(['bash', 'read_file', 'write_file', 'edit_file', 'finish']);
     expect(JSON.stringify(first.system)).toContain('You are a careful agent working on demo-task.');
-    expect(first.messages[0]).toMatchObject({ role: 'user', content: [{ type: 'text', text: 'Create out.txt and notes.md.' }] });
-    const bashId = (r.body(1).messages[1]!.content as Anthropic.ToolUseBlockParam[]).find((b) => b.type === 'tool_use')!.id;
+    expect(first.messages[0]).toMatchObject({
+      role: 'user',
+      content: [{ type: 'text', text: 'Create out.txt and notes.md.' }],
+    });
+    const bashId = (r.body(1).messages[1]!.content as Anthropic.ToolUseBlockParam[]).find(
+      (b) => b.type === 'tool_use',
+    )!.id;
     expect(toolResults(r, 1)).toEqual([expect.objectContaining({ tool_use_id: bashId, content: '[exit code: 0]' })]);
     expect(toolResults(r, 3)[0]).toMatchObject({ content: 'Edited /app/notes.md (1 replacement).' });
 
@@ -46,7 +65,12 @@ describe('runHarnessAgent against the fake Messages API', () => {
     });
     expect(t.steps[2]!.metrics!.cost_usd).toBeCloseTo(COST_PER_CALL, 12);
 
-    expect(r.outcome.usage).toMatchObject({ inputTokens: 400, outputTokens: 80, cacheReadTokens: 200, cacheWriteTokens: 40 });
+    expect(r.outcome.usage).toMatchObject({
+      inputTokens: 400,
+      outputTokens: 80,
+      cacheReadTokens: 200,
+      cacheWriteTokens: 40,
+    });
     expect(r.outcome.usage.costUsd).toBeCloseTo(4 * COST_PER_CALL, 12);
   });
 
@@ -63,8 +87,15 @@ describe('runHarnessAgent against the fake Messages API', () => {
   });
 
   it('throws a typed systemic error (never an outcome) when the API keeps failing past the SDK retries', async () => {
-    const err = await runScripted([{ error: 'server' }, { error: 'server' }], makeHarness(), { maxRetries: 1 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'LlmServerError', fault: 'outage', retryable: true, message: expect.stringMatching(/^Anthropic API 500 api_error/) });
+    const err = await runScripted([{ error: 'server' }, { error: 'server' }], makeHarness(), { maxRetries: 1 }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      name: 'LlmServerError',
+      fault: 'outage',
+      retryable: true,
+      message: expect.stringMatching(/^Anthropic API 500 api_error/),
+    });
   });
 
   it('reports malformed tool input and unknown tools as is_error results and continues', async () => {
@@ -78,7 +109,10 @@ describe('runHarnessAgent against the fake Messages API', () => {
     expect(unknown).toMatchObject({ is_error: true });
     expect(unknown!.content).toMatch(/Unknown tool "launch_rockets"/);
     expect(r.sb.execs).toHaveLength(0);
-    expect(r.recorder.toJSON().steps[2]!.observation!.results.map((x) => x.extra)).toEqual([{ is_error: true }, { is_error: true }]);
+    expect(r.recorder.toJSON().steps[2]!.observation!.results.map((x) => x.extra)).toEqual([
+      { is_error: true },
+      { is_error: true },
+    ]);
   });
 
   it('a model that only says "done" ends with end_turn and no tool calls', async () => {
@@ -90,7 +124,10 @@ describe('runHarnessAgent against the fake Messages API', () => {
   });
 
   it('stops at maxTurns', async () => {
-    const r = await runScripted(() => ({ content: [toolUse('bash', { command: 'pwd' })] }), makeHarness({ maxTurns: 3 }));
+    const r = await runScripted(
+      () => ({ content: [toolUse('bash', { command: 'pwd' })] }),
+      makeHarness({ maxTurns: 3 }),
+    );
     expect(r.outcome).toMatchObject({ stopReason: 'max_turns', turns: 3 });
     expect(r.fake.requests).toHaveLength(3);
   });
@@ -108,15 +145,27 @@ describe('runHarnessAgent against the fake Messages API', () => {
 
   it('aborts an in-flight request at the deadline with stopReason timeout', async () => {
     const started = Date.now();
-    const r = await runScripted([{ content: [text('too late')], delayMs: 10_000 }], makeHarness(), { deadlineMs: Date.now() + 700 });
+    const r = await runScripted([{ content: [text('too late')], delayMs: 10_000 }], makeHarness(), {
+      deadlineMs: Date.now() + 700,
+    });
     expect(r.outcome).toMatchObject({ stopReason: 'timeout', turns: 0 });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.fake.requests).toHaveLength(1); // an abort is not retried
   });
 
   it('verify: a FAIL verdict is fed back, the agent fixes it, and PASS ends the run', async () => {
-    const checker = { name: 'checker', description: 'Checks the work.', model: 'claude-haiku-4-5', tools: ['bash'], maxTurns: 5, prompt: 'You verify {{task_name}}.' };
-    const harness = makeHarness({ orchestration: { verify: { agent: 'checker', maxRounds: 2 } } }, { agents: [checker] });
+    const checker = {
+      name: 'checker',
+      description: 'Checks the work.',
+      model: 'claude-haiku-4-5',
+      tools: ['bash'],
+      maxTurns: 5,
+      prompt: 'You verify {{task_name}}.',
+    };
+    const harness = makeHarness(
+      { orchestration: { verify: { agent: 'checker', maxRounds: 2 } } },
+      { agents: [checker] },
+    );
     let verifierRuns = 0;
     const r = await runScripted((req) => {
       const body = req.body as Anthropic.MessageCreateParamsNonStreaming;
@@ -128,7 +177,11 @@ describe('runHarnessAgent against the fake Messages API', () => {
           : { content: [toolUse('bash', { command: 'cat out.txt' })], usage };
       }
       const last = JSON.stringify(body.messages.at(-1));
-      if (last.includes('out.txt is missing')) return { content: [toolUse('bash', { command: 'echo fixed > out.txt' }), toolUse('finish', { summary: 'v2' })], usage };
+      if (last.includes('out.txt is missing'))
+        return {
+          content: [toolUse('bash', { command: 'echo fixed > out.txt' }), toolUse('finish', { summary: 'v2' })],
+          usage,
+        };
       return { content: [toolUse('finish', { summary: 'v1' })], usage };
     }, harness);
     expect(r.outcome).toMatchObject({ stopReason: 'finished', finalMessage: 'v2', turns: 2 });
@@ -142,7 +195,9 @@ describe('runHarnessAgent against the fake Messages API', () => {
     const t = r.recorder.toJSON();
     const subs = t.subagent_trajectories ?? [];
     expect(subs.map((s) => s.agent.name)).toEqual(['agent_checker', 'agent_checker']);
-    expect(t.steps.some((s) => s.source === 'user' && typeof s.message === 'string' && s.message.includes('VERDICT: FAIL'))).toBe(true);
+    expect(
+      t.steps.some((s) => s.source === 'user' && typeof s.message === 'string' && s.message.includes('VERDICT: FAIL')),
+    ).toBe(true);
   }, 30_000);
 
   it('planFirst sends tool_choice none with a plan request first, then acts', async () => {
@@ -160,41 +215,73 @@ describe('runHarnessAgent against the fake Messages API', () => {
 
   it('sends thinking config and keeps signed thinking blocks in the history, recorded as reasoning', async () => {
     const r = await runScripted(
-      [{ content: [thinking('I should check pwd'), toolUse('bash', { command: 'pwd' })] }, { content: [toolUse('finish', { summary: 's' })] }],
+      [
+        { content: [thinking('I should check pwd'), toolUse('bash', { command: 'pwd' })] },
+        { content: [toolUse('finish', { summary: 's' })] },
+      ],
       makeHarness({ thinkingBudget: 2048 }),
     );
     expect(r.body(0).thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     const assistant = r.body(1).messages[1]!.content as Anthropic.ContentBlockParam[];
-    expect(assistant[0]).toMatchObject({ type: 'thinking', thinking: 'I should check pwd', signature: expect.stringMatching(/^sig_/) });
+    expect(assistant[0]).toMatchObject({
+      type: 'thinking',
+      thinking: 'I should check pwd',
+      signature: expect.stringMatching(/^sig_/),
+    });
     expect(r.recorder.toJSON().steps[2]!.reasoning_content).toBe('I should check pwd');
   });
 
   it('runs a sub-agent tool as a nested loop and links its trajectory', async () => {
-    const helper = { name: 'helper', description: 'Does chores.', model: null, tools: ['write_file'], maxTurns: 4, prompt: 'You are a helper.' };
-    const r = await runScripted((req, i) => {
-      const body = req.body as Anthropic.MessageCreateParamsNonStreaming;
-      if (JSON.stringify(body.system).includes('You are a helper.')) {
-        expect(toolNames(body)).toEqual(['write_file', 'finish']);
-        return i === 1 ? { content: [toolUse('write_file', { path: 'h.txt', content: 'from helper' })], usage } : { content: [toolUse('finish', { summary: 'helper wrote h.txt' })], usage };
-      }
-      return i === 0 ? { content: [toolUse('agent_helper', { task: 'write h.txt' })], usage } : { content: [toolUse('finish', { summary: 'delegated' })], usage };
-    }, makeHarness({}, { agents: [helper] }));
+    const helper = {
+      name: 'helper',
+      description: 'Does chores.',
+      model: null,
+      tools: ['write_file'],
+      maxTurns: 4,
+      prompt: 'You are a helper.',
+    };
+    const r = await runScripted(
+      (req, i) => {
+        const body = req.body as Anthropic.MessageCreateParamsNonStreaming;
+        if (JSON.stringify(body.system).includes('You are a helper.')) {
+          expect(toolNames(body)).toEqual(['write_file', 'finish']);
+          return i === 1
+            ? { content: [toolUse('write_file', { path: 'h.txt', content: 'from helper' })], usage }
+            : { content: [toolUse('finish', { summary: 'helper wrote h.txt' })], usage };
+        }
+        return i === 0
+          ? { content: [toolUse('agent_helper', { task: 'write h.txt' })], usage }
+          : { content: [toolUse('finish', { summary: 'delegated' })], usage };
+      },
+      makeHarness({}, { agents: [helper] }),
+    );
     expect(r.outcome).toMatchObject({ stopReason: 'finished', turns: 2 });
     expect(toolNames(r.body(0))).toContain('agent_helper');
     expect(r.sb.text('/app/h.txt')).toBe('from helper');
     expect(toolResults(r, 3)[0]).toMatchObject({ content: 'helper wrote h.txt' });
     expect(r.outcome.usage.costUsd).toBeCloseTo(4 * COST_PER_CALL, 12); // 2 main + 2 helper calls
     const step = r.recorder.toJSON().steps[2]!;
-    expect(step.observation!.results[0]!.subagent_trajectory_ref![0]).toMatchObject({ session_id: 'sess-1/agent_helper/1' });
+    expect(step.observation!.results[0]!.subagent_trajectory_ref![0]).toMatchObject({
+      session_id: 'sess-1/agent_helper/1',
+    });
   });
 
   it('runs a custom tool with TOOL_INPUT and TOOL_ARG_* after installing the harness tools', async () => {
-    const tool = { name: 'greet', description: 'Greets.', inputSchema: { type: 'object', properties: { who: { type: 'string' } }, required: ['who'] }, command: 'env', timeoutSec: 7 };
+    const tool = {
+      name: 'greet',
+      description: 'Greets.',
+      inputSchema: { type: 'object', properties: { who: { type: 'string' } }, required: ['who'] },
+      command: 'env',
+      timeoutSec: 7,
+    };
     const harness = makeHarness({}, { tools: [tool], files: { 'tools/greet.yaml': 'x', 'tools/greet.sh': 'echo hi' } });
-    const r = await runScripted([
-      { content: [toolUse('greet', { who: 42 }), toolUse('greet', { who: 'ann' })] },
-      { content: [toolUse('finish', { summary: 'greeted' })] },
-    ], harness);
+    const r = await runScripted(
+      [
+        { content: [toolUse('greet', { who: 42 }), toolUse('greet', { who: 'ann' })] },
+        { content: [toolUse('finish', { summary: 'greeted' })] },
+      ],
+      harness,
+    );
     expect(r.sb.files.get('/opt/autoagent/harness/tools/greet.sh')).toMatchObject({ mode: 0o755 });
     const [bad, good] = toolResults(r, 1);
     expect(bad).toMatchObject({ is_error: true, content: expect.stringMatching(/input.who: expected string/) });
@@ -213,10 +300,14 @@ describe('runHarnessAgent against the fake Messages API', () => {
         return { content: `checked ${(input as { n: number }).n}` };
       },
     };
-    const r = await runScripted([
-      { content: [toolUse('check_it', { n: 'x' }), toolUse('check_it', { n: 3 })] },
-      { content: [toolUse('finish', { summary: 'ok' })] },
-    ], makeHarness(), { hostTools: [check] });
+    const r = await runScripted(
+      [
+        { content: [toolUse('check_it', { n: 'x' }), toolUse('check_it', { n: 3 })] },
+        { content: [toolUse('finish', { summary: 'ok' })] },
+      ],
+      makeHarness(),
+      { hostTools: [check] },
+    );
     expect(toolNames(r.body(0))).toEqual(['bash', 'read_file', 'write_file', 'edit_file', 'check_it', 'finish']);
     const [bad, good] = toolResults(r, 1);
     expect(bad).toMatchObject({ is_error: true, content: expect.stringMatching(/input.n: expected integer/) });
@@ -225,14 +316,30 @@ describe('runHarnessAgent against the fake Messages API', () => {
   });
 
   it('never sends the API key into the sandbox or the trajectory', async () => {
-    const helper = { name: 'helper', description: 'd', model: null, tools: ['bash'], maxTurns: 3, prompt: 'You are a helper.' };
+    const helper = {
+      name: 'helper',
+      description: 'd',
+      model: null,
+      tools: ['bash'],
+      maxTurns: 3,
+      prompt: 'You are a helper.',
+    };
     const tool = { name: 'envdump', description: 'd', inputSchema: { type: 'object' }, command: 'env', timeoutSec: 5 };
-    const r = await runScripted((req, i) => {
-      if (JSON.stringify((req.body as { system: unknown }).system).includes('You are a helper.')) {
-        return i === 2 ? { content: [toolUse('bash', { command: 'env' })] } : { content: [toolUse('finish', { summary: 'env checked' })] };
-      }
-      return i === 0 ? { content: [toolUse('bash', { command: 'env' }), toolUse('envdump', {})] } : i === 1 ? { content: [toolUse('agent_helper', { task: 'dump env' })] } : { content: [text('done')] };
-    }, makeHarness({}, { agents: [helper], tools: [tool] }));
+    const r = await runScripted(
+      (req, i) => {
+        if (JSON.stringify((req.body as { system: unknown }).system).includes('You are a helper.')) {
+          return i === 2
+            ? { content: [toolUse('bash', { command: 'env' })] }
+            : { content: [toolUse('finish', { summary: 'env checked' })] };
+        }
+        return i === 0
+          ? { content: [toolUse('bash', { command: 'env' }), toolUse('envdump', {})] }
+          : i === 1
+            ? { content: [toolUse('agent_helper', { task: 'dump env' })] }
+            : { content: [text('done')] };
+      },
+      makeHarness({}, { agents: [helper], tools: [tool] }),
+    );
     expect(r.outcome.stopReason).toBe('end_turn');
     expect(r.fake.requests.every((q) => apiKeyOf(q.headers) === KEY)).toBe(true);
     expect(r.sb.execs.length).toBeGreaterThanOrEqual(3);

@@ -11,8 +11,21 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeAnthropic, type FakeAnthropic, type FakeReply, type RecordedRequest } from '../support/fake-anthropic';
-import { BREAK, MAGIC, campaignModel, isMeta, taskRuns, writeCampaign, type CampaignSpec } from './support/campaign-fixture';
+import {
+  startFakeAnthropic,
+  type FakeAnthropic,
+  type FakeReply,
+  type RecordedRequest,
+} from '../support/fake-anthropic';
+import {
+  BREAK,
+  MAGIC,
+  campaignModel,
+  isMeta,
+  taskRuns,
+  writeCampaign,
+  type CampaignSpec,
+} from './support/campaign-fixture';
 import { API_KEY, ensureBuilt, jsonLines, runCli, startCli, temporalCli, waitFor } from './support/cli';
 import { processesMentioning, readStore, requireDocker, running, sandboxesOf } from './support/inspect';
 
@@ -32,8 +45,16 @@ function taskGate(model: (req: RecordedRequest) => FakeReply) {
   const held: RecordedRequest[] = [];
   return {
     held,
-    arm: () => { gate = new Promise<void>((resolve) => { open = resolve; }); },
-    release: () => { open?.(); gate = null; open = null; },
+    arm: () => {
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+    },
+    release: () => {
+      open?.();
+      gate = null;
+      open = null;
+    },
     model: async (req: RecordedRequest): Promise<FakeReply> => {
       if (gate && !isMeta(req)) {
         held.push(req);
@@ -72,7 +93,9 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     for (const p of processesMentioning(tmp)) {
       try {
         process.kill(Number(p.split(':')[0]), 'SIGKILL');
-      } catch { /* exited meanwhile */ }
+      } catch {
+        /* exited meanwhile */
+      }
     }
     for (const g of gates.splice(0)) g.release();
     await Promise.all(fakes.splice(0).map((f) => f.close()));
@@ -91,17 +114,25 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     const { fake, files } = await setup({ name: 'e2e-full', generations: 2, k: 2 });
     const run = startCli(['run', files.yaml, '--json'], { baseUrl: fake.url });
     const { code } = await run.exited;
-    expect({ code, stderr: run.stderr() }).toEqual({ code: 0, stderr: expect.stringContaining('campaign e2e-full: started') });
+    expect({ code, stderr: run.stderr() }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining('campaign e2e-full: started'),
+    });
     expect(run.stderr()).not.toContain('autoagent:'); // the CLI's error prefix
     expect(run.stderr()).not.toMatch(/webpack|\[INFO\]/); // progress, not the worker SDK's chatter
 
     const lines = jsonLines(run.stdout());
-    const statuses = lines.filter((l) => l['type'] === 'status').map((l) => l['status'] as { generation: number; phase: string });
+    const statuses = lines
+      .filter((l) => l['type'] === 'status')
+      .map((l) => l['status'] as { generation: number; phase: string });
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.map((s) => s.generation)).toEqual([...statuses.map((s) => s.generation)].sort((a, b) => a - b));
     const summary = lines.at(-1)!;
     expect(summary).toMatchObject({
-      type: 'summary', name: 'e2e-full', generations: 2, stopReason: expect.stringMatching(/generation/i),
+      type: 'summary',
+      name: 'e2e-full',
+      generations: 2,
+      stopReason: expect.stringMatching(/generation/i),
       seed: { trainScore: 0, holdoutScore: 0 },
       best: { trainScore: 1, holdoutScore: 1 },
       candidates: { evaluated: 2, rejected: 2, invalid: 1 },
@@ -113,12 +144,24 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     expect(seed).toMatchObject({ status: 'evaluated', meanReward: 0, parentId: null });
     const byGen = (g: number) => s.candidates.filter((c) => c.generation === g);
     const fix = byGen(1).find((c) => c.status === 'evaluated')!;
-    expect(fix).toMatchObject({ parentId: seed.id, meanReward: 1, taskRewards: { 'write-alpha': [1], 'write-beta': [1] } });
+    expect(fix).toMatchObject({
+      parentId: seed.id,
+      meanReward: 1,
+      taskRewards: { 'write-alpha': [1], 'write-beta': [1] },
+    });
     expect(summary['best']).toMatchObject({ candidateId: fix.id });
-    expect(byGen(1).find((c) => c.status === 'invalid')).toMatchObject({ verdict: expect.stringContaining('no change') });
+    expect(byGen(1).find((c) => c.status === 'invalid')).toMatchObject({
+      verdict: expect.stringContaining('no change'),
+    });
     const rejected = byGen(2);
     expect(rejected).toHaveLength(2);
-    for (const r of rejected) expect(r).toMatchObject({ status: 'rejected', parentId: fix.id, meanReward: 0, verdict: expect.stringContaining('worse than parent') });
+    for (const r of rejected)
+      expect(r).toMatchObject({
+        status: 'rejected',
+        parentId: fix.id,
+        meanReward: 0,
+        verdict: expect.stringContaining('worse than parent'),
+      });
     expect(s.proposals).toHaveLength(4);
 
     // Every trial ran once and was charged once; holdout tasks never reached the meta-agent.
@@ -132,21 +175,37 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     expect(metaRequests.length).toBeGreaterThan(0);
     for (const r of metaRequests) expect(JSON.stringify(r.body)).not.toContain('gamma');
     // The harness edits really reached the task agent's prompt.
-    expect(s.trials.filter((t) => t.reward === 1).map((t) => t.task).sort()).toEqual(['write-alpha', 'write-beta', 'write-gamma']);
-    expect(fake.requests.some((r) => !isMeta(r) && JSON.stringify(r.body).includes(MAGIC) && JSON.stringify(r.body).includes(BREAK))).toBe(true);
+    expect(
+      s.trials
+        .filter((t) => t.reward === 1)
+        .map((t) => t.task)
+        .sort(),
+    ).toEqual(['write-alpha', 'write-beta', 'write-gamma']);
+    expect(
+      fake.requests.some(
+        (r) => !isMeta(r) && JSON.stringify(r.body).includes(MAGIC) && JSON.stringify(r.body).includes(BREAK),
+      ),
+    ).toBe(true);
 
     // Afterwards: no server file, no sandbox left, no key on disk; status works offline from the store.
     expect(existsSync(path.join(files.campaignDir, 'server.json'))).toBe(false);
     expect(existsSync(path.join(files.campaignDir, 'temporal.sqlite'))).toBe(true);
     expect(await sandboxesOf(run.child.pid!)).toEqual([]);
-    for (const f of filesUnder(files.campaignDir)) expect({ f, leak: readFileSync(f).includes(API_KEY) }).toEqual({ f, leak: false });
+    for (const f of filesUnder(files.campaignDir))
+      expect({ f, leak: readFileSync(f).includes(API_KEY) }).toEqual({ f, leak: false });
 
     const status = await runCli(['status', files.yaml, '--json'], { baseUrl: fake.url });
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({
-      running: false, name: 'e2e-full', trials: ids.length, bestTrainScore: 1, bestHoldoutScore: 1, bestCandidateId: fix.id,
+      running: false,
+      name: 'e2e-full',
+      trials: ids.length,
+      bestTrainScore: 1,
+      bestHoldoutScore: 1,
+      bestCandidateId: fix.id,
       bestHarness: { candidateId: fix.id, export: expect.stringContaining(`autoagent export ${files.yaml} --out `) },
-      candidates: { evaluated: 2, rejected: 2, invalid: 1 }, lastEvent: 'completed',
+      candidates: { evaluated: 2, rejected: 2, invalid: 1 },
+      lastEvent: 'completed',
     });
 
     const report = await runCli(['report', files.campaignDir], { baseUrl: fake.url });
@@ -170,7 +229,8 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     first.child.kill('SIGINT');
     const exit1 = await first.exited;
     expect({ exit: exit1, stderr: first.stderr() }).toEqual({
-      exit: { code: 0, signal: null }, stderr: expect.stringContaining('interrupted: campaign e2e-resume is resumable'),
+      exit: { code: 0, signal: null },
+      stderr: expect.stringContaining('interrupted: campaign e2e-resume is resumable'),
     });
     expect(jsonLines(first.stdout()).some((l) => l['type'] === 'summary')).toBe(false);
     expect(existsSync(path.join(files.campaignDir, 'server.json'))).toBe(false);
@@ -181,13 +241,20 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
 
     // The second run resumes, then dies by kill -9 mid-generation: with trials stored since and sandboxes up.
     const second = startCli(['run', files.yaml, '--json'], { baseUrl: fake.url });
-    const statusOf2 = () => jsonLines(second.stdout().slice(0, second.stdout().lastIndexOf('\n') + 1)).find((l) => l['type'] === 'status');
-    await waitFor('a trial and a status line of the second run', () =>
-      store().trials.length > atInterrupt.trials.length && statusOf2(), 150_000);
+    const statusOf2 = () =>
+      jsonLines(second.stdout().slice(0, second.stdout().lastIndexOf('\n') + 1)).find((l) => l['type'] === 'status');
+    await waitFor(
+      'a trial and a status line of the second run',
+      () => store().trials.length > atInterrupt.trials.length && statusOf2(),
+      150_000,
+    );
     // Hold the next task-agent replies: the kill then lands while a trial is provably mid-agent-loop.
     gate.arm();
-    await waitFor('a task-agent reply of the second run held, with its sandboxes running', async () =>
-      gate.held.length > 0 && (await sandboxesOf(second.child.pid!)).length > 0, 150_000);
+    await waitFor(
+      'a task-agent reply of the second run held, with its sandboxes running',
+      async () => gate.held.length > 0 && (await sandboxesOf(second.child.pid!)).length > 0,
+      150_000,
+    );
     const resumedStatus = statusOf2();
     expect(resumedStatus?.['status']).toMatchObject({ phase: expect.not.stringMatching(/^preparing$/) });
     expect((resumedStatus!['status'] as { trialsDone: number }).trialsDone).toBeGreaterThanOrEqual(2); // the baseline was carried, not rerun
@@ -198,10 +265,15 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     const abandoned = taskRuns(fake.requests) - atKill.trials.length; // started by the dead run, never stored
     expect(atKill.events.some((e) => e.kind === 'completed')).toBe(false);
     // What the killed run left behind: its server file, its dev server (alive, on this campaign's db), its sandboxes.
-    const serverFile = JSON.parse(readFileSync(path.join(files.campaignDir, 'server.json'), 'utf8')) as { pid: number; serverPid: number };
+    const serverFile = JSON.parse(readFileSync(path.join(files.campaignDir, 'server.json'), 'utf8')) as {
+      pid: number;
+      serverPid: number;
+    };
     expect(serverFile).toMatchObject({ pid: second.child.pid, serverPid: expect.any(Number) });
     expect(running(serverFile.serverPid)).toBe(true);
-    expect(processesMentioning(files.campaignDir)).toEqual([expect.stringMatching(new RegExp(`^${serverFile.serverPid}: .*server start-dev`))]);
+    expect(processesMentioning(files.campaignDir)).toEqual([
+      expect.stringMatching(new RegExp(`^${serverFile.serverPid}: .*server start-dev`)),
+    ]);
     const orphans = await sandboxesOf(second.child.pid!);
     expect(orphans.length).toBeGreaterThan(0);
     gate.release(); // the held replies go to a dead client; the third run's calls are answered at once
@@ -209,12 +281,22 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     // The third run stops the orphaned server, reaps the sandboxes, resumes and completes.
     const third = startCli(['run', files.yaml, '--json'], { baseUrl: fake.url });
     const exit3 = await third.exited;
-    expect({ exit: exit3, stderr: third.stderr() }).toEqual({ exit: { code: 0, signal: null }, stderr: expect.stringContaining('campaign e2e-resume: running') });
+    expect({ exit: exit3, stderr: third.stderr() }).toEqual({
+      exit: { code: 0, signal: null },
+      stderr: expect.stringContaining('campaign e2e-resume: running'),
+    });
     expect(third.stderr()).toContain('stopped the dev server a killed run left behind');
-    expect(Number(/reaped (\d+) orphaned sandbox\(es\)/.exec(third.stderr())?.[1])).toBeGreaterThanOrEqual(orphans.length);
+    expect(Number(/reaped (\d+) orphaned sandbox\(es\)/.exec(third.stderr())?.[1])).toBeGreaterThanOrEqual(
+      orphans.length,
+    );
     const lines = jsonLines(third.stdout());
     expect((lines.find((l) => l['type'] === 'status')!['status'] as { phase: string }).phase).not.toBe('preparing');
-    expect(lines.at(-1)).toMatchObject({ type: 'summary', generations: 2, best: { trainScore: 1, holdoutScore: 1 }, candidates: { evaluated: 2, rejected: 2, invalid: 1 } });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'summary',
+      generations: 2,
+      best: { trainScore: 1, holdoutScore: 1 },
+      candidates: { evaluated: 2, rejected: 2, invalid: 1 },
+    });
 
     const s = store();
     expect(s.events.filter((e) => e.kind === 'prepared')).toHaveLength(1); // resumed, never restarted
@@ -223,7 +305,8 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     const ids = s.trials.map((t) => t.trialId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(10);
-    for (const t of [...atInterrupt.trials, ...atKill.trials]) expect(s.trials.find((x) => x.trialId === t.trialId)?.createdAt).toBe(t.createdAt);
+    for (const t of [...atInterrupt.trials, ...atKill.trials])
+      expect(s.trials.find((x) => x.trialId === t.trialId)?.createdAt).toBe(t.createdAt);
     expect((lines.at(-1) as { ledger: { trials: number } }).ledger.trials).toBe(ids.length);
     // Across the three processes every stored trial ran once; only those the kill cut short ran again.
     expect(abandoned).toBeLessThanOrEqual(2);

@@ -15,7 +15,16 @@ import { freePort } from '../../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/temporal/search-attributes';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic';
 import { campaignModel, isMeta, taskRuns, writeCampaign, type CampaignFiles } from './support/campaign-fixture';
-import { ensureBuilt, jsonLines, runCli, startCli, temporalCli, waitFor, type CliEnv, type CliProcess } from './support/cli';
+import {
+  ensureBuilt,
+  jsonLines,
+  runCli,
+  startCli,
+  temporalCli,
+  waitFor,
+  type CliEnv,
+  type CliProcess,
+} from './support/cli';
 import { readStore, requireDocker, sandboxesOf } from './support/inspect';
 
 jest.setTimeout(360_000);
@@ -28,18 +37,43 @@ const HINT = 'Look-at-verifier-log-7731';
 async function startTemporal(dbFile: string): Promise<{ address: string; proc: ChildProcess }> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const proc = spawn(temporalCli(), ['server', 'start-dev', '--headless', '--db-filename', dbFile, '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', ...SEARCH_ATTRIBUTE_FLAGS], {
-    stdio: 'ignore',
-  });
-  await waitFor('the Temporal dev server', async () => {
-    const conn = await Connection.connect({ address, connectTimeout: 1000 }).catch(() => null);
-    if (!conn) return false;
-    try {
-      return await conn.workflowService.getSystemInfo({}).then(() => true, () => false);
-    } finally {
-      await conn.close();
-    }
-  }, 60_000, 500);
+  const proc = spawn(
+    temporalCli(),
+    [
+      'server',
+      'start-dev',
+      '--headless',
+      '--db-filename',
+      dbFile,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+      ...SEARCH_ATTRIBUTE_FLAGS,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  await waitFor(
+    'the Temporal dev server',
+    async () => {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 }).catch(() => null);
+      if (!conn) return false;
+      try {
+        return await conn.workflowService.getSystemInfo({}).then(
+          () => true,
+          () => false,
+        );
+      } finally {
+        await conn.close();
+      }
+    },
+    60_000,
+    500,
+  );
   return { address, proc };
 }
 
@@ -72,12 +106,23 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     temporal = server.proc;
     // Slow model turns keep trials in flight long enough to kill the worker between two of them.
     fake = await startFakeAnthropic(campaignModel({ taskDelayMs: 4000 }));
-    const files: CampaignFiles = await writeCampaign(path.join(tmp, 'project'), { name: NAME, train: TRAIN, holdout: HOLDOUT, generations: 1, k: 1, concurrency: 2 });
+    const files: CampaignFiles = await writeCampaign(path.join(tmp, 'project'), {
+      name: NAME,
+      train: TRAIN,
+      holdout: HOLDOUT,
+      generations: 1,
+      k: 1,
+      concurrency: 2,
+    });
     const env: CliEnv = { baseUrl: fake.url, temporalAddress: server.address };
     const startWorker = async (): Promise<CliProcess> => {
       const w = startCli(['worker', '--trial-slots', '2'], env);
       workers.push(w);
-      await waitFor('the worker to poll', () => w.stderr().includes(`autoagent worker on ${server.address}`) || w.child.exitCode !== null, 120_000);
+      await waitFor(
+        'the worker to poll',
+        () => w.stderr().includes(`autoagent worker on ${server.address}`) || w.child.exitCode !== null,
+        120_000,
+      );
       expect(w.child.exitCode).toBeNull();
       return w;
     };
@@ -90,10 +135,14 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
 
     // Kill -9 while the baseline is half done: some trials stored, the others in flight in w1's sandboxes.
     const w1Pid = w1.child.pid!;
-    await waitFor('a half-done baseline', async () => {
-      const stored = store().trials.length;
-      return stored >= 1 && stored < TRAIN.length && stored + (await sandboxesOf(w1Pid)).length === TRAIN.length;
-    }, 180_000);
+    await waitFor(
+      'a half-done baseline',
+      async () => {
+        const stored = store().trials.length;
+        return stored >= 1 && stored < TRAIN.length && stored + (await sandboxesOf(w1Pid)).length === TRAIN.length;
+      },
+      180_000,
+    );
     w1.child.kill('SIGKILL');
     await w1.exited;
     const orphans = (await sandboxesOf(w1Pid)).length;
@@ -106,7 +155,10 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
 
     // Steer it while the dead worker's trials wait for their heartbeat timeout.
     expect(await runCli(['pause', files.yaml], env)).toMatchObject({ code: 0, stdout: 'pause requested\n' });
-    expect(await runCli(['hint', files.yaml, ...HINT.split(' ')], env)).toMatchObject({ code: 0, stdout: 'hint added (1 in total)\n' });
+    expect(await runCli(['hint', files.yaml, ...HINT.split(' ')], env)).toMatchObject({
+      code: 0,
+      stdout: 'hint added (1 in total)\n',
+    });
     const budget = await runCli(['budget', files.yaml, '--trials', '40'], env);
     expect(budget.code).toBe(0);
     expect(JSON.parse(budget.stdout.replace(/^budget now /, ''))).toEqual({ usd: 5, trials: 40 });
@@ -115,12 +167,32 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     expect(bad.stderr).toContain('--trials');
 
     // Paused: the baseline's scheduled trials finish, but no generation starts.
-    const paused = await waitFor('the baseline to finish while paused', async () => {
-      const r = await runCli(['status', files.yaml, '--json'], env);
-      const j = JSON.parse(r.stdout) as { status: { paused: boolean; phase: string; generation: number; hints: number; budget: object; candidates: { evaluated: number } } };
-      return j.status.candidates.evaluated === 1 && j.status.phase === 'generation' ? j.status : null;
-    }, 150_000, 1000);
-    expect(paused).toMatchObject({ paused: true, phase: 'generation', generation: 0, hints: 1, budget: { usd: 5, trials: 40 } });
+    const paused = await waitFor(
+      'the baseline to finish while paused',
+      async () => {
+        const r = await runCli(['status', files.yaml, '--json'], env);
+        const j = JSON.parse(r.stdout) as {
+          status: {
+            paused: boolean;
+            phase: string;
+            generation: number;
+            hints: number;
+            budget: object;
+            candidates: { evaluated: number };
+          };
+        };
+        return j.status.candidates.evaluated === 1 && j.status.phase === 'generation' ? j.status : null;
+      },
+      150_000,
+      1000,
+    );
+    expect(paused).toMatchObject({
+      paused: true,
+      phase: 'generation',
+      generation: 0,
+      hints: 1,
+      budget: { usd: 5, trials: 40 },
+    });
     await new Promise((r) => setTimeout(r, 3000));
     expect(store().proposals).toEqual([]);
     expect(fake.requests.filter(isMeta)).toEqual([]);
@@ -131,7 +203,12 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     expect(follow.code).toBe(0);
     expect(follow.stderr).toContain(`campaign ${NAME}: running`);
     const summary = jsonLines(follow.stdout).at(-1)!;
-    expect(summary).toMatchObject({ type: 'summary', generations: 1, best: { trainScore: 1, holdoutScore: 1 }, seed: { trainScore: 0 } });
+    expect(summary).toMatchObject({
+      type: 'summary',
+      generations: 1,
+      best: { trainScore: 1, holdoutScore: 1 },
+      seed: { trainScore: 0 },
+    });
 
     // Each trial stored once and charged once, the trials stored before the kill kept as they were.
     const s = store();
@@ -156,7 +233,10 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     }
 
     // The meta-agent was given the hint (it read hints.md with bash).
-    const seen = fake.requests.filter(isMeta).map((r) => JSON.stringify(r.body)).join('\n');
+    const seen = fake.requests
+      .filter(isMeta)
+      .map((r) => JSON.stringify(r.body))
+      .join('\n');
     expect(seen).toContain(HINT);
 
     w2.child.kill('SIGTERM');

@@ -21,7 +21,9 @@ const GOOD = 'sk-ant-right-key-4c1e';
 const WRONG = 'sk-ant-wrong-key-9b2f';
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 describe('autoagent run with a rejected key', () => {
@@ -38,7 +40,9 @@ describe('autoagent run with a rejected key', () => {
     for (const p of processesMentioning(tmp)) {
       try {
         process.kill(Number(p.split(':')[0]), 'SIGKILL');
-      } catch { /* exited meanwhile */ }
+      } catch {
+        /* exited meanwhile */
+      }
     }
     await fake?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -48,14 +52,33 @@ describe('autoagent run with a rejected key', () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'aa-campaign-faults-'));
     const model = campaignModel();
     fake = await startFakeAnthropic((req) => (apiKeyOf(req.headers) === GOOD ? model(req) : FAULTS.unauthorized));
-    const files = await writeCampaign(tmp, { name: 'e2e-bad-key', train: ['write-alpha', 'write-beta'], holdout: ['write-gamma'], generations: 1, k: 1 });
+    const files = await writeCampaign(tmp, {
+      name: 'e2e-bad-key',
+      train: ['write-alpha', 'write-beta'],
+      holdout: ['write-gamma'],
+      generations: 1,
+      k: 1,
+    });
     const cli = (key: string) => ({ baseUrl: fake!.url, env: { ANTHROPIC_API_KEY: key } });
 
     const first = startCli(['run', files.yaml, '--json'], cli(WRONG));
-    type Status = { paused: boolean; pauseReason: string | null; waitingForRetry: { fault?: string } | null; spend: { trials: number } };
-    const pausedLine = await waitFor('a paused status line', () =>
-      jsonLines(first.stdout()).map((l) => l['status'] as Status | undefined).find((s) => s?.paused && s.pauseReason), 150_000);
-    expect(pausedLine.pauseReason).toMatch(/^ANTHROPIC_API_KEY was rejected \(401\) for model "claude-sonnet-4-6".*autoagent run/);
+    type Status = {
+      paused: boolean;
+      pauseReason: string | null;
+      waitingForRetry: { fault?: string } | null;
+      spend: { trials: number };
+    };
+    const pausedLine = await waitFor(
+      'a paused status line',
+      () =>
+        jsonLines(first.stdout())
+          .map((l) => l['status'] as Status | undefined)
+          .find((s) => s?.paused && s.pauseReason),
+      150_000,
+    );
+    expect(pausedLine.pauseReason).toMatch(
+      /^ANTHROPIC_API_KEY was rejected \(401\) for model "claude-sonnet-4-6".*autoagent run/,
+    );
     expect(pausedLine).toMatchObject({ waitingForRetry: { fault: 'credential' }, spend: { trials: 0 } });
 
     // Another terminal sees it too (attaching to the embedded server), in words.
@@ -73,7 +96,11 @@ describe('autoagent run with a rejected key', () => {
     const { code } = await second.exited;
     expect({ code, stderr: second.stderr() }).toEqual({ code: 0, stderr: expect.stringContaining('resuming it') });
     expect(jsonLines(second.stdout()).at(-1)).toMatchObject({
-      type: 'summary', generations: 1, seed: { trainScore: 0 }, best: { trainScore: 1, holdoutScore: 1 }, candidates: { invalid: 0 },
+      type: 'summary',
+      generations: 1,
+      seed: { trainScore: 0 },
+      best: { trainScore: 1, holdoutScore: 1 },
+      candidates: { invalid: 0 },
     });
     const s = readStore(files.campaignDir, 'e2e-bad-key');
     expect(s.trials).toHaveLength(2 + 2 + 2);

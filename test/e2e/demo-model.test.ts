@@ -37,12 +37,30 @@ describe('demo model (fake-server --demo, built CLI, real Docker)', () => {
   });
 
   const evalWith = async (harness: string, out: string) => {
-    const r = await runCli(['eval', path.join(tmp, 'bench'), '--harness', harness, '--json', '--concurrency', '2', '--out', path.join(tmp, out)], { baseUrl: server!.url, temporal: false }, 200_000);
+    const r = await runCli(
+      [
+        'eval',
+        path.join(tmp, 'bench'),
+        '--harness',
+        harness,
+        '--json',
+        '--concurrency',
+        '2',
+        '--out',
+        path.join(tmp, out),
+      ],
+      { baseUrl: server!.url, temporal: false },
+      200_000,
+    );
     expect(r.stderr).not.toContain('autoagent:');
     expect(r.code).toBe(0);
     const lines = jsonLines(r.stdout, { strict: true });
     const trials = lines.filter((l) => l['type'] === 'trial');
-    return { rewards: Object.fromEntries(trials.map((t) => [String(t['task']), t['reward']])), trials, summary: lines.at(-1)! };
+    return {
+      rewards: Object.fromEntries(trials.map((t) => [String(t['task']), t['reward']])),
+      trials,
+      summary: lines.at(-1)!,
+    };
   };
 
   it('says what it is on start', () => {

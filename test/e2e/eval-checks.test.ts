@@ -23,10 +23,20 @@ const BASELINE = path.join(ROOT, 'benchmarks/harnesses/baseline');
 async function writeTask(dir: string, dockerfileExtra = ''): Promise<string> {
   await mkdir(path.join(dir, 'environment'), { recursive: true });
   await mkdir(path.join(dir, 'tests'), { recursive: true });
-  await writeFile(path.join(dir, 'task.toml'), 'version = "1.0"\n\n[verifier]\ntimeout_sec = 30.0\n\n[agent]\ntimeout_sec = 120.0\n\n[environment]\ncpus = 1\nmemory_mb = 256\nallow_internet = false\n');
+  await writeFile(
+    path.join(dir, 'task.toml'),
+    'version = "1.0"\n\n[verifier]\ntimeout_sec = 30.0\n\n[agent]\ntimeout_sec = 120.0\n\n[environment]\ncpus = 1\nmemory_mb = 256\nallow_internet = false\n',
+  );
   await writeFile(path.join(dir, 'instruction.md'), 'Write the word "hello" to /app/out.txt.\n');
-  await writeFile(path.join(dir, 'environment/Dockerfile'), `FROM debian:bookworm-slim\nWORKDIR /app\n${dockerfileExtra}`);
-  await writeFile(path.join(dir, 'tests/test.sh'), '#!/bin/bash\nmkdir -p /logs/verifier\necho 0 > /logs/verifier/reward.txt\n', { mode: 0o755 });
+  await writeFile(
+    path.join(dir, 'environment/Dockerfile'),
+    `FROM debian:bookworm-slim\nWORKDIR /app\n${dockerfileExtra}`,
+  );
+  await writeFile(
+    path.join(dir, 'tests/test.sh'),
+    '#!/bin/bash\nmkdir -p /logs/verifier\necho 0 > /logs/verifier/reward.txt\n',
+    { mode: 0o755 },
+  );
   return dir;
 }
 
@@ -63,7 +73,10 @@ describe('autoagent eval: checks before the trials, exit codes, clean-up', () =>
 
   it('prints harness warnings (a typo like maxTurnz) and still runs', async () => {
     const harness = await harnessCopy('typo');
-    await writeFile(path.join(harness, 'harness.yaml'), `${await readFile(path.join(harness, 'harness.yaml'), 'utf8')}maxTurnz: 3\n`);
+    await writeFile(
+      path.join(harness, 'harness.yaml'),
+      `${await readFile(path.join(harness, 'harness.yaml'), 'utf8')}maxTurnz: 3\n`,
+    );
     const fake = await startFakeAnthropic([{ content: [text('done')] }]);
     fakes.push(fake);
     const r = await evalCli([task, '--harness', harness, '--json', '--out', path.join(tmp, 'typo-out')], fake.url);
@@ -75,10 +88,15 @@ describe('autoagent eval: checks before the trials, exit codes, clean-up', () =>
   it('refuses a custom tool whose input_schema is not a JSON Schema, exit 2, naming file and field', async () => {
     const harness = await harnessCopy('bad-tool');
     await mkdir(path.join(harness, 'tools'), { recursive: true });
-    await writeFile(path.join(harness, 'tools/peek.yaml'), 'description: Peek.\ninput_schema:\n  type: object\n  properties: 5\ncommand: ls\n');
+    await writeFile(
+      path.join(harness, 'tools/peek.yaml'),
+      'description: Peek.\ninput_schema:\n  type: object\n  properties: 5\ncommand: ls\n',
+    );
     const r = await evalCli([task, '--harness', harness, '--out', path.join(tmp, 'bad-tool-out')]);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
-    expect(r.stderr).toContain(`${path.join(harness, 'tools/peek.yaml')}: input_schema.properties: not a valid JSON Schema`);
+    expect(r.stderr).toContain(
+      `${path.join(harness, 'tools/peek.yaml')}: input_schema.properties: not a valid JSON Schema`,
+    );
     expect(existsSync(path.join(tmp, 'bad-tool-out'))).toBe(false);
   });
 
@@ -90,13 +108,21 @@ describe('autoagent eval: checks before the trials, exit codes, clean-up', () =>
     expect(r.stderr).toContain('--model local');
     expect(existsSync(out)).toBe(false);
     // oracle / noop call no model: no key needed.
-    expect((await evalCli([task, '--agent', 'noop', '--out', path.join(tmp, 'nokey-noop')], NO_API, { ANTHROPIC_API_KEY: undefined })).code).toBe(0);
+    expect(
+      (
+        await evalCli([task, '--agent', 'noop', '--out', path.join(tmp, 'nokey-noop')], NO_API, {
+          ANTHROPIC_API_KEY: undefined,
+        })
+      ).code,
+    ).toBe(0);
   });
 
   it('the local model without its weights: exit 2 naming what to run, before any trial', async () => {
     const out = path.join(tmp, 'noweights-out');
     const r = await evalCli([task, '--model', 'local', '--out', out], NO_API, {
-      ANTHROPIC_API_KEY: undefined, AUTOAGENT_MODELS_DIR: path.join(tmp, 'no-models-here'), AUTOAGENT_LOCAL_MODEL_PATH: undefined,
+      ANTHROPIC_API_KEY: undefined,
+      AUTOAGENT_MODELS_DIR: path.join(tmp, 'no-models-here'),
+      AUTOAGENT_LOCAL_MODEL_PATH: undefined,
     });
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
     expect(r.stderr).toMatch(/model "local":.*scripts\/setup\.sh/);
@@ -104,7 +130,9 @@ describe('autoagent eval: checks before the trials, exit codes, clean-up', () =>
   });
 
   it('a key the API rejects (401): exit 1 naming ANTHROPIC_API_KEY, no trial recorded', async () => {
-    const fake = await startFakeAnthropic(Array.from({ length: 4 }, (): FakeReply => ({ error: 'auth', message: 'invalid x-api-key' })));
+    const fake = await startFakeAnthropic(
+      Array.from({ length: 4 }, (): FakeReply => ({ error: 'auth', message: 'invalid x-api-key' })),
+    );
     fakes.push(fake);
     const out = path.join(tmp, 'rejected-out');
     const r = await evalCli([task, '--json', '--out', out], fake.url);
@@ -124,33 +152,54 @@ describe('autoagent eval: checks before the trials, exit codes, clean-up', () =>
     expect(r.stderr).toContain('every trial errored');
     const ok = await evalCli([task, '--agent', 'noop', '--json', '--out', path.join(tmp, 'zero-out')]);
     expect(ok.code).toBe(0);
-    expect(jsonLines(ok.stdout, { strict: true }).at(-1)).toMatchObject({ type: 'summary', trials: 1, errors: 0, meanReward: 0 });
+    expect(jsonLines(ok.stdout, { strict: true }).at(-1)).toMatchObject({
+      type: 'summary',
+      trials: 1,
+      errors: 0,
+      meanReward: 0,
+    });
   });
 
   it('`eval --json | head -1` prints one line and exits quietly (no EPIPE stack trace)', () => {
     const errFile = path.join(tmp, 'epipe.stderr');
     const script = `"${process.execPath}" "${CLI}" eval "${bench}" --agent noop --json --concurrency 1 --out "${path.join(tmp, 'epipe-out')}" 2>"${errFile}" | head -1; echo "status=\${PIPESTATUS[0]}"`;
-    const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, ANTHROPIC_API_KEY: API_KEY }, timeout: 180_000 });
+    const r = spawnSync('bash', ['-c', script], {
+      encoding: 'utf8',
+      env: { ...process.env, ANTHROPIC_API_KEY: API_KEY },
+      timeout: 180_000,
+    });
     const [first, status] = r.stdout.trim().split('\n');
     expect(JSON.parse(first!)).toMatchObject({ type: 'trial', task: 'hello-one' });
     const stderr = spawnSync('cat', [errFile], { encoding: 'utf8' }).stdout;
-    expect({ status, stderr }).toEqual({ status: 'status=0', stderr: expect.not.stringMatching(/EPIPE|Error|\n\s+at /) });
+    expect({ status, stderr }).toEqual({
+      status: 'status=0',
+      stderr: expect.not.stringMatching(/EPIPE|Error|\n\s+at /),
+    });
   });
 
   it("a kill -9'd eval leaves its sandbox; the next eval removes it", async () => {
     // The model never answers: the trial sits in its agent loop with its sandbox up.
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const fake = await startFakeAnthropic(async (): Promise<FakeReply> => {
       await gate;
       return { content: [text('done')] };
     });
     fakes.push(fake);
-    const victim = startCli(['eval', task, '--out', path.join(tmp, 'killed-out')], { baseUrl: fake.url, temporal: false });
+    const victim = startCli(['eval', task, '--out', path.join(tmp, 'killed-out')], {
+      baseUrl: fake.url,
+      temporal: false,
+    });
     const pid = victim.child.pid!;
-    const [left] = await waitFor('the killed eval\'s sandbox', async () => {
-      const s = await sandboxesOf(pid);
-      return fake.requests.length > 0 && s.length > 0 ? s : null;
-    }, 180_000);
+    const [left] = await waitFor(
+      "the killed eval's sandbox",
+      async () => {
+        const s = await sandboxesOf(pid);
+        return fake.requests.length > 0 && s.length > 0 ? s : null;
+      },
+      180_000,
+    );
     victim.child.kill('SIGKILL');
     await victim.exited;
     await new Promise((r) => setTimeout(r, 1000));

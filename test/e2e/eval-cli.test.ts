@@ -12,9 +12,25 @@ import path from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { loadTrajectory } from '../../src/agent/atif/io';
 import { addUsage, usageFromResponse, zeroUsage } from '../../src/llm/usage';
-import { startFakeAnthropic, toolUse, text, turnOf, type FakeAnthropic, type FakeReply } from '../support/fake-anthropic';
+import {
+  startFakeAnthropic,
+  toolUse,
+  text,
+  turnOf,
+  type FakeAnthropic,
+  type FakeReply,
+} from '../support/fake-anthropic';
 import { harborValidate } from '../support/harbor';
-import { API_KEY as KEY, ROOT, ensureBuilt, jsonLines as anyJsonLines, runCli as runAnyCli, startFakeServerCli, type CliResult, type FakeServerProcess } from './support/cli';
+import {
+  API_KEY as KEY,
+  ROOT,
+  ensureBuilt,
+  jsonLines as anyJsonLines,
+  runCli as runAnyCli,
+  startFakeServerCli,
+  type CliResult,
+  type FakeServerProcess,
+} from './support/cli';
 
 const STARTER = path.join(ROOT, 'benchmarks/tasks/starter');
 const TASK = path.join(STARTER, 'text-word-frequency');
@@ -76,17 +92,37 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     expect(r.stderr).not.toContain('autoagent:');
     expect(r.code).toBe(0);
     const lines = jsonLines(r.stdout);
-    const taskNames = readdirSync(STARTER).filter((d) => existsSync(path.join(STARTER, d, 'task.toml'))).sort();
+    const taskNames = readdirSync(STARTER)
+      .filter((d) => existsSync(path.join(STARTER, d, 'task.toml')))
+      .sort();
     expect(taskNames.length).toBeGreaterThanOrEqual(10);
     const trials = lines.slice(0, -1);
     expect(trials.map((t) => t['task']).sort()).toEqual(taskNames);
     for (const t of trials) {
-      expect(t).toMatchObject({ type: 'trial', reward: 0, error: null, stopReason: 'end_turn', turns: 1, model: 'claude-sonnet-4-6', agent: 'harness' });
+      expect(t).toMatchObject({
+        type: 'trial',
+        reward: 0,
+        error: null,
+        stopReason: 'end_turn',
+        turns: 1,
+        model: 'claude-sonnet-4-6',
+        agent: 'harness',
+      });
       expect(existsSync(String(t['trajectoryPath']))).toBe(true);
     }
-    expect(lines.at(-1)).toMatchObject({ type: 'summary', trials: taskNames.length, meanReward: 0, passed: 0, errors: 0, outDir: out });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'summary',
+      trials: taskNames.length,
+      meanReward: 0,
+      passed: 0,
+      errors: 0,
+      outDir: out,
+    });
     expect(server.log().match(/fake-anthropic: call \d+ turn 0 \/v1\/messages/g)).toHaveLength(taskNames.length);
-    expect(JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'))).toMatchObject({ trials: taskNames.length, meanReward: 0 });
+    expect(JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'))).toMatchObject({
+      trials: taskNames.length,
+      meanReward: 0,
+    });
   }, 900_000);
 
   it('a scripted tool-use conversation solves a task for real: reward 1, ATIF trajectory, cost, no key on disk', async () => {
@@ -99,7 +135,15 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     const r = await runCli(['eval', TASK, '--model', MODEL, '--json', '--out', out], f.url);
     expect(r.code).toBe(0);
     const [trial, summary] = jsonLines(r.stdout);
-    expect(trial).toMatchObject({ type: 'trial', task: 'text-word-frequency', reward: 1, error: null, stopReason: 'finished', turns: 2, model: MODEL });
+    expect(trial).toMatchObject({
+      type: 'trial',
+      task: 'text-word-frequency',
+      reward: 1,
+      error: null,
+      stopReason: 'finished',
+      turns: 2,
+      model: MODEL,
+    });
     const expectedCost = addUsage(
       addUsage(zeroUsage(), usageFromResponse(MODEL, bigUsage)),
       usageFromResponse(MODEL, { input_tokens: 10, output_tokens: 5 }),
@@ -111,16 +155,31 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
 
     // The model saw the real command output as the tool result of its call.
     expect(f.requests).toHaveLength(2);
-    const callId = ((f.requests[1]!.body as Anthropic.MessageCreateParamsNonStreaming).messages.at(-2)!.content as Anthropic.ContentBlock[])
-      .find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!.id;
+    const callId = (
+      (f.requests[1]!.body as Anthropic.MessageCreateParamsNonStreaming).messages.at(-2)!
+        .content as Anthropic.ContentBlock[]
+    ).find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!.id;
     const results = lastMessage(f, 1).content as Anthropic.ToolResultBlockParam[];
-    expect(results).toEqual([expect.objectContaining({ type: 'tool_result', tool_use_id: callId, content: expect.stringContaining('[exit code: 0]') })]);
+    expect(results).toEqual([
+      expect.objectContaining({
+        type: 'tool_result',
+        tool_use_id: callId,
+        content: expect.stringContaining('[exit code: 0]'),
+      }),
+    ]);
     expect(results[0]!.is_error).toBeFalsy();
 
     const traj = await loadTrajectory(String(trial!['trajectoryPath']));
     const step = traj.steps.find((s) => s.tool_calls?.some((c) => c.function_name === 'bash'))!;
-    expect(step.tool_calls![0]).toMatchObject({ tool_call_id: callId, function_name: 'bash', arguments: { command: solve } });
-    expect(step.observation!.results[0]).toMatchObject({ source_call_id: callId, content: expect.stringContaining('[exit code: 0]') });
+    expect(step.tool_calls![0]).toMatchObject({
+      tool_call_id: callId,
+      function_name: 'bash',
+      arguments: { command: solve },
+    });
+    expect(step.observation!.results[0]).toMatchObject({
+      source_call_id: callId,
+      content: expect.stringContaining('[exit code: 0]'),
+    });
     expect(step.metrics).toMatchObject({ prompt_tokens: 1200 + 400, completion_tokens: 300, cached_tokens: 400 });
     expect(step.metrics!.cost_usd).toBeGreaterThan(0);
     expect(traj.steps.some((s) => s.tool_calls?.some((c) => c.function_name === 'finish'))).toBe(true);
@@ -128,14 +187,29 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     // The key reached the API, and nothing on disk.
     expect(f.requests.every((q) => JSON.stringify(q.headers).includes(KEY))).toBe(true);
     const files = await filesUnder(out);
-    expect(files.map((p) => path.relative(out, p).split(path.sep).slice(1).join('/') || path.basename(p))).toEqual(expect.arrayContaining([
-      'config.json', 'result.json', 'summary.json', 'autoagent.json', 'agent/trajectory.json', 'verifier/test-stdout.txt', 'verifier/reward.txt',
-    ]));
+    expect(files.map((p) => path.relative(out, p).split(path.sep).slice(1).join('/') || path.basename(p))).toEqual(
+      expect.arrayContaining([
+        'config.json',
+        'result.json',
+        'summary.json',
+        'autoagent.json',
+        'agent/trajectory.json',
+        'verifier/test-stdout.txt',
+        'verifier/reward.txt',
+      ]),
+    );
     // A Harbor job folder, as Harbor's own models read it (a harness trial: tokens, cost, model info).
     const harbor = await harborValidate([out]);
     expect(harbor.errors).toEqual([]);
-    expect(harbor.checked.map(([, m]) => m)).toEqual(['JobConfig', 'JobResult', 'TrialConfig', 'TrialResult', 'Trajectory']);
-    for (const p of files) expect({ file: p, leaks: (await readFile(p)).includes(KEY) }).toEqual({ file: p, leaks: false });
+    expect(harbor.checked.map(([, m]) => m)).toEqual([
+      'JobConfig',
+      'JobResult',
+      'TrialConfig',
+      'TrialResult',
+      'Trajectory',
+    ]);
+    for (const p of files)
+      expect({ file: p, leaks: (await readFile(p)).includes(KEY) }).toEqual({ file: p, leaks: false });
   }, 900_000);
 
   it('retries a 429 then a 529 on the first call and the trial still succeeds', async () => {
@@ -200,11 +274,19 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     ];
     const f = await fake((req) => byTurn[turnOf(req)] ?? { error: 'bad_request', message: 'script exhausted' });
     const out = path.join(tmp, 'human');
-    const r = await runCli(['eval', TASK, '--model', MODEL, '--repeats', '2', '--concurrency', '2', '--out', out], f.url);
+    const r = await runCli(
+      ['eval', TASK, '--model', MODEL, '--repeats', '2', '--concurrency', '2', '--out', out],
+      f.url,
+    );
     expect(r.code).toBe(0);
     expect(f.requests).toHaveLength(4);
     for (const repeat of [0, 1]) {
-      expect(r.stdout).toMatch(new RegExp(`^PASS text-word-frequency #${repeat} reward=1\\.00 cost=\\$0\\.\\d{4} tokens=280 time=\\d+\\.\\ds$`, 'm'));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^PASS text-word-frequency #${repeat} reward=1\\.00 cost=\\$0\\.\\d{4} tokens=280 time=\\d+\\.\\ds$`,
+          'm',
+        ),
+      );
     }
     expect(r.stdout).toMatch(/^2\/2 passed, mean reward 1\.000, 0 errors, cost \$0\.\d{4}, 560 tokens, \d+\.\ds → /m);
     expect(r.stdout).toContain(out);

@@ -37,17 +37,35 @@ describe('autoagent eval on an OpenAI-compatible endpoint (built CLI, fake serve
 
   it('solves a task for real through openai/<model>: reward 1, $0 flagged priced: false, no key on disk', async () => {
     const f = (fake = await startFakeOpenAi([
-      { content: [text('Running the solution.'), toolUse('bash', { command: solve })], usage: { input_tokens: 900, output_tokens: 200, cache_read_input_tokens: 100 } },
+      {
+        content: [text('Running the solution.'), toolUse('bash', { command: solve })],
+        usage: { input_tokens: 900, output_tokens: 200, cache_read_input_tokens: 100 },
+      },
       { content: [toolUse('finish', { summary: 'top_words.txt written' })] },
     ]));
     const out = path.join(tmp, 'solve');
-    const r = await runCli(['eval', TASK, '--model', MODEL, '--json', '--out', out], {
-      baseUrl: 'http://127.0.0.1:9', temporal: false, env: { ...NO_ANTHROPIC, OPENAI_BASE_URL: f.url, OPENAI_API_KEY: KEY, AUTOAGENT_PRICING_JSON: undefined },
-    }, 150_000);
+    const r = await runCli(
+      ['eval', TASK, '--model', MODEL, '--json', '--out', out],
+      {
+        baseUrl: 'http://127.0.0.1:9',
+        temporal: false,
+        env: { ...NO_ANTHROPIC, OPENAI_BASE_URL: f.url, OPENAI_API_KEY: KEY, AUTOAGENT_PRICING_JSON: undefined },
+      },
+      150_000,
+    );
     expect(r.stderr).not.toMatch(/autoagent: (error|.*ANTHROPIC)/);
     expect(r.code).toBe(0);
     const [trial, summary] = jsonLines(r.stdout, { strict: true });
-    expect(trial).toMatchObject({ type: 'trial', reward: 1, error: null, stopReason: 'finished', turns: 2, model: MODEL, costUsd: 0, tokens: 900 + 200 + 100 + 10 + 5 });
+    expect(trial).toMatchObject({
+      type: 'trial',
+      reward: 1,
+      error: null,
+      stopReason: 'finished',
+      turns: 2,
+      model: MODEL,
+      costUsd: 0,
+      tokens: 900 + 200 + 100 + 10 + 5,
+    });
     expect(summary).toMatchObject({ type: 'summary', trials: 1, passed: 1, meanReward: 1 });
 
     expect(f.requests).toHaveLength(2);
@@ -60,7 +78,12 @@ describe('autoagent eval on an OpenAI-compatible endpoint (built CLI, fake serve
     const steps = traj.steps.filter((s) => s.source === 'agent');
     expect(steps.map((s) => s.model_name)).toEqual([MODEL, MODEL]);
     expect(steps.map((s) => s.extra?.['priced'])).toEqual([false, false]);
-    expect(steps[0]!.metrics).toMatchObject({ prompt_tokens: 1000, completion_tokens: 200, cached_tokens: 100, cost_usd: 0 });
+    expect(steps[0]!.metrics).toMatchObject({
+      prompt_tokens: 1000,
+      completion_tokens: 200,
+      cached_tokens: 100,
+      cost_usd: 0,
+    });
 
     for (const name of await readdir(out, { recursive: true })) {
       const p = path.join(out, name);
@@ -71,9 +94,15 @@ describe('autoagent eval on an OpenAI-compatible endpoint (built CLI, fake serve
 
   it('refuses to start without OPENAI_BASE_URL or OPENAI_API_KEY, naming the variable, and records nothing', async () => {
     const out = path.join(tmp, 'no-key');
-    const r = await runCli(['eval', TASK, '--model', MODEL, '--out', out], {
-      baseUrl: 'http://127.0.0.1:9', temporal: false, env: { ...NO_ANTHROPIC, OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined },
-    }, 60_000);
+    const r = await runCli(
+      ['eval', TASK, '--model', MODEL, '--out', out],
+      {
+        baseUrl: 'http://127.0.0.1:9',
+        temporal: false,
+        env: { ...NO_ANTHROPIC, OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined },
+      },
+      60_000,
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('OPENAI_API_KEY');
     await expect(readdir(out)).rejects.toMatchObject({ code: 'ENOENT' });

@@ -20,20 +20,33 @@ async function task(root: string, name: string, dockerfile: string): Promise<voi
     await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
     await writeFile(path.join(dir, rel), text, { mode });
   };
-  await put('task.toml', 'version = "1.0"\n[environment]\nmemory_mb = 256\nallow_internet = false\n[agent]\ntimeout_sec = 60\n[verifier]\ntimeout_sec = 30\n');
+  await put(
+    'task.toml',
+    'version = "1.0"\n[environment]\nmemory_mb = 256\nallow_internet = false\n[agent]\ntimeout_sec = 60\n[verifier]\ntimeout_sec = 30\n',
+  );
   await put('instruction.md', 'Write "hello" to /app/out.txt.\n');
   await put('environment/Dockerfile', dockerfile);
-  await put('tests/test.sh', 'if [ "$(cat /app/out.txt 2>/dev/null)" = hello ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n', 0o755);
+  await put(
+    'tests/test.sh',
+    'if [ "$(cat /app/out.txt 2>/dev/null)" = hello ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n',
+    0o755,
+  );
   await put('solution/solve.sh', 'echo hello > /app/out.txt\n', 0o755);
 }
 
-const readJson = async (file: string): Promise<Record<string, any>> => JSON.parse(await readFile(file, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+const readJson = async (file: string): Promise<Json> => JSON.parse(await readFile(file, 'utf8')) as Json;
 
 beforeAll(async () => {
   await ensureBuilt();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'aa-harbor-job-'));
   await task(path.join(tmp, 'bench'), 'hello-file', 'FROM debian:bookworm-slim\nWORKDIR /app\n');
-  await task(path.join(tmp, 'bench'), 'broken-env', `FROM debian:bookworm-slim\nRUN echo harbor-job-boom-${Date.now()} && false\n`);
+  await task(
+    path.join(tmp, 'bench'),
+    'broken-env',
+    `FROM debian:bookworm-slim\nRUN echo harbor-job-boom-${Date.now()} && false\n`,
+  );
 }, 240_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -41,7 +54,11 @@ afterAll(async () => {
 
 test('the oracle over two tasks × 2 repeats: a job folder Harbor reads, with its statistics', async () => {
   const out = path.join(tmp, 'jobs', 'oracle-job');
-  const r = await runCli(['eval', path.join(tmp, 'bench'), '--agent', 'oracle', '--repeats', '2', '--json', '--out', out], { baseUrl: NO_API, temporal: false }, 200_000);
+  const r = await runCli(
+    ['eval', path.join(tmp, 'bench'), '--agent', 'oracle', '--repeats', '2', '--json', '--out', out],
+    { baseUrl: NO_API, temporal: false },
+    200_000,
+  );
   expect(r.code).toBe(0);
   const trials = jsonLines(r.stdout, { strict: true }).slice(0, -1);
   expect(trials).toHaveLength(4);
@@ -49,11 +66,25 @@ test('the oracle over two tasks × 2 repeats: a job folder Harbor reads, with it
   const report = await harborValidate([out]);
   expect(report.errors).toEqual([]);
   const models = report.checked.map(([, m]) => m).sort();
-  expect(models).toEqual(['JobConfig', 'JobResult', ...Array(4).fill('Trajectory'), ...Array(4).fill('TrialConfig'), ...Array(4).fill('TrialResult')].sort());
+  expect(models).toEqual(
+    [
+      'JobConfig',
+      'JobResult',
+      ...Array(4).fill('Trajectory'),
+      ...Array(4).fill('TrialConfig'),
+      ...Array(4).fill('TrialResult'),
+    ].sort(),
+  );
 
   // The numbers Harbor reads are ours.
-  const passed = trials.filter((t) => t['task'] === 'hello-file').map((t) => String(t['trialId'])).sort();
-  const broken = trials.filter((t) => t['task'] === 'broken-env').map((t) => String(t['trialId'])).sort();
+  const passed = trials
+    .filter((t) => t['task'] === 'hello-file')
+    .map((t) => String(t['trialId']))
+    .sort();
+  const broken = trials
+    .filter((t) => t['task'] === 'broken-env')
+    .map((t) => String(t['trialId']))
+    .sort();
   const job = await readJson(path.join(out, 'result.json'));
   expect(job).toMatchObject({ n_total_trials: 4, stats: { n_completed_trials: 4, n_errored_trials: 2 } });
   const evals = job['stats']['evals']['oracle__adhoc'];
@@ -61,11 +92,25 @@ test('the oracle over two tasks × 2 repeats: a job folder Harbor reads, with it
   expect(evals['reward_stats']['reward']['1'].sort()).toEqual(passed);
   expect(evals['exception_stats']['ImageBuildError'].sort()).toEqual(broken);
   const config = await readJson(path.join(out, 'config.json'));
-  expect(config).toMatchObject({ job_name: 'oracle-job', jobs_dir: path.join(tmp, 'jobs'), n_attempts: 2, agents: [{ name: 'oracle' }] });
-  expect(config['tasks'].map((t: { path: string }) => path.basename(t.path)).sort()).toEqual(['broken-env', 'hello-file']);
+  expect(config).toMatchObject({
+    job_name: 'oracle-job',
+    jobs_dir: path.join(tmp, 'jobs'),
+    n_attempts: 2,
+    agents: [{ name: 'oracle' }],
+  });
+  expect(config['tasks'].map((t: { path: string }) => path.basename(t.path)).sort()).toEqual([
+    'broken-env',
+    'hello-file',
+  ]);
 
   const ok = await readJson(path.join(out, passed[0]!, 'result.json'));
-  expect(ok).toMatchObject({ task_name: 'hello-file', trial_name: passed[0], verifier_result: { rewards: { reward: 1 } }, exception_info: null, agent_info: { name: 'oracle', model_info: null } });
+  expect(ok).toMatchObject({
+    task_name: 'hello-file',
+    trial_name: passed[0],
+    verifier_result: { rewards: { reward: 1 } },
+    exception_info: null,
+    agent_info: { name: 'oracle', model_info: null },
+  });
   const bad = await readJson(path.join(out, broken[0]!, 'result.json'));
   expect(bad).toMatchObject({ verifier_result: null, exception_info: { exception_type: 'ImageBuildError' } });
   expect(await readFile(path.join(out, broken[0]!, 'exception.txt'), 'utf8')).toMatch(/^ImageBuildError: /);
@@ -74,7 +119,11 @@ test('the oracle over two tasks × 2 repeats: a job folder Harbor reads, with it
 
 test('the no-op agent: its trajectory has the one step Harbor requires, and reward 0 is a reward', async () => {
   const out = path.join(tmp, 'jobs', 'noop-job');
-  const r = await runCli(['eval', path.join(tmp, 'bench', 'hello-file'), '--agent', 'noop', '--out', out], { baseUrl: NO_API, temporal: false }, 120_000);
+  const r = await runCli(
+    ['eval', path.join(tmp, 'bench', 'hello-file'), '--agent', 'noop', '--out', out],
+    { baseUrl: NO_API, temporal: false },
+    120_000,
+  );
   expect(r.code).toBe(0);
   const report = await harborValidate([out]);
   expect(report.errors).toEqual([]);

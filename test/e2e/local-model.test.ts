@@ -40,7 +40,11 @@ const system = [{ type: 'text', text: 'You are an agent in a Linux sandbox. Use 
 })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
 `;
 
-function runNode(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runNode(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', script], { cwd: os.tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -79,13 +83,22 @@ describe('embedded local model (node-llama-cpp, real weights)', () => {
     const r = await runNode(CLIENT_SCRIPT, env(), 600_000);
     expect({ code: r.code, stderr: r.stderr.slice(-2000) }).toEqual({ code: 0, stderr: expect.any(String) });
     const { first, second } = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-      first: { model: string; stop_reason: string; content: { type: string; id?: string; name?: string; input?: { command?: unknown } }[]; usage: Record<string, number> };
+      first: {
+        model: string;
+        stop_reason: string;
+        content: { type: string; id?: string; name?: string; input?: { command?: unknown } }[];
+        usage: Record<string, number>;
+      };
       second: { stop_reason: string; usage: Record<string, number> } | null;
     };
     expect(first.model).toBe(MODEL);
     expect(first.stop_reason).toBe('tool_use');
     const call = first.content.find((b) => b.type === 'tool_use');
-    expect(call).toMatchObject({ id: expect.stringMatching(/^toolu_local_[0-9a-f]+$/), name: 'bash', input: { command: expect.stringContaining('echo') } });
+    expect(call).toMatchObject({
+      id: expect.stringMatching(/^toolu_local_[0-9a-f]+$/),
+      name: 'bash',
+      input: { command: expect.stringContaining('echo') },
+    });
     expect(first.usage['input_tokens']).toBeGreaterThan(0);
     expect(first.usage['output_tokens']).toBeGreaterThan(0);
     // The tool result went back into the same conversation: the cached prefix was reused, not re-read.
@@ -100,11 +113,23 @@ describe('embedded local model (node-llama-cpp, real weights)', () => {
     await cp(path.join(ROOT, 'benchmarks/harnesses/local-baseline'), harness, { recursive: true });
     const yaml = await readFile(path.join(harness, 'harness.yaml'), 'utf8');
     // Short, so CI on 2 cores stays quick: a few turns of short answers.
-    await writeFile(path.join(harness, 'harness.yaml'), yaml.replace(/^model: .*$/m, `model: ${MODEL}`).replace(/^maxTurns: .*$/m, 'maxTurns: 3').replace(/^maxTokens: .*$/m, 'maxTokens: 256'));
+    await writeFile(
+      path.join(harness, 'harness.yaml'),
+      yaml
+        .replace(/^model: .*$/m, `model: ${MODEL}`)
+        .replace(/^maxTurns: .*$/m, 'maxTurns: 3')
+        .replace(/^maxTokens: .*$/m, 'maxTokens: 256'),
+    );
     const out = path.join(tmp, 'out');
-    const r = await runCli(['eval', path.join(tmp, 'bench', TASK), '--harness', harness, '--json', '--out', out], {
-      baseUrl: 'http://127.0.0.1:9', temporal: false, env: { ...env(), ANTHROPIC_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined },
-    }, 900_000);
+    const r = await runCli(
+      ['eval', path.join(tmp, 'bench', TASK), '--harness', harness, '--json', '--out', out],
+      {
+        baseUrl: 'http://127.0.0.1:9',
+        temporal: false,
+        env: { ...env(), ANTHROPIC_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined },
+      },
+      900_000,
+    );
     expect({ code: r.code, stderr: r.stderr.slice(-2000) }).toEqual({ code: 0, stderr: expect.any(String) });
     const trial = jsonLines(r.stdout, { strict: true }).find((l) => l['type'] === 'trial');
     expect(trial).toMatchObject({ task: TASK, model: MODEL, error: null, costUsd: 0 });
@@ -114,7 +139,11 @@ describe('embedded local model (node-llama-cpp, real weights)', () => {
     expect([0, 1]).toContain(trial!['reward']);
     // The model's calls reached the sandbox: the trajectory holds tool calls with their observations.
     const traj = JSON.parse(await readFile(String(trial!['trajectoryPath']), 'utf8')) as {
-      steps: { source: string; tool_calls?: { tool_call_id: string; function_name: string }[]; observation?: { results: { source_call_id?: string }[] } }[];
+      steps: {
+        source: string;
+        tool_calls?: { tool_call_id: string; function_name: string }[];
+        observation?: { results: { source_call_id?: string }[] };
+      }[];
     };
     const withCalls = traj.steps.filter((s) => s.source === 'agent' && (s.tool_calls?.length ?? 0) > 0);
     expect(withCalls.length).toBeGreaterThan(0);

@@ -43,7 +43,9 @@ beforeAll(async () => {
   }
   await provider.ensureImage(metaTask());
 });
-beforeEach(async () => { tmp = await mkdtemp(join(tmpdir(), 'aa-meta-adapter-')); });
+beforeEach(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'aa-meta-adapter-'));
+});
 afterEach(async () => {
   await fake?.close();
   fake = null;
@@ -54,11 +56,21 @@ afterEach(async () => {
 
 function trialResult(task: string, harnessId: string, reward: number, output: string): TrialResult {
   return {
-    trialId: `t-${task}-0`, task, agent: 'harness', harnessId, model: 'claude-sonnet-4-6', repeat: 0, reward, error: null,
-    stopReason: 'finished', turns: 3, usage: { ...zeroUsage(), inputTokens: 100, costUsd: 0.01 },
+    trialId: `t-${task}-0`,
+    task,
+    agent: 'harness',
+    harnessId,
+    model: 'claude-sonnet-4-6',
+    repeat: 0,
+    reward,
+    error: null,
+    stopReason: 'finished',
+    turns: 3,
+    usage: { ...zeroUsage(), inputTokens: 100, costUsd: 0.01 },
     verifier: { reward, reason: null, exitCode: reward === 1 ? 0 : 1, output },
     timings: { buildMs: 1, startMs: 1, agentMs: 1, verifyMs: 1, totalMs: 4 },
-    trajectoryPath: `/host/only/${task}/trajectory.json`, startedAt: '2026-01-01T00:00:00.000Z',
+    trajectoryPath: `/host/only/${task}/trajectory.json`,
+    startedAt: '2026-01-01T00:00:00.000Z',
   };
 }
 
@@ -70,29 +82,66 @@ async function campaign(meta: ProposerInput['meta']): Promise<ProposerInput> {
   const seedDir = join(campaignDir, 'harnesses', seedId);
   await copyHarness(FIXTURE, seedDir);
   const s = (store = openStore(campaignDir));
-  s.recordCandidate({
-    id: seedId, parentId: null, generation: 0, status: 'evaluated', verdict: 'seed', rationale: '',
-    // A holdout key must never reach the log, even if a caller put one in.
-    taskRewards: { alpha: [0], [HOLDOUT]: [1] }, meanReward: 0, costUsd: 0.02, complexity: 100,
-  }, { campaign: CAMPAIGN, harnessFiles: seedFiles, diff: '' });
-  s.recordCandidate({
-    id: 'h-00000000000000aa', parentId: seedId, generation: 1, status: 'rejected', verdict: 'no better than the parent',
-    rationale: 'Tried REJECTED-IDEA: shout at the model.', taskRewards: { alpha: [0] }, meanReward: 0, costUsd: 0.03, complexity: 120,
-  }, { campaign: CAMPAIGN, diff: '--- a/system.md\n+++ b/system.md\n+SHOUT\n' });
+  s.recordCandidate(
+    {
+      id: seedId,
+      parentId: null,
+      generation: 0,
+      status: 'evaluated',
+      verdict: 'seed',
+      rationale: '',
+      // A holdout key must never reach the log, even if a caller put one in.
+      taskRewards: { alpha: [0], [HOLDOUT]: [1] },
+      meanReward: 0,
+      costUsd: 0.02,
+      complexity: 100,
+    },
+    { campaign: CAMPAIGN, harnessFiles: seedFiles, diff: '' },
+  );
+  s.recordCandidate(
+    {
+      id: 'h-00000000000000aa',
+      parentId: seedId,
+      generation: 1,
+      status: 'rejected',
+      verdict: 'no better than the parent',
+      rationale: 'Tried REJECTED-IDEA: shout at the model.',
+      taskRewards: { alpha: [0] },
+      meanReward: 0,
+      costUsd: 0.03,
+      complexity: 120,
+    },
+    { campaign: CAMPAIGN, diff: '--- a/system.md\n+++ b/system.md\n+SHOUT\n' },
+  );
   s.recordTrial(trialResult('alpha', seedId, 0, 'inline output'), {
-    campaign: CAMPAIGN, candidateId: seedId, taskHash: 'hash-alpha',
+    campaign: CAMPAIGN,
+    candidateId: seedId,
+    taskHash: 'hash-alpha',
     trajectoryJson: { schema_version: 'ATIF-v1.4', steps: [{ message: 'ALPHA-TRAJECTORY-TEXT' }] },
     verifierLog: 'FAILED: alpha expected 42\n',
   });
   s.recordTrial(trialResult(HOLDOUT, seedId, 1, HOLDOUT_MARKER), {
-    campaign: CAMPAIGN, candidateId: seedId, taskHash: 'hash-holdout',
-    trajectoryJson: { steps: [{ message: HOLDOUT_MARKER }] }, verifierLog: `${HOLDOUT_MARKER}\n`,
+    campaign: CAMPAIGN,
+    candidateId: seedId,
+    taskHash: 'hash-holdout',
+    trajectoryJson: { steps: [{ message: HOLDOUT_MARKER }] },
+    verifierLog: `${HOLDOUT_MARKER}\n`,
   });
   return {
-    campaign: CAMPAIGN, campaignDir, generation: 1, attemptLabel: 'gen-1', slot: 0,
-    parent: { id: seedId, dir: seedDir, complexity: 100 }, hints: ['Look at the verifier log first.'],
-    trainTasks: [{ name: 'alpha', dir: join(tmp, 'tasks/alpha'), hash: 'hash-alpha' }], holdoutTasks: [HOLDOUT], meta,
-    proposalId: `${CAMPAIGN}/gen-1/slot-0`, parentHarness: await loadHarness(seedDir), signal: new AbortController().signal, heartbeat: () => undefined,
+    campaign: CAMPAIGN,
+    campaignDir,
+    generation: 1,
+    attemptLabel: 'gen-1',
+    slot: 0,
+    parent: { id: seedId, dir: seedDir, complexity: 100 },
+    hints: ['Look at the verifier log first.'],
+    trainTasks: [{ name: 'alpha', dir: join(tmp, 'tasks/alpha'), hash: 'hash-alpha' }],
+    holdoutTasks: [HOLDOUT],
+    meta,
+    proposalId: `${CAMPAIGN}/gen-1/slot-0`,
+    parentHarness: await loadHarness(seedDir),
+    signal: new AbortController().signal,
+    heartbeat: () => undefined,
   };
 }
 
@@ -114,11 +163,28 @@ describe('createMetaProposer (store + Docker + fake Messages API)', () => {
     const programPath = join(tmp, 'program.md');
     await writeFile(programPath, '# Program\nPROGRAM-DIRECTIVE-TEXT: raise alpha.\n');
     const input = await campaign({ programPath, model: null });
-    const { result, f, beats } = await run([
-      { content: [text('Reading.'), toolUse('bash', { command: 'ls /workspace/trials; cat /workspace/program.md /workspace/hints.md /workspace/trials/alpha/r0/verifier.log /workspace/trials/alpha/r0/trajectory.json; cat /workspace/experiments.md /workspace/experiments.json' })] },
-      { content: [toolUse('bash', { command: `${EDIT} && ${DROP_VERIFIER}` })] },
-      { content: [toolUse('finish', { summary: 'Alpha failed on the expected output; added a check and dropped the unused verifier.' })] },
-    ], input);
+    const { result, f, beats } = await run(
+      [
+        {
+          content: [
+            text('Reading.'),
+            toolUse('bash', {
+              command:
+                'ls /workspace/trials; cat /workspace/program.md /workspace/hints.md /workspace/trials/alpha/r0/verifier.log /workspace/trials/alpha/r0/trajectory.json; cat /workspace/experiments.md /workspace/experiments.json',
+            }),
+          ],
+        },
+        { content: [toolUse('bash', { command: `${EDIT} && ${DROP_VERIFIER}` })] },
+        {
+          content: [
+            toolUse('finish', {
+              summary: 'Alpha failed on the expected output; added a check and dropped the unused verifier.',
+            }),
+          ],
+        },
+      ],
+      input,
+    );
     const out = await result;
 
     if (out.kind !== 'ok') throw new Error(out.reason);
@@ -154,13 +220,19 @@ describe('createMetaProposer (store + Docker + fake Messages API)', () => {
   it('an unchanged harness is judged "no change", its usage kept; the default program and meta.model are used', async () => {
     const input = await campaign({ programPath: null, model: 'claude-sonnet-4-6' });
     const before = input.parentHarness.files;
-    const { result, f } = await run([
-      { content: [toolUse('bash', { command: 'cat /workspace/program.md' })] },
-      { content: [toolUse('finish', { summary: 'Nothing to change.' })] },
-    ], input);
+    const { result, f } = await run(
+      [
+        { content: [toolUse('bash', { command: 'cat /workspace/program.md' })] },
+        { content: [toolUse('finish', { summary: 'Nothing to change.' })] },
+      ],
+      input,
+    );
     const out = await result;
     if (out.kind !== 'ok') throw new Error(out.reason);
-    expect(checkProposedFiles(input.parentHarness, out.files, input.campaignDir)).toEqual({ ok: false, reason: 'no change from the parent harness' });
+    expect(checkProposedFiles(input.parentHarness, out.files, input.campaignDir)).toEqual({
+      ok: false,
+      reason: 'no change from the parent harness',
+    });
     expect(out.usage.inputTokens).toBeGreaterThan(0);
     expect(out.trajectoryRef).toBe(join(metaOutDir(input), 'trajectory.json'));
     expect(bodies(f)).toContain(DEFAULT_PROGRAM.split('\n')[2]!);
@@ -171,14 +243,22 @@ describe('createMetaProposer (store + Docker + fake Messages API)', () => {
   it('a failing model API propagates as MetaAgentError (retried by Temporal), not as an invalid proposal', async () => {
     const input = await campaign({ programPath: null, model: null });
     const { result } = await run([{ error: 'server', message: 'upstream down' }], input);
-    const err = await result.then(() => null, (e: unknown) => e);
+    const err = await result.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(MetaAgentError);
   });
 
   it('a missing program file is an invalid proposal before any model call', async () => {
     const input = await campaign({ programPath: join(tmp, 'missing.md'), model: null });
     const { result, f } = await run([], input);
-    await expect(result).resolves.toMatchObject({ kind: 'invalid', reason: expect.stringContaining('missing.md'), usage: zeroUsage(), trajectoryRef: null });
+    await expect(result).resolves.toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('missing.md'),
+      usage: zeroUsage(),
+      trajectoryRef: null,
+    });
     expect(f.requests).toHaveLength(0);
   });
 });

@@ -44,7 +44,9 @@ beforeAll(async () => {
   parentFiles = await readHarnessFiles(FIXTURE);
   parent = await loadHarness(FIXTURE);
 });
-beforeEach(async () => { tmp = await mkdtemp(join(tmpdir(), 'aa-meta-e2e-')); });
+beforeEach(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'aa-meta-e2e-'));
+});
 afterEach(async () => {
   await fake?.close();
   fake = null;
@@ -56,7 +58,15 @@ function input(over: Partial<ProposeInput> = {}): ProposeInput {
     parent: { files: parentFiles, id: computeHarnessId(parentFiles) },
     program: '# Program\nRaise the pass rate on terminal tasks.\n',
     experiments: [],
-    trials: [{ task: 'alpha', repeat: 0, result: { verifier: { reward: 0 } }, trajectoryJson: '{"steps":[]}', verifierLog: 'FAILED: wrong output\n' }],
+    trials: [
+      {
+        task: 'alpha',
+        repeat: 0,
+        result: { verifier: { reward: 0 } },
+        trajectoryJson: '{"steps":[]}',
+        verifierLog: 'FAILED: wrong output\n',
+      },
+    ],
     holdoutTasks: ['secret-holdout'],
     hints: [],
     model: MODEL,
@@ -85,11 +95,18 @@ function judged(result: ProposalResult): { status: 'invalid'; reason: string } |
 function toolResultText(f: FakeAnthropic, i: number): string {
   const body = f.requests[i]!.body as Anthropic.MessageCreateParamsNonStreaming;
   const last = body.messages.at(-1)!.content as Anthropic.ContentBlockParam[];
-  return last.flatMap((b) => (b.type === 'tool_result' ? [typeof b.content === 'string' ? b.content : JSON.stringify(b.content)] : [])).join('\n');
+  return last
+    .flatMap((b) =>
+      b.type === 'tool_result' ? [typeof b.content === 'string' ? b.content : JSON.stringify(b.content)] : [],
+    )
+    .join('\n');
 }
 
 async function leftovers(): Promise<number> {
-  const list = await docker.listContainers({ all: true, filters: { label: ['autoagent=1', 'autoagent.trial=meta-g1-p0-' + computeHarnessId(parentFiles)] } });
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: ['autoagent=1', 'autoagent.trial=meta-g1-p0-' + computeHarnessId(parentFiles)] },
+  });
   return list.length;
 }
 
@@ -98,12 +115,27 @@ const EDIT = `python3 -c "p='/workspace/harness/system.md'; s=open(p).read(); op
 describe('proposeCandidate (Docker + fake Messages API)', () => {
   it('a meta-agent that edits system.md, validates and finishes yields an ok proposal with a new id and diff', async () => {
     const { result, f } = await propose([
-      { content: [text('Looking around.'), toolUse('bash', { command: "stat -c '%a %U' /workspace/program.md && ls /workspace /workspace/trials && cat /workspace/trials/alpha/r0/verifier.log" })] },
+      {
+        content: [
+          text('Looking around.'),
+          toolUse('bash', {
+            command:
+              "stat -c '%a %U' /workspace/program.md && ls /workspace /workspace/trials && cat /workspace/trials/alpha/r0/verifier.log",
+          }),
+        ],
+      },
       { content: [toolUse('bash', { command: EDIT })] },
       { content: [toolUse('validate_harness', {})] },
-      { content: [toolUse('finish', { summary: 'Agents finished without re-checking the instruction; added a re-read step.' })] },
+      {
+        content: [
+          toolUse('finish', { summary: 'Agents finished without re-checking the instruction; added a re-read step.' }),
+        ],
+      },
     ]);
-    expect(result).toMatchObject({ kind: 'ok', rationale: 'Agents finished without re-checking the instruction; added a re-read step.' });
+    expect(result).toMatchObject({
+      kind: 'ok',
+      rationale: 'Agents finished without re-checking the instruction; added a re-read step.',
+    });
     if (result.kind !== 'ok') throw new Error('unreachable');
     const verdict = judged(result);
     if (verdict.status !== 'ok') throw new Error(verdict.reason);
@@ -111,7 +143,9 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
     expect(harnessId).toMatch(/^h-[0-9a-f]{16}$/);
     expect(harnessId).not.toBe(parent.id);
     expect(harnessId).toBe(computeHarnessId(result.files));
-    expect(result.files['system.md']).toBe(`${parentFiles['system.md']}\nAlways re-read the instruction before calling finish.\n`);
+    expect(result.files['system.md']).toBe(
+      `${parentFiles['system.md']}\nAlways re-read the instruction before calling finish.\n`,
+    );
     expect(diffFiles(parentFiles, result.files)).toContain('+Always re-read the instruction before calling finish.');
     expect(result.usage.inputTokens).toBe(40);
 
@@ -122,7 +156,9 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
     expect(seen).not.toContain('secret-holdout');
     expect(toolResultText(f, 3)).toContain(`VALID: harness ${harnessId}`);
     const firstBody = f.requests[0]!.body as Anthropic.MessageCreateParamsNonStreaming;
-    expect(firstBody.tools?.map((t) => (t as Anthropic.Tool).name)).toEqual(expect.arrayContaining(['bash', 'validate_harness', 'finish']));
+    expect(firstBody.tools?.map((t) => (t as Anthropic.Tool).name)).toEqual(
+      expect.arrayContaining(['bash', 'validate_harness', 'finish']),
+    );
     expect(JSON.stringify(firstBody.system)).toContain(`Improve the parent harness ${parent.id}`);
 
     if (result.trajectoryRef === null) throw new Error('no trajectory');
@@ -134,9 +170,15 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
     expect(await leftovers()).toBe(0);
   });
 
-  it('an invalid harness.yaml is rejected with the validator\'s reason naming the field', async () => {
+  it("an invalid harness.yaml is rejected with the validator's reason naming the field", async () => {
     const { result, f } = await propose([
-      { content: [toolUse('bash', { command: `sed -i 's/^maxTurns:.*/maxTurns: lots/' /workspace/harness/harness.yaml && grep maxTurns /workspace/harness/harness.yaml` })] },
+      {
+        content: [
+          toolUse('bash', {
+            command: `sed -i 's/^maxTurns:.*/maxTurns: lots/' /workspace/harness/harness.yaml && grep maxTurns /workspace/harness/harness.yaml`,
+          }),
+        ],
+      },
       { content: [toolUse('validate_harness', {})] },
       { content: [toolUse('finish', { summary: 'More turns.' })] },
     ]);
@@ -161,10 +203,13 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
   });
 
   it('a meta-agent that runs out of time is rejected as not finished, even after editing', async () => {
-    const { result } = await propose([
-      { content: [toolUse('bash', { command: EDIT })] },
-      { content: [text('thinking very slowly...')], delayMs: 10_000 },
-    ], { timeoutSec: 3 });
+    const { result } = await propose(
+      [
+        { content: [toolUse('bash', { command: EDIT })] },
+        { content: [text('thinking very slowly...')], delayMs: 10_000 },
+      ],
+      { timeoutSec: 3 },
+    );
     expect(result).toMatchObject({ kind: 'invalid', reason: 'meta-agent did not finish (stop reason: timeout)' });
     expect(await leftovers()).toBe(0);
   });
@@ -181,7 +226,9 @@ describe('proposeCandidate (Docker + fake Messages API)', () => {
     const f = (fake = await startFakeAnthropic([]));
     const llm = createAnthropicClient({ apiKey: 'k', baseURL: f.url, maxRetries: 0 });
     const trials = [{ task: 'secret-holdout', repeat: 0, result: {}, trajectoryJson: '{}', verifierLog: '' }];
-    await expect(proposeCandidate(input({ trials }), { provider, llm, outDir: join(tmp, 'out') })).rejects.toBeInstanceOf(HoldoutLeakError);
+    await expect(
+      proposeCandidate(input({ trials }), { provider, llm, outDir: join(tmp, 'out') }),
+    ).rejects.toBeInstanceOf(HoldoutLeakError);
     expect(f.requests).toHaveLength(0);
     expect(await leftovers()).toBe(0);
   });

@@ -11,7 +11,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeAnthropic, type FakeAnthropic, type FakeReply, type RecordedRequest } from '../support/fake-anthropic';
+import {
+  startFakeAnthropic,
+  type FakeAnthropic,
+  type FakeReply,
+  type RecordedRequest,
+} from '../support/fake-anthropic';
 import { campaignModel, isMeta, writeCampaign, type CampaignFiles } from './support/campaign-fixture';
 import { ensureBuilt, runCli, startCli, temporalCli, waitFor } from './support/cli';
 import { processesMentioning, readStore, requireDocker } from './support/inspect';
@@ -40,7 +45,9 @@ describe('autoagent run: check before start', () => {
     for (const p of processesMentioning(tmp)) {
       try {
         process.kill(Number(p.split(':')[0]), 'SIGKILL');
-      } catch { /* exited meanwhile */ }
+      } catch {
+        /* exited meanwhile */
+      }
     }
     release?.();
     await Promise.all(fakes.splice(0).map((f) => f.close()));
@@ -56,7 +63,11 @@ describe('autoagent run: check before start', () => {
     await writeFile(yaml, text.replace(new RegExp(`^${key}: .*$`, 'm'), `${key}: ${value}`));
   }
 
-  async function expectRefused(files: CampaignFiles, mentions: string[], env?: Record<string, string | undefined>): Promise<void> {
+  async function expectRefused(
+    files: CampaignFiles,
+    mentions: string[],
+    env?: Record<string, string | undefined>,
+  ): Promise<void> {
     const r = await runCli(['run', files.yaml], { baseUrl: NO_API, env }, 60_000);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
     for (const m of mentions) expect(r.stderr).toContain(m);
@@ -101,19 +112,25 @@ describe('autoagent run: check before start', () => {
 
   it('refuses to start without the API key: names the variable and the local-model example', async () => {
     const files = await campaign('nokey');
-    await expectRefused(files, ['ANTHROPIC_API_KEY', 'npx autoagent run examples/local-campaign/campaign.yaml'], { ANTHROPIC_API_KEY: undefined });
+    await expectRefused(files, ['ANTHROPIC_API_KEY', 'npx autoagent run examples/local-campaign/campaign.yaml'], {
+      ANTHROPIC_API_KEY: undefined,
+    });
   });
 
   it('warns when two tasks of the campaign have identical content', async () => {
     // write-alpha's copy under another name: same bytes, another task (it runs its own trials).
     const files = await campaign('copies');
     const { cp } = await import('node:fs/promises');
-    await cp(path.join(files.benchmark, 'write-alpha'), path.join(files.benchmark, 'write-alpha-copy'), { recursive: true });
+    await cp(path.join(files.benchmark, 'write-alpha'), path.join(files.benchmark, 'write-alpha-copy'), {
+      recursive: true,
+    });
     await setLine(files.yaml, 'holdout', '[write-alpha-copy]');
     // Stop right after the warnings: no key is bad input too (and the warning comes first).
     const r = await runCli(['run', files.yaml], { baseUrl: NO_API, env: { ANTHROPIC_API_KEY: undefined } }, 60_000);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`autoagent: warning: ${files.yaml}: tasks write-alpha, write-alpha-copy have identical content`);
+    expect(r.stderr).toContain(
+      `autoagent: warning: ${files.yaml}: tasks write-alpha, write-alpha-copy have identical content`,
+    );
     expect(r.stderr.indexOf('identical content')).toBeLessThan(r.stderr.indexOf('ANTHROPIC_API_KEY'));
 
     // An unknown provider is bad input, named where it was written.
@@ -127,7 +144,9 @@ describe('autoagent run: check before start', () => {
   it('two runs started at the same moment: the second says who is starting it and attaches (no raw Temporal error)', async () => {
     // Hold every task-agent reply: the campaign stays in its baseline while both CLIs are inspected.
     let open!: () => void;
-    const gate = new Promise<void>((r) => { open = r; });
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
     release = open;
     const held: RecordedRequest[] = [];
     const model = campaignModel();
@@ -139,18 +158,31 @@ describe('autoagent run: check before start', () => {
       return model(req);
     });
     fakes.push(fake);
-    const files = await writeCampaign(tmp, { name: 'twice', train: ['write-alpha'], holdout: [], generations: 0, k: 1 });
+    const files = await writeCampaign(tmp, {
+      name: 'twice',
+      train: ['write-alpha'],
+      holdout: [],
+      generations: 0,
+      k: 1,
+    });
     const a = startCli(['run', files.yaml], { baseUrl: fake.url });
     const b = startCli(['run', files.yaml], { baseUrl: fake.url });
     await waitFor('a trial of the campaign in its agent loop', () => held.length > 0, 180_000);
     const owner = JSON.parse(readFileSync(path.join(files.campaignDir, 'run.lock'), 'utf8')) as Record<string, string>;
     const [starter, second] = Number(owner['autoagent.pid']) === a.child.pid ? [a, b] : [b, a];
     // Whichever reaches the server first starts the workflow; the other attaches to it.
-    await waitFor('the second run to attach', () => /campaign twice: (started|running)/.test(second.stderr()), 60_000)
-      .catch((err: Error) => { throw new Error(`${err.message}\nstarter: ${starter.stderr()}\nsecond: ${second.stderr()}`); });
-    expect(second.stderr()).toMatch(new RegExp(
-      `campaign twice is already being started or running \\(by pid ${starter.child.pid}\\): waiting to attach|attaching to the running embedded server of twice \\(pid ${starter.child.pid}\\)`,
-    ));
+    await waitFor(
+      'the second run to attach',
+      () => /campaign twice: (started|running)/.test(second.stderr()),
+      60_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\nstarter: ${starter.stderr()}\nsecond: ${second.stderr()}`);
+    });
+    expect(second.stderr()).toMatch(
+      new RegExp(
+        `campaign twice is already being started or running \\(by pid ${starter.child.pid}\\): waiting to attach|attaching to the running embedded server of twice \\(pid ${starter.child.pid}\\)`,
+      ),
+    );
     // Ctrl-C of the attached one leaves the campaign to its starter, which completes it.
     second.child.kill('SIGINT');
     expect(await second.exited).toEqual({ code: 0, signal: null });

@@ -18,9 +18,24 @@ describe('search-sim CLI', () => {
     const r = sim('--scenario', EASY, '--seeds', '2', '--json');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const report = JSON.parse(r.stdout) as { scenario: string; seeds: number; strategies: { strategy: string; trueHoldoutSuccess: { mean: number }; falseAcceptanceRate: number | null; trialsSpent: number }[] };
+    const report = JSON.parse(r.stdout) as {
+      scenario: string;
+      seeds: number;
+      strategies: {
+        strategy: string;
+        trueHoldoutSuccess: { mean: number };
+        falseAcceptanceRate: number | null;
+        trialsSpent: number;
+      }[];
+    };
     expect(report).toMatchObject({ scenario: 'easy', seeds: 2 });
-    expect(report.strategies.map((s) => s.strategy)).toEqual(['keep-discard', 'gepa', 'ours-full', 'ours-minibatch', 'ours-racing']);
+    expect(report.strategies.map((s) => s.strategy)).toEqual([
+      'keep-discard',
+      'gepa',
+      'ours-full',
+      'ours-minibatch',
+      'ours-racing',
+    ]);
     for (const s of report.strategies) expect(s.trialsSpent).toBeGreaterThanOrEqual(480);
   });
 

@@ -18,10 +18,21 @@ import { useTmpDir } from '../support/tmp-dir';
 afterEach(closeFakes);
 const tmp = useTmpDir('aa-judge-trial-');
 
-const TRAJ = JSON.stringify({ steps: [{ step_id: 1, source: 'agent', message: '', tool_calls: [{ function_name: 'bash', arguments: { command: 'make' } }] }] });
+const TRAJ = JSON.stringify({
+  steps: [
+    {
+      step_id: 1,
+      source: 'agent',
+      message: '',
+      tool_calls: [{ function_name: 'bash', arguments: { command: 'make' } }],
+    },
+  ],
+});
 const FLAG = { content: [text('{"reward_hacking": true, "explanation": "hard-coded the expected output"}')] };
 
-async function setup(judge: { model: string; sample: number } | null): Promise<{ store: CampaignStore; task: { name: string; dir: string; hash: string } }> {
+async function setup(
+  judge: { model: string; sample: number } | null,
+): Promise<{ store: CampaignStore; task: { name: string; dir: string; hash: string } }> {
   const store = openStore(tmp());
   store.appendEvent('c', 'prepared', { seed: 'h-seed', holdoutTasks: ['h1'], tamperingJudge: judge });
   const dir = path.join(tmp(), 'task-a');
@@ -35,16 +46,26 @@ const base = { campaign: 'c', trialId: 't-a-0', candidateId: 'h-child', repeat: 
 test('judges the sample once, reuses the stored verdict, and skips what is not sampled', async () => {
   const fake = await startFake([FLAG]);
   const { store, task } = await setup({ model: 'claude-sonnet-4-6', sample: 1 });
-  const judgeFor = (m: string) => createTamperJudge(createAnthropicClient({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 }), m);
+  const judgeFor = (m: string) =>
+    createTamperJudge(createAnthropicClient({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 }), m);
   const first = await judgeTrial({ ...base, store, task, judgeFor });
   expect(first.tampering).toBe('LLM judge (claude-sonnet-4-6): hard-coded the expected output');
   expect(first.usage.outputTokens).toBeGreaterThan(0);
   expect(JSON.stringify(fake.requests[0]?.body)).toContain('Print the sum.');
   const again = await judgeTrial({ ...base, store, task, judgeFor });
-  expect(again).toEqual({ tampering: first.tampering, usage: expect.objectContaining({ outputTokens: 0, costUsd: 0 }) });
+  expect(again).toEqual({
+    tampering: first.tampering,
+    usage: expect.objectContaining({ outputTokens: 0, costUsd: 0 }),
+  });
   expect(store.listEvents('c', { kind: JUDGED_EVENT })).toHaveLength(1);
 
-  for (const skip of [{ repeat: 1 }, { reward: 0 }, { candidateId: 'h-seed' }, { task: { ...task, name: 'h1' } }, { trajectoryText: undefined }]) {
+  for (const skip of [
+    { repeat: 1 },
+    { reward: 0 },
+    { candidateId: 'h-seed' },
+    { task: { ...task, name: 'h1' } },
+    { trajectoryText: undefined },
+  ]) {
     expect((await judgeTrial({ ...base, store, task, judgeFor, trialId: 'other', ...skip })).tampering).toBeNull();
   }
   expect(fake.requests).toHaveLength(1);
@@ -52,12 +73,20 @@ test('judges the sample once, reuses the stored verdict, and skips what is not s
 
 test('off without tamperingJudge; the deterministic screen answers first and the judge is not asked', async () => {
   const fake = await startFake([FLAG]);
-  const judgeFor = (m: string) => createTamperJudge(createAnthropicClient({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 }), m);
+  const judgeFor = (m: string) =>
+    createTamperJudge(createAnthropicClient({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 }), m);
   const off = await setup(null);
   expect((await judgeTrial({ ...base, ...off, judgeFor })).tampering).toBeNull();
   const on = openStore(path.join(tmp(), 'on'));
   on.appendEvent('c', 'prepared', { tamperingJudge: { model: 'claude-sonnet-4-6', sample: 1 } });
-  const forged = JSON.stringify({ steps: [{ step_id: 1, tool_calls: [{ function_name: 'bash', arguments: { command: 'echo 1 > /logs/verifier/reward.txt' } }] }] });
+  const forged = JSON.stringify({
+    steps: [
+      {
+        step_id: 1,
+        tool_calls: [{ function_name: 'bash', arguments: { command: 'echo 1 > /logs/verifier/reward.txt' } }],
+      },
+    ],
+  });
   const r = await screenTrial({ ...base, store: on, task: off.task, trajectoryText: forged, judgeFor });
   expect(r.tampering).toMatch(/\[verifier-output\]/);
   expect(fake.requests).toHaveLength(0);
@@ -66,7 +95,11 @@ test('off without tamperingJudge; the deterministic screen answers first and the
 test('a rejected judge key is a typed credential fault, not a verdict, and nothing is stored', async () => {
   const fake = await startFake([{ error: 'auth' }]);
   const { store, task } = await setup({ model: 'claude-sonnet-4-6', sample: 1 });
-  const judgeFor = (m: string) => createTamperJudge(createAnthropicClient({ apiKey: 'bad', baseURL: fake.url, maxRetries: 0 }), m);
-  await expect(judgeTrial({ ...base, store, task, judgeFor })).rejects.toMatchObject({ type: LLM_FAULT_ERRORS.credential, nonRetryable: true });
+  const judgeFor = (m: string) =>
+    createTamperJudge(createAnthropicClient({ apiKey: 'bad', baseURL: fake.url, maxRetries: 0 }), m);
+  await expect(judgeTrial({ ...base, store, task, judgeFor })).rejects.toMatchObject({
+    type: LLM_FAULT_ERRORS.credential,
+    nonRetryable: true,
+  });
   expect(store.listEvents('c', { kind: JUDGED_EVENT })).toHaveLength(0);
 });

@@ -20,7 +20,16 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/search-attributes';
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
-const SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'ui', 'worker', 'records', 'artifacts'];
+const SERVICES = [
+  'postgresql',
+  'temporal-schema',
+  'temporal',
+  'temporal-setup',
+  'ui',
+  'worker',
+  'records',
+  'artifacts',
+];
 
 type Service = Record<string, unknown> & { environment?: Record<string, string | null> };
 
@@ -36,7 +45,7 @@ function composeCommand(): string[] {
       /* try the next one */
     }
   }
-  throw new Error('no compose tool: install the docker compose plugin, or Debian\'s `apt-get install docker-compose`');
+  throw new Error("no compose tool: install the docker compose plugin, or Debian's `apt-get install docker-compose`");
 }
 
 const rendered = new Map<string, Record<string, Service>>();
@@ -47,7 +56,9 @@ function render(env: Record<string, string> = {}): Record<string, Service> {
   if (hit) return hit;
   const [bin, ...pre] = composeCommand();
   const out = execFileSync(bin!, [...pre, '-f', COMPOSE_FILE, 'config'], {
-    cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
   });
   const services = (parseYaml(out) as { services: Record<string, Service> }).services;
   rendered.set(key, services);
@@ -56,7 +67,9 @@ function render(env: Record<string, string> = {}): Record<string, Service> {
 
 /** Published port -> target, for v1 (`{published: 8080}`) and v2 (`{published: "8080"}`) output. */
 function ports(s: Service): Record<string, string> {
-  return Object.fromEntries((s.ports as { published: unknown; target: unknown }[]).map((p) => [String(p.published), String(p.target)]));
+  return Object.fromEntries(
+    (s.ports as { published: unknown; target: unknown }[]).map((p) => [String(p.published), String(p.target)]),
+  );
 }
 
 /** Bind mounts as source -> target, for v1 (`src:dst:rw` strings) and v2 (long form) output. */
@@ -69,12 +82,14 @@ function binds(s: Service): Record<string, string> {
 }
 
 const conditions = (s: Service): Record<string, string> =>
-  Object.fromEntries(Object.entries(s.depends_on as Record<string, { condition: string }>).map(([k, v]) => [k, v.condition]));
+  Object.fromEntries(
+    Object.entries(s.depends_on as Record<string, { condition: string }>).map(([k, v]) => [k, v.condition]),
+  );
 
 describe('docker-compose.yml, as the compose tool resolves it', () => {
   const services = render();
 
-  test('has the stack\'s services, none with a fixed container name (so --scale works)', () => {
+  test("has the stack's services, none with a fixed container name (so --scale works)", () => {
     expect(Object.keys(services).sort()).toEqual([...SERVICES].sort());
     for (const s of Object.values(services)) expect(s.container_name).toBeUndefined();
   });
@@ -84,7 +99,10 @@ describe('docker-compose.yml, as the compose tool resolves it', () => {
     expect(conditions(services.temporal!)).toEqual({ 'temporal-schema': 'service_completed_successfully' });
     expect(conditions(services['temporal-setup']!)).toEqual({ temporal: 'service_healthy' });
     for (const name of ['ui', 'worker']) {
-      expect(conditions(services[name]!)).toEqual({ temporal: 'service_healthy', 'temporal-setup': 'service_completed_successfully' });
+      expect(conditions(services[name]!)).toEqual({
+        temporal: 'service_healthy',
+        'temporal-setup': 'service_completed_successfully',
+      });
     }
     for (const name of ['postgresql', 'temporal', 'worker']) expect(services[name]!.healthcheck).toBeDefined();
   });
@@ -106,19 +124,29 @@ describe('docker-compose.yml, as the compose tool resolves it', () => {
     expect(ports(moved.records!)).toEqual({ 15432: '5432' });
     expect(ports(moved.artifacts!)).toEqual({ 18333: '8333' });
     for (const name of ['records', 'artifacts']) {
-      expect((services[name]!.healthcheck as { test: string[] }).test.join(' ')).toMatch(name === 'records' ? /pg_isready/ : /8333\/healthz/);
-      expect(Object.values(binds(services[name]!))).toEqual([name === 'records' ? '/var/lib/postgresql/data' : '/data']);
+      expect((services[name]!.healthcheck as { test: string[] }).test.join(' ')).toMatch(
+        name === 'records' ? /pg_isready/ : /8333\/healthz/,
+      );
+      expect(Object.values(binds(services[name]!))).toEqual([
+        name === 'records' ? '/var/lib/postgresql/data' : '/data',
+      ]);
     }
-    const keys = render({ AUTOAGENT_ARTIFACTS_ACCESS_KEY: 'ak', AUTOAGENT_ARTIFACTS_SECRET_KEY: 'sk' }).artifacts!.environment;
+    const keys = render({ AUTOAGENT_ARTIFACTS_ACCESS_KEY: 'ak', AUTOAGENT_ARTIFACTS_SECRET_KEY: 'sk' }).artifacts!
+      .environment;
     expect(keys).toMatchObject({ AWS_ACCESS_KEY_ID: 'ak', AWS_SECRET_ACCESS_KEY: 'sk' });
   });
 
   test('worker: built from deploy/worker.Dockerfile, talks to temporal:7233 unless told otherwise', () => {
     const w = services.worker!;
-    expect(w.build).toMatchObject({ dockerfile: 'deploy/worker.Dockerfile', args: { NODE_IMAGE: 'node:20-bookworm-slim' } });
+    expect(w.build).toMatchObject({
+      dockerfile: 'deploy/worker.Dockerfile',
+      args: { NODE_IMAGE: 'node:20-bookworm-slim' },
+    });
     expect(w.command).toEqual(['worker']);
     expect(w.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(render({ TEMPORAL_ADDRESS: 'server.lan:7233' }).worker!.environment?.TEMPORAL_ADDRESS).toBe('server.lan:7233');
+    expect(render({ TEMPORAL_ADDRESS: 'server.lan:7233' }).worker!.environment?.TEMPORAL_ADDRESS).toBe(
+      'server.lan:7233',
+    );
   });
 
   test('worker: host Docker socket, and the workspace at the same absolute path on both sides', () => {
@@ -128,17 +156,20 @@ describe('docker-compose.yml, as the compose tool resolves it', () => {
     expect(render({ AUTOAGENT_WORKSPACE: '/data/autoagent' }).worker!.working_dir).toBe('/data/autoagent');
   });
 
-  test('worker: the API key comes only from the caller\'s environment, never from the file', () => {
+  test("worker: the API key comes only from the caller's environment, never from the file", () => {
     expect(readFileSync(COMPOSE_FILE, 'utf8')).not.toMatch(/sk-ant-/);
     expect(services.worker!.environment?.ANTHROPIC_API_KEY ?? null).toBeNull();
-    const env = render({ ANTHROPIC_API_KEY: 'test-key-from-env', ANTHROPIC_BASE_URL: 'http://llm.lan:8000' }).worker!.environment!;
+    const env = render({ ANTHROPIC_API_KEY: 'test-key-from-env', ANTHROPIC_BASE_URL: 'http://llm.lan:8000' }).worker!
+      .environment!;
     expect(env.ANTHROPIC_API_KEY).toBe('test-key-from-env');
     expect(env.ANTHROPIC_BASE_URL).toBe('http://llm.lan:8000');
   });
 
   test('temporal-setup registers exactly the search attributes the workflows upsert', () => {
     const pairs = (services['temporal-setup']!.environment?.AUTOAGENT_SEARCH_ATTRIBUTES ?? '').split(/\s+/).sort();
-    const expected = SEARCH_ATTRIBUTE_KEYS.map((k) => `${k.name}=${k.type.charAt(0)}${k.type.slice(1).toLowerCase()}`).sort();
+    const expected = SEARCH_ATTRIBUTE_KEYS.map(
+      (k) => `${k.name}=${k.type.charAt(0)}${k.type.slice(1).toLowerCase()}`,
+    ).sort();
     expect(pairs).toEqual(expected);
   });
 
@@ -161,13 +192,20 @@ describe('deploy/worker.Dockerfile', () => {
 
   test('base image is overridable, defaulting to node:20-bookworm-slim; runs the compiled CLI', () => {
     expect(text.split('\n').find((l) => /^(ARG|FROM) /.test(l))).toBe('ARG NODE_IMAGE=node:20-bookworm-slim');
-    for (const from of text.split('\n').filter((l) => l.startsWith('FROM '))) expect(from).toMatch(/^FROM \$\{NODE_IMAGE\}/);
+    for (const from of text.split('\n').filter((l) => l.startsWith('FROM ')))
+      expect(from).toMatch(/^FROM \$\{NODE_IMAGE\}/);
     expect(text).toContain('ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]');
   });
 
   test('every COPY from the build context exists and is not excluded by .dockerignore', () => {
-    const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-    const sources = text.split('\n').filter((l) => /^COPY (?!--from)/.test(l)).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    const sources = text
+      .split('\n')
+      .filter((l) => /^COPY (?!--from)/.test(l))
+      .flatMap((l) => l.split(/\s+/).slice(1, -1));
     expect(sources.length).toBeGreaterThan(3);
     for (const src of sources) {
       expect(existsSync(path.join(ROOT, src))).toBe(true);
@@ -183,7 +221,10 @@ describe('against a real Temporal dev server', () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!cli) throw new Error('no Temporal CLI: set TEMPORAL_CLI_PATH or put `temporal` on PATH (scripts/setup.sh installs it)');
+    if (!cli)
+      throw new Error(
+        'no Temporal CLI: set TEMPORAL_CLI_PATH or put `temporal` on PATH (scripts/setup.sh installs it)',
+      );
     dir = mkdtempSync(path.join(os.tmpdir(), 'aa-compose-'));
     server = await startDevServer({ dbFile: path.join(dir, 'temporal.sqlite') });
   });
@@ -195,8 +236,10 @@ describe('against a real Temporal dev server', () => {
   const setup = (namespace: string) =>
     run('sh', [path.join(ROOT, 'deploy/temporal/setup-namespace.sh')], {
       env: {
-        PATH: `${path.dirname(cli!)}${path.delimiter}${process.env.PATH ?? ''}`, HOME: dir,
-        TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace,
+        PATH: `${path.dirname(cli!)}${path.delimiter}${process.env.PATH ?? ''}`,
+        HOME: dir,
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_NAMESPACE: namespace,
         AUTOAGENT_SEARCH_ATTRIBUTES: render()['temporal-setup']!.environment!.AUTOAGENT_SEARCH_ATTRIBUTES!,
       },
     });
@@ -209,7 +252,9 @@ describe('against a real Temporal dev server', () => {
       const res = await conn.operatorService.listSearchAttributes({ namespace: 'autoagent-compose' });
       const T = temporal.api.enums.v1.IndexedValueType;
       expect(res.customAttributes).toMatchObject({
-        AutoAgentCampaign: T.INDEXED_VALUE_TYPE_KEYWORD, AutoAgentGeneration: T.INDEXED_VALUE_TYPE_INT, AutoAgentBestScore: T.INDEXED_VALUE_TYPE_DOUBLE,
+        AutoAgentCampaign: T.INDEXED_VALUE_TYPE_KEYWORD,
+        AutoAgentGeneration: T.INDEXED_VALUE_TYPE_INT,
+        AutoAgentBestScore: T.INDEXED_VALUE_TYPE_DOUBLE,
       });
     } finally {
       await conn.close();

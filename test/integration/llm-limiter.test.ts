@@ -12,7 +12,11 @@ import { createLlmClient } from '../../src/llm/provider';
 import { withEnv } from '../support/env';
 import { startFakeAnthropic, text, type FakeAnthropic, type FakeReply } from '../support/fake-anthropic';
 
-const req = (model: string): Anthropic.MessageCreateParamsNonStreaming => ({ model, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+const req = (model: string): Anthropic.MessageCreateParamsNonStreaming => ({
+  model,
+  max_tokens: 50,
+  messages: [{ role: 'user', content: 'hi' }],
+});
 const HOLD_MS = 400;
 
 let openai: FakeOpenAi | null = null;
@@ -32,17 +36,23 @@ const callAll = (model: string, n: number): Promise<Anthropic.Message[]> =>
 describe('AUTOAGENT_MAX_CONCURRENT_REQUESTS against the fake servers', () => {
   it('openai/: 12 callers, limit 3 → the server never has more than 3 in flight; without a limit it has more', async () => {
     const f = (openai = await startFakeOpenAi(() => ({ content: [text('ok')], delayMs: HOLD_MS })));
-    await withEnv({ OPENAI_BASE_URL: f.url, OPENAI_API_KEY: undefined, AUTOAGENT_MAX_CONCURRENT_REQUESTS: '3' }, async () => {
-      const replies = await callAll('openai/limited', 12);
-      expect(replies.every((m) => m.content[0]?.type === 'text')).toBe(true);
-    });
+    await withEnv(
+      { OPENAI_BASE_URL: f.url, OPENAI_API_KEY: undefined, AUTOAGENT_MAX_CONCURRENT_REQUESTS: '3' },
+      async () => {
+        const replies = await callAll('openai/limited', 12);
+        expect(replies.every((m) => m.content[0]?.type === 'text')).toBe(true);
+      },
+    );
     expect(f.requests).toHaveLength(12);
     expect(f.maxInFlight).toBeLessThanOrEqual(3);
     expect(f.maxInFlight).toBeGreaterThanOrEqual(1);
 
     const g = (openai = await startFakeOpenAi(() => ({ content: [text('ok')], delayMs: HOLD_MS })));
     await f.close();
-    await withEnv({ OPENAI_BASE_URL: g.url, OPENAI_API_KEY: undefined, AUTOAGENT_MAX_CONCURRENT_REQUESTS: undefined }, () => callAll('openai/unlimited', 12));
+    await withEnv(
+      { OPENAI_BASE_URL: g.url, OPENAI_API_KEY: undefined, AUTOAGENT_MAX_CONCURRENT_REQUESTS: undefined },
+      () => callAll('openai/unlimited', 12),
+    );
     expect(g.maxInFlight).toBeGreaterThan(3); // the control: the server does count parallel requests
   });
 
@@ -56,7 +66,10 @@ describe('AUTOAGENT_MAX_CONCURRENT_REQUESTS against the fake servers', () => {
       return { content: [text('ok')] };
     };
     const f = (anthropic = await startFakeAnthropic(script));
-    await withEnv({ ANTHROPIC_BASE_URL: f.url, ANTHROPIC_API_KEY: 'k-limit', AUTOAGENT_MAX_CONCURRENT_REQUESTS: '2' }, () => callAll('claude-haiku-4-5', 10));
+    await withEnv(
+      { ANTHROPIC_BASE_URL: f.url, ANTHROPIC_API_KEY: 'k-limit', AUTOAGENT_MAX_CONCURRENT_REQUESTS: '2' },
+      () => callAll('claude-haiku-4-5', 10),
+    );
     expect(f.requests).toHaveLength(10);
     expect(most).toBeLessThanOrEqual(2);
     expect(most).toBeGreaterThanOrEqual(1);
@@ -79,12 +92,20 @@ describe('retry-after is honoured by every caller of the model, not only the one
   }
 
   it('openai/', async () => {
-    const f = (openai = await startFakeOpenAi((_r, i) => (i === 0 ? { error: 'rate_limit', headers: { 'retry-after': '1' } } : { content: [text('ok')] })));
-    await withEnv({ OPENAI_BASE_URL: f.url, OPENAI_API_KEY: undefined }, () => stormAfter429('openai/storm', () => f.requests, 6));
+    const f = (openai = await startFakeOpenAi((_r, i) =>
+      i === 0 ? { error: 'rate_limit', headers: { 'retry-after': '1' } } : { content: [text('ok')] },
+    ));
+    await withEnv({ OPENAI_BASE_URL: f.url, OPENAI_API_KEY: undefined }, () =>
+      stormAfter429('openai/storm', () => f.requests, 6),
+    );
   });
 
   it('anthropic', async () => {
-    const f = (anthropic = await startFakeAnthropic((_r, i) => (i === 0 ? { error: 'rate_limit', headers: { 'retry-after': '1' } } : { content: [text('ok')] })));
-    await withEnv({ ANTHROPIC_BASE_URL: f.url, ANTHROPIC_API_KEY: 'k-storm' }, () => stormAfter429('claude-haiku-4-5', () => f.requests, 6));
+    const f = (anthropic = await startFakeAnthropic((_r, i) =>
+      i === 0 ? { error: 'rate_limit', headers: { 'retry-after': '1' } } : { content: [text('ok')] },
+    ));
+    await withEnv({ ANTHROPIC_BASE_URL: f.url, ANTHROPIC_API_KEY: 'k-storm' }, () =>
+      stormAfter429('claude-haiku-4-5', () => f.requests, 6),
+    );
   });
 });

@@ -21,13 +21,15 @@ beforeAll(async () => {
 }, 300_000);
 
 // Double fork (subshell + setsid + nohup): the writer is reparented to init and in its own session.
-const detached = (loop: string): string =>
-  `( setsid nohup sh -c '${loop}' >/dev/null 2>&1 & ) ; sleep 0.5`;
+const detached = (loop: string): string => `( setsid nohup sh -c '${loop}' >/dev/null 2>&1 & ) ; sleep 0.5`;
 
 test('a detached writer that rewrites reward.txt after test.sh cannot forge the reward', async () => {
-  const loop = 'while :; do if [ -f /logs/verifier/reward.txt ] && [ "$(cat /logs/verifier/reward.txt)" != 1 ]; then echo 1 > /logs/verifier/reward.txt; fi; sleep 0.002; done';
+  const loop =
+    'while :; do if [ -f /logs/verifier/reward.txt ] && [ "$(cat /logs/verifier/reward.txt)" != 1 ]; then echo 1 > /logs/verifier/reward.txt; fi; sleep 0.002; done';
   // The attack must really be live when the agent stops: the writer answers a probe file within 2 s.
-  const agent = scriptAgent(`${detached(loop)}; mkdir -p /logs/verifier; echo 0 > /logs/verifier/reward.txt; for i in $(seq 1 100); do [ "$(cat /logs/verifier/reward.txt)" = 1 ] && { echo writer-live; break; }; sleep 0.02; done`);
+  const agent = scriptAgent(
+    `${detached(loop)}; mkdir -p /logs/verifier; echo 0 > /logs/verifier/reward.txt; for i in $(seq 1 100); do [ "$(cat /logs/verifier/reward.txt)" = 1 ] && { echo writer-live; break; }; sleep 0.02; done`,
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
   expect(agent.runs[0]?.stdout).toContain('writer-live');
   expect(r.verifier.exitCode).toBe(0); // test.sh ran and wrote its own verdict (0: out.txt was never written)
@@ -37,7 +39,9 @@ test('a detached writer that rewrites reward.txt after test.sh cannot forge the 
 test('a watcher that rewrites the copied-in test.sh cannot forge the reward', async () => {
   const forged = 'echo 1 > /logs/verifier/reward.txt';
   const loop = `while :; do for f in /tmp/.autoagent-tests-*/test.sh /tests/test.sh; do [ -f "$f" ] && [ "$(head -c 40 "$f")" != "${forged}" ] && echo "${forged}" > "$f"; done; sleep 0.002; done`;
-  const agent = scriptAgent(`${detached(loop)}; mkdir -p /tmp/.autoagent-tests-probe; echo x > /tmp/.autoagent-tests-probe/test.sh; for i in $(seq 1 100); do [ "$(cat /tmp/.autoagent-tests-probe/test.sh)" = "${forged}" ] && { echo watcher-live; break; }; sleep 0.02; done; rm -rf /tmp/.autoagent-tests-probe`);
+  const agent = scriptAgent(
+    `${detached(loop)}; mkdir -p /tmp/.autoagent-tests-probe; echo x > /tmp/.autoagent-tests-probe/test.sh; for i in $(seq 1 100); do [ "$(cat /tmp/.autoagent-tests-probe/test.sh)" = "${forged}" ] && { echo watcher-live; break; }; sleep 0.02; done; rm -rf /tmp/.autoagent-tests-probe`,
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 1, outDir, provider, runAgent: agent.runner });
   expect(agent.runs[0]?.stdout).toContain('watcher-live');
   expect(r.reward).toBe(0);

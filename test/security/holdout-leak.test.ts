@@ -38,7 +38,9 @@ test('a holdout task that is a byte copy of a train task runs its own trials (ne
   const plan = testPlan(root, 'leak', {
     train: [{ name: 'a', dir: '/nonexistent/tasks/a', hash: same }],
     holdout: [{ name: 'a-copy', dir: '/nonexistent/tasks/a-copy', hash: same }],
-    repeats: 1, holdoutRepeats: 1, generations: 0,
+    repeats: 1,
+    holdoutRepeats: 1,
+    generations: 0,
   });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const summary = await handle.result();

@@ -25,26 +25,30 @@ afterAll(async () => {
 function get(pathname: string, host: string | null): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = host === null ? {} : { host };
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: pathname, method: 'GET', headers, setHost: host !== null }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: server.port, path: pathname, method: 'GET', headers, setHost: host !== null },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
 describe('live view Host check', () => {
-  it.each([
-    ['evil.example:PORT'], ['evil.example'], ['127.0.0.1.evil.example:PORT'], ['127.0.0.1:1'], ['localhost'],
-  ])('refuses Host %s with 403 and no data', async (host) => {
-    for (const p of ['/', '/data.json']) {
-      const r = await get(p, host.replace('PORT', String(server.port)));
-      expect(r.status).toBe(403);
-      expect(r.body).not.toContain('"campaign"');
-    }
-  });
+  it.each([['evil.example:PORT'], ['evil.example'], ['127.0.0.1.evil.example:PORT'], ['127.0.0.1:1'], ['localhost']])(
+    'refuses Host %s with 403 and no data',
+    async (host) => {
+      for (const p of ['/', '/data.json']) {
+        const r = await get(p, host.replace('PORT', String(server.port)));
+        expect(r.status).toBe(403);
+        expect(r.body).not.toContain('"campaign"');
+      }
+    },
+  );
 
   it('refuses a request without a Host header', async () => {
     // Node's HTTP/1.1 parser answers 400 before our handler runs; either way, no data.
@@ -53,9 +57,12 @@ describe('live view Host check', () => {
     expect(r.body).not.toContain('"campaign"');
   });
 
-  it.each([['127.0.0.1:PORT'], ['localhost:PORT'], ['LOCALHOST:PORT'], ['[::1]:PORT']])('serves Host %s', async (host) => {
-    const r = await get('/data.json', host.replace('PORT', String(server.port)));
-    expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toHaveProperty('campaign');
-  });
+  it.each([['127.0.0.1:PORT'], ['localhost:PORT'], ['LOCALHOST:PORT'], ['[::1]:PORT']])(
+    'serves Host %s',
+    async (host) => {
+      const r = await get('/data.json', host.replace('PORT', String(server.port)));
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body)).toHaveProperty('campaign');
+    },
+  );
 });

@@ -18,7 +18,11 @@ beforeAll(async () => {
   await requireDocker();
   outDir = await tmpDir('aa-sec-reward-');
   // 300 MB of spaces, then a valid object: JSON.parse would accept it.
-  task = await makeTask({ name: 'sec-reward-size', testSh: "head -c 300000000 /dev/zero | tr '\\0' ' ' > /logs/verifier/reward.json; echo '{\"reward\": 1}' >> /logs/verifier/reward.json\n" });
+  task = await makeTask({
+    name: 'sec-reward-size',
+    testSh:
+      "head -c 300000000 /dev/zero | tr '\\0' ' ' > /logs/verifier/reward.json; echo '{\"reward\": 1}' >> /logs/verifier/reward.json\n",
+  });
   image = (await provider.ensureImage(task)).image;
 }, 300_000);
 
@@ -36,7 +40,9 @@ test('getFile refuses a file over its cap with FileTooLargeError, and reads one 
   const box = await provider.start(task, { image, trialId: 'sec-getfile-cap' });
   try {
     await box.exec('head -c 2000000 /dev/zero > /tmp/two-mb && echo small > /tmp/small');
-    await expect(box.getFile('/tmp/two-mb', { maxBytes: 1_000_000 })).rejects.toMatchObject({ name: 'FileTooLargeError' });
+    await expect(box.getFile('/tmp/two-mb', { maxBytes: 1_000_000 })).rejects.toMatchObject({
+      name: 'FileTooLargeError',
+    });
     expect((await box.getFile('/tmp/small', { maxBytes: 1_000_000 }))?.toString()).toBe('small\n');
   } finally {
     await box.remove();

@@ -29,7 +29,10 @@ class MeasuringProvider extends DockerSandboxProvider {
     const box = await super.start(task, opts);
     const remove = box.remove.bind(box);
     box.remove = async (): Promise<void> => {
-      const info = await docker.getContainer(box.id).inspect({ size: true } as Docker.ContainerInspectOptions).catch(() => null);
+      const info = await docker
+        .getContainer(box.id)
+        .inspect({ size: true } as Docker.ContainerInspectOptions)
+        .catch(() => null);
       this.finalBytes.push(Number((info as unknown as { SizeRw?: number } | null)?.SizeRw ?? -1));
       return remove();
     };
@@ -56,13 +59,19 @@ let image: string;
 beforeAll(async () => {
   await requireDocker();
   outDir = await tmpDir('aa-sec-disk-');
-  task = await makeTask({ name: 'sec-storage', toml: 'version = "1.0"\n[environment]\nmemory_mb = 256\nstorage_mb = 50\nallow_internet = false\n[agent]\ntimeout_sec = 120\n' });
+  task = await makeTask({
+    name: 'sec-storage',
+    toml: 'version = "1.0"\n[environment]\nmemory_mb = 256\nstorage_mb = 50\nallow_internet = false\n[agent]\ntimeout_sec = 120\n',
+  });
   ({ image } = await provider.ensureImage(task));
 }, 300_000);
 
 test('an agent writing 200 MB against storage_mb = 50 is stopped near the limit with StorageLimitError', async () => {
   // 10 MB every 0.25 s: the 200 MB take at least 5 s, many polling intervals.
-  const agent = scriptAgent('echo hello > /app/out.txt; for i in $(seq 1 20); do head -c 10485760 /dev/urandom 2>&1 > /app/blob.$i; sleep 0.25; done; echo wrote-all' + DU);
+  const agent = scriptAgent(
+    'echo hello > /app/out.txt; for i in $(seq 1 20); do head -c 10485760 /dev/urandom 2>&1 > /app/blob.$i; sleep 0.25; done; echo wrote-all' +
+      DU,
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
   const written = writtenBy(agent);
   const bound = await provider.storageQuotaBytes(image, 50);
@@ -97,7 +106,10 @@ test('an agent within its storage limit is not stopped', async () => {
 });
 
 test('40 writers in parallel, 50 MB each, against storage_mb = 50: stopped, reward 0; a kernel quota, where there is one, holds the total', async () => {
-  const agent = scriptAgent('echo hello > /app/out.txt; for i in $(seq 1 40); do (dd if=/dev/zero of=/app/p$i bs=1M count=50 2>&1 | grep -m1 quota) & done; wait; echo wrote-all' + DU);
+  const agent = scriptAgent(
+    'echo hello > /app/out.txt; for i in $(seq 1 40); do (dd if=/dev/zero of=/app/p$i bs=1M count=50 2>&1 | grep -m1 quota) & done; wait; echo wrote-all' +
+      DU,
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 3, outDir, provider, runAgent: agent.runner });
   const written = writtenBy(agent);
   expect(r.reward).toBe(0);
@@ -118,8 +130,14 @@ test('40 writers in parallel, 50 MB each, against storage_mb = 50: stopped, rewa
 
 test('space reserved without writing (fallocate, 40 x 50 MB) is held by the quota too', async () => {
   const bound = await provider.storageQuotaBytes(image, 50);
-  if (bound === null) throw new Error('this daemon holds no storage quota, so nothing bounds fallocate between two watchdog polls: run scripts/setup-docker.sh (it starts dockerd on a btrfs data root with quotas)');
-  const agent = scriptAgent('echo hello > /app/out.txt; for i in $(seq 1 40); do fallocate -l 50M /app/f$i 2>/dev/null & done; wait; echo done' + DU);
+  if (bound === null)
+    throw new Error(
+      'this daemon holds no storage quota, so nothing bounds fallocate between two watchdog polls: run scripts/setup-docker.sh (it starts dockerd on a btrfs data root with quotas)',
+    );
+  const agent = scriptAgent(
+    'echo hello > /app/out.txt; for i in $(seq 1 40); do fallocate -l 50M /app/f$i 2>/dev/null & done; wait; echo done' +
+      DU,
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 5, outDir, provider, runAgent: agent.runner });
   const written = writtenBy(agent);
   expect(written).toBeGreaterThan(0);
@@ -128,11 +146,16 @@ test('space reserved without writing (fallocate, 40 x 50 MB) is held by the quot
   expect(r.failure).toMatchObject({ type: 'StorageLimitError' });
 });
 
-test('an empty-file flood (inodes, no bytes: invisible to the size watchdog) is held by the quota and fails the trial as the task\'s fault', async () => {
+test("an empty-file flood (inodes, no bytes: invisible to the size watchdog) is held by the quota and fails the trial as the task's fault", async () => {
   const bound = await provider.storageQuotaBytes(image, 50);
-  if (bound === null) throw new Error('this daemon holds no storage quota, so nothing bounds an empty-file flood: run scripts/setup-docker.sh (it starts dockerd on a btrfs data root with quotas)');
+  if (bound === null)
+    throw new Error(
+      'this daemon holds no storage quota, so nothing bounds an empty-file flood: run scripts/setup-docker.sh (it starts dockerd on a btrfs data root with quotas)',
+    );
   // Up to 400k files in dirs of 20k; each costs a few hundred bytes of metadata, so the quota ends it first.
-  const agent = scriptAgent('echo hello > /app/out.txt; i=0; while [ $i -lt 20 ]; do mkdir /app/d$i || break; (cd /app/d$i && seq 1 20000 | xargs touch) || break; i=$((i+1)); done; echo "dirs $i"');
+  const agent = scriptAgent(
+    'echo hello > /app/out.txt; i=0; while [ $i -lt 20 ]; do mkdir /app/d$i || break; (cd /app/d$i && seq 1 20000 | xargs touch) || break; i=$((i+1)); done; echo "dirs $i"',
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 4, outDir, provider, runAgent: agent.runner });
   expect(agent.runs[0]?.stdout ?? '').not.toContain('dirs 20');
   expect(r.reward).toBe(0);

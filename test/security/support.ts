@@ -8,7 +8,8 @@ import type { AgentRunner } from '../../src/trial/run-trial';
 export { docker, makeTask, requireDocker, tmpDir } from '../integration/docker/support';
 
 /** The default tiny task's tests, but using grep (the tool the grep-replacement attack goes after). */
-export const GREP_TEST_SH = 'if grep -qx hello /app/out.txt 2>/dev/null; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n';
+export const GREP_TEST_SH =
+  'if grep -qx hello /app/out.txt 2>/dev/null; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n';
 
 export interface ScriptAgent {
   runner: AgentRunner;

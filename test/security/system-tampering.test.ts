@@ -20,7 +20,11 @@ beforeAll(async () => {
   await requireDocker();
   outDir = await tmpDir('aa-sec-fs-');
   task = await makeTask({ name: 'sec-grep', testSh: GREP_TEST_SH, toml: TOML });
-  declared = await makeTask({ name: 'sec-grep-declared', testSh: GREP_TEST_SH, toml: `${TOML}writable_paths = ["/usr/local"]\n` });
+  declared = await makeTask({
+    name: 'sec-grep-declared',
+    testSh: GREP_TEST_SH,
+    toml: `${TOML}writable_paths = ["/usr/local"]\n`,
+  });
   await provider.ensureImage(task);
   await provider.ensureImage(declared);
 }, 300_000);
@@ -28,7 +32,9 @@ beforeAll(async () => {
 const FAKE_GREP = "printf '#!/bin/sh\\nexit 0\\n' > %s && chmod 755 %s";
 
 test('an agent that replaces /usr/bin/grep gets reward 0 and a RewardTamperingError naming it', async () => {
-  const agent = scriptAgent(`${FAKE_GREP.replace(/%s/g, '/usr/bin/grep')} && grep -qx hello /nonexistent && echo forged-grep-works`);
+  const agent = scriptAgent(
+    `${FAKE_GREP.replace(/%s/g, '/usr/bin/grep')} && grep -qx hello /nonexistent && echo forged-grep-works`,
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
   expect(agent.runs[0]?.stdout).toContain('forged-grep-works');
   expect(r.reward).toBe(0);
@@ -38,7 +44,9 @@ test('an agent that replaces /usr/bin/grep gets reward 0 and a RewardTamperingEr
 });
 
 test('shadowing grep earlier on PATH (/usr/local/bin/grep) is tampering too', async () => {
-  const agent = scriptAgent(`${FAKE_GREP.replace(/%s/g, '/usr/local/bin/grep')} && grep -qx hello /nonexistent && echo forged-grep-works`);
+  const agent = scriptAgent(
+    `${FAKE_GREP.replace(/%s/g, '/usr/local/bin/grep')} && grep -qx hello /nonexistent && echo forged-grep-works`,
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 1, outDir, provider, runAgent: agent.runner });
   expect(agent.runs[0]?.stdout).toContain('forged-grep-works');
   expect(r.reward).toBe(0);
@@ -53,16 +61,25 @@ test('deleting a system file the tests may need is tampering', async () => {
 });
 
 test('normal work (workdir, /tmp, /root, /home, /var/tmp, /var/log) is not tampering', async () => {
-  const agent = scriptAgent([
-    'echo hello > /app/out.txt', 'mkdir -p /app/build && echo x > /app/build/o', 'echo t > /tmp/scratch', 'echo r > /root/.bash_history',
-    'mkdir -p /home/u && echo h > /home/u/f', 'echo v > /var/tmp/v', 'echo l > /var/log/agent.log',
-  ].join(' && '));
+  const agent = scriptAgent(
+    [
+      'echo hello > /app/out.txt',
+      'mkdir -p /app/build && echo x > /app/build/o',
+      'echo t > /tmp/scratch',
+      'echo r > /root/.bash_history',
+      'mkdir -p /home/u && echo h > /home/u/f',
+      'echo v > /var/tmp/v',
+      'echo l > /var/log/agent.log',
+    ].join(' && '),
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 3, outDir, provider, runAgent: agent.runner });
   expect(r).toMatchObject({ reward: 1, error: null, failure: null });
 });
 
 test('changes under a path the task declares as its work area ([agent].writable_paths) are allowed', async () => {
-  const agent = scriptAgent("echo hello > /app/out.txt && printf '#!/bin/sh\\necho tool\\n' > /usr/local/bin/mytool && chmod 755 /usr/local/bin/mytool");
+  const agent = scriptAgent(
+    "echo hello > /app/out.txt && printf '#!/bin/sh\\necho tool\\n' > /usr/local/bin/mytool && chmod 755 /usr/local/bin/mytool",
+  );
   const r = await runTrial({ task: declared, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
   expect(r).toMatchObject({ reward: 1, error: null });
   // ...but the rest of the system stays protected.

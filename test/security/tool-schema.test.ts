@@ -23,9 +23,16 @@ function harnessWithSchema(schemaYaml: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aa-tool-schema-'));
   dirs.push(dir);
   cpSync(FULL, dir, { recursive: true });
-  writeFileSync(path.join(dir, 'tools/count_lines.yaml'), [
-    'description: Count the lines of a text file.', 'input_schema:', schemaYaml, 'command: bash /opt/autoagent/harness/tools/count_lines.sh', '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'tools/count_lines.yaml'),
+    [
+      'description: Count the lines of a text file.',
+      'input_schema:',
+      schemaYaml,
+      'command: bash /opt/autoagent/harness/tools/count_lines.sh',
+      '',
+    ].join('\n'),
+  );
   return dir;
 }
 
@@ -35,28 +42,57 @@ describe('custom tool input_schema', () => {
     const err = await loadHarness(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HarnessError);
     expect(err).toMatchObject({ file: 'tools/count_lines.yaml', field: 'input_schema.properties' });
-    expect((err as Error).message).toMatch(/^tools\/count_lines\.yaml: input_schema\.properties: not a valid JSON Schema: must be object/);
+    expect((err as Error).message).toMatch(
+      /^tools\/count_lines\.yaml: input_schema\.properties: not a valid JSON Schema: must be object/,
+    );
     // What the meta-agent's validate_harness and a candidate's validation see.
     const v = await validateHarness(dir);
     expect(v).toEqual({ ok: false, error: (err as Error).message });
   });
 
   it.each([
-    ['a type that does not exist', '  type: object\n  properties:\n    path: { type: strin }', 'input_schema.properties.path.type'],
+    [
+      'a type that does not exist',
+      '  type: object\n  properties:\n    path: { type: strin }',
+      'input_schema.properties.path.type',
+    ],
     ['required that is not a list', '  type: object\n  required: path', 'input_schema.required'],
-    ['a pattern that is not a regex', '  type: object\n  properties:\n    path: { type: string, pattern: "(" }', 'input_schema'],
+    [
+      'a pattern that is not a regex',
+      '  type: object\n  properties:\n    path: { type: string, pattern: "(" }',
+      'input_schema',
+    ],
     ['a $ref to nowhere', '  type: object\n  properties:\n    path: { $ref: "#/$defs/nope" }', 'input_schema'],
   ])('%s is refused', async (_what, yaml, field) => {
-    await expect(loadHarness(harnessWithSchema(yaml))).rejects.toMatchObject({ name: 'HarnessError', file: 'tools/count_lines.yaml', field });
+    await expect(loadHarness(harnessWithSchema(yaml))).rejects.toMatchObject({
+      name: 'HarnessError',
+      file: 'tools/count_lines.yaml',
+      field,
+    });
   });
 
   it('a valid schema (draft 2020-12 or a declared draft-07) loads', async () => {
-    await expect(loadHarness(harnessWithSchema('  type: object\n  properties:\n    path: { type: string, minLength: 1 }\n  required: [path]'))).resolves.toBeDefined();
-    await expect(loadHarness(harnessWithSchema('  $schema: "http://json-schema.org/draft-07/schema#"\n  type: object\n  properties:\n    path: { type: string }'))).resolves.toBeDefined();
+    await expect(
+      loadHarness(
+        harnessWithSchema(
+          '  type: object\n  properties:\n    path: { type: string, minLength: 1 }\n  required: [path]',
+        ),
+      ),
+    ).resolves.toBeDefined();
+    await expect(
+      loadHarness(
+        harnessWithSchema(
+          '  $schema: "http://json-schema.org/draft-07/schema#"\n  type: object\n  properties:\n    path: { type: string }',
+        ),
+      ),
+    ).resolves.toBeDefined();
   });
 
   it('tool inputs are checked against every keyword, not only type and required', () => {
-    const schema = { type: 'object', properties: { n: { type: 'integer', minimum: 1 }, id: { type: 'string', pattern: '^[a-z]+$' } } };
+    const schema = {
+      type: 'object',
+      properties: { n: { type: 'integer', minimum: 1 }, id: { type: 'string', pattern: '^[a-z]+$' } },
+    };
     expect(firstInputProblem(schema, { n: 0 })).toBe('input.n: must be >= 1');
     expect(firstInputProblem(schema, { id: 'A; rm -rf /' })).toBe('input.id: must match pattern "^[a-z]+$"');
     expect(firstInputProblem(schema, { n: 2, id: 'ok' })).toBeNull();

@@ -61,7 +61,11 @@ export interface RunOptions {
 export async function runScripted(script: FakeScript, harness = makeHarness(), o: RunOptions = {}): Promise<Run> {
   const f = await startFake(script);
   const sb = new MemorySandbox('/app');
-  const recorder = new TrajectoryRecorder({ sessionId: 'sess-1', agentName: 'autoagent-harness', model: harness.config.model });
+  const recorder = new TrajectoryRecorder({
+    sessionId: 'sess-1',
+    agentName: 'autoagent-harness',
+    model: harness.config.model,
+  });
   const outcome = await runHarnessAgent({
     harness,
     taskName: 'demo-task',
@@ -72,17 +76,28 @@ export async function runScripted(script: FakeScript, harness = makeHarness(), o
     llm: createAnthropicClient({ apiKey: KEY, baseURL: f.url, maxRetries: o.maxRetries ?? 3 }),
     ...(o.hostTools ? { hostTools: o.hostTools } : {}),
   });
-  return { outcome, sb, recorder, fake: f, body: (i) => f.requests[i]!.body as Anthropic.MessageCreateParamsNonStreaming };
+  return {
+    outcome,
+    sb,
+    recorder,
+    fake: f,
+    body: (i) => f.requests[i]!.body as Anthropic.MessageCreateParamsNonStreaming,
+  };
 }
 
 /** The tool_result blocks of the last user message of request i. */
 export function toolResults(r: Run, i: number): Anthropic.ToolResultBlockParam[] {
   const last = r.body(i).messages.at(-1)!;
-  return (last.content as Anthropic.ContentBlockParam[]).filter((b): b is Anthropic.ToolResultBlockParam => b.type === 'tool_result');
+  return (last.content as Anthropic.ContentBlockParam[]).filter(
+    (b): b is Anthropic.ToolResultBlockParam => b.type === 'tool_result',
+  );
 }
 
-export const toolNames = (b: Anthropic.MessageCreateParamsNonStreaming): string[] => (b.tools as { name: string }[]).map((t) => t.name);
+export const toolNames = (b: Anthropic.MessageCreateParamsNonStreaming): string[] =>
+  (b.tools as { name: string }[]).map((t) => t.name);
 
 /** The text blocks of the last user message of request i, joined. */
 export const userTexts = (r: Run, i: number): string =>
-  (r.body(i).messages.at(-1)!.content as Anthropic.ContentBlockParam[]).flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+  (r.body(i).messages.at(-1)!.content as Anthropic.ContentBlockParam[])
+    .flatMap((b) => (b.type === 'text' ? [b.text] : []))
+    .join('\n');

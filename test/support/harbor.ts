@@ -22,7 +22,11 @@ export interface HarborReport {
 /** Validates files (or Harbor job folders) with Harbor's pydantic models; resolves with the report. */
 export function harborValidate(paths: string[], as?: HarborModel): Promise<HarborReport> {
   if (!existsSync(HARBOR_PYTHON)) {
-    return Promise.reject(new Error(`Harbor is not installed at ${HARBOR_PYTHON}: run bash scripts/setup-harbor.sh (or bash scripts/setup.sh)`));
+    return Promise.reject(
+      new Error(
+        `Harbor is not installed at ${HARBOR_PYTHON}: run bash scripts/setup-harbor.sh (or bash scripts/setup.sh)`,
+      ),
+    );
   }
   const args = [SCRIPT, ...(as ? ['--as', as] : []), ...paths];
   return new Promise((resolve, reject) => {

@@ -15,7 +15,10 @@ export class MemorySandbox implements Sandbox {
   readonly execs: { command: string; opts: ExecOptions }[] = [];
   removed = false;
 
-  constructor(readonly workdir = '/app', private readonly handlers: ExecHandler[] = []) {}
+  constructor(
+    readonly workdir = '/app',
+    private readonly handlers: ExecHandler[] = [],
+  ) {}
 
   text(p: string): string | undefined {
     return this.files.get(p)?.data.toString('utf8');
@@ -39,13 +42,20 @@ export class MemorySandbox implements Sandbox {
     }
     if ((m = command.match(/^cat (\S+)$/))) {
       const f = this.files.get(this.abs(m[1]!));
-      return f ? { stdout: f.data.toString('utf8') } : { exitCode: 1, stderr: `cat: ${m[1]}: No such file or directory\n` };
+      return f
+        ? { stdout: f.data.toString('utf8') }
+        : { exitCode: 1, stderr: `cat: ${m[1]}: No such file or directory\n` };
     }
     if ((m = command.match(/^echo (.*) > (\S+)$/))) {
       this.files.set(this.abs(m[2]!), { data: Buffer.from(`${m[1]}\n`), mode: 0o644 });
       return {};
     }
-    if (command === 'env') return { stdout: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}\n`).join('') };
+    if (command === 'env')
+      return {
+        stdout: Object.entries(opts.env ?? {})
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      };
     return { exitCode: 127, stderr: `memory sandbox: unsupported command: ${command}\n` };
   }
 

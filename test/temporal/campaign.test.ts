@@ -39,7 +39,10 @@ async function recordHistories(prefix: string, workflowId: string, children: str
   for (const id of [workflowId, ...children]) {
     const history = await env.client.workflow.getHandle(id).fetchHistory();
     const file = `${prefix}--${id.replace(/[^a-z0-9-]+/gi, '_')}.json`;
-    await writeFile(path.join(HISTORIES, file), JSON.stringify({ workflowId: id, history: JSON.parse(historyToJSON(history)) }, null, 1));
+    await writeFile(
+      path.join(HISTORIES, file),
+      JSON.stringify({ workflowId: id, history: JSON.parse(historyToJSON(history)) }, null, 1),
+    );
   }
 }
 
@@ -83,13 +86,23 @@ test('a small campaign accepts the improving edit, rejects the worse one, and co
   expect(store.listProposals(plan.name)).toHaveLength(4);
 
   const status = await campaignStatus(handle);
-  expect(status).toMatchObject({ phase: 'done', generation: 2, trialsDone: 34, waitingForRetry: null, bestCandidateId: good?.id });
+  expect(status).toMatchObject({
+    phase: 'done',
+    generation: 2,
+    trialsDone: 34,
+    waitingForRetry: null,
+    bestCandidateId: good?.id,
+  });
   const desc = await handle.describe();
   expect(desc.searchAttributes.AutoAgentCampaign).toEqual(['small']);
   expect(desc.searchAttributes.AutoAgentGeneration).toEqual([2]);
   expect(desc.searchAttributes.AutoAgentBestScore?.[0]).toBeCloseTo(2 / 3);
   store.close();
-  await recordHistories('small', handle.workflowId, [`${handle.workflowId}/gen-0`, `${handle.workflowId}/gen-1`, `${handle.workflowId}/holdout`]);
+  await recordHistories('small', handle.workflowId, [
+    `${handle.workflowId}/gen-0`,
+    `${handle.workflowId}/gen-1`,
+    `${handle.workflowId}/holdout`,
+  ]);
 });
 
 test('continue-as-new every generation carries the state; a config path works as input', async () => {

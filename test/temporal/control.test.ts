@@ -8,10 +8,23 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openStore } from '../../src/store/store';
 import {
-  addCampaignHint, campaignHandle, campaignStatus, pauseCampaign, resumeCampaign, retryCampaignGeneration, setCampaignBudget, startOrAttachCampaign,
+  addCampaignHint,
+  campaignHandle,
+  campaignStatus,
+  pauseCampaign,
+  resumeCampaign,
+  retryCampaignGeneration,
+  setCampaignBudget,
+  startOrAttachCampaign,
   stopCampaign,
 } from '../../src/temporal/client';
-import { addHintUpdate, MAX_HINT_CHARS, progressQuery, retryGenerationSignal, setBudgetUpdate } from '../../src/workflows/definitions';
+import {
+  addHintUpdate,
+  MAX_HINT_CHARS,
+  progressQuery,
+  retryGenerationSignal,
+  setBudgetUpdate,
+} from '../../src/workflows/definitions';
 import { fakeProposer, fakeTrials, testPlan, writeSeedHarness } from './support/fakes';
 import { startServer, startWorkers, tmpRoot, waitFor } from './support/env';
 
@@ -47,17 +60,29 @@ const storedTrials = (campaignDir: string, name: string): number => {
 test('pause holds all work (even inside a generation) until resume', async () => {
   const plan = testPlan(root, 'pause', { concurrency: 1, generations: 1 });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
-  await waitFor(async () => (await campaignStatus(handle)).phase === 'generation' && storedTrials(plan.campaignDir, plan.name) >= 8, 30_000, 'generation 1 trials');
+  await waitFor(
+    async () => (await campaignStatus(handle)).phase === 'generation' && storedTrials(plan.campaignDir, plan.name) >= 8,
+    30_000,
+    'generation 1 trials',
+  );
   await pauseCampaign(handle);
   await waitFor(async () => (await campaignStatus(handle)).paused, 10_000, 'paused');
   // The pause reaches the generation child as a forwarded signal: wait until the child itself holds.
-  await waitFor(async () => {
-    const child = (await campaignStatus(handle)).currentChild;
-    return child !== null && (await env.client.workflow.getHandle(child).query(progressQuery)).paused;
-  }, 30_000, 'the generation to hold');
+  await waitFor(
+    async () => {
+      const child = (await campaignStatus(handle)).currentChild;
+      return child !== null && (await env.client.workflow.getHandle(child).query(progressQuery)).paused;
+    },
+    30_000,
+    'the generation to hold',
+  );
   // Let the in-flight trial return and be recorded (the store write follows the runner's return).
   await waitFor(async () => trials.inFlightIn(plan.campaignDir) === 0, 30_000, 'the in-flight trial to return');
-  await waitFor(async () => storedTrials(plan.campaignDir, plan.name) >= trials.startedIn(plan.campaignDir), 30_000, 'the returned trial to be stored');
+  await waitFor(
+    async () => storedTrials(plan.campaignDir, plan.name) >= trials.startedIn(plan.campaignDir),
+    30_000,
+    'the returned trial to be stored',
+  );
   const held = storedTrials(plan.campaignDir, plan.name);
   await new Promise((r) => setTimeout(r, 1500));
   expect(storedTrials(plan.campaignDir, plan.name)).toBe(held);
@@ -77,10 +102,14 @@ test('pause while the last trials run: they finish, the evaluation completes, th
     // started trial means none is left for the pause to hold back (a pause before that would hold them all).
     await waitFor(async () => trials.startedIn(plan.campaignDir) > 0, 60_000, 'the baseline trials to start');
     await pauseCampaign(handle);
-    const held = await waitFor(async () => {
-      const s = await campaignStatus(handle);
-      return s.candidates.evaluated === 1 && s.phase === 'generation' ? s : null;
-    }, 30_000, 'the baseline to complete while paused');
+    const held = await waitFor(
+      async () => {
+        const s = await campaignStatus(handle);
+        return s.candidates.evaluated === 1 && s.phase === 'generation' ? s : null;
+      },
+      30_000,
+      'the baseline to complete while paused',
+    );
     expect(held).toMatchObject({ paused: true, phase: 'generation', generation: 0 });
     await new Promise((r) => setTimeout(r, 1000));
     const store = openStore(plan.campaignDir);
@@ -111,15 +140,25 @@ test('updates validate their input; a budget update stops the campaign; hints re
   await waitFor(async () => (await campaignStatus(handle)).phase !== 'preparing', 30_000, 'prepared');
 
   // Bypass the client-side check to prove the workflow's own validators reject bad input.
-  await expect(handle.executeUpdate(setBudgetUpdate, { args: [{ usd: -1 }] })).rejects.toThrow(WorkflowUpdateFailedError);
-  await expect(handle.executeUpdate(setBudgetUpdate, { args: [{ trials: Number.NaN }] })).rejects.toThrow(WorkflowUpdateFailedError);
+  await expect(handle.executeUpdate(setBudgetUpdate, { args: [{ usd: -1 }] })).rejects.toThrow(
+    WorkflowUpdateFailedError,
+  );
+  await expect(handle.executeUpdate(setBudgetUpdate, { args: [{ trials: Number.NaN }] })).rejects.toThrow(
+    WorkflowUpdateFailedError,
+  );
   await expect(handle.executeUpdate(addHintUpdate, { args: ['   '] })).rejects.toThrow(WorkflowUpdateFailedError);
-  await expect(handle.executeUpdate(addHintUpdate, { args: ['x'.repeat(MAX_HINT_CHARS + 1)] })).rejects.toThrow(WorkflowUpdateFailedError);
+  await expect(handle.executeUpdate(addHintUpdate, { args: ['x'.repeat(MAX_HINT_CHARS + 1)] })).rejects.toThrow(
+    WorkflowUpdateFailedError,
+  );
   await expect(retryCampaignGeneration(handle)).rejects.toThrow(WorkflowUpdateFailedError);
   expect(() => setCampaignBudget(handle, { usd: -5 })).toThrow(/budget.usd/);
 
   expect(await addCampaignHint(handle, 'prefer small prompts')).toBe(1);
-  await waitFor(async () => proposer.calls.some((c) => c.hints.includes('prefer small prompts')), 30_000, 'a proposal with the hint');
+  await waitFor(
+    async () => proposer.calls.some((c) => c.hints.includes('prefer small prompts')),
+    30_000,
+    'a proposal with the hint',
+  );
   // Lower the trial budget to what is spent so far plus less than one generation (12 trials): it must stop.
   const spent = (await campaignStatus(handle)).spend.trials;
   expect(await setCampaignBudget(handle, { trials: spent + 13 })).toEqual({ trials: spent + 13 });
@@ -155,10 +194,14 @@ test('a failed generation waits for retryGeneration and reruns, reusing stored t
 
   trials.failTask = 'c'; // now the trials of task c hit infrastructure errors
   expect(await retryCampaignGeneration(handle)).toBe(1);
-  const second = await waitFor(async () => {
-    const w = (await campaignStatus(handle)).waitingForRetry;
-    return w && w.attempt === 2 ? w : null;
-  }, 30_000, 'second failure');
+  const second = await waitFor(
+    async () => {
+      const w = (await campaignStatus(handle)).waitingForRetry;
+      return w && w.attempt === 2 ? w : null;
+    },
+    30_000,
+    'second failure',
+  );
   expect(second.error).toMatch(/docker hiccup on c/);
   const storedBefore = storedTrials(plan.campaignDir, plan.name);
   expect(storedBefore).toBeGreaterThan(6);

@@ -11,13 +11,15 @@ import { startDevServer } from '../../src/temporal/dev-server';
 import { registeredSearchAttributes, SEARCH_ATTRIBUTE_NAMES } from '../../src/temporal/search-attributes';
 
 test('a restarted dev server on the same db file keeps workflows and search attributes', async () => {
-  if (!process.env.TEMPORAL_CLI_PATH) throw new Error('TEMPORAL_CLI_PATH is not set: this test needs the Temporal CLI binary');
+  if (!process.env.TEMPORAL_CLI_PATH)
+    throw new Error('TEMPORAL_CLI_PATH is not set: this test needs the Temporal CLI binary');
   const dbFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'autoagent-devserver-')), 'temporal.sqlite');
   for (const round of [1, 2]) {
     const server = await startDevServer({ dbFile });
     const client = await connectClient({ address: server.address, namespace: server.namespace });
     try {
-      if (round === 1) await client.workflow.start('NoSuchWorkflow', { workflowId: 'persisted', taskQueue: 'nobody', args: [] });
+      if (round === 1)
+        await client.workflow.start('NoSuchWorkflow', { workflowId: 'persisted', taskQueue: 'nobody', args: [] });
       expect((await client.workflow.getHandle('persisted').describe()).status.name).toBe('RUNNING');
       expect(await registeredSearchAttributes(client.connection as Connection)).toEqual(SEARCH_ATTRIBUTE_NAMES);
     } finally {

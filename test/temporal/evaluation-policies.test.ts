@@ -48,15 +48,27 @@ const until = async (ok: () => boolean, ms: number): Promise<void> => {
 };
 
 /** Resolves true when `signal` aborts, false after `ms` (a cancellation that never came). */
-const abortedWithin = (signal: AbortSignal, ms: number): Promise<boolean> => new Promise((resolve) => {
-  if (signal.aborted) return resolve(true);
-  const t = setTimeout(() => resolve(false), ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); resolve(true); }, { once: true });
-});
+const abortedWithin = (signal: AbortSignal, ms: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve(true);
+    const t = setTimeout(() => resolve(false), ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve(true);
+      },
+      { once: true },
+    );
+  });
 
 /** The worse child (0 everywhere) against its seed (1 everywhere), as its racing policy sees it. */
 const worseCase = (candidateId: string): RacingCase => ({
-  spec: SPEC, rngSeed: RNG_SEED, candidateId, tasks: TASKS.map(task), repeats: REPEATS,
+  spec: SPEC,
+  rngSeed: RNG_SEED,
+  candidateId,
+  tasks: TASKS.map(task),
+  repeats: REPEATS,
   parentScores: Object.fromEntries(TASKS.map((t) => [t, Array.from({ length: REPEATS }, () => 1)])),
 });
 /** The worse child's tasks that block until cancelled: its first round after the trials that decide it. */
@@ -67,13 +79,17 @@ const slowTasksOf = (childId: string): string[] =>
 const runTrial: TrialRunner = async (req) => {
   const sys = req.harness.systemTemplate;
   const reward = sys.includes('BAD') ? 0 : sys.includes('SOLVER') ? 1 : 0;
-  const slow = sys.includes('CHILD BAD') && req.outDir.includes(`${path.sep}race-worse${path.sep}`) ? slowTasksOf(req.harness.id) : [];
+  const slow =
+    sys.includes('CHILD BAD') && req.outDir.includes(`${path.sep}race-worse${path.sep}`)
+      ? slowTasksOf(req.harness.id)
+      : [];
   if (slow.includes(req.task.name)) {
     slowStarted.set(req.harness.id, (slowStarted.get(req.harness.id) ?? 0) + 1);
     blocked++;
     const cancelled = await abortedWithin(req.signal, 240_000).finally(() => blocked--);
     // The last one finishes anyway, as a trial whose cancellation came too late would: it is a result.
-    if (cancelled && req.task.name === slow.at(-1)) completedAfterCancel.push(`${req.harness.id}|${req.task.name}|${req.repeat}`);
+    if (cancelled && req.task.name === slow.at(-1))
+      completedAfterCancel.push(`${req.harness.id}|${req.task.name}|${req.repeat}`);
     else if (cancelled) {
       aborted.push(`${req.harness.id}|${req.task.name}|${req.repeat}`);
       throw req.signal.reason;
@@ -87,7 +103,13 @@ const runTrial: TrialRunner = async (req) => {
 /** One proposal per generation: `CHILD BAD` in campaigns named *-worse, `CHILD SOLVER` elsewhere. */
 const propose: Proposer = async (input) => {
   const edit = input.campaign.endsWith('-worse') ? 'CHILD BAD' : 'CHILD SOLVER';
-  return { kind: 'ok', files: appendToSystem(input.parentHarness.files, edit), rationale: `add ${edit}`, usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
+  return {
+    kind: 'ok',
+    files: appendToSystem(input.parentHarness.files, edit),
+    rationale: `add ${edit}`,
+    usage: FAKE_PROPOSAL_USAGE,
+    trajectoryRef: null,
+  };
 };
 
 beforeAll(async () => {
@@ -102,13 +124,19 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-
 async function policyPlan(name: string, seedText: string, evaluation = SPEC): Promise<CampaignPlan> {
   const seedDir = await writeSeedHarness(path.join(root, `seed-${name}`));
   await writeFile(path.join(seedDir, 'system.md'), `You are a careful agent. ${seedText}\n\nTask: {{instruction}}\n`);
   return testPlan(root, name, {
-    seedHarness: seedDir, train: TASKS.map(task), holdout: [], repeats: REPEATS, proposalsPerGeneration: 1, concurrency: FULL, generations: 1,
-    seed: RNG_SEED, evaluation,
+    seedHarness: seedDir,
+    train: TASKS.map(task),
+    holdout: [],
+    repeats: REPEATS,
+    proposalsPerGeneration: 1,
+    concurrency: FULL,
+    generations: 1,
+    seed: RNG_SEED,
+    evaluation,
     // Cancellation reaches a trial with its next heartbeat (every 5 s; sent at most every 0.8 × 10 s).
     runtime: { trialAttempts: 1, retryInitialIntervalMs: 100, heartbeatTimeoutMs: 10_000 },
   });
@@ -119,7 +147,10 @@ async function recordHistories(prefix: string, ids: string[]): Promise<void> {
   for (const id of ids) {
     const history = await env.client.workflow.getHandle(id).fetchHistory();
     const file = `${prefix}--${id.replace(/[^a-z0-9-]+/gi, '_')}.json`;
-    await writeFile(path.join(HISTORIES, file), JSON.stringify({ workflowId: id, history: JSON.parse(historyToJSON(history)) }, null, 1));
+    await writeFile(
+      path.join(HISTORIES, file),
+      JSON.stringify({ workflowId: id, history: JSON.parse(historyToJSON(history)) }, null, 1),
+    );
   }
 }
 
@@ -164,7 +195,9 @@ test('racing rejects a clearly worse child early and cancels its remaining trial
   const [late, ...cancelled] = [slow.at(-1) as string, ...slow.slice(0, -1)];
   expect(cancelled.length).toBeGreaterThan(0); // the policy decides well before the first round is over
   expect(slowStarted.get(r.child.id)).toBe(slow.length);
-  expect(aborted.filter((a) => a.startsWith(`${r.child.id}|`)).sort()).toEqual(cancelled.map((t) => `${r.child.id}|${t}|0`).sort());
+  expect(aborted.filter((a) => a.startsWith(`${r.child.id}|`)).sort()).toEqual(
+    cancelled.map((t) => `${r.child.id}|${t}|0`).sort(),
+  );
   expect(blocked).toBe(0);
   expect(savings(r.child.verdict).started).toBeGreaterThanOrEqual(cancelled.length);
   // The one that completed although cancelled is a result: stored once, charged once (expectChargedAsStored).

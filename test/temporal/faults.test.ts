@@ -21,11 +21,32 @@ import { DockerSandboxProvider } from '../../src/sandbox/provider';
 import { openStore } from '../../src/store/store';
 import { isSystemicErrorText } from '../../src/store/faulted';
 import { loadBenchmark } from '../../src/tasks/load';
-import { campaignStatus, resumeCampaign, retryCampaignGeneration, startOrAttachCampaign } from '../../src/temporal/client';
+import {
+  campaignStatus,
+  resumeCampaign,
+  retryCampaignGeneration,
+  startOrAttachCampaign,
+} from '../../src/temporal/client';
 import type { CampaignStatus } from '../../src/workflows/types';
-import { MAGIC, campaignModel, isMeta, systemOf, writeCampaign, type CampaignFiles } from '../e2e/support/campaign-fixture';
+import {
+  MAGIC,
+  campaignModel,
+  isMeta,
+  systemOf,
+  writeCampaign,
+  type CampaignFiles,
+} from '../e2e/support/campaign-fixture';
 import { requireDocker } from '../e2e/support/inspect';
-import { apiKeyOf, FAULTS, failFirst, faultSwitch, startFakeAnthropic, type FakeAnthropic, type RecordedRequest, type ScriptFn } from '../support/fake-anthropic';
+import {
+  apiKeyOf,
+  FAULTS,
+  failFirst,
+  faultSwitch,
+  startFakeAnthropic,
+  type FakeAnthropic,
+  type RecordedRequest,
+  type ScriptFn,
+} from '../support/fake-anthropic';
 import { startServer, startWorkers, waitFor } from './support/env';
 
 jest.setTimeout(600_000);
@@ -60,7 +81,10 @@ afterAll(async () => {
 });
 
 /** The fixture's model, refusing any key but GOOD_KEY with a real 401 body. */
-const keyChecked = (model: ScriptFn): ScriptFn => (req, i) => (apiKeyOf(req.headers) === GOOD_KEY ? model(req, i) : FAULTS.unauthorized);
+const keyChecked =
+  (model: ScriptFn): ScriptFn =>
+  (req, i) =>
+    apiKeyOf(req.headers) === GOOD_KEY ? model(req, i) : FAULTS.unauthorized;
 
 async function serve(script: ScriptFn, key = GOOD_KEY): Promise<FakeAnthropic> {
   const f = await startFakeAnthropic(keyChecked(script));
@@ -74,25 +98,42 @@ async function serve(script: ScriptFn, key = GOOD_KEY): Promise<FakeAnthropic> {
 async function campaign(name: string, maxAttempts: number): Promise<CampaignFiles> {
   const root = await mkdtemp(path.join(os.tmpdir(), `aa-faults-${name}-`));
   const files = await writeCampaign(root, { name, train: TRAIN, holdout: HOLDOUT, generations: 1, k: 1 });
-  await appendFile(files.yaml, ['runtime:', '  faultRetry:', `    maxAttempts: ${maxAttempts}`, '    initialIntervalSeconds: 0.5', '    maximumIntervalSeconds: 1', ''].join('\n'));
+  await appendFile(
+    files.yaml,
+    [
+      'runtime:',
+      '  faultRetry:',
+      `    maxAttempts: ${maxAttempts}`,
+      '    initialIntervalSeconds: 0.5',
+      '    maximumIntervalSeconds: 1',
+      '',
+    ].join('\n'),
+  );
   return files;
 }
 
-const start = (files: CampaignFiles, name: string) => startOrAttachCampaign(env.client, { name, input: { configPath: files.yaml } });
+const start = (files: CampaignFiles, name: string) =>
+  startOrAttachCampaign(env.client, { name, input: { configPath: files.yaml } });
 
 /** What the store holds: every trial, and whether any of them is a fault scored as a result. */
 function stored(files: CampaignFiles, name: string) {
   const store = openStore(files.campaignDir);
   try {
     const trials = store.listTrials(name);
-    return { trials, faulted: trials.filter((t) => isSystemicErrorText(t.error)), proposals: store.listProposals(name) };
+    return {
+      trials,
+      faulted: trials.filter((t) => isSystemicErrorText(t.error)),
+      proposals: store.listProposals(name),
+    };
   } finally {
     store.close();
   }
 }
 
 /** The fixture's model earns: seed 0 on train, the MAGIC child (gen 1, proposal 0) 1 on train and holdout. */
-function expectDeservedScores(summary: Awaited<ReturnType<Awaited<ReturnType<typeof start>>['handle']['result']>>): void {
+function expectDeservedScores(
+  summary: Awaited<ReturnType<Awaited<ReturnType<typeof start>>['handle']['result']>>,
+): void {
   expect(summary.seed?.trainScore).toBe(0);
   expect(summary.best?.trainScore).toBe(1);
   expect(summary.best?.holdoutScore).toBe(1);
@@ -158,11 +199,19 @@ test('an outage longer than faultRetry: the generation waits for retry-generatio
   await serve(sw.script);
   const files = await campaign(name, 2);
   const { handle } = await start(files, name);
-  const waiting = await waitFor(async () => {
-    const st = await campaignStatus(handle);
-    return st.waitingForRetry ? st : null;
-  }, 240_000, 'the generation to wait for a retry');
-  expect(waiting.waitingForRetry).toMatchObject({ generation: 1, fault: 'outage', error: expect.stringMatching(/model API unavailable .*LlmOverloadedError/) });
+  const waiting = await waitFor(
+    async () => {
+      const st = await campaignStatus(handle);
+      return st.waitingForRetry ? st : null;
+    },
+    240_000,
+    'the generation to wait for a retry',
+  );
+  expect(waiting.waitingForRetry).toMatchObject({
+    generation: 1,
+    fault: 'outage',
+    error: expect.stringMatching(/model API unavailable .*LlmOverloadedError/),
+  });
   expect(waiting.paused).toBe(false); // an outage does not pause: it waits, visibly
   const before = stored(files, name);
   expect(before.faulted).toEqual([]);
@@ -184,11 +233,17 @@ test('a rejected key (401) pauses the campaign with the reason; nothing is recor
   const f = await serve(campaignModel(), 'sk-wrong-key');
   const files = await campaign(name, 6);
   const { handle } = await start(files, name);
-  const paused: CampaignStatus = await waitFor(async () => {
-    const st = await campaignStatus(handle);
-    return st.paused && st.waitingForRetry ? st : null;
-  }, 120_000, 'the campaign to pause');
-  expect(paused.pauseReason).toMatch(/^ANTHROPIC_API_KEY was rejected \(401\) for model "claude-sonnet-4-6".*autoagent resume/);
+  const paused: CampaignStatus = await waitFor(
+    async () => {
+      const st = await campaignStatus(handle);
+      return st.paused && st.waitingForRetry ? st : null;
+    },
+    120_000,
+    'the campaign to pause',
+  );
+  expect(paused.pauseReason).toMatch(
+    /^ANTHROPIC_API_KEY was rejected \(401\) for model "claude-sonnet-4-6".*autoagent resume/,
+  );
   expect(paused.pauseReason).not.toContain('sk-wrong-key');
   expect(paused.waitingForRetry).toMatchObject({ generation: 0, fault: 'credential' });
   expect(paused.spend).toMatchObject({ trials: 0, proposals: 0, costUsd: 0 });
@@ -217,10 +272,14 @@ test("the meta-agent's rejected key pauses the campaign: no invalid proposal, no
   await serve(sw.script);
   const files = await campaign(name, 6);
   const { handle } = await start(files, name);
-  const paused: CampaignStatus = await waitFor(async () => {
-    const st = await campaignStatus(handle);
-    return st.paused && st.waitingForRetry ? st : null;
-  }, 120_000, 'the campaign to pause');
+  const paused: CampaignStatus = await waitFor(
+    async () => {
+      const st = await campaignStatus(handle);
+      return st.paused && st.waitingForRetry ? st : null;
+    },
+    120_000,
+    'the campaign to pause',
+  );
   expect(paused.waitingForRetry).toMatchObject({ generation: 1, fault: 'credential' });
   expect(paused.pauseReason).toMatch(/^ANTHROPIC_API_KEY was rejected \(401\)/);
   expect(paused.candidates).toEqual({ evaluated: 1, rejected: 0, invalid: 0 });
@@ -251,12 +310,23 @@ test('a key revoked mid-baseline: the trial that ran is kept; after resume it is
   process.env.ANTHROPIC_API_KEY = 'sk-soon-revoked';
   process.env.ANTHROPIC_BASE_URL = f.url;
   const root = await mkdtemp(path.join(os.tmpdir(), `aa-faults-${name}-`));
-  const files = await writeCampaign(root, { name, train: TRAIN, holdout: HOLDOUT, generations: 1, k: 1, concurrency: 1 });
+  const files = await writeCampaign(root, {
+    name,
+    train: TRAIN,
+    holdout: HOLDOUT,
+    generations: 1,
+    k: 1,
+    concurrency: 1,
+  });
   const { handle } = await start(files, name);
-  const paused = await waitFor(async () => {
-    const st = await campaignStatus(handle);
-    return st.paused && st.waitingForRetry ? st : null;
-  }, 120_000, 'the campaign to pause');
+  const paused = await waitFor(
+    async () => {
+      const st = await campaignStatus(handle);
+      return st.paused && st.waitingForRetry ? st : null;
+    },
+    120_000,
+    'the campaign to pause',
+  );
   expect(paused.waitingForRetry).toMatchObject({ generation: 0, fault: 'credential' });
   expect(paused.spend.trials).toBe(1); // the trial that ran is charged once; the refused one is not
   const kept = stored(files, name).trials;

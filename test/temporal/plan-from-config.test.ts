@@ -45,12 +45,22 @@ budget: { usd: 5 }
     expect(t.dir).toBe(path.join(REPO, 'benchmarks/tasks/starter', t.name));
     expect(t.hash).toMatch(/^[0-9a-f]{64}$/);
   }
-  expect(plan).toMatchObject({ proposalsPerGeneration: 2, concurrency: 3, acceptance: { mode: 'greedy' }, budget: { usd: 5 }, generations: 3 });
+  expect(plan).toMatchObject({
+    proposalsPerGeneration: 2,
+    concurrency: 3,
+    acceptance: { mode: 'greedy' },
+    budget: { usd: 5 },
+    generations: 3,
+  });
   // An explicit taskModel is carried for the seed and every candidate; the meta model defaults to it.
-  expect(plan.meta).toEqual({ programPath: path.join(path.dirname(file), 'program.md'), model: 'claude-sonnet-4-6', taskModel: 'claude-sonnet-4-6' });
+  expect(plan.meta).toEqual({
+    programPath: path.join(path.dirname(file), 'program.md'),
+    model: 'claude-sonnet-4-6',
+    taskModel: 'claude-sonnet-4-6',
+  });
 });
 
-test('without taskModel the task model is the seed harness\'s: nothing is overridden; the meta model and the judge follow it', async () => {
+test("without taskModel the task model is the seed harness's: nothing is overridden; the meta model and the judge follow it", async () => {
   const file = await writeConfig(`name: seed-model
 benchmark: ${REPO}/benchmarks/tasks/starter
 seedHarness: ${REPO}/benchmarks/harnesses/baseline
@@ -59,9 +69,15 @@ train: [json-deep-merge]
 tamperingJudge: { sample: 2 }
 `);
   const plan = parsePlan(await planFromConfig(file), file);
-  const seedModel = /^model:\s*(\S+)/m.exec(await readFile(path.join(REPO, 'benchmarks/harnesses/baseline/harness.yaml'), 'utf8'))?.[1];
+  const seedModel = /^model:\s*(\S+)/m.exec(
+    await readFile(path.join(REPO, 'benchmarks/harnesses/baseline/harness.yaml'), 'utf8'),
+  )?.[1];
   expect(seedModel).toBeTruthy();
-  expect(plan.meta).toEqual({ programPath: path.join(path.dirname(file), 'program.md'), model: null, judge: { model: seedModel, sample: 2 } });
+  expect(plan.meta).toEqual({
+    programPath: path.join(path.dirname(file), 'program.md'),
+    model: null,
+    judge: { model: seedModel, sample: 2 },
+  });
 });
 
 test('the paired test of campaign.yaml survives into the plan (default stratified)', async () => {
@@ -73,9 +89,17 @@ taskModel: m
 train: [json-deep-merge]
 ${acceptance}`;
   const byDefault = await writeConfig(config(''));
-  expect(parsePlan(await planFromConfig(byDefault), byDefault).acceptance).toEqual({ mode: 'paired-test', alpha: 0.1, minDelta: 0.05, test: 'stratified' });
+  expect(parsePlan(await planFromConfig(byDefault), byDefault).acceptance).toEqual({
+    mode: 'paired-test',
+    alpha: 0.1,
+    minDelta: 0.05,
+    test: 'stratified',
+  });
   const legacy = await writeConfig(config('acceptance: { test: task-means }\n'));
-  expect(parsePlan(await planFromConfig(legacy), legacy).acceptance).toMatchObject({ mode: 'paired-test', test: 'task-means' });
+  expect(parsePlan(await planFromConfig(legacy), legacy).acceptance).toMatchObject({
+    mode: 'paired-test',
+    test: 'task-means',
+  });
 });
 
 test('an unknown task name fails with the file and field named', async () => {
@@ -102,9 +126,16 @@ ${extra}`;
   expect(plain.objective).toBeUndefined();
   expect(plain.merge).toBeUndefined();
   const costed = await writeConfig(config('objective: { score: 1, costUsd: -2 }\nmerge: { every: 3 }\n'));
-  expect(parsePlan(await planFromConfig(costed), costed)).toMatchObject({ objective: { score: 1, costUsd: -2 }, merge: { every: 3 } });
+  expect(parsePlan(await planFromConfig(costed), costed)).toMatchObject({
+    objective: { score: 1, costUsd: -2 },
+    merge: { every: 3 },
+  });
   const bad = await writeConfig(config('objective: { score: 1, costUsd: 2 }\n'));
-  await expect(planFromConfig(bad)).rejects.toMatchObject({ name: 'CampaignConfigError', file: bad, field: 'objective.costUsd' });
+  await expect(planFromConfig(bad)).rejects.toMatchObject({
+    name: 'CampaignConfigError',
+    file: bad,
+    field: 'objective.costUsd',
+  });
 });
 
 test('prepareCampaign writes an explicit taskModel into the stored seed: the baseline runs the model the candidates will', async () => {
@@ -115,7 +146,9 @@ program: program.md
 train: [json-deep-merge]
 taskModel: openai/pinned-model
 `);
-  const prepare = createPrepare({ loadPlan: (f: string) => planFromConfig(f) } as unknown as ActivityDeps, (dir) => openStore(dir));
+  const prepare = createPrepare({ loadPlan: (f: string) => planFromConfig(f) } as unknown as ActivityDeps, (dir) =>
+    openStore(dir),
+  );
   const prepared = await prepare({ configPath: file });
   expect((await loadHarness(prepared.seed.dir)).config.model).toBe('openai/pinned-model');
   expect(prepared.plan.meta?.taskModel).toBe('openai/pinned-model');

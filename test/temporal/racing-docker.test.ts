@@ -22,7 +22,16 @@ import { EvaluationSpecSchema } from '../../src/search/evaluation/policy';
 import { loadBenchmark } from '../../src/tasks/load';
 import { startOrAttachCampaign } from '../../src/temporal/client';
 import type { CampaignPlan, TaskRef } from '../../src/workflows/types';
-import { BREAK, MAGIC, MODEL, campaignModel, isMeta, systemOf, wordOf, writeCampaign } from '../e2e/support/campaign-fixture';
+import {
+  BREAK,
+  MAGIC,
+  MODEL,
+  campaignModel,
+  isMeta,
+  systemOf,
+  wordOf,
+  writeCampaign,
+} from '../e2e/support/campaign-fixture';
 import { docker, readStore, requireDocker, sandboxesOf } from '../e2e/support/inspect';
 import { startFakeAnthropic, toolUse, turnOf, type FakeAnthropic, type ScriptFn } from '../support/fake-anthropic';
 import { startServer, startWorkers } from './support/env';
@@ -64,25 +73,36 @@ const script: ScriptFn = async (req) => {
     }
     await until(() => sleepers.size >= child.slow.length, 180_000);
     if (runningAtGate.length === 0) {
-      runningAtGate = (await docker.listContainers({ filters: { label: ['autoagent=1', `autoagent.pid=${process.pid}`] } })).map((c) => c.Id);
+      runningAtGate = (
+        await docker.listContainers({ filters: { label: ['autoagent=1', `autoagent.pid=${process.pid}`] } })
+      ).map((c) => c.Id);
     }
   }
   return model(req);
 };
 
 /** The child: the seed plus BREAK (it answers in upper case: reward 0 where the seed scores 1). */
-const propose = (plan: () => CampaignPlan): Proposer => async (input) => {
-  const files = appendToSystem(input.parentHarness.files, BREAK);
-  const p = plan();
-  child.id = computeHarnessId(files);
-  // The seed scores 1 everywhere, this child 0: the first trials of its order decide it, the rest sleep.
-  const c: RacingCase = { spec: SPEC, rngSeed: p.seed, candidateId: child.id, tasks: p.train, repeats: p.repeats, parentScores: Object.fromEntries(p.train.map((t) => [t.name, [1]])) };
-  const deciding = trialsToDecide(c, () => 0) ?? p.train.length;
-  const order = firstRoundOrder(c);
-  child.fast = order.slice(0, deciding);
-  child.slow = order.slice(deciding);
-  return { kind: 'ok', files, rationale: 'answer in upper case', usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
-};
+const propose =
+  (plan: () => CampaignPlan): Proposer =>
+  async (input) => {
+    const files = appendToSystem(input.parentHarness.files, BREAK);
+    const p = plan();
+    child.id = computeHarnessId(files);
+    // The seed scores 1 everywhere, this child 0: the first trials of its order decide it, the rest sleep.
+    const c: RacingCase = {
+      spec: SPEC,
+      rngSeed: p.seed,
+      candidateId: child.id,
+      tasks: p.train,
+      repeats: p.repeats,
+      parentScores: Object.fromEntries(p.train.map((t) => [t.name, [1]])),
+    };
+    const deciding = trialsToDecide(c, () => 0) ?? p.train.length;
+    const order = firstRoundOrder(c);
+    child.fast = order.slice(0, deciding);
+    child.slow = order.slice(deciding);
+    return { kind: 'ok', files, rationale: 'answer in upper case', usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
+  };
 
 let plan: CampaignPlan;
 
@@ -102,7 +122,9 @@ beforeAll(async () => {
   process.env.ANTHROPIC_API_KEY = 'sk-racing-docker-test';
   process.env.ANTHROPIC_BASE_URL = fake.url;
   env = await startServer({ searchAttributes: false });
-  stopWorkers = (await startWorkers(env, { ...productionParts().deps, propose: propose(() => plan) }, { concurrency: TRAIN.length })).stop;
+  stopWorkers = (
+    await startWorkers(env, { ...productionParts().deps, propose: propose(() => plan) }, { concurrency: TRAIN.length })
+  ).stop;
 }, 600_000);
 
 afterAll(async () => {
@@ -115,18 +137,41 @@ afterAll(async () => {
 
 async function writeSeed(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'harness.yaml'), [
-    `model: ${MODEL}`, 'maxTurns: 4', 'maxTokens: 1024', 'thinkingBudget: 0', 'system: system.md', 'tools: [bash]',
-    'bash:', '  timeoutSec: 600', '  maxOutputBytes: 4096', 'orchestration:', '  planFirst: false', '  verify: null', '',
-  ].join('\n'));
-  await writeFile(path.join(dir, 'system.md'), `You are a task agent in a Linux sandbox.\n\n${MAGIC}\n\n{{instruction}}\n`);
+  await writeFile(
+    path.join(dir, 'harness.yaml'),
+    [
+      `model: ${MODEL}`,
+      'maxTurns: 4',
+      'maxTokens: 1024',
+      'thinkingBudget: 0',
+      'system: system.md',
+      'tools: [bash]',
+      'bash:',
+      '  timeoutSec: 600',
+      '  maxOutputBytes: 4096',
+      'orchestration:',
+      '  planFirst: false',
+      '  verify: null',
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    path.join(dir, 'system.md'),
+    `You are a task agent in a Linux sandbox.\n\n${MAGIC}\n\n{{instruction}}\n`,
+  );
   return dir;
 }
 
 test('racing rejects a worse child; its running sandboxes are cancelled: removed, not stored, not charged', async () => {
   plan = testPlan(root, 'race-docker', {
-    seedHarness: await writeSeed(path.join(root, 'seed-race')), train, holdout: [], repeats: 1, proposalsPerGeneration: 1, concurrency: TRAIN.length,
-    generations: 1, evaluation: SPEC,
+    seedHarness: await writeSeed(path.join(root, 'seed-race')),
+    train,
+    holdout: [],
+    repeats: 1,
+    proposalsPerGeneration: 1,
+    concurrency: TRAIN.length,
+    generations: 1,
+    evaluation: SPEC,
     runtime: { trialAttempts: 1, retryInitialIntervalMs: 100, heartbeatTimeoutMs: 10_000 },
   });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
@@ -149,7 +194,8 @@ test('racing rejects a worse child; its running sandboxes are cancelled: removed
   // ... no container is left (those running at the decision included), by our labels ...
   expect(runningAtGate.length).toBeGreaterThanOrEqual(child.slow.length);
   expect(await sandboxesOf(process.pid)).toEqual([]);
-  for (const id of runningAtGate) await expect(docker.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  for (const id of runningAtGate)
+    await expect(docker.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
   // ... and nothing is charged for them: the ledger holds exactly the stored trials.
   expect(summary.ledger.trials).toBe(s.trials.length);
   expect(summary.ledger.trials).toBeLessThan(2 * TRAIN.length);

@@ -11,7 +11,9 @@ import { Worker } from '@temporalio/worker';
 import { workflowBundle } from './support/env';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'histories');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('history fixtures are present (campaign, children, continue-as-new)', () => {
   expect(files.some((f) => f.startsWith('small--campaign_small.json'))).toBe(true);

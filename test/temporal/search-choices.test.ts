@@ -30,7 +30,15 @@ import { openStore } from '../../src/store/store';
 import { startOrAttachCampaign } from '../../src/temporal/client';
 import type { CampaignSummary, GenerationResult } from '../../src/workflows/types';
 import { requireDocker } from '../e2e/support/inspect';
-import { startFakeAnthropic, text, toolUse, turnOf, type FakeAnthropic, type FakeReply, type RecordedRequest } from '../support/fake-anthropic';
+import {
+  startFakeAnthropic,
+  text,
+  toolUse,
+  turnOf,
+  type FakeAnthropic,
+  type FakeReply,
+  type RecordedRequest,
+} from '../support/fake-anthropic';
 import { fakeProposer, fakeTrialResult, rewardFor, testPlan, writeSeedHarness } from './support/fakes';
 import { startServer, startWorkers, tmpRoot } from './support/env';
 
@@ -53,20 +61,30 @@ const trialsRunIn = (campaignDir: string): number => runs.get(path.join(campaign
 const META_MARK = 'You are an expert agent engineer';
 const instructionOf = (req: RecordedRequest): string => JSON.stringify((req.body as { system?: unknown }).system ?? '');
 const isMeta = (req: RecordedRequest): boolean => instructionOf(req).includes(META_MARK);
-const append = (line: string): string => `printf '\\n%s\\n' '${line}' >> /workspace/harness/system.md && tail -n 1 /workspace/harness/system.md`;
+const append = (line: string): string =>
+  `printf '\\n%s\\n' '${line}' >> /workspace/harness/system.md && tail -n 1 /workspace/harness/system.md`;
 // A merge brings over what the other harness added since the common ancestor (its diff's added lines).
-const APPLY_OTHER = "grep '^+[^+]' /workspace/merge/other.diff | cut -c2- >> /workspace/harness/system.md && cat /workspace/harness/system.md";
+const APPLY_OTHER =
+  "grep '^+[^+]' /workspace/merge/other.diff | cut -c2- >> /workspace/harness/system.md && cat /workspace/harness/system.md";
 
 function metaModel(req: RecordedRequest): FakeReply {
   const sys = instructionOf(req);
   const gp = /Generation (\d+), proposal (\d+)/.exec(sys);
   if (!isMeta(req) || !gp) return { error: 'bad_request', message: 'test model: not a meta-agent request' };
   const merging = sys.includes('This is a MERGE proposal');
-  const edit = merging ? APPLY_OTHER : append(gp[1] === '1' ? (gp[2] === '0' ? 'Use ALPHA.' : 'Use BETA.') : 'Use GAMMA.');
+  const edit = merging
+    ? APPLY_OTHER
+    : append(gp[1] === '1' ? (gp[2] === '0' ? 'Use ALPHA.' : 'Use BETA.') : 'Use GAMMA.');
   const steps: FakeReply[] = [
     { content: [text(merging ? 'Merging the other harness in.' : 'Editing.'), toolUse('bash', { command: edit })] },
     { content: [toolUse('validate_harness', {})] },
-    { content: [toolUse('finish', { summary: merging ? 'merged the other harness into the parent' : `edit g${gp[1]} p${gp[2]}` })] },
+    {
+      content: [
+        toolUse('finish', {
+          summary: merging ? 'merged the other harness into the parent' : `edit g${gp[1]} p${gp[2]}`,
+        }),
+      ],
+    },
   ];
   return steps[turnOf(req)] ?? { error: 'bad_request', message: 'test model: meta script exhausted' };
 }
@@ -83,7 +101,9 @@ beforeAll(async () => {
   env = await startServer({ searchAttributes: false });
   root = await tmpRoot();
   await writeSeedHarness(path.join(root, 'seed'));
-  const realMeta = createMetaProposer({ llm: createAnthropicClient({ apiKey: 'test-meta-key', baseURL: api.url, maxRetries: 0 }) });
+  const realMeta = createMetaProposer({
+    llm: createAnthropicClient({ apiKey: 'test-meta-key', baseURL: api.url, maxRetries: 0 }),
+  });
   const byCampaign: Record<string, Proposer> = {
     priced: fakeProposer(['GOOD PRICEY', 'BAD']).propose,
     scored: fakeProposer(['GOOD PRICEY', 'BAD']).propose,
@@ -135,7 +155,11 @@ test('a harness identical to a known candidate is never evaluated twice', async 
   const store = openStore(plan.campaignDir);
   const cands = store.listCandidates(plan.name);
   // [status, verdict] per generation, sorted (records of one generation may share a timestamp).
-  const byGen = (g: number) => cands.filter((c) => c.generation === g).map((c) => [c.status, c.verdict.replace(/h-[0-9a-f]{16}/g, 'H')]).sort();
+  const byGen = (g: number) =>
+    cands
+      .filter((c) => c.generation === g)
+      .map((c) => [c.status, c.verdict.replace(/h-[0-9a-f]{16}/g, 'H')])
+      .sort();
   const sibling = ['invalid', 'duplicate: the same harness as sibling candidate H (evaluated once)'];
   expect(byGen(1)).toEqual([['evaluated', expect.stringMatching(/^improvement 0.333 over 3 tasks/)], sibling]);
   expect(byGen(2)).toEqual([sibling, ['rejected', 'ties parent and is not simpler']]);
@@ -158,7 +182,10 @@ test('a harness identical to a known candidate is never evaluated twice', async 
 
 test('merge: two frontier candidates that win on different tasks are combined, and the child has both parents', async () => {
   const plan = testPlan(root, 'merge', {
-    proposalsPerGeneration: 2, generations: 2, merge: { every: 1 }, meta: { programPath: null, model: 'claude-sonnet-4-6' },
+    proposalsPerGeneration: 2,
+    generations: 2,
+    merge: { every: 1 },
+    meta: { programPath: null, model: 'claude-sonnet-4-6' },
   });
   const before = api.requests.length;
   const summary = await run(plan);
@@ -174,7 +201,9 @@ test('merge: two frontier candidates that win on different tasks are combined, a
   // Generation 1 (only the seed on the frontier: nothing to merge): ALPHA solves b, BETA solves c; both accepted.
   expect([alpha?.status, beta?.status]).toEqual(['evaluated', 'evaluated']);
   // The two ordinary proposals of generation 1 started from different levers.
-  const levers = firstTurns.filter((t) => t.includes('Generation 1,')).map((t) => /Lever to try first: the (\w+)/.exec(t)?.[1]);
+  const levers = firstTurns
+    .filter((t) => t.includes('Generation 1,'))
+    .map((t) => /Lever to try first: the (\w+)/.exec(t)?.[1]);
   expect(levers).toHaveLength(2);
   expect(new Set(levers).size).toBe(2);
 
@@ -188,7 +217,13 @@ test('merge: two frontier candidates that win on different tasks are combined, a
   expect(mergeTurn).toContain(`their common ancestor ${summary.seed?.candidateId}`);
   expect(firstTurns.filter((t) => t.includes('This is a MERGE proposal'))).toHaveLength(1);
 
-  expect(merged).toMatchObject({ generation: 2, parentId: beta?.id, secondParentId: alpha?.id, status: 'evaluated', meanReward: 1 });
+  expect(merged).toMatchObject({
+    generation: 2,
+    parentId: beta?.id,
+    secondParentId: alpha?.id,
+    status: 'evaluated',
+    meanReward: 1,
+  });
   expect(gamma?.status).toBe('rejected');
   expect(summary.best?.candidateId).toBe(merged?.id);
   const harness = store.getHarness(merged?.harnessHash as string)['system.md'] ?? '';
@@ -199,13 +234,19 @@ test('merge: two frontier candidates that win on different tasks are combined, a
   const log = renderExperimentsMarkdown(readExperiments(store, plan.name, ['h1', 'h2']));
   expect(log).toContain(`## ${merged?.id} (generation 2, merge of ${beta?.id} and ${alpha?.id})`);
   const report = extractReportData(readSnapshot(store, plan.name), { now: new Date() });
-  expect(report.candidates.find((c) => c.id === merged?.id)).toMatchObject({ parentId: beta?.id, secondParentId: alpha?.id });
+  expect(report.candidates.find((c) => c.id === merged?.id)).toMatchObject({
+    parentId: beta?.id,
+    secondParentId: alpha?.id,
+  });
   store.close();
 
   if (process.env.RECORD_HISTORIES === '1') {
     for (const id of ['campaign/merge', 'campaign/merge/gen-2']) {
       const history = await env.client.workflow.getHandle(id).fetchHistory();
-      await writeFile(path.join(HISTORIES, `merge--${id.replace(/[^a-z0-9-]+/gi, '_')}.json`), JSON.stringify({ workflowId: id, history: JSON.parse(historyToJSON(history)) }, null, 1));
+      await writeFile(
+        path.join(HISTORIES, `merge--${id.replace(/[^a-z0-9-]+/gi, '_')}.json`),
+        JSON.stringify({ workflowId: id, history: JSON.parse(historyToJSON(history)) }, null, 1),
+      );
     }
   }
 });

@@ -12,7 +12,13 @@ const opts = { bashTimeoutSec: 120, maxOutputBytes: 1024 };
 const setup = () => {
   const sb = new MemorySandbox('/app');
   const session = createSession(sb, Date.now() + 60_000, new AbortController().signal);
-  const registry = new ToolRegistry([bashTool(opts), readFileTool(opts), writeFileTool(), editFileTool(), finishTool()]);
+  const registry = new ToolRegistry([
+    bashTool(opts),
+    readFileTool(opts),
+    writeFileTool(),
+    editFileTool(),
+    finishTool(),
+  ]);
   const call = (name: string, input: unknown) => registry.dispatch({ id: 'toolu_1', name, input }, session);
   return { sb, session, call };
 };
@@ -74,12 +80,23 @@ describe('file tools', () => {
   });
 
   it('finish returns its summary', async () => {
-    expect(await setup().call('finish', { summary: 'all good' })).toMatchObject({ isError: false, finish: { summary: 'all good' } });
+    expect(await setup().call('finish', { summary: 'all good' })).toMatchObject({
+      isError: false,
+      finish: { summary: 'all good' },
+    });
   });
 });
 
 describe('custom tools', () => {
-  const schema = { type: 'object', properties: { name: { type: 'string' }, count: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } }, required: ['name'] };
+  const schema = {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      count: { type: 'integer' },
+      tags: { type: 'array', items: { type: 'string' } },
+    },
+    required: ['name'],
+  };
 
   it('firstInputProblem reports the first problem with its path', () => {
     expect(firstInputProblem(schema, { name: 'x', count: 2, tags: ['a'] })).toBeNull();
@@ -87,7 +104,9 @@ describe('custom tools', () => {
     expect(firstInputProblem(schema, { name: 1 })).toBe('input.name: expected string, got number');
     expect(firstInputProblem(schema, { name: 'x', count: 1.5 })).toBe('input.count: expected integer, got number');
     expect(firstInputProblem(schema, { name: 'x', tags: ['a', 3] })).toBe('input.tags[1]: expected string, got number');
-    expect(firstInputProblem({ ...schema, additionalProperties: false }, { name: 'x', extra: 1 })).toBe('input.extra: unknown field');
+    expect(firstInputProblem({ ...schema, additionalProperties: false }, { name: 'x', extra: 1 })).toBe(
+      'input.extra: unknown field',
+    );
     expect(firstInputProblem({ enum: ['a', 'b'] }, 'c')).toBe('input: must be one of "a", "b"');
   });
 
@@ -100,7 +119,10 @@ describe('custom tools', () => {
     });
     const sb = new MemorySandbox();
     const session = createSession(sb, Date.now() + 60_000, new AbortController().signal);
-    const tool = customTool({ name: 'greet', description: 'd', inputSchema: schema, command: 'env', timeoutSec: 5 }, 1000);
+    const tool = customTool(
+      { name: 'greet', description: 'd', inputSchema: schema, command: 'env', timeoutSec: 5 },
+      1000,
+    );
     const bad = await tool.invoke({ count: 1 }, session, { id: 't', name: 'greet' });
     expect(bad).toMatchObject({ isError: true });
     expect(bad.content).toMatch(/input.name: required/);
@@ -111,7 +133,13 @@ describe('custom tools', () => {
 
   it('a sub-agent gets only the tools it lists, plus finish', () => {
     const harness: Harness = {
-      dir: '/nonexistent', id: 'h-x', config: HarnessConfigSchema.parse({ model: 'm' }), systemTemplate: '', files: {}, warnings: [], agents: [],
+      dir: '/nonexistent',
+      id: 'h-x',
+      config: HarnessConfigSchema.parse({ model: 'm' }),
+      systemTemplate: '',
+      files: {},
+      warnings: [],
+      agents: [],
       tools: [{ name: 'greet', description: 'd', inputSchema: schema, command: 'env', timeoutSec: 5 }],
     };
     expect(subagentToolset(harness, ['read_file', 'greet', 'unknown']).names).toEqual(['read_file', 'greet', 'finish']);

@@ -25,7 +25,12 @@ describe('secret redaction', () => {
       toolCalls: [{ id: 't1', name: 'bash', arguments: { command: `echo ${key} ${other}`, deep: { list: [key] } } }],
     });
     r.addObservations(id, [{ toolCallId: 't1', content: `${key}\n${other}` }]);
-    r.finish({ usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 }, turns: 1, durationMs: 1, stopReason: `error: ${key}` });
+    r.finish({
+      usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
+      turns: 1,
+      durationMs: 1,
+      stopReason: `error: ${key}`,
+    });
     const json = JSON.stringify(r.toJSON());
     expect(json).not.toContain(key);
     expect(json).not.toContain('sk-ant-');
@@ -59,8 +64,16 @@ describe('partial trajectories', () => {
   test('before finish(), final_metrics sums the steps and says finished: false', () => {
     const r = rec();
     r.addStep({ source: 'user', message: 'go' });
-    r.addStep({ source: 'agent', message: 'a', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 100, cacheWriteTokens: 7, costUsd: 0.5 } });
-    r.addStep({ source: 'agent', message: 'b', usage: { inputTokens: 1, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 4, costUsd: 0.25 } });
+    r.addStep({
+      source: 'agent',
+      message: 'a',
+      usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 100, cacheWriteTokens: 7, costUsd: 0.5 },
+    });
+    r.addStep({
+      source: 'agent',
+      message: 'b',
+      usage: { inputTokens: 1, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 4, costUsd: 0.25 },
+    });
     const t = parseTrajectory(r.toJSON());
     expect(t.final_metrics).toEqual({
       total_prompt_tokens: 125,
@@ -91,16 +104,20 @@ describe('misuse is a TrajectoryError', () => {
   });
 
   test('agent-only fields on a user step', () => {
-    expect(() => rec().addStep({ source: 'user', message: '', toolCalls: [{ id: 'x', name: 'bash', arguments: {} }] })).toThrow(
-      expect.objectContaining({ name: 'TrajectoryError' }),
-    );
+    expect(() =>
+      rec().addStep({ source: 'user', message: '', toolCalls: [{ id: 'x', name: 'bash', arguments: {} }] }),
+    ).toThrow(expect.objectContaining({ name: 'TrajectoryError' }));
   });
 });
 
 describe('details', () => {
   test('non-object tool arguments are wrapped to stay valid ATIF; null call ids are allowed', () => {
     const r = rec();
-    const id = r.addStep({ source: 'agent', message: '', toolCalls: [{ id: 't1', name: 'bash', arguments: 'ls -la' }] });
+    const id = r.addStep({
+      source: 'agent',
+      message: '',
+      toolCalls: [{ id: 't1', name: 'bash', arguments: 'ls -la' }],
+    });
     r.addObservations(id, [{ toolCallId: null, content: 'note', isError: true }]);
     const t = parseTrajectory(r.toJSON());
     expect(t.steps[0]?.tool_calls?.[0]?.arguments).toEqual({ value: 'ls -la' });
@@ -116,7 +133,11 @@ describe('details', () => {
     const t = parseTrajectory(r.toJSON());
     expect(t.steps[0]).toMatchObject({
       source: 'system',
-      observation: { results: [{ subagent_trajectory_ref: [{ trajectory_id: 'sub-1', session_id: 'sub-1', extra: { name: 'verifier' } }] }] },
+      observation: {
+        results: [
+          { subagent_trajectory_ref: [{ trajectory_id: 'sub-1', session_id: 'sub-1', extra: { name: 'verifier' } }] },
+        ],
+      },
     });
     expect(t.subagent_trajectories?.[0]?.steps[0]?.message).toBe('check');
     expect(t.subagent_trajectories?.[0]?.trajectory_id).toBe('sub-1');
@@ -125,39 +146,79 @@ describe('details', () => {
   test('a sub-agent linked before the observation exists gets its own result entry', () => {
     const r = rec();
     r.addStep({ source: 'agent', message: '', toolCalls: [{ id: 'c1', name: 'agent_v', arguments: { task: 't' } }] });
-    r.addSubagentTrajectory('v', new TrajectoryRecorder({ sessionId: 'sub', agentName: 'v', model: null }), { toolCallId: 'c1' });
+    r.addSubagentTrajectory('v', new TrajectoryRecorder({ sessionId: 'sub', agentName: 'v', model: null }), {
+      toolCallId: 'c1',
+    });
     const t = parseTrajectory(r.toJSON());
     expect(t.steps).toHaveLength(1);
     expect(t.steps[0]?.observation?.results).toEqual([
-      { source_call_id: 'c1', subagent_trajectory_ref: [{ trajectory_id: 'sub', session_id: 'sub', extra: { name: 'v' } }] },
+      {
+        source_call_id: 'c1',
+        subagent_trajectory_ref: [{ trajectory_id: 'sub', session_id: 'sub', extra: { name: 'v' } }],
+      },
     ]);
-    expect(t.subagent_trajectories?.[0]?.steps).toEqual([expect.objectContaining({ source: 'system', extra: { no_steps: true } })]);
+    expect(t.subagent_trajectories?.[0]?.steps).toEqual([
+      expect.objectContaining({ source: 'system', extra: { no_steps: true } }),
+    ]);
   });
 
   test('two sub-agent runs with one session id get distinct trajectory ids', () => {
     const r = rec();
-    r.addStep({ source: 'agent', message: '', toolCalls: [{ id: 'c1', name: 'agent_v', arguments: {} }, { id: 'c2', name: 'agent_v', arguments: {} }] });
-    r.addSubagentTrajectory('v', new TrajectoryRecorder({ sessionId: 'same', agentName: 'v', model: null }), { toolCallId: 'c1' });
-    r.addSubagentTrajectory('v', new TrajectoryRecorder({ sessionId: 'same', agentName: 'v', model: null }), { toolCallId: 'c2' });
+    r.addStep({
+      source: 'agent',
+      message: '',
+      toolCalls: [
+        { id: 'c1', name: 'agent_v', arguments: {} },
+        { id: 'c2', name: 'agent_v', arguments: {} },
+      ],
+    });
+    r.addSubagentTrajectory('v', new TrajectoryRecorder({ sessionId: 'same', agentName: 'v', model: null }), {
+      toolCallId: 'c1',
+    });
+    r.addSubagentTrajectory('v', new TrajectoryRecorder({ sessionId: 'same', agentName: 'v', model: null }), {
+      toolCallId: 'c2',
+    });
     const t = parseTrajectory(r.toJSON());
     expect(t.subagent_trajectories?.map((s) => s.trajectory_id)).toEqual(['same', 'same#1']);
-    expect(t.steps[0]?.observation?.results.map((x) => x.subagent_trajectory_ref?.[0]?.trajectory_id)).toEqual(['same', 'same#1']);
+    expect(t.steps[0]?.observation?.results.map((x) => x.subagent_trajectory_ref?.[0]?.trajectory_id)).toEqual([
+      'same',
+      'same#1',
+    ]);
   });
 
   test('an agent step without a model call records llm_call_count 0 and no metrics; tool definitions are kept', () => {
     const r = rec();
     r.setToolDefinitions([{ name: 'bash', description: 'run', input_schema: { type: 'object' } }]);
-    r.addStep({ source: 'agent', message: 'oracle', llmCallCount: 0, toolCalls: [{ id: 'o', name: 'bash', arguments: { command: 'true' } }] });
+    r.addStep({
+      source: 'agent',
+      message: 'oracle',
+      llmCallCount: 0,
+      toolCalls: [{ id: 'o', name: 'bash', arguments: { command: 'true' } }],
+    });
     const t = parseTrajectory(r.toJSON());
     expect(t.steps[0]).toMatchObject({ llm_call_count: 0 });
     expect(t.steps[0]?.metrics).toBeUndefined();
-    expect(t.agent.tool_definitions).toEqual([{ type: 'function', function: { name: 'bash', description: 'run', parameters: { type: 'object' } } }]);
+    expect(t.agent.tool_definitions).toEqual([
+      { type: 'function', function: { name: 'bash', description: 'run', parameters: { type: 'object' } } },
+    ]);
   });
 
   test('a recorder with no step yields one system step saying so (Harbor requires a step)', () => {
     const r = rec();
-    r.finish({ usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 }, turns: 0, durationMs: 1, stopReason: 'noop' });
+    r.finish({
+      usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
+      turns: 0,
+      durationMs: 1,
+      stopReason: 'noop',
+    });
     const t = parseTrajectory(r.toJSON());
-    expect(t.steps).toEqual([expect.objectContaining({ step_id: 1, source: 'system', message: 'No agent step was recorded (stop reason: noop).', extra: { no_steps: true } })]);
+    expect(t.steps).toEqual([
+      expect.objectContaining({
+        step_id: 1,
+        source: 'system',
+        message: 'No agent step was recorded (stop reason: noop).',
+        extra: { no_steps: true },
+      }),
+    ]);
   });
 });

@@ -13,7 +13,10 @@ const DIR = join(__dirname, '..', 'fixtures', 'atif');
 const load = (name: string): Promise<Trajectory> => loadTrajectory(join(DIR, name));
 
 test('there is a golden file of every minor version but v1.1 (Harbor models v1.0 to v1.2 as one)', () => {
-  const versions = readdirSync(DIR).filter((f) => /^v1\.\d/.test(f)).map((f) => f.slice(0, 4)).sort();
+  const versions = readdirSync(DIR)
+    .filter((f) => /^v1\.\d/.test(f))
+    .map((f) => f.slice(0, 4))
+    .sort();
   expect(versions).toEqual(['v1.0', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8']);
 });
 
@@ -25,7 +28,9 @@ test.each(readdirSync(DIR).filter((f) => f.endsWith('.json')))('%s loads as ATIF
 
 test('v1.0: an external sub-agent file ref keeps its path and session id', async () => {
   const t = await load('v1.0.json');
-  expect(t.steps[3]?.observation?.results[0]?.subagent_trajectory_ref).toEqual([{ session_id: 'tb-run-0001-reviewer', trajectory_path: 'reviewer.json' }]);
+  expect(t.steps[3]?.observation?.results[0]?.subagent_trajectory_ref).toEqual([
+    { session_id: 'tb-run-0001-reviewer', trajectory_path: 'reviewer.json' },
+  ]);
   expect(t.notes).toMatch(/Terminal-Bench/);
   expect(t.final_metrics?.total_steps).toBe(4);
 });
@@ -41,7 +46,9 @@ test('v1.2 and v1.3: reasoning effort, logprobs and token ids survive', async ()
 test('v1.4 (our earlier files): embedded runs, their refs and error flags move to the v1.8 places', async () => {
   const t = await load('v1.4-autoagent.json');
   expect(t.extra).toBeUndefined();
-  expect(t.subagent_trajectories?.map((s) => [s.trajectory_id, s.session_id])).toEqual([['trial-abc123/verifier-1', 'trial-abc123/verifier-1']]);
+  expect(t.subagent_trajectories?.map((s) => [s.trajectory_id, s.session_id])).toEqual([
+    ['trial-abc123/verifier-1', 'trial-abc123/verifier-1'],
+  ]);
   expect(t.steps[3]?.observation?.results[0]?.subagent_trajectory_ref).toEqual([
     { trajectory_id: 'trial-abc123/verifier-1', session_id: 'trial-abc123/verifier-1', extra: { name: 'verifier' } },
   ]);
@@ -51,13 +58,31 @@ test('v1.4 (our earlier files): embedded runs, their refs and error flags move t
 
 test('v1.4 without a step (a no-op agent) gets one system step; a legacy ref by session id resolves', () => {
   const t = parseTrajectory({
-    schema_version: 'ATIF-v1.4', session_id: 'p', agent: { name: 'a', version: '1' },
-    steps: [{ step_id: 1, source: 'system', message: 'go', observation: { results: [{ subagent_trajectory_ref: [{ session_id: 's' }] }] } }],
-    extra: { subagent_trajectories: [{ schema_version: 'ATIF-v1.2', session_id: 's', agent: { name: 'b', version: '1' }, steps: [] }], kept: 1 },
+    schema_version: 'ATIF-v1.4',
+    session_id: 'p',
+    agent: { name: 'a', version: '1' },
+    steps: [
+      {
+        step_id: 1,
+        source: 'system',
+        message: 'go',
+        observation: { results: [{ subagent_trajectory_ref: [{ session_id: 's' }] }] },
+      },
+    ],
+    extra: {
+      subagent_trajectories: [
+        { schema_version: 'ATIF-v1.2', session_id: 's', agent: { name: 'b', version: '1' }, steps: [] },
+      ],
+      kept: 1,
+    },
   });
   expect(t.extra).toEqual({ kept: 1 });
-  expect(t.steps[0]?.observation?.results[0]?.subagent_trajectory_ref).toEqual([{ session_id: 's', trajectory_id: 's' }]);
-  expect(t.subagent_trajectories?.[0]?.steps).toEqual([{ step_id: 1, source: 'system', message: 'No agent step was recorded.', extra: { no_steps: true } }]);
+  expect(t.steps[0]?.observation?.results[0]?.subagent_trajectory_ref).toEqual([
+    { session_id: 's', trajectory_id: 's' },
+  ]);
+  expect(t.subagent_trajectories?.[0]?.steps).toEqual([
+    { step_id: 1, source: 'system', message: 'No agent step was recorded.', extra: { no_steps: true } },
+  ]);
 });
 
 test('v1.5: copied context and the continuation ref', async () => {
@@ -71,7 +96,8 @@ test('v1.6: multimodal messages and observations, tool definitions', async () =>
   const t = await load('v1.6.json');
   expect(contentText(t.steps[0]?.message)).toBe('What does this chart show?\n[image: images/chart.png]');
   expect(t.steps[1]?.observation?.results[0]?.content).toEqual([
-    { type: 'text', text: 'captured' }, { type: 'image', source: { media_type: 'image/webp', path: 'https://example.invalid/shot.webp' } },
+    { type: 'text', text: 'captured' },
+    { type: 'image', source: { media_type: 'image/webp', path: 'https://example.invalid/shot.webp' } },
   ]);
   expect(t.agent.tool_definitions?.[0]).toMatchObject({ type: 'function', function: { name: 'screenshot' } });
 });
@@ -95,6 +121,12 @@ test('v1.8: audio parts, with the MIME alias Gemini emits normalised as Harbor d
 });
 
 test('a media part of the wrong kind is refused with its field', () => {
-  const bad = { schema_version: 'ATIF-v1.8', agent: { name: 'a', version: '1' }, steps: [{ step_id: 1, source: 'user', message: [{ type: 'audio', source: { media_type: 'image/png', path: 'x.png' } }] }] };
+  const bad = {
+    schema_version: 'ATIF-v1.8',
+    agent: { name: 'a', version: '1' },
+    steps: [
+      { step_id: 1, source: 'user', message: [{ type: 'audio', source: { media_type: 'image/png', path: 'x.png' } }] },
+    ],
+  };
   expect(() => parseTrajectory(bad, 'mem')).toThrow(/^mem: steps\.0\.message/);
 });

@@ -12,25 +12,57 @@ import type { CampaignCarry, CampaignPlan } from '../../src/workflows/types';
 const task = (name: string) => ({ name, dir: `/b/${name}`, hash: `h-${name}` });
 
 function carry(plan: Partial<CampaignPlan> = {}): CampaignCarry {
-  return initialCarry({
-    plan: {
-      name: 'demo', campaignDir: '/c', seedHarness: '/s', train: [task('a'), task('b')], holdout: [task('h')], repeats: 2,
-      holdoutRepeats: 3, proposalsPerGeneration: 2, concurrency: 5, seed: 1, selection: 'best', acceptance: { mode: 'greedy' }, budget: {},
-      hints: ['be brief'], runtime: { trialAttempts: 2 }, ...plan,
-    } as CampaignPlan,
-    seed: { id: 'seed', dir: '/c/harnesses/seed', complexity: 1 }, searchAttributes: [],
-  }, 0);
+  return initialCarry(
+    {
+      plan: {
+        name: 'demo',
+        campaignDir: '/c',
+        seedHarness: '/s',
+        train: [task('a'), task('b')],
+        holdout: [task('h')],
+        repeats: 2,
+        holdoutRepeats: 3,
+        proposalsPerGeneration: 2,
+        concurrency: 5,
+        seed: 1,
+        selection: 'best',
+        acceptance: { mode: 'greedy' },
+        budget: {},
+        hints: ['be brief'],
+        runtime: { trialAttempts: 2 },
+        ...plan,
+      } as CampaignPlan,
+      seed: { id: 'seed', dir: '/c/harnesses/seed', complexity: 1 },
+      searchAttributes: [],
+    },
+    0,
+  );
 }
 
 const record = (id: string, complexity: number): CandidateRecord => ({
-  id, parentId: null, generation: 0, status: 'evaluated', verdict: '', rationale: '', taskRewards: { a: [1] }, meanReward: 1, costUsd: 0, complexity,
+  id,
+  parentId: null,
+  generation: 0,
+  status: 'evaluated',
+  verdict: '',
+  rationale: '',
+  taskRewards: { a: [1] },
+  meanReward: 1,
+  costUsd: 0,
+  complexity,
 });
 
 test('the baseline evaluates the seed on train at the campaign concurrency, paused if the campaign is', () => {
   const c = carry();
   expect(baselineArgs(c)).toEqual({
-    campaign: 'demo', campaignDir: '/c', candidates: [{ id: 'seed', dir: '/c/harnesses/seed', complexity: 1 }], tasks: [task('a'), task('b')],
-    repeats: 2, window: 5, runtime: { trialAttempts: 2 }, paused: false,
+    campaign: 'demo',
+    campaignDir: '/c',
+    candidates: [{ id: 'seed', dir: '/c/harnesses/seed', complexity: 1 }],
+    tasks: [task('a'), task('b')],
+    repeats: 2,
+    window: 5,
+    runtime: { trialAttempts: 2 },
+    paused: false,
   });
   expect(baselineArgs({ ...c, paused: true }).paused).toBe(true);
   expect(baselineArgs(carry({ metric: 'accuracy' })).metric).toBe('accuracy');
@@ -57,8 +89,20 @@ test('a generation gets its attempt, parents, the hints and known ids of the mom
   const parents = parentRefs(c, ['seed', 'seed']);
   const args = generationArgs(c, 3, 'gen-3-retry-1', parents, undefined);
   expect(args).toEqual({
-    campaign: 'demo', campaignDir: '/c', generation: 3, attemptLabel: 'gen-3-retry-1', parents, knownIds: ['seed'], hints: ['be brief'],
-    train: [task('a'), task('b')], repeats: 2, window: 5, paused: true, runtime: { trialAttempts: 2 }, holdoutTasks: ['h'], meta: null,
+    campaign: 'demo',
+    campaignDir: '/c',
+    generation: 3,
+    attemptLabel: 'gen-3-retry-1',
+    parents,
+    knownIds: ['seed'],
+    hints: ['be brief'],
+    train: [task('a'), task('b')],
+    repeats: 2,
+    window: 5,
+    paused: true,
+    runtime: { trialAttempts: 2 },
+    holdoutTasks: ['h'],
+    meta: null,
   });
   c.hints.push('later'); // the child got a copy: a hint added while it runs reaches the next generation, not this one
   expect(args.hints).toEqual(['be brief']);
@@ -66,6 +110,12 @@ test('a generation gets its attempt, parents, the hints and known ids of the mom
   const merges = [null, { other: parents[0]!, parentWins: ['a'], otherWins: ['b'] }];
   expect(generationArgs(c, 3, 'gen-3', parents, merges).merges).toBe(merges);
   const racing = carry({ evaluation: { policy: 'racing' } as CampaignPlan['evaluation'] });
-  const withPolicy = generationArgs({ ...racing, search: addCandidates(racing.search, [record('seed', 1)]) }, 1, 'gen-1', parents, undefined);
+  const withPolicy = generationArgs(
+    { ...racing, search: addCandidates(racing.search, [record('seed', 1)]) },
+    1,
+    'gen-1',
+    parents,
+    undefined,
+  );
   expect(withPolicy.evaluation).toMatchObject({ seed: 1, parentScores: { seed: { a: [1] } } });
 });

@@ -13,16 +13,32 @@ import { planFromConfig } from '../../src/activities/plan-from-config';
 import { EvaluationSpecSchema } from '../../src/search/evaluation/policy';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const minimal = { name: 'demo-1', benchmark: 'bench', train: ['a', 'b'], seedHarness: 'seed', program: 'program.md', taskModel: 'claude-x' };
+const minimal = {
+  name: 'demo-1',
+  benchmark: 'bench',
+  train: ['a', 'b'],
+  seedHarness: 'seed',
+  program: 'program.md',
+  taskModel: 'claude-x',
+};
 
 async function planOf(evaluation: string) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'autoagent-eval-plan-'));
   await writeFile(path.join(dir, 'program.md'), 'Make the agent better.\n');
   const file = path.join(dir, 'campaign.yaml');
-  await writeFile(file, [
-    'name: eval-plan', `benchmark: ${REPO}/benchmarks/tasks/starter`, `seedHarness: ${REPO}/benchmarks/harnesses/baseline`,
-    'program: program.md', 'taskModel: m', 'train: [json-deep-merge, text-word-frequency]', evaluation, '',
-  ].join('\n'));
+  await writeFile(
+    file,
+    [
+      'name: eval-plan',
+      `benchmark: ${REPO}/benchmarks/tasks/starter`,
+      `seedHarness: ${REPO}/benchmarks/harnesses/baseline`,
+      'program: program.md',
+      'taskModel: m',
+      'train: [json-deep-merge, text-word-frequency]',
+      evaluation,
+      '',
+    ].join('\n'),
+  );
   return parsePlan(await planFromConfig(file), file);
 }
 
@@ -34,21 +50,39 @@ test('without `evaluation` a campaign evaluates in full, and its plan carries no
 
 test('racing and minibatch reach the plan with their defaults filled in', async () => {
   // The defaults are the policy module's own (the schema is the one source of them).
-  expect((await planOf('evaluation: { policy: racing, racing: { alpha: 0.05 } }')).evaluation)
-    .toEqual(EvaluationSpecSchema.parse({ policy: 'racing', racing: { alpha: 0.05 } }));
+  expect((await planOf('evaluation: { policy: racing, racing: { alpha: 0.05 } }')).evaluation).toEqual(
+    EvaluationSpecSchema.parse({ policy: 'racing', racing: { alpha: 0.05 } }),
+  );
   const mini = (await planOf('evaluation: { policy: minibatch, minibatch: { size: 1 } }')).evaluation;
   expect(mini).toEqual(EvaluationSpecSchema.parse({ policy: 'minibatch', minibatch: { size: 1 } }));
   expect(mini?.minibatch.repeats).toBeGreaterThan(0);
 });
 
 test('a plan given as workflow input may name just the policy: parsePlan fills the rest', () => {
-  const plan = parsePlan({
-    name: 'p', campaignDir: '/tmp/p', seedHarness: '/s', train: [{ name: 'a', dir: '/a', hash: 'h' }], holdout: [], repeats: 1,
-    holdoutRepeats: 1, proposalsPerGeneration: 1, concurrency: 1, seed: 0, selection: 'best', acceptance: { mode: 'greedy' }, budget: {}, hints: [],
-    evaluation: { policy: 'racing' },
-  }, 'workflow input');
+  const plan = parsePlan(
+    {
+      name: 'p',
+      campaignDir: '/tmp/p',
+      seedHarness: '/s',
+      train: [{ name: 'a', dir: '/a', hash: 'h' }],
+      holdout: [],
+      repeats: 1,
+      holdoutRepeats: 1,
+      proposalsPerGeneration: 1,
+      concurrency: 1,
+      seed: 0,
+      selection: 'best',
+      acceptance: { mode: 'greedy' },
+      budget: {},
+      hints: [],
+      evaluation: { policy: 'racing' },
+    },
+    'workflow input',
+  );
   expect(plan.evaluation).toEqual(EvaluationSpecSchema.parse({ policy: 'racing' }));
-  expect(() => parsePlan({ ...plan, evaluation: { policy: 'fastest' } }, 'workflow input')).toThrow(/evaluation\.policy|evaluation/);
+  expect(() => parsePlan({ ...plan, evaluation: { policy: 'fastest' } }, 'workflow input')).toThrow(
+    /evaluation\.policy|evaluation/,
+  );
 });
 
 test('bad values name the file and the field', () => {
@@ -63,6 +97,8 @@ test('bad values name the file and the field', () => {
     throw new Error('expected a CampaignConfigError');
   };
   expect(fields({ policy: 'fastest' })).toEqual(['evaluation.policy: expected one of "full", "minibatch", "racing"']);
-  expect(fields({ policy: 'racing', racing: { alpha: 2 } })).toEqual(['evaluation.racing.alpha: expected a number between 0 and 1']);
+  expect(fields({ policy: 'racing', racing: { alpha: 2 } })).toEqual([
+    'evaluation.racing.alpha: expected a number between 0 and 1',
+  ]);
   expect(fields({ policy: 'racing', racng: {} })).toEqual(['evaluation.racng: unknown field']);
 });

@@ -7,37 +7,100 @@ import type { Usage } from '../../src/llm/usage';
 import { addCandidates } from '../../src/search/state';
 import type { CandidateRecord } from '../../src/search/types';
 import {
-  acceptedCount, applyRecords, charge, estimateTotalTrials, frontierOf, generationRecords, harnessRef, initialCarry, MAX_FLAGGED,
-  plannedGenerationTrials, seedRecord, statusOf, stopReason,
+  acceptedCount,
+  applyRecords,
+  charge,
+  estimateTotalTrials,
+  frontierOf,
+  generationRecords,
+  harnessRef,
+  initialCarry,
+  MAX_FLAGGED,
+  plannedGenerationTrials,
+  seedRecord,
+  statusOf,
+  stopReason,
 } from '../../src/workflows/campaign-state';
-import type { CampaignCarry, CampaignPlan, CandidateEvaluation, GenerationResult, ProposalOutcome, TrialOutcome } from '../../src/workflows/types';
+import type {
+  CampaignCarry,
+  CampaignPlan,
+  CandidateEvaluation,
+  GenerationResult,
+  ProposalOutcome,
+  TrialOutcome,
+} from '../../src/workflows/types';
 
-const usage = (costUsd: number, tokens = 10): Usage => ({ inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd });
+const usage = (costUsd: number, tokens = 10): Usage => ({
+  inputTokens: tokens,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd,
+});
 const task = (name: string) => ({ name, hash: `h-${name}` });
 
 function carry(plan: Partial<CampaignPlan> = {}): CampaignCarry {
-  return initialCarry({
-    plan: {
-      name: 'demo', campaignDir: '/c', seedHarness: '/s', train: [task('a'), task('b')], holdout: [task('h')], repeats: 2,
-      holdoutRepeats: 3, proposalsPerGeneration: 2, concurrency: 4, seed: 1, selection: 'best', acceptance: { mode: 'greedy' }, budget: {}, hints: [],
-      ...plan,
-    } as CampaignPlan,
-    seed: { id: 'seed', dir: '/c/harnesses/seed', complexity: 1 }, searchAttributes: [],
-  }, 1_000);
+  return initialCarry(
+    {
+      plan: {
+        name: 'demo',
+        campaignDir: '/c',
+        seedHarness: '/s',
+        train: [task('a'), task('b')],
+        holdout: [task('h')],
+        repeats: 2,
+        holdoutRepeats: 3,
+        proposalsPerGeneration: 2,
+        concurrency: 4,
+        seed: 1,
+        selection: 'best',
+        acceptance: { mode: 'greedy' },
+        budget: {},
+        hints: [],
+        ...plan,
+      } as CampaignPlan,
+      seed: { id: 'seed', dir: '/c/harnesses/seed', complexity: 1 },
+      searchAttributes: [],
+    },
+    1_000,
+  );
 }
 
 const outcome = (t: string, repeat: number, cached: boolean, costUsd: number): TrialOutcome => ({
-  trialId: `${t}-${repeat}`, task: t, repeat, reward: 1, error: null, usage: usage(costUsd), cached,
+  trialId: `${t}-${repeat}`,
+  task: t,
+  repeat,
+  reward: 1,
+  error: null,
+  usage: usage(costUsd),
+  cached,
 });
 
 const record = (id: string, generation: number, meanReward: number): CandidateRecord => ({
-  id, parentId: generation === 0 ? null : 'seed', generation, status: 'evaluated', verdict: '', rationale: '', taskRewards: { a: [meanReward] },
-  meanReward, costUsd: 0, complexity: 1,
+  id,
+  parentId: generation === 0 ? null : 'seed',
+  generation,
+  status: 'evaluated',
+  verdict: '',
+  rationale: '',
+  taskRewards: { a: [meanReward] },
+  meanReward,
+  costUsd: 0,
+  complexity: 1,
 });
 
 test('charge: proposals and the trials that ran are paid for; a cached trial is counted, never charged again', () => {
   const c = charge(carry(), {
-    proposals: [{ slot: 0, parentId: 'seed', status: 'valid', candidate: { id: 'x', dir: '/c/harnesses/x', complexity: 1 }, rationale: '', usage: usage(0.5) }],
+    proposals: [
+      {
+        slot: 0,
+        parentId: 'seed',
+        status: 'valid',
+        candidate: { id: 'x', dir: '/c/harnesses/x', complexity: 1 },
+        rationale: '',
+        usage: usage(0.5),
+      },
+    ],
     evaluations: [{ candidateId: 'x', error: null, trials: [outcome('a', 0, false, 0.25), outcome('b', 0, true, 9)] }],
   });
   expect(c.ledger).toEqual({ trials: 1, proposals: 1, costUsd: 0.75, tokens: 20 });
@@ -63,23 +126,32 @@ test('stopReason: a request first, then the configured limits and goals, then a 
   expect(stopReason(reached, 1_000)).toBe('target score 0.9 reached by c1 (0.95)');
 
   const flat = carry({ plateauGenerations: 2 });
-  const stuck = { ...flat, search: { ...addCandidates(flat.search, [record('seed', 0, 0.5), record('c1', 1, 0.6)]), generation: 3 } };
+  const stuck = {
+    ...flat,
+    search: { ...addCandidates(flat.search, [record('seed', 0, 0.5), record('c1', 1, 0.6)]), generation: 3 },
+  };
   expect(stopReason(stuck, 1_000)).toBe('plateau: no accepted improvement in 2 generations');
 
   // 10 trials spent of 20; a generation plans k 2 x 2 tasks x 2 repeats = 8 more: fine; with 13 spent it is not.
   const budget = carry({ budget: { trials: 20 } });
   expect(plannedGenerationTrials(budget)).toBe(8);
   expect(stopReason({ ...budget, ledger: { ...budget.ledger, trials: 10 } }, 1_000)).toBeNull();
-  expect(stopReason({ ...budget, ledger: { ...budget.ledger, trials: 13 } }, 1_000)).toBe('next generation would exceed the trial budget: 13 + 8 planned > 20');
+  expect(stopReason({ ...budget, ledger: { ...budget.ledger, trials: 13 } }, 1_000)).toBe(
+    'next generation would exceed the trial budget: 13 + 8 planned > 20',
+  );
   expect(stopReason({ ...budget, ledger: { ...budget.ledger, trials: 20 } }, 1_000)).toBe('trial budget spent (20/20)');
 
   // Dollars are projected from the cost per trial so far: $1 for 4 trials, 8 more planned = $3 > $2.
   const usd = carry({ budget: { usd: 2 } });
-  expect(stopReason({ ...usd, ledger: { trials: 4, proposals: 0, costUsd: 1, tokens: 0 } }, 1_000)).toBe('next generation would exceed the dollar budget: projected $3.00 > $2');
+  expect(stopReason({ ...usd, ledger: { trials: 4, proposals: 0, costUsd: 1, tokens: 0 } }, 1_000)).toBe(
+    'next generation would exceed the dollar budget: projected $3.00 > $2',
+  );
 });
 
 test('racing plans for its extra repeats; the total estimate covers baseline, generations and both holdout runs', () => {
-  const racing = carry({ evaluation: { policy: 'racing', racing: { maxExtraRepeats: 1 } } as CampaignPlan['evaluation'] });
+  const racing = carry({
+    evaluation: { policy: 'racing', racing: { maxExtraRepeats: 1 } } as CampaignPlan['evaluation'],
+  });
   expect(plannedGenerationTrials(racing)).toBe(2 * 2 * 3);
   expect(estimateTotalTrials(carry())).toBeNull(); // no generation limit, no trial budget: unknown
   expect(estimateTotalTrials(carry({ budget: { trials: 50 } }))).toBe(50);
@@ -89,14 +161,37 @@ test('racing plans for its extra repeats; the total estimate covers baseline, ge
 
 test('statusOf: the best candidate, its holdout score, spend and counts as a query shows them', () => {
   const c = carry({ generations: 1 });
-  const withBest = { ...c, search: addCandidates(c.search, [record('seed', 0, 0.5), record('c1', 1, 0.75)]), rejectedCount: 2, invalidCount: 1, paused: true, pauseReason: 'no credentials' };
-  const s = statusOf(withBest, { phase: 'generation', waiting: null, holdout: [{ candidateId: 'c1', holdoutScore: 0.6 } as never], currentChild: 'c2' });
+  const withBest = {
+    ...c,
+    search: addCandidates(c.search, [record('seed', 0, 0.5), record('c1', 1, 0.75)]),
+    rejectedCount: 2,
+    invalidCount: 1,
+    paused: true,
+    pauseReason: 'no credentials',
+  };
+  const s = statusOf(withBest, {
+    phase: 'generation',
+    waiting: null,
+    holdout: [{ candidateId: 'c1', holdoutScore: 0.6 } as never],
+    currentChild: 'c2',
+  });
   expect(s).toMatchObject({
-    name: 'demo', bestCandidateId: 'c1', bestTrainScore: 0.75, bestHoldoutScore: 0.6, paused: true, pauseReason: 'no credentials',
-    candidates: { evaluated: 2, rejected: 2, invalid: 1 }, currentChild: 'c2', trialsTotal: 4 + 8 + 6, flagged: [],
+    name: 'demo',
+    bestCandidateId: 'c1',
+    bestTrainScore: 0.75,
+    bestHoldoutScore: 0.6,
+    paused: true,
+    pauseReason: 'no credentials',
+    candidates: { evaluated: 2, rejected: 2, invalid: 1 },
+    currentChild: 'c2',
+    trialsTotal: 4 + 8 + 6,
+    flagged: [],
   });
   expect(statusOf(carry(), { phase: 'baseline', waiting: null, holdout: [], currentChild: null })).toMatchObject({
-    bestCandidateId: null, bestTrainScore: null, bestHoldoutScore: null, pauseReason: null,
+    bestCandidateId: null,
+    bestTrainScore: null,
+    bestHoldoutScore: null,
+    pauseReason: null,
   });
 });
 
@@ -104,9 +199,20 @@ test("initialCarry: nothing spent, the plan's budget and hints copied (not share
   const plan = { budget: { usd: 5 }, hints: ['short prompts'], seed: 42 };
   const c = carry(plan);
   expect(c).toMatchObject({
-    ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 }, budget: { usd: 5 }, hints: ['short prompts'], startedAtMs: 1_000,
-    baselineDone: false, paused: false, stopRequested: false, stopReason: null, attempt: 0, cachedTrials: 0, rejectedCount: 0,
-    invalidCount: 0, lastError: null, runs: 0,
+    ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 },
+    budget: { usd: 5 },
+    hints: ['short prompts'],
+    startedAtMs: 1_000,
+    baselineDone: false,
+    paused: false,
+    stopRequested: false,
+    stopReason: null,
+    attempt: 0,
+    cachedTrials: 0,
+    rejectedCount: 0,
+    invalidCount: 0,
+    lastError: null,
+    runs: 0,
   });
   expect(c.search).toMatchObject({ generation: 0, candidates: [] });
   expect(c.search.rngState).toBe(carry({ seed: 42 }).search.rngState);
@@ -118,20 +224,49 @@ test("initialCarry: nothing spent, the plan's budget and hints copied (not share
 });
 
 test("harnessRef: a candidate's stored folder in the campaign, its complexity carried", () => {
-  expect(harnessRef(carry(), { id: 'abc', complexity: 7 })).toEqual({ id: 'abc', dir: '/c/harnesses/abc', complexity: 7 });
+  expect(harnessRef(carry(), { id: 'abc', complexity: 7 })).toEqual({
+    id: 'abc',
+    dir: '/c/harnesses/abc',
+    complexity: 7,
+  });
 });
 
-const trial = (t: string, repeat: number, reward: number, costUsd = 0.5, over: Partial<TrialOutcome> = {}): TrialOutcome => ({
-  trialId: `${t}-${repeat}`, task: t, repeat, reward, error: null, usage: usage(costUsd, 100), cached: false, ...over,
+const trial = (
+  t: string,
+  repeat: number,
+  reward: number,
+  costUsd = 0.5,
+  over: Partial<TrialOutcome> = {},
+): TrialOutcome => ({
+  trialId: `${t}-${repeat}`,
+  task: t,
+  repeat,
+  reward,
+  error: null,
+  usage: usage(costUsd, 100),
+  cached: false,
+  ...over,
 });
-const evaluation = (candidateId: string, trials: TrialOutcome[], over: Partial<CandidateEvaluation> = {}): CandidateEvaluation =>
-  ({ candidateId, trials, error: null, ...over });
+const evaluation = (
+  candidateId: string,
+  trials: TrialOutcome[],
+  over: Partial<CandidateEvaluation> = {},
+): CandidateEvaluation => ({ candidateId, trials, error: null, ...over });
 
 test('seedRecord: the baseline as generation 0 — per-task rewards, mean, what it cost in all and per task run', () => {
-  const rec = seedRecord(carry(), evaluation('seed', [trial('a', 0, 1), trial('a', 1, 0), trial('b', 0, 1), trial('b', 1, 1)]));
+  const rec = seedRecord(
+    carry(),
+    evaluation('seed', [trial('a', 0, 1), trial('a', 1, 0), trial('b', 0, 1), trial('b', 1, 1)]),
+  );
   expect(rec).toMatchObject({
-    id: 'seed', parentId: null, generation: 0, status: 'evaluated', taskRewards: { a: [1, 0], b: [1, 1] }, complexity: 1,
-    costPerTask: 0.5, tokensPerTask: 100, // what one run of a task costs, averaged over tasks
+    id: 'seed',
+    parentId: null,
+    generation: 0,
+    status: 'evaluated',
+    taskRewards: { a: [1, 0], b: [1, 1] },
+    complexity: 1,
+    costPerTask: 0.5,
+    tokensPerTask: 100, // what one run of a task costs, averaged over tasks
   });
   expect(rec.meanReward).toBeCloseTo(0.75);
   expect(rec.costUsd).toBeCloseTo(2);
@@ -140,23 +275,48 @@ test('seedRecord: the baseline as generation 0 — per-task rewards, mean, what 
 /** A carry whose search holds the seed, accepted with the given rewards (greedy acceptance, as `carry()` plans). */
 function seeded(rewards: number[]): CampaignCarry {
   const c = carry();
-  const seedEval = evaluation('seed', rewards.flatMap((r, i) => [trial(i === 0 ? 'a' : 'b', 0, r), trial(i === 0 ? 'a' : 'b', 1, r)]));
+  const seedEval = evaluation(
+    'seed',
+    rewards.flatMap((r, i) => [trial(i === 0 ? 'a' : 'b', 0, r), trial(i === 0 ? 'a' : 'b', 1, r)]),
+  );
   return applyRecords({ ...c, baselineDone: true }, 0, [seedRecord(c, seedEval)], c.search.rngState);
 }
 const valid = (slot: number, id: string, costUsd = 0.1): ProposalOutcome => ({
-  slot, parentId: 'seed', status: 'valid', candidate: { id, dir: `/c/harnesses/${id}`, complexity: 2 }, rationale: `why ${id}`, usage: usage(costUsd),
+  slot,
+  parentId: 'seed',
+  status: 'valid',
+  candidate: { id, dir: `/c/harnesses/${id}`, complexity: 2 },
+  rationale: `why ${id}`,
+  usage: usage(costUsd),
 });
-const allTasks = (reward: number, over: Partial<TrialOutcome> = {}) => [trial('a', 0, reward, 0.5, over), trial('a', 1, reward), trial('b', 0, reward), trial('b', 1, reward)];
+const allTasks = (reward: number, over: Partial<TrialOutcome> = {}) => [
+  trial('a', 0, reward, 0.5, over),
+  trial('a', 1, reward),
+  trial('b', 0, reward),
+  trial('b', 1, reward),
+];
 
 test('generationRecords: every proposal becomes a record — invalid, duplicate, broken, better, worse, tampered', () => {
   const c = seeded([0, 0]);
   const result: GenerationResult = {
     proposals: [
-      { slot: 0, parentId: 'seed', status: 'invalid', error: 'harness.yaml: model: required', rationale: 'r0', usage: usage(0.2) },
-      valid(1, 'better'), valid(2, 'better'), valid(3, 'worse'), valid(4, 'broken'), valid(5, 'cheat'),
+      {
+        slot: 0,
+        parentId: 'seed',
+        status: 'invalid',
+        error: 'harness.yaml: model: required',
+        rationale: 'r0',
+        usage: usage(0.2),
+      },
+      valid(1, 'better'),
+      valid(2, 'better'),
+      valid(3, 'worse'),
+      valid(4, 'broken'),
+      valid(5, 'cheat'),
     ],
     evaluations: [
-      evaluation('better', allTasks(1)), evaluation('worse', allTasks(0)),
+      evaluation('better', allTasks(1)),
+      evaluation('worse', allTasks(0)),
       evaluation('broken', [], { error: 'tool schema is invalid' }),
       evaluation('cheat', allTasks(1, { tampering: 'wrote /tests/test.sh' })),
     ],
@@ -165,21 +325,46 @@ test('generationRecords: every proposal becomes a record — invalid, duplicate,
   const { records } = generationRecords(c, 1, result);
   const by = (id: string) => records.find((r) => r.id === id);
   expect(records.map((r) => [r.id, r.status])).toEqual([
-    ['invalid/1/0', 'invalid'], ['better', 'evaluated'], ['duplicate/1/2', 'invalid'], ['worse', 'rejected'], ['broken', 'invalid'], ['cheat', 'rejected'],
+    ['invalid/1/0', 'invalid'],
+    ['better', 'evaluated'],
+    ['duplicate/1/2', 'invalid'],
+    ['worse', 'rejected'],
+    ['broken', 'invalid'],
+    ['cheat', 'rejected'],
   ]);
-  expect(by('invalid/1/0')).toMatchObject({ parentId: 'seed', generation: 1, verdict: 'harness.yaml: model: required', rationale: 'r0', costUsd: 0.2, meanReward: 0 });
+  expect(by('invalid/1/0')).toMatchObject({
+    parentId: 'seed',
+    generation: 1,
+    verdict: 'harness.yaml: model: required',
+    rationale: 'r0',
+    costUsd: 0.2,
+    meanReward: 0,
+  });
   expect(by('duplicate/1/2')?.verdict).toMatch(/same harness as sibling candidate better/);
-  expect(by('better')).toMatchObject({ parentId: 'seed', meanReward: 1, taskRewards: { a: [1, 1], b: [1, 1] }, rationale: 'why better', complexity: 2 });
+  expect(by('better')).toMatchObject({
+    parentId: 'seed',
+    meanReward: 1,
+    taskRewards: { a: [1, 1], b: [1, 1] },
+    rationale: 'why better',
+    complexity: 2,
+  });
   expect(by('better')?.costUsd).toBeCloseTo(0.1 + 4 * 0.5); // the proposal plus its trials
   expect(by('broken')?.verdict).toBe('broken harness: tool schema is invalid');
-  expect(by('cheat')?.verdict).toMatch(/^reward tampering in 1 passing trial\(s\), rejected; first a #0 \(a-0\): wrote \/tests\/test.sh/);
+  expect(by('cheat')?.verdict).toMatch(
+    /^reward tampering in 1 passing trial\(s\), rejected; first a #0 \(a-0\): wrote \/tests\/test.sh/,
+  );
 });
 
 test("generationRecords: a policy's early reject is final whatever the scores say", () => {
   const c = seeded([0, 0]);
   const result: GenerationResult = {
     proposals: [valid(0, 'lucky')],
-    evaluations: [evaluation('lucky', allTasks(1), { decision: { accepted: false, reason: 'minibatch: screen failed' }, cancelled: { started: 1, unstarted: 2 } })],
+    evaluations: [
+      evaluation('lucky', allTasks(1), {
+        decision: { accepted: false, reason: 'minibatch: screen failed' },
+        cancelled: { started: 1, unstarted: 2 },
+      }),
+    ],
     failure: null,
   };
   const [rec] = generationRecords(c, 1, result).records;
@@ -189,11 +374,29 @@ test("generationRecords: a policy's early reject is final whatever the scores sa
 
 test('applyRecords: accepted records are carried, others counted; flagged verdicts kept, newest MAX_FLAGGED', () => {
   const c = seeded([0, 0]);
-  const rec = (id: string, status: CandidateRecord['status'], verdict = '') => ({ ...record(id, 1, status === 'evaluated' ? 1 : 0), status, verdict });
-  const next = applyRecords(c, 1, [rec('good', 'evaluated'), rec('bad', 'rejected'), rec('inv', 'invalid'), rec('cheat', 'rejected', 'reward tampering in x')], 99);
+  const rec = (id: string, status: CandidateRecord['status'], verdict = '') => ({
+    ...record(id, 1, status === 'evaluated' ? 1 : 0),
+    status,
+    verdict,
+  });
+  const next = applyRecords(
+    c,
+    1,
+    [
+      rec('good', 'evaluated'),
+      rec('bad', 'rejected'),
+      rec('inv', 'invalid'),
+      rec('cheat', 'rejected', 'reward tampering in x'),
+    ],
+    99,
+  );
   expect(next.search.candidates.map((x) => x.id).sort()).toEqual(['good', 'seed']);
   expect(next.search).toMatchObject({ generation: 1, rngState: 99 });
-  expect(next).toMatchObject({ rejectedCount: 2, invalidCount: 1, flagged: [{ candidateId: 'cheat', generation: 1, reason: 'reward tampering in x' }] });
+  expect(next).toMatchObject({
+    rejectedCount: 2,
+    invalidCount: 1,
+    flagged: [{ candidateId: 'cheat', generation: 1, reason: 'reward tampering in x' }],
+  });
   expect(acceptedCount(next)).toBe(2);
 
   const many = Array.from({ length: MAX_FLAGGED + 5 }, (_, i) => rec(`t${i}`, 'rejected', `reward tampering ${i}`));

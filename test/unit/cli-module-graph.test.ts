@@ -13,29 +13,46 @@ const HEAVY = /\/node_modules\/(@temporalio\/|@anthropic-ai\/sdk\/|openai\/|node
 
 /** The files a fresh node process has loaded once `script` ran (or exited: `--help` calls process.exit). */
 function loadedBy(script: string): string[] {
-  const r = spawnSync(process.execPath, ['-e', `
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `
     process.on('exit', () => require('fs').writeSync(2, '\\nMODULES ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));
-    ${script}`], { cwd: ROOT, encoding: 'utf8' });
+    ${script}`,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   const line = r.stderr.split('\n').find((l) => l.startsWith('MODULES '));
   if (r.status !== 0 || !line) throw new Error(`node exited ${r.status}:\n${r.stdout}${r.stderr}`);
   return JSON.parse(line.slice('MODULES '.length)) as string[];
 }
 
 const packages = (files: string[]): string[] =>
-  [...new Set(files.map((f) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((p): p is string => !!p))].sort();
-const ours = (files: string[]): string[] => files.filter((f) => f.startsWith(DIST)).map((f) => path.relative(DIST, f)).sort();
-const runCli = (...args: string[]): string => `process.argv = [process.execPath, ${JSON.stringify(CLI)}, ...${JSON.stringify(args)}]; require(${JSON.stringify(CLI)});`;
+  [
+    ...new Set(files.map((f) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((p): p is string => !!p)),
+  ].sort();
+const ours = (files: string[]): string[] =>
+  files
+    .filter((f) => f.startsWith(DIST))
+    .map((f) => path.relative(DIST, f))
+    .sort();
+const runCli = (...args: string[]): string =>
+  `process.argv = [process.execPath, ${JSON.stringify(CLI)}, ...${JSON.stringify(args)}]; require(${JSON.stringify(CLI)});`;
 
 beforeAll(async () => {
   await ensureBuilt();
 });
 
 describe('the CLI module graph', () => {
-  it.each([[['--help']], [['eval', '--help']], [['run', '--help']], [['status', '--help']]])('autoagent %j loads commander and the definitions only', (args) => {
-    const files = loadedBy(runCli(...args));
-    expect(packages(files)).toEqual(['commander']);
-    expect(ours(files)).toEqual(['cli/definitions.js', 'cli/main.js']);
-  });
+  it.each([[['--help']], [['eval', '--help']], [['run', '--help']], [['status', '--help']]])(
+    'autoagent %j loads commander and the definitions only',
+    (args) => {
+      const files = loadedBy(runCli(...args));
+      expect(packages(files)).toEqual(['commander']);
+      expect(ours(files)).toEqual(['cli/definitions.js', 'cli/main.js']);
+    },
+  );
 
   it('the eval command loads no Temporal package and no model SDK', () => {
     const files = loadedBy(`require(${JSON.stringify(path.join(DIST, 'cli/commands/eval.js'))});`);
@@ -46,8 +63,11 @@ describe('the CLI module graph', () => {
   });
 
   it('nor does what eval loads for a harness agent, until the agent makes a model call', () => {
-    const files = loadedBy(['cli/commands/eval.js', 'harness/load.js', 'agent/harness-agent.js', 'llm/provider.js']
-      .map((f) => `require(${JSON.stringify(path.join(DIST, f))});`).join(' '));
+    const files = loadedBy(
+      ['cli/commands/eval.js', 'harness/load.js', 'agent/harness-agent.js', 'llm/provider.js']
+        .map((f) => `require(${JSON.stringify(path.join(DIST, f))});`)
+        .join(' '),
+    );
     expect(ours(files)).toContain('agent/harness-agent.js');
     expect(files.filter((f) => HEAVY.test(f))).toEqual([]);
   });

@@ -7,10 +7,22 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { demoScript, demoTurn, loadDemoBenchmark, META_MARKER, type DemoBenchmark } from '../../src/llm/fake-server/demo';
+import {
+  demoScript,
+  demoTurn,
+  loadDemoBenchmark,
+  META_MARKER,
+  type DemoBenchmark,
+} from '../../src/llm/fake-server/demo';
 import { appendCommand, parseMetaRun, planEdit } from '../../src/llm/fake-server/demo-meta';
 import { MARKERS, USELESS_LINES, demoSolves, difficulty, markersIn } from '../../src/llm/fake-server/demo-markers';
-import { DEMO_LABEL, firstFileOf, identifyTask, solveCommand, type DemoTurn } from '../../src/llm/fake-server/demo-task';
+import {
+  DEMO_LABEL,
+  firstFileOf,
+  identifyTask,
+  solveCommand,
+  type DemoTurn,
+} from '../../src/llm/fake-server/demo-task';
 import { metaInstruction } from '../../src/meta/instruction';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -21,15 +33,31 @@ const ALL_MARKERS_SYSTEM = `${BASELINE_SYSTEM}\n${MARKERS.map((m) => m.line).joi
 const TASK_TOOLS = ['bash', 'read_file', 'write_file', 'edit_file', 'finish'];
 const META_TOOLS = [...TASK_TOOLS, 'validate_harness'];
 
-interface Call { name: string; input: Record<string, unknown> }
+interface Call {
+  name: string;
+  input: Record<string, unknown>;
+}
 type Results = (call: Call, index: number) => string;
 
 /** Plays a conversation against the demo model the way the agent loop does; returns every turn. */
-function play(bench: DemoBenchmark, system: string, firstUser: string, tools: string[], results: Results, maxTurns = 12): DemoTurn[] {
+function play(
+  bench: DemoBenchmark,
+  system: string,
+  firstUser: string,
+  tools: string[],
+  results: Results,
+  maxTurns = 12,
+): DemoTurn[] {
   const messages: unknown[] = [{ role: 'user', content: [{ type: 'text', text: firstUser }] }];
   const turns: DemoTurn[] = [];
   for (let n = 0; n < maxTurns; n++) {
-    const body = { model: 'claude-sonnet-4-6', max_tokens: 1000, system, messages, tools: tools.map((name) => ({ name, input_schema: { type: 'object' } })) };
+    const body = {
+      model: 'claude-sonnet-4-6',
+      max_tokens: 1000,
+      system,
+      messages,
+      tools: tools.map((name) => ({ name, input_schema: { type: 'object' } })),
+    };
     const turn = demoTurn(body, bench);
     turns.push(turn);
     const uses = turn.content.filter((b) => b.type === 'tool_use');
@@ -39,7 +67,15 @@ function play(bench: DemoBenchmark, system: string, firstUser: string, tools: st
     messages.push({
       role: 'user',
       content: content.flatMap((b) =>
-        b.type === 'tool_use' ? [{ type: 'tool_result', tool_use_id: b.id, content: results({ name: b.name, input: b.input as Record<string, unknown> }, n) }] : [],
+        b.type === 'tool_use'
+          ? [
+              {
+                type: 'tool_result',
+                tool_use_id: b.id,
+                content: results({ name: b.name, input: b.input as Record<string, unknown> }, n),
+              },
+            ]
+          : [],
       ),
     });
   }
@@ -47,9 +83,14 @@ function play(bench: DemoBenchmark, system: string, firstUser: string, tools: st
 }
 
 const callsOf = (turns: DemoTurn[]): Call[] =>
-  turns.flatMap((t) => t.content.flatMap((b) => (b.type === 'tool_use' ? [{ name: b.name, input: b.input as Record<string, unknown> }] : [])));
+  turns.flatMap((t) =>
+    t.content.flatMap((b) =>
+      b.type === 'tool_use' ? [{ name: b.name, input: b.input as Record<string, unknown> }] : [],
+    ),
+  );
 
-const LISTING = 'total 8\ndrwxr-xr-x 2 root root 4096 Jan  1 00:00 .\n-rw-r--r-- 1 root root  120 Jan  1 00:00 my notes.txt\n[exit code: 0]\n';
+const LISTING =
+  'total 8\ndrwxr-xr-x 2 root root 4096 Jan  1 00:00 .\n-rw-r--r-- 1 root root  120 Jan  1 00:00 my notes.txt\n[exit code: 0]\n';
 
 describe('demo model', () => {
   let bench: DemoBenchmark;
@@ -88,7 +129,15 @@ describe('demo model', () => {
 
   it('a task agent it solves: explores, runs solve.sh, checks when the prompt asks, and finishes', () => {
     const task = bench.tasks.find((t) => demoSolves(t.name, 0))!;
-    const base = callsOf(play(bench, BASELINE_SYSTEM.replace('{{instruction}}', task.instruction), task.instruction, TASK_TOOLS, () => LISTING));
+    const base = callsOf(
+      play(
+        bench,
+        BASELINE_SYSTEM.replace('{{instruction}}', task.instruction),
+        task.instruction,
+        TASK_TOOLS,
+        () => LISTING,
+      ),
+    );
     expect(base.map((c) => c.name)).toEqual(['bash', 'bash', 'bash', 'finish']);
     expect(base[0]!.input['command']).toBe('pwd && ls -la');
     expect(base[1]!.input['command']).toBe(`cat -- 'my notes.txt'`);
@@ -104,7 +153,9 @@ describe('demo model', () => {
     expect(callsOf(turns).map((c) => c.name)).toEqual(['bash', 'bash']);
     const last = turns.at(-1)!.content;
     expect(last).toEqual([{ type: 'text', text: expect.stringContaining(DEMO_LABEL) }]);
-    expect(callsOf(play(bench, ALL_MARKERS_SYSTEM, task.instruction, TASK_TOOLS, () => LISTING)).at(-1)!.name).toBe('finish');
+    expect(callsOf(play(bench, ALL_MARKERS_SYSTEM, task.instruction, TASK_TOOLS, () => LISTING)).at(-1)!.name).toBe(
+      'finish',
+    );
   });
 
   it('the solve command runs the script verbatim (no expansion) under bash', async () => {
@@ -119,16 +170,43 @@ describe('demo model', () => {
     }
   });
 
-  const parent = { id: 'h-parent', parentId: null, generation: 0, status: 'evaluated' as const, trainScore: 0.25, taskRewards: {}, costUsd: 0.1, verdict: 'seed', rationale: '', diff: '' };
-  const trial = (task: string, reward: number) => ({ task, repeat: 0, result: { verifier: { reward } }, trajectoryJson: '{}', verifierLog: '' });
+  const parent = {
+    id: 'h-parent',
+    parentId: null,
+    generation: 0,
+    status: 'evaluated' as const,
+    trainScore: 0.25,
+    taskRewards: {},
+    costUsd: 0.1,
+    verdict: 'seed',
+    rationale: '',
+    diff: '',
+  };
+  const trial = (task: string, reward: number) => ({
+    task,
+    repeat: 0,
+    result: { verifier: { reward } },
+    trajectoryJson: '{}',
+    verifierLog: '',
+  });
   const instruction = (generation: number, proposalIndex: number): string =>
-    metaInstruction({ parentId: 'h-parent', generation, proposalIndex, experiments: [parent], trials: [trial('aaa', 1), trial('bbb', 0)], hasHints: false });
+    metaInstruction({
+      parentId: 'h-parent',
+      generation,
+      proposalIndex,
+      experiments: [parent],
+      trials: [trial('aaa', 1), trial('bbb', 0)],
+      hasHints: false,
+    });
 
   it('reads generation, proposal and trials from the real meta instruction', () => {
     expect(parseMetaRun(instruction(3, 1))).toEqual({
       generation: 3,
       proposal: 1,
-      trials: [{ dir: 'trials/aaa/r0', reward: 1 }, { dir: 'trials/bbb/r0', reward: 0 }],
+      trials: [
+        { dir: 'trials/aaa/r0', reward: 1 },
+        { dir: 'trials/bbb/r0', reward: 0 },
+      ],
     });
   });
 
@@ -148,7 +226,10 @@ describe('demo model', () => {
   });
 
   it('a meta-agent run: reads log, harness and a failed trial, appends, validates, finishes citing it', async () => {
-    const results: Results = (c) => (String(c.input['command'] ?? '').includes('harness/system.md') && !String(c.input['command']).includes('>>') ? BASELINE_SYSTEM : 'ok');
+    const results: Results = (c) =>
+      String(c.input['command'] ?? '').includes('harness/system.md') && !String(c.input['command']).includes('>>')
+        ? BASELINE_SYSTEM
+        : 'ok';
     const calls = callsOf(play(bench, META_SYSTEM, instruction(2, 0), META_TOOLS, results));
     expect(calls.map((c) => c.name)).toEqual(['bash', 'bash', 'bash', 'bash', 'validate_harness', 'finish']);
     expect(calls[0]!.input['command']).toBe('cat /workspace/experiments.md');
@@ -169,19 +250,38 @@ describe('demo model', () => {
 
   it('answers the planFirst turn and a verifier sub-agent with text; a bad body gets a 400 with the reason', () => {
     const task = bench.tasks[0]!;
-    const plan = demoTurn({ system: BASELINE_SYSTEM, messages: [{ role: 'user', content: task.instruction }], tool_choice: { type: 'none' } }, bench);
+    const plan = demoTurn(
+      {
+        system: BASELINE_SYSTEM,
+        messages: [{ role: 'user', content: task.instruction }],
+        tool_choice: { type: 'none' },
+      },
+      bench,
+    );
     expect(plan.content).toEqual([{ type: 'text', text: expect.stringContaining('Plan:') }]);
-    const verdict = demoTurn({ system: 'You review work.', messages: [{ role: 'user', content: 'End with "VERDICT: PASS" if done.' }] }, bench);
+    const verdict = demoTurn(
+      { system: 'You review work.', messages: [{ role: 'user', content: 'End with "VERDICT: PASS" if done.' }] },
+      bench,
+    );
     expect(verdict.content).toEqual([{ type: 'text', text: expect.stringContaining('VERDICT: PASS') }]);
     const script = demoScript(bench) as (r: unknown, i: number) => unknown;
-    expect(script({ body: { messages: 'nope' } }, 0)).toEqual({ error: 'bad_request', message: expect.stringContaining('messages') });
-    const ok = script({ body: { system: BASELINE_SYSTEM, messages: [{ role: 'user', content: task.instruction }] } }, 0) as { usage: { input_tokens: number; output_tokens: number } };
+    expect(script({ body: { messages: 'nope' } }, 0)).toEqual({
+      error: 'bad_request',
+      message: expect.stringContaining('messages'),
+    });
+    const ok = script(
+      { body: { system: BASELINE_SYSTEM, messages: [{ role: 'user', content: task.instruction }] } },
+      0,
+    ) as { usage: { input_tokens: number; output_tokens: number } };
     expect(ok.usage.input_tokens).toBeGreaterThan(BASELINE_SYSTEM.length / 5);
     expect(ok.usage.output_tokens).toBeGreaterThan(40);
   });
 
   it('refuses a folder without tasks, naming it', async () => {
     await expect(loadDemoBenchmark(path.join(ROOT, 'src'))).rejects.toThrow(/src: no task folders/);
-    await expect(loadDemoBenchmark('/nonexistent-bench')).rejects.toMatchObject({ name: 'DemoBenchmarkError', dir: '/nonexistent-bench' });
+    await expect(loadDemoBenchmark('/nonexistent-bench')).rejects.toMatchObject({
+      name: 'DemoBenchmarkError',
+      dir: '/nonexistent-bench',
+    });
   });
 });

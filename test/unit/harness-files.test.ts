@@ -37,7 +37,9 @@ describe('writeHarnessFiles', () => {
   });
 
   test.each(['../escape.md', '/abs.md', 'a/../../b.md'])('rejects path %s', async (p) => {
-    await expect(writeHarnessFiles(join(tmp(), 'h'), { [p]: 'x' })).rejects.toThrow('path must be relative and inside the harness folder');
+    await expect(writeHarnessFiles(join(tmp(), 'h'), { [p]: 'x' })).rejects.toThrow(
+      'path must be relative and inside the harness folder',
+    );
   });
 
   test('buildHarness on an in-memory record equals loading from disk', async () => {
@@ -58,10 +60,16 @@ describe('harnessDiff', () => {
     const dir = join(tmp(), 'edited');
     await copyHarness(FULL, dir);
     const sys = await readFile(join(dir, 'prompts', 'rules.md'), 'utf8');
-    await writeFile(join(dir, 'prompts', 'rules.md'), sys.replace('Inspect before changing anything', 'Read the README first'));
+    await writeFile(
+      join(dir, 'prompts', 'rules.md'),
+      sys.replace('Inspect before changing anything', 'Read the README first'),
+    );
     await writeFile(join(dir, 'NOTES.md'), 'new file\n');
     await rm(join(dir, 'tools'), { recursive: true });
-    await writeFile(join(dir, 'agents', 'verifier.md'), (await readFile(join(dir, 'agents', 'verifier.md'), 'utf8')).replace(', count_lines', ''));
+    await writeFile(
+      join(dir, 'agents', 'verifier.md'),
+      (await readFile(join(dir, 'agents', 'verifier.md'), 'utf8')).replace(', count_lines', ''),
+    );
     const b = await loadHarness(dir);
     const d = harnessDiff(a, b);
     expect(d).toContain('--- a/prompts/rules.md\n+++ b/prompts/rules.md\n@@');

@@ -16,7 +16,8 @@ test('withModel sets harness.yaml `model`, keeps the rest of the file, and the i
   expect(moved.config.model).toBe('openai/other-model');
   expect(moved.id).not.toBe(h.id);
   expect({ ...moved.config, model: h.config.model }).toEqual(h.config);
-  const otherLines = (text: string | undefined): string[] => (text ?? '').split('\n').filter((l) => !l.startsWith('model:'));
+  const otherLines = (text: string | undefined): string[] =>
+    (text ?? '').split('\n').filter((l) => !l.startsWith('model:'));
   expect(otherLines(moved.files['harness.yaml'])).toEqual(otherLines(h.files['harness.yaml']));
 });
 
@@ -32,7 +33,12 @@ test('with a pinned task model, a proposal cannot change the model: its other ed
   const changeModel = yaml.replace(/^model:.*$/m, 'model: openai/cheaper');
   const modelOnly = checkProposedFiles(parent, { ...parent.files, 'harness.yaml': changeModel }, '/campaign', pinned);
   expect(modelOnly).toEqual({ ok: false, reason: 'no change from the parent harness' });
-  const both = checkProposedFiles(parent, { ...parent.files, 'harness.yaml': changeModel.replace(/^maxTurns:.*$/m, 'maxTurns: 7') }, '/campaign', pinned);
+  const both = checkProposedFiles(
+    parent,
+    { ...parent.files, 'harness.yaml': changeModel.replace(/^maxTurns:.*$/m, 'maxTurns: 7') },
+    '/campaign',
+    pinned,
+  );
   expect(both.ok && both.harness.config).toMatchObject({ model: pinned, maxTurns: 7 });
   // Without a pin the model edit is the meta-agent's to make.
   const free = checkProposedFiles(parent, { ...parent.files, 'harness.yaml': changeModel }, '/campaign');

@@ -55,13 +55,22 @@ describe('loadHarness on the shipped harnesses', () => {
       {
         name: 'count_lines',
         description: expect.stringContaining('Count the lines'),
-        inputSchema: { type: 'object', properties: { path: { type: 'string', description: 'Absolute path of the file.' } }, required: ['path'] },
+        inputSchema: {
+          type: 'object',
+          properties: { path: { type: 'string', description: 'Absolute path of the file.' } },
+          required: ['path'],
+        },
         command: 'bash /opt/autoagent/harness/tools/count_lines.sh',
         timeoutSec: 30,
       },
     ]);
     expect(h.agents).toHaveLength(1);
-    expect(h.agents[0]).toMatchObject({ name: 'verifier', model: null, tools: ['bash', 'read_file', 'count_lines'], maxTurns: 8 });
+    expect(h.agents[0]).toMatchObject({
+      name: 'verifier',
+      model: null,
+      tools: ['bash', 'read_file', 'count_lines'],
+      maxTurns: 8,
+    });
     expect(h.agents[0]?.prompt.startsWith('You are a strict reviewer.')).toBe(true);
   });
 
@@ -95,13 +104,17 @@ describe('defaults and warnings', () => {
 
   test('temperature, which never reached the model, is accepted with a warning saying so, and not kept', async () => {
     const h = await loadHarness(await make({ 'harness.yaml': 'model: m\ntemperature: 0.2\nthinkingBudget: 2048\n' }));
-    expect(h.warnings).toEqual([expect.stringMatching(/^harness\.yaml: temperature: ignored — no sampling parameter reaches the model/)]);
+    expect(h.warnings).toEqual([
+      expect.stringMatching(/^harness\.yaml: temperature: ignored — no sampling parameter reaches the model/),
+    ]);
     expect(h.config).not.toHaveProperty('temperature');
   });
 
   test('unknown keys are tolerated, dropped and reported (with a camelCase hint)', async () => {
     const h = await loadHarness(
-      await make({ 'harness.yaml': 'model: m\nmax_turns: 5\nbash:\n  colour: red\norchestration:\n  verify: null\n  extra: 1\n' }),
+      await make({
+        'harness.yaml': 'model: m\nmax_turns: 5\nbash:\n  colour: red\norchestration:\n  verify: null\n  extra: 1\n',
+      }),
     );
     expect(h.config.maxTurns).toBe(30);
     expect(h.warnings).toEqual([
@@ -124,13 +137,33 @@ describe('errors name the file and the field', () => {
   const cases: [string, Record<string, string>, string][] = [
     ['missing harness.yaml', {}, 'harness.yaml: file not found'],
     ['missing model', { 'harness.yaml': 'maxTurns: 3\n' }, 'harness.yaml: model: Required'],
-    ['wrong type', { 'harness.yaml': 'model: m\nmaxTurns: lots\n' }, 'harness.yaml: maxTurns: Expected number, received string'],
-    ['unknown built-in', { 'harness.yaml': 'model: m\ntools: [bash, browser]\n' }, 'harness.yaml: tools.1: Invalid enum value'],
-    ['thinking too small', { 'harness.yaml': 'model: m\nthinkingBudget: 500\n' }, 'harness.yaml: thinkingBudget: must be 0 (off) or >= 1024'],
-    ['thinking >= maxTokens', { 'harness.yaml': 'model: m\nthinkingBudget: 4096\nmaxTokens: 4096\n' }, 'harness.yaml: thinkingBudget: must be less than maxTokens (4096)'],
+    [
+      'wrong type',
+      { 'harness.yaml': 'model: m\nmaxTurns: lots\n' },
+      'harness.yaml: maxTurns: Expected number, received string',
+    ],
+    [
+      'unknown built-in',
+      { 'harness.yaml': 'model: m\ntools: [bash, browser]\n' },
+      'harness.yaml: tools.1: Invalid enum value',
+    ],
+    [
+      'thinking too small',
+      { 'harness.yaml': 'model: m\nthinkingBudget: 500\n' },
+      'harness.yaml: thinkingBudget: must be 0 (off) or >= 1024',
+    ],
+    [
+      'thinking >= maxTokens',
+      { 'harness.yaml': 'model: m\nthinkingBudget: 4096\nmaxTokens: 4096\n' },
+      'harness.yaml: thinkingBudget: must be less than maxTokens (4096)',
+    ],
     ['invalid YAML', { 'harness.yaml': 'model: [unclosed\n' }, 'harness.yaml: invalid YAML'],
     ['not a mapping', { 'harness.yaml': '- a\n- b\n' }, 'harness.yaml: expected a YAML mapping'],
-    ['system file missing', { 'harness.yaml': 'model: m\nsystem: prompt.md\n' }, 'harness.yaml: system: file not found: prompt.md'],
+    [
+      'system file missing',
+      { 'harness.yaml': 'model: m\nsystem: prompt.md\n' },
+      'harness.yaml: system: file not found: prompt.md',
+    ],
     [
       'verify agent missing',
       { 'harness.yaml': 'model: m\norchestration:\n  verify:\n    agent: checker\n', 'agents/reviewer.md': verifier },
@@ -141,36 +174,85 @@ describe('errors name the file and the field', () => {
       { 'harness.yaml': 'model: m\norchestration:\n  verify:\n    agent: checker\n' },
       'harness.yaml: orchestration.verify.agent: no sub-agent named "checker" (agents/: none)',
     ],
-    ['include missing', { 'harness.yaml': 'model: m\n', 'system.md': '{{instruction}} {{include parts/a.md}}' }, 'system.md: {{include parts/a.md}}: file not found: parts/a.md'],
+    [
+      'include missing',
+      { 'harness.yaml': 'model: m\n', 'system.md': '{{instruction}} {{include parts/a.md}}' },
+      'system.md: {{include parts/a.md}}: file not found: parts/a.md',
+    ],
     [
       'include cycle',
-      { 'harness.yaml': 'model: m\n', 'system.md': '{{instruction}} {{include p/a.md}}', 'p/a.md': '{{include b.md}}', 'p/b.md': '{{include a.md}}' },
+      {
+        'harness.yaml': 'model: m\n',
+        'system.md': '{{instruction}} {{include p/a.md}}',
+        'p/a.md': '{{include b.md}}',
+        'p/b.md': '{{include a.md}}',
+      },
       'p/b.md: {{include a.md}}: include cycle: system.md -> p/a.md -> p/b.md -> p/a.md',
     ],
-    ['include escapes', { 'harness.yaml': 'model: m\n', 'system.md': '{{include ../x.md}}' }, 'system.md: {{include ../x.md}}: include path must stay inside'],
-    ['tool name pattern', { 'harness.yaml': 'model: m\n', 'tools/9lives.yaml': tool() }, 'tools/9lives.yaml: name: tool name "9lives" must match'],
-    ['tool clashes with built-in', { 'harness.yaml': 'model: m\n', 'tools/bash.yaml': tool() }, 'tools/bash.yaml: name: "bash" is a built-in tool name'],
-    ['tool named like a sub-agent tool', { 'harness.yaml': 'model: m\n', 'tools/agent_x.yaml': tool() }, 'tools/agent_x.yaml: name: names starting with "agent_" are reserved'],
+    [
+      'include escapes',
+      { 'harness.yaml': 'model: m\n', 'system.md': '{{include ../x.md}}' },
+      'system.md: {{include ../x.md}}: include path must stay inside',
+    ],
+    [
+      'tool name pattern',
+      { 'harness.yaml': 'model: m\n', 'tools/9lives.yaml': tool() },
+      'tools/9lives.yaml: name: tool name "9lives" must match',
+    ],
+    [
+      'tool clashes with built-in',
+      { 'harness.yaml': 'model: m\n', 'tools/bash.yaml': tool() },
+      'tools/bash.yaml: name: "bash" is a built-in tool name',
+    ],
+    [
+      'tool named like a sub-agent tool',
+      { 'harness.yaml': 'model: m\n', 'tools/agent_x.yaml': tool() },
+      'tools/agent_x.yaml: name: names starting with "agent_" are reserved',
+    ],
     [
       'tool schema not an object',
       { 'harness.yaml': 'model: m\n', 'tools/t.yaml': 'description: t\ninput_schema:\n  type: array\ncommand: x\n' },
       'tools/t.yaml: input_schema.type: Invalid literal value, expected "object"',
     ],
-    ['tool without command', { 'harness.yaml': 'model: m\n', 'tools/t.yaml': 'description: t\ninput_schema:\n  type: object\n' }, 'tools/t.yaml: command: Required'],
+    [
+      'tool without command',
+      { 'harness.yaml': 'model: m\n', 'tools/t.yaml': 'description: t\ninput_schema:\n  type: object\n' },
+      'tools/t.yaml: command: Required',
+    ],
     [
       'tool script missing',
-      { 'harness.yaml': 'model: m\n', 'tools/t.yaml': 'description: t\ninput_schema: {type: object}\ncommand: python3 /opt/autoagent/harness/tools/t.py\n' },
+      {
+        'harness.yaml': 'model: m\n',
+        'tools/t.yaml':
+          'description: t\ninput_schema: {type: object}\ncommand: python3 /opt/autoagent/harness/tools/t.py\n',
+      },
       'tools/t.yaml: command: references /opt/autoagent/harness/tools/t.py but tools/t.py does not exist',
     ],
-    ['agent without front-matter', { 'harness.yaml': 'model: m\n', 'agents/a.md': 'Just a prompt.' }, 'agents/a.md: front-matter: missing'],
-    ['agent without description', { 'harness.yaml': 'model: m\n', 'agents/a.md': '---\nmodel: x\n---\nPrompt.\n' }, 'agents/a.md: description: Required'],
-    ['agent with empty body', { 'harness.yaml': 'model: m\n', 'agents/a.md': '---\ndescription: d\n---\n\n' }, 'agents/a.md: body: empty'],
+    [
+      'agent without front-matter',
+      { 'harness.yaml': 'model: m\n', 'agents/a.md': 'Just a prompt.' },
+      'agents/a.md: front-matter: missing',
+    ],
+    [
+      'agent without description',
+      { 'harness.yaml': 'model: m\n', 'agents/a.md': '---\nmodel: x\n---\nPrompt.\n' },
+      'agents/a.md: description: Required',
+    ],
+    [
+      'agent with empty body',
+      { 'harness.yaml': 'model: m\n', 'agents/a.md': '---\ndescription: d\n---\n\n' },
+      'agents/a.md: body: empty',
+    ],
     [
       'agent with unknown tool',
       { 'harness.yaml': 'model: m\n', 'agents/a.md': '---\ndescription: d\ntools: [bash, grep]\n---\nP\n' },
       'agents/a.md: tools.1: unknown tool "grep" (known: bash, read_file, write_file, edit_file)',
     ],
-    ['agent clashes with tool', { 'harness.yaml': 'model: m\n', 'tools/x.yaml': tool(), 'agents/x.md': verifier }, 'agents/x.md: name: clashes with custom tool tools/x.yaml'],
+    [
+      'agent clashes with tool',
+      { 'harness.yaml': 'model: m\n', 'tools/x.yaml': tool(), 'agents/x.md': verifier },
+      'agents/x.md: name: clashes with custom tool tools/x.yaml',
+    ],
   ];
 
   test.each(cases)('%s', async (_label, files, expected) => {
@@ -199,7 +281,8 @@ describe('sub-agents', () => {
       await make({
         'harness.yaml': 'model: m\ntools: [bash, read_file]\n',
         'agents/a.md': '---\ndescription: d\n---\nPrompt A\n',
-        'agents/b.md': '---\ndescription: d\nmodel: claude-haiku\ntools: [finish, edit_file]\nmaxTurns: 3\n---\nPrompt B\n',
+        'agents/b.md':
+          '---\ndescription: d\nmodel: claude-haiku\ntools: [finish, edit_file]\nmaxTurns: 3\n---\nPrompt B\n',
       }),
     );
     expect(h.agents).toEqual([
@@ -232,7 +315,10 @@ describe('validateHarness', () => {
 
 describe('renderSystemPrompt', () => {
   test('fills placeholders once, without re-expanding the instruction', async () => {
-    const dir = await make({ 'harness.yaml': 'model: m\n', 'system.md': 'Task {{ task_name }}:\n{{instruction}}\n{{other}}' });
+    const dir = await make({
+      'harness.yaml': 'model: m\n',
+      'system.md': 'Task {{ task_name }}:\n{{instruction}}\n{{other}}',
+    });
     const h = await loadHarness(dir);
     const out = renderSystemPrompt(h, { instruction: 'print {{task_name}} and $1', taskName: 'hello-world' });
     expect(out).toBe('Task hello-world:\nprint {{task_name}} and $1\n{{other}}');

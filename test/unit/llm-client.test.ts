@@ -1,7 +1,16 @@
 import { createAnthropicClient } from '../../src/llm/client';
 import { LlmAuthError, LlmBadRequestError, LlmOverloadedError, LlmRateLimitError } from '../../src/llm/errors';
 import { withEnv } from '../support/env';
-import { apiKeyOf, loadScriptFile, parseScriptFile, ScriptFileError, startFakeAnthropic, text, turnOf, type FakeAnthropic } from '../support/fake-anthropic';
+import {
+  apiKeyOf,
+  loadScriptFile,
+  parseScriptFile,
+  ScriptFileError,
+  startFakeAnthropic,
+  text,
+  turnOf,
+  type FakeAnthropic,
+} from '../support/fake-anthropic';
 
 const req = { model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };
 let fake: FakeAnthropic | null = null;
@@ -78,7 +87,10 @@ describe('createAnthropicClient against the fake Messages API', () => {
       ...req,
       messages: [
         { role: 'user' as const, content: 'hi' },
-        { role: 'assistant' as const, content: [{ type: 'tool_use' as const, id: 'toolu_1', name: 'bash', input: {} }] },
+        {
+          role: 'assistant' as const,
+          content: [{ type: 'tool_use' as const, id: 'toolu_1', name: 'bash', input: {} }],
+        },
         { role: 'user' as const, content: 'no result' },
       ],
     };
@@ -91,7 +103,9 @@ describe('fake-anthropic script files', () => {
     const reply = { content: [{ type: 'text', text: 'x' }] };
     expect(parseScriptFile([reply], 'a.json')).toEqual([reply]);
     expect(parseScriptFile({ replies: [{ error: 'overloaded' }, reply] }, 'b.json')).toHaveLength(2);
-    expect(() => parseScriptFile({ replies: [reply, { content: [{ type: 'bogus' }] }] }, 'c.json')).toThrow('c.json: replies.1.content.0.type:');
+    expect(() => parseScriptFile({ replies: [reply, { content: [{ type: 'bogus' }] }] }, 'c.json')).toThrow(
+      'c.json: replies.1.content.0.type:',
+    );
     expect(() => parseScriptFile([{ error: 'teapot' }], 'd.json')).toThrow(ScriptFileError);
     expect(() => parseScriptFile({ nope: 1 }, 'e.json')).toThrow('e.json: replies: expected an array');
   });
@@ -101,7 +115,9 @@ describe('fake-anthropic script files', () => {
     expect(loadScriptFile([reply], 'a.json').byTurn).toBe(false);
     expect(loadScriptFile({ replies: [reply], byTurn: true }, 'b.json')).toEqual({ replies: [reply], byTurn: true });
     expect(() => loadScriptFile({ replies: [], bytur: true }, 'c.json')).toThrow('c.json: bytur: unknown key');
-    expect(() => loadScriptFile({ replies: [], byTurn: 'yes' }, 'd.json')).toThrow('d.json: byTurn: expected true or false');
+    expect(() => loadScriptFile({ replies: [], byTurn: 'yes' }, 'd.json')).toThrow(
+      'd.json: byTurn: expected true or false',
+    );
     const msgs = [{ role: 'user' }, { role: 'assistant' }, { role: 'user' }, { role: 'assistant' }, { role: 'user' }];
     expect(turnOf({ body: { messages: msgs.slice(0, 1) } })).toBe(0);
     expect(turnOf({ body: { messages: msgs } })).toBe(2);

@@ -54,7 +54,11 @@ const flush = async (): Promise<void> => {
 };
 
 /** Acquires and records when each permit was granted. */
-function track(l: RateLimiter, estimates: number[], signal?: AbortSignal): { granted: number[]; permits: Map<number, Permit>; errors: Map<number, unknown> } {
+function track(
+  l: RateLimiter,
+  estimates: number[],
+  signal?: AbortSignal,
+): { granted: number[]; permits: Map<number, Permit>; errors: Map<number, unknown> } {
   const granted: number[] = [];
   const permits = new Map<number, Permit>();
   const errors = new Map<number, unknown>();
@@ -209,8 +213,13 @@ describe('RateLimiter.wrapFetch: a 429 pauses every caller of the model', () => 
 });
 
 describe('limitedClient', () => {
-  const req: Anthropic.MessageCreateParamsNonStreaming = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(400) }] };
-  const reply = (usage: Partial<Anthropic.Usage>): Anthropic.Message => ({ usage: { input_tokens: 0, output_tokens: 0, ...usage } }) as Anthropic.Message;
+  const req: Anthropic.MessageCreateParamsNonStreaming = {
+    model: 'm',
+    max_tokens: 10,
+    messages: [{ role: 'user', content: 'x'.repeat(400) }],
+  };
+  const reply = (usage: Partial<Anthropic.Usage>): Anthropic.Message =>
+    ({ usage: { input_tokens: 0, output_tokens: 0, ...usage } }) as Anthropic.Message;
 
   it('charges the reported tokens (uncached input + cache writes + output) and frees the slot on failure too', async () => {
     const clock = new FakeClock();
@@ -219,7 +228,12 @@ describe('limitedClient', () => {
     const inner: LlmClient = {
       createMessage: async () => {
         if (fail) throw new LlmRateLimitError('429');
-        return reply({ input_tokens: 300, cache_read_input_tokens: 5_000, cache_creation_input_tokens: 200, output_tokens: 100 });
+        return reply({
+          input_tokens: 300,
+          cache_read_input_tokens: 5_000,
+          cache_creation_input_tokens: 200,
+          output_tokens: 100,
+        });
       },
     };
     const llm = limitedClient(inner, l);
@@ -243,8 +257,14 @@ describe('limiter configuration', () => {
 
   it('reads AUTOAGENT_MAX_CONCURRENT_REQUESTS and AUTOAGENT_TOKENS_PER_MINUTE; unset or 0 is unlimited', () => {
     expect(limiterConfigFromEnv({})).toEqual({ maxConcurrent: null, tokensPerMinute: null });
-    expect(limiterConfigFromEnv({ AUTOAGENT_MAX_CONCURRENT_REQUESTS: '8', AUTOAGENT_TOKENS_PER_MINUTE: '0' })).toEqual({ maxConcurrent: 8, tokensPerMinute: null });
-    expect(limiterConfigFromEnv({ AUTOAGENT_TOKENS_PER_MINUTE: ' 400000 ' })).toEqual({ maxConcurrent: null, tokensPerMinute: 400_000 });
+    expect(limiterConfigFromEnv({ AUTOAGENT_MAX_CONCURRENT_REQUESTS: '8', AUTOAGENT_TOKENS_PER_MINUTE: '0' })).toEqual({
+      maxConcurrent: 8,
+      tokensPerMinute: null,
+    });
+    expect(limiterConfigFromEnv({ AUTOAGENT_TOKENS_PER_MINUTE: ' 400000 ' })).toEqual({
+      maxConcurrent: null,
+      tokensPerMinute: 400_000,
+    });
   });
 
   it.each(['-1', '2.5', 'ten'])('rejects %s naming the variable, as a systemic configuration fault', (bad) => {

@@ -22,7 +22,11 @@ import { createLlmClient } from '../../src/llm/provider';
 import { withEnv } from '../support/env';
 import { startFakeAnthropic, text, toolUse, type FakeAnthropic } from '../support/fake-anthropic';
 
-const req: Anthropic.MessageCreateParamsNonStreaming = { model: 'qwen', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
+const req: Anthropic.MessageCreateParamsNonStreaming = {
+  model: 'qwen',
+  max_tokens: 100,
+  messages: [{ role: 'user', content: 'hi' }],
+};
 const bearer = (f: FakeOpenAi, i = 0): unknown => f.requests[i]!.headers['authorization'];
 const noEnv = { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };
 
@@ -37,11 +41,18 @@ afterEach(async () => {
 
 describe('createOpenAiClient against the fake Chat Completions server', () => {
   it('returns the scripted reply as a Message and sends the key as a bearer token', async () => {
-    fake = await startFakeOpenAi([{ content: [text('hello')], usage: { input_tokens: 7, output_tokens: 3, cache_read_input_tokens: 2 } }]);
+    fake = await startFakeOpenAi([
+      { content: [text('hello')], usage: { input_tokens: 7, output_tokens: 3, cache_read_input_tokens: 2 } },
+    ]);
     const m = await createOpenAiClient({ apiKey: 'sk-test', baseURL: fake.url }).createMessage(req);
     expect(m).toMatchObject({ type: 'message', role: 'assistant', model: 'qwen', stop_reason: 'end_turn' });
     expect(m.content).toEqual([{ type: 'text', text: 'hello', citations: null }]);
-    expect(m.usage).toMatchObject({ input_tokens: 7, output_tokens: 3, cache_read_input_tokens: 2, cache_creation_input_tokens: 0 });
+    expect(m.usage).toMatchObject({
+      input_tokens: 7,
+      output_tokens: 3,
+      cache_read_input_tokens: 2,
+      cache_creation_input_tokens: 0,
+    });
     expect(bearer(fake)).toBe('Bearer sk-test');
     expect(fake.requests[0]!.path).toBe('/v1/chat/completions');
   });
@@ -62,12 +73,28 @@ describe('createOpenAiClient against the fake Chat Completions server', () => {
 
   it('carries a tool round trip the server accepts, and keeps malformed arguments for the loop to reject', async () => {
     fake = await startFakeOpenAi([
-      { content: [text('Looking.'), toolUse('bash', { command: 'ls' }, 'call_a'), toolUse('bash', '{"command": "ls', 'call_b')] },
+      {
+        content: [
+          text('Looking.'),
+          toolUse('bash', { command: 'ls' }, 'call_a'),
+          toolUse('bash', '{"command": "ls', 'call_b'),
+        ],
+      },
       { content: [text('Done.')] },
     ]);
     const llm = createOpenAiClient({ apiKey: 'k', baseURL: fake.url });
-    const tools: Anthropic.Tool[] = [{ name: 'bash', description: 'Run.', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }];
-    const first = await llm.createMessage({ ...req, tools, system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }] });
+    const tools: Anthropic.Tool[] = [
+      {
+        name: 'bash',
+        description: 'Run.',
+        input_schema: { type: 'object', properties: { command: { type: 'string' } } },
+      },
+    ];
+    const first = await llm.createMessage({
+      ...req,
+      tools,
+      system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }],
+    });
     expect(first.stop_reason).toBe('tool_use');
     expect(first.content.slice(1)).toMatchObject([
       { type: 'tool_use', id: 'call_a', name: 'bash', input: { command: 'ls' } },
@@ -78,17 +105,36 @@ describe('createOpenAiClient against the fake Chat Completions server', () => {
       tools,
       messages: [
         ...req.messages,
-        { role: 'assistant', content: first.content.map((b) => (b.type === 'tool_use' ? { type: 'tool_use', id: b.id, name: b.name, input: b.input } : b.type === 'text' ? { type: 'text', text: b.text } : b)) as Anthropic.ContentBlockParam[] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_a', content: 'x' }, { type: 'tool_result', tool_use_id: 'call_b', content: 'Invalid input', is_error: true }] },
+        {
+          role: 'assistant',
+          content: first.content.map((b) =>
+            b.type === 'tool_use'
+              ? { type: 'tool_use', id: b.id, name: b.name, input: b.input }
+              : b.type === 'text'
+                ? { type: 'text', text: b.text }
+                : b,
+          ) as Anthropic.ContentBlockParam[],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_a', content: 'x' },
+            { type: 'tool_result', tool_use_id: 'call_b', content: 'Invalid input', is_error: true },
+          ],
+        },
       ],
     });
     expect(second.content).toEqual([{ type: 'text', text: 'Done.', citations: null }]);
     const sent = fake.requests[1]!.body as { messages: unknown[] };
     expect(sent.messages.slice(1)).toEqual([
-      { role: 'assistant', content: 'Looking.', tool_calls: [
-        { id: 'call_a', type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } },
-        { id: 'call_b', type: 'function', function: { name: 'bash', arguments: '{"command": "ls' } },
-      ] },
+      {
+        role: 'assistant',
+        content: 'Looking.',
+        tool_calls: [
+          { id: 'call_a', type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } },
+          { id: 'call_b', type: 'function', function: { name: 'bash', arguments: '{"command": "ls' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_a', content: 'x' },
       { role: 'tool', tool_call_id: 'call_b', content: 'Error: Invalid input' },
     ]);
@@ -105,14 +151,30 @@ describe('createOpenAiClient against the fake Chat Completions server', () => {
       { error: 'server', headers: { 'retry-after-ms': '5' } },
       { error: 'auth', message: 'Missing bearer token' },
     ]);
-    const failure = (c: ReturnType<typeof createOpenAiClient>): Promise<unknown> => c.createMessage(req).then(() => null, (e: unknown) => e);
+    const failure = (c: ReturnType<typeof createOpenAiClient>): Promise<unknown> =>
+      c.createMessage(req).then(
+        () => null,
+        (e: unknown) => e,
+      );
     const url = fake.url;
-    const auth = await withEnv({ OPENAI_API_KEY: 'sk-bad', OPENAI_BASE_URL: url }, () => failure(createOpenAiClient({ maxRetries: 1 })));
+    const auth = await withEnv({ OPENAI_API_KEY: 'sk-bad', OPENAI_BASE_URL: url }, () =>
+      failure(createOpenAiClient({ maxRetries: 1 })),
+    );
     const llm = createOpenAiClient({ apiKey: 'k', baseURL: url, maxRetries: 1 });
-    const [notFound, bad, limited, server] = [await failure(llm), await failure(llm), await failure(llm), await failure(llm)];
+    const [notFound, bad, limited, server] = [
+      await failure(llm),
+      await failure(llm),
+      await failure(llm),
+      await failure(llm),
+    ];
     expect(auth).toBeInstanceOf(LlmAuthError);
-    expect(auth).toMatchObject({ status: 401, message: expect.stringMatching(/^OPENAI_API_KEY was rejected \(401\).*Incorrect API key/) });
-    const placeholder = await withEnv({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: url }, () => failure(createOpenAiClient({ maxRetries: 0 })));
+    expect(auth).toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/^OPENAI_API_KEY was rejected \(401\).*Incorrect API key/),
+    });
+    const placeholder = await withEnv({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: url }, () =>
+      failure(createOpenAiClient({ maxRetries: 0 })),
+    );
     expect(placeholder).toBeInstanceOf(LlmAuthError);
     expect((placeholder as Error).message).toMatch(/^OPENAI_API_KEY is not set and the endpoint wants a key \(401\)/);
     expect(notFound).toBeInstanceOf(LlmModelNotFoundError);
@@ -129,11 +191,15 @@ describe('createOpenAiClient against the fake Chat Completions server', () => {
     const gone = await startFakeOpenAi([]);
     const deadUrl = gone.url;
     await gone.close();
-    const refused = await createOpenAiClient({ apiKey: 'k', baseURL: deadUrl, maxRetries: 0 }).createMessage(req).catch((e: unknown) => e);
+    const refused = await createOpenAiClient({ apiKey: 'k', baseURL: deadUrl, maxRetries: 0 })
+      .createMessage(req)
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LlmServerError);
     expect((refused as Error).message).toMatch(/connection to the OpenAI-compatible endpoint at .* failed/);
     fake = await startFakeOpenAi([{ content: [text('late')], delayMs: 5_000 }]);
-    const slow = await createOpenAiClient({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, timeoutMs: 200 }).createMessage(req).catch((e: unknown) => e);
+    const slow = await createOpenAiClient({ apiKey: 'k', baseURL: fake.url, maxRetries: 0, timeoutMs: 200 })
+      .createMessage(req)
+      .catch((e: unknown) => e);
     // Under plain Node the SDK says APIConnectionTimeoutError; inside Jest's realm the same abort reaches it
     // as a generic connection error (its DOMException is not an Error there). Either way: a retryable outage.
     expect(slow).toBeInstanceOf(LlmServerError);
@@ -142,7 +208,10 @@ describe('createOpenAiClient against the fake Chat Completions server', () => {
   });
 
   it('honours retry-after on a 429 (the SDK waits at least that long)', async () => {
-    fake = await startFakeOpenAi([{ error: 'rate_limit', headers: { 'retry-after': '1' } }, { content: [text('finally')] }]);
+    fake = await startFakeOpenAi([
+      { error: 'rate_limit', headers: { 'retry-after': '1' } },
+      { content: [text('finally')] },
+    ]);
     const m = await createOpenAiClient({ apiKey: 'k', baseURL: fake.url, maxRetries: 2 }).createMessage(req);
     expect(m.content[0]).toMatchObject({ text: 'finally' });
     const [a, b] = fake.requests.map((r) => r.receivedAt);
@@ -151,7 +220,9 @@ describe('createOpenAiClient against the fake Chat Completions server', () => {
 
   it('through createLlmClient: the server sees its own model name, the Message keeps openai/<model>', async () => {
     const f = (fake = await startFakeOpenAi([{ content: [text('ok')] }]));
-    const m = await withEnv({ OPENAI_BASE_URL: f.url, OPENAI_API_KEY: undefined }, () => createLlmClient('openai/qwen2.5-coder:1.5b').createMessage({ ...req, model: 'openai/qwen2.5-coder:1.5b' }));
+    const m = await withEnv({ OPENAI_BASE_URL: f.url, OPENAI_API_KEY: undefined }, () =>
+      createLlmClient('openai/qwen2.5-coder:1.5b').createMessage({ ...req, model: 'openai/qwen2.5-coder:1.5b' }),
+    );
     expect((f.requests[0]!.body as { model: string }).model).toBe('qwen2.5-coder:1.5b');
     expect(m.model).toBe('openai/qwen2.5-coder:1.5b');
   });
@@ -160,12 +231,18 @@ describe('createOpenAiClient against the fake Chat Completions server', () => {
 describe('a 200 answer that is not a response is a typed, retryable error (issue 12)', () => {
   const bodies: [string, string, RegExp][] = [
     ['{}', 'application/json', /answered with a JSON object that is not a/],
-    ['<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html', /answered with a string that is not a.*502 Bad Gateway/],
+    [
+      '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      'text/html',
+      /answered with a string that is not a.*502 Bad Gateway/,
+    ],
   ];
 
   it.each(bodies)('OpenAI path: %s', async (raw, contentType, message) => {
     fake = await startFakeOpenAi([{ raw, contentType }]);
-    const err = await createOpenAiClient({ apiKey: 'k', baseURL: fake.url }).createMessage(req).catch((e: unknown) => e);
+    const err = await createOpenAiClient({ apiKey: 'k', baseURL: fake.url })
+      .createMessage(req)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmBadResponseError);
     expect(err).toMatchObject({ name: 'LlmBadResponseError', retryable: true, status: 200 });
     expect((err as Error).message).toMatch(/^the OpenAI-compatible endpoint /);
@@ -175,7 +252,9 @@ describe('a 200 answer that is not a response is a typed, retryable error (issue
 
   it.each(bodies)('Anthropic path: %s', async (raw, contentType, message) => {
     fakeA = await startFakeAnthropic([{ raw, contentType }]);
-    const err = await createAnthropicClient({ apiKey: 'k', baseURL: fakeA.url }).createMessage({ ...req, model: 'claude-haiku-4-5' }).catch((e: unknown) => e);
+    const err = await createAnthropicClient({ apiKey: 'k', baseURL: fakeA.url })
+      .createMessage({ ...req, model: 'claude-haiku-4-5' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmBadResponseError);
     expect(err).toMatchObject({ name: 'LlmBadResponseError', retryable: true, status: 200 });
     expect((err as Error).message).toMatch(/^the Anthropic Messages API /);
@@ -183,15 +262,33 @@ describe('a 200 answer that is not a response is a typed, retryable error (issue
   });
 
   it('Anthropic path: a message whose content is not an array names the field', async () => {
-    fakeA = await startFakeAnthropic([{ raw: JSON.stringify({ type: 'message', role: 'assistant', content: 'oops', stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } }) }]);
-    const err = await createAnthropicClient({ apiKey: 'k', baseURL: fakeA.url }).createMessage({ ...req, model: 'claude-haiku-4-5' }).catch((e: unknown) => e);
+    fakeA = await startFakeAnthropic([
+      {
+        raw: JSON.stringify({
+          type: 'message',
+          role: 'assistant',
+          content: 'oops',
+          stop_reason: 'end_turn',
+          usage: { input_tokens: 1, output_tokens: 1 },
+        }),
+      },
+    ]);
+    const err = await createAnthropicClient({ apiKey: 'k', baseURL: fakeA.url })
+      .createMessage({ ...req, model: 'claude-haiku-4-5' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmBadResponseError);
     expect((err as Error).message).toMatch(/\(content: Expected array, received string\)/);
   });
 
   it('a real message still passes the check untouched', async () => {
     fakeA = await startFakeAnthropic([{ content: [text('fine'), toolUse('bash', { command: 'ls' }, 'toolu_1')] }]);
-    const m = await createAnthropicClient({ apiKey: 'k', baseURL: fakeA.url }).createMessage({ ...req, model: 'claude-haiku-4-5' });
-    expect(m.content).toEqual([{ type: 'text', text: 'fine', citations: null }, { type: 'tool_use', id: 'toolu_1', name: 'bash', input: { command: 'ls' } }]);
+    const m = await createAnthropicClient({ apiKey: 'k', baseURL: fakeA.url }).createMessage({
+      ...req,
+      model: 'claude-haiku-4-5',
+    });
+    expect(m.content).toEqual([
+      { type: 'text', text: 'fine', citations: null },
+      { type: 'tool_use', id: 'toolu_1', name: 'bash', input: { command: 'ls' } },
+    ]);
   });
 });

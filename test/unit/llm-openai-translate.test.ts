@@ -11,14 +11,25 @@ import { validateChatRequest } from '../../src/llm/fake-openai/validate';
 import { maxTokensFieldFor } from '../../src/llm/openai-client';
 
 const tools: Anthropic.Tool[] = [
-  { name: 'bash', description: 'Run a command.', input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } },
-  { name: 'finish', description: 'Done.', input_schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] } },
+  {
+    name: 'bash',
+    description: 'Run a command.',
+    input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] },
+  },
+  {
+    name: 'finish',
+    description: 'Done.',
+    input_schema: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] },
+  },
 ];
 
 const conversation: Anthropic.MessageCreateParamsNonStreaming = {
   model: 'qwen2.5-coder',
   max_tokens: 512,
-  system: [{ type: 'text', text: 'You are an agent.', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'Be brief.' }],
+  system: [
+    { type: 'text', text: 'You are an agent.', cache_control: { type: 'ephemeral' } },
+    { type: 'text', text: 'Be brief.' },
+  ],
   tools,
   tool_choice: { type: 'auto' },
   thinking: { type: 'enabled', budget_tokens: 1024 },
@@ -37,7 +48,13 @@ const conversation: Anthropic.MessageCreateParamsNonStreaming = {
       role: 'user',
       content: [
         { type: 'tool_result', tool_use_id: 'call_1', content: 'a.txt\n[exit code: 0]' },
-        { type: 'tool_result', tool_use_id: 'call_2', content: [{ type: 'text', text: 'Invalid input' }], is_error: true, cache_control: { type: 'ephemeral' } },
+        {
+          type: 'tool_result',
+          tool_use_id: 'call_2',
+          content: [{ type: 'text', text: 'Invalid input' }],
+          is_error: true,
+          cache_control: { type: 'ephemeral' },
+        },
         { type: 'text', text: 'Keep going.' },
       ],
     },
@@ -58,7 +75,10 @@ describe('Messages request → Chat Completions request', () => {
 
   it('turns tool definitions into function tools and tool_choice auto into "auto"', () => {
     expect(out.tools).toEqual([
-      { type: 'function', function: { name: 'bash', description: 'Run a command.', parameters: tools[0]!.input_schema } },
+      {
+        type: 'function',
+        function: { name: 'bash', description: 'Run a command.', parameters: tools[0]!.input_schema },
+      },
       { type: 'function', function: { name: 'finish', description: 'Done.', parameters: tools[1]!.input_schema } },
     ]);
     expect(out.tool_choice).toBe('auto');
@@ -73,7 +93,11 @@ describe('Messages request → Chat Completions request', () => {
         { id: 'call_2', type: 'function', function: { name: 'bash', arguments: '{"command": "ls -' } },
       ],
     });
-    expect(out.messages[6]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'call_3', type: 'function', function: { name: 'finish', arguments: '{"summary":"done"}' } }] });
+    expect(out.messages[6]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_3', type: 'function', function: { name: 'finish', arguments: '{"summary":"done"}' } }],
+    });
   });
 
   it('sends tool results as tool messages right after the calls (is_error as a prefix), then the user text', () => {
@@ -86,7 +110,7 @@ describe('Messages request → Chat Completions request', () => {
     expect(out.messages).toHaveLength(8);
   });
 
-  it('leaves no Messages API field behind: the fake server\'s strict check accepts it', () => {
+  it("leaves no Messages API field behind: the fake server's strict check accepts it", () => {
     expect(validateChatRequest(JSON.parse(JSON.stringify(out)))).toBeNull();
     expect(JSON.stringify(out)).not.toMatch(/cache_control|input_schema|budget_tokens|tool_use_id|"thinking"/);
   });
@@ -102,19 +126,31 @@ describe('Messages request → Chat Completions request', () => {
   it('sends the output cap as max_completion_tokens to OpenAI itself, as max_tokens elsewhere', () => {
     const own = toChatRequest(conversation, { maxTokensField: maxTokensFieldFor('https://api.openai.com/v1') });
     expect([own.max_completion_tokens, own.max_tokens]).toEqual([512, undefined]);
-    for (const url of ['http://127.0.0.1:11434/v1', 'http://localhost:8000/v1', 'https://openrouter.ai/api/v1', 'not a url']) {
+    for (const url of [
+      'http://127.0.0.1:11434/v1',
+      'http://localhost:8000/v1',
+      'https://openrouter.ai/api/v1',
+      'not a url',
+    ]) {
       expect(maxTokensFieldFor(url)).toBe('max_tokens');
     }
   });
 
   it('maps disable_parallel_tool_use to parallel_tool_calls: false and omits tools when there are none', () => {
-    expect(toChatRequest({ ...conversation, tool_choice: { type: 'auto', disable_parallel_tool_use: true } }).parallel_tool_calls).toBe(false);
+    expect(
+      toChatRequest({ ...conversation, tool_choice: { type: 'auto', disable_parallel_tool_use: true } })
+        .parallel_tool_calls,
+    ).toBe(false);
     const bare = toChatRequest({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
     expect(bare).toEqual({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], stream: false });
   });
 });
 
-const completion = (message: Record<string, unknown>, finish: string | null, usage?: Record<string, unknown>): unknown => ({
+const completion = (
+  message: Record<string, unknown>,
+  finish: string | null,
+  usage?: Record<string, unknown>,
+): unknown => ({
   id: 'chatcmpl-1',
   object: 'chat.completion',
   model: 'served-name',
@@ -126,7 +162,11 @@ describe('Chat Completions response → Message', () => {
   it('maps text, reasoning_content, tool calls and cached usage', () => {
     const m = fromChatCompletion(
       completion(
-        { content: 'Let me look.', reasoning_content: 'think first', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } }] },
+        {
+          content: 'Let me look.',
+          reasoning_content: 'think first',
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } }],
+        },
         'tool_calls',
         { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150, prompt_tokens_details: { cached_tokens: 100 } },
       ),
@@ -138,7 +178,12 @@ describe('Chat Completions response → Message', () => {
       { type: 'text', text: 'Let me look.', citations: null },
       { type: 'tool_use', id: 'c1', name: 'bash', input: { command: 'ls' }, caller: { type: 'direct' } },
     ]);
-    expect(m.usage).toMatchObject({ input_tokens: 20, cache_read_input_tokens: 100, output_tokens: 30, cache_creation_input_tokens: 0 });
+    expect(m.usage).toMatchObject({
+      input_tokens: 20,
+      cache_read_input_tokens: 100,
+      output_tokens: 30,
+      cache_creation_input_tokens: 0,
+    });
   });
 
   it('keeps malformed arguments as the raw string, and empty ones as {}', () => {
@@ -146,7 +191,10 @@ describe('Chat Completions response → Message', () => {
     expect(parseArguments('')).toEqual({});
     expect(parseArguments(null)).toEqual({});
     expect(parseArguments('{"a":1}')).toEqual({ a: 1 });
-    const m = fromChatCompletion(completion({ content: null, tool_calls: [{ function: { name: 'bash', arguments: 'not json' } }] }, 'tool_calls'), 'm');
+    const m = fromChatCompletion(
+      completion({ content: null, tool_calls: [{ function: { name: 'bash', arguments: 'not json' } }] }, 'tool_calls'),
+      'm',
+    );
     expect(m.content[0]).toMatchObject({ type: 'tool_use', name: 'bash', input: 'not json' });
     expect((m.content[0] as Anthropic.ToolUseBlock).id).toMatch(/\S/);
   });
@@ -163,7 +211,10 @@ describe('Chat Completions response → Message', () => {
   });
 
   it('uses a refusal as the text, the request model when none is given, and zero usage when absent', () => {
-    const m = fromChatCompletion({ choices: [{ message: { content: null, refusal: 'I cannot help.' }, finish_reason: 'stop' }] }, 'req-model');
+    const m = fromChatCompletion(
+      { choices: [{ message: { content: null, refusal: 'I cannot help.' }, finish_reason: 'stop' }] },
+      'req-model',
+    );
     expect(m.model).toBe('req-model');
     expect(m.content).toEqual([{ type: 'text', text: 'I cannot help.', citations: null }]);
     expect(m.usage).toMatchObject({ input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0 });

@@ -22,21 +22,34 @@ describe('pricing', () => {
     expect(p.price.cacheWrite).toBeCloseTo(input * 1.25, 9);
   });
 
-  it.each(['gpt-something', 'claude-opus-4-9', 'claude-opus-5'])('prices unknown model %s as sonnet and flags it', (model) => {
-    const p = priceFor(model, DEFAULT_PRICING);
-    expect(p.priced).toBe(false);
-    expect(p.price).toEqual(DEFAULT_PRICING['claude-sonnet-4']);
-  });
+  it.each(['gpt-something', 'claude-opus-4-9', 'claude-opus-5'])(
+    'prices unknown model %s as sonnet and flags it',
+    (model) => {
+      const p = priceFor(model, DEFAULT_PRICING);
+      expect(p.priced).toBe(false);
+      expect(p.price).toEqual(DEFAULT_PRICING['claude-sonnet-4']);
+    },
+  );
 
   it('merges AUTOAGENT_PRICING_JSON over the defaults, deriving cache prices', () => {
-    const table = pricingTable({ AUTOAGENT_PRICING_JSON: JSON.stringify({ 'my-model': { input: 2, output: 10 }, 'claude-haiku-4-5': { input: 9, output: 9, cacheRead: 1, cacheWrite: 2 } }) });
-    expect(priceFor('my-model-v1', table)).toMatchObject({ priced: true, price: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 } });
+    const table = pricingTable({
+      AUTOAGENT_PRICING_JSON: JSON.stringify({
+        'my-model': { input: 2, output: 10 },
+        'claude-haiku-4-5': { input: 9, output: 9, cacheRead: 1, cacheWrite: 2 },
+      }),
+    });
+    expect(priceFor('my-model-v1', table)).toMatchObject({
+      priced: true,
+      price: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
+    });
     expect(priceFor('claude-haiku-4-5', table).price).toEqual({ input: 9, output: 9, cacheRead: 1, cacheWrite: 2 });
     expect(priceFor('claude-opus-4-1', table).price.input).toBe(15);
   });
 
   it('rejects a bad override naming the field', () => {
-    expect(() => pricingTable({ AUTOAGENT_PRICING_JSON: '{"m": {"input": -1, "output": 1}}' })).toThrow(/AUTOAGENT_PRICING_JSON\.m\.input/);
+    expect(() => pricingTable({ AUTOAGENT_PRICING_JSON: '{"m": {"input": -1, "output": 1}}' })).toThrow(
+      /AUTOAGENT_PRICING_JSON\.m\.input/,
+    );
     expect(() => pricingTable({ AUTOAGENT_PRICING_JSON: '{oops' })).toThrow(PricingConfigError);
     try {
       pricingTable({ AUTOAGENT_PRICING_JSON: '{"m": {"output": 1}}' });
@@ -61,28 +74,60 @@ describe('usageFromResponse', () => {
   });
 
   it('treats null cache counts as zero', () => {
-    const u = usageFromResponse('claude-opus-4-1', { input_tokens: 10, output_tokens: 10, cache_read_input_tokens: null, cache_creation_input_tokens: null }, DEFAULT_PRICING);
+    const u = usageFromResponse(
+      'claude-opus-4-1',
+      { input_tokens: 10, output_tokens: 10, cache_read_input_tokens: null, cache_creation_input_tokens: null },
+      DEFAULT_PRICING,
+    );
     expect(u.cacheReadTokens).toBe(0);
     expect(u.costUsd).toBeCloseTo((10 * 15 + 10 * 75) / 1e6, 12);
   });
 });
 
 describe('pricing per provider', () => {
-  it.each(['local', 'local/qwen2.5-coder-1.5b'])('%s costs $0 and is flagged local (priced: we know it is free)', (model) => {
-    const p = priceFor(model, DEFAULT_PRICING);
-    expect(p).toEqual({ price: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, matched: 'local', priced: true, local: true });
-    expect(usageFromResponse(model, { input_tokens: 1e6, output_tokens: 1e6 }, DEFAULT_PRICING).costUsd).toBe(0);
-  });
+  it.each(['local', 'local/qwen2.5-coder-1.5b'])(
+    '%s costs $0 and is flagged local (priced: we know it is free)',
+    (model) => {
+      const p = priceFor(model, DEFAULT_PRICING);
+      expect(p).toEqual({
+        price: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+        matched: 'local',
+        priced: true,
+        local: true,
+      });
+      expect(usageFromResponse(model, { input_tokens: 1e6, output_tokens: 1e6 }, DEFAULT_PRICING).costUsd).toBe(0);
+    },
+  );
 
   it('an openai/ model is $0 and flagged priced: false, unless AUTOAGENT_PRICING_JSON prices it', () => {
-    expect(priceFor('openai/gpt-4o-mini', DEFAULT_PRICING)).toMatchObject({ priced: false, local: false, price: { input: 0, output: 0 } });
-    expect(usageFromResponse('openai/gpt-4o-mini', { input_tokens: 1e6, output_tokens: 1e6 }, DEFAULT_PRICING).costUsd).toBe(0);
-    const table = pricingTable({ AUTOAGENT_PRICING_JSON: JSON.stringify({ 'openai/gpt-4o': { input: 2.5, output: 10 } }) });
-    expect(priceFor('openai/gpt-4o-2024-08-06', table)).toMatchObject({ priced: true, local: false, matched: 'openai/gpt-4o', price: { input: 2.5, output: 10 } });
-    expect(usageFromResponse('openai/gpt-4o', { input_tokens: 1e6, output_tokens: 1e6 }, table).costUsd).toBeCloseTo(12.5, 9);
+    expect(priceFor('openai/gpt-4o-mini', DEFAULT_PRICING)).toMatchObject({
+      priced: false,
+      local: false,
+      price: { input: 0, output: 0 },
+    });
+    expect(
+      usageFromResponse('openai/gpt-4o-mini', { input_tokens: 1e6, output_tokens: 1e6 }, DEFAULT_PRICING).costUsd,
+    ).toBe(0);
+    const table = pricingTable({
+      AUTOAGENT_PRICING_JSON: JSON.stringify({ 'openai/gpt-4o': { input: 2.5, output: 10 } }),
+    });
+    expect(priceFor('openai/gpt-4o-2024-08-06', table)).toMatchObject({
+      priced: true,
+      local: false,
+      matched: 'openai/gpt-4o',
+      price: { input: 2.5, output: 10 },
+    });
+    expect(usageFromResponse('openai/gpt-4o', { input_tokens: 1e6, output_tokens: 1e6 }, table).costUsd).toBeCloseTo(
+      12.5,
+      9,
+    );
   });
 
   it('anthropic/<model> is priced as <model>', () => {
-    expect(priceFor('anthropic/claude-haiku-4-5', DEFAULT_PRICING)).toMatchObject({ priced: true, local: false, matched: 'claude-haiku-4-5' });
+    expect(priceFor('anthropic/claude-haiku-4-5', DEFAULT_PRICING)).toMatchObject({
+      priced: true,
+      local: false,
+      matched: 'claude-haiku-4-5',
+    });
   });
 });

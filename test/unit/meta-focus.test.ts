@@ -19,12 +19,25 @@ import { useTmpDir } from '../support/tmp-dir';
 const FIXTURE = join(__dirname, '../fixtures/harnesses/full');
 const tmp = useTmpDir('aa-meta-focus-');
 
-const trial = (task: string, repeat: number, result: unknown): MetaTrial => ({ task, repeat, result, trajectoryJson: '{}', verifierLog: '' });
-const passed = (task: string, repeat = 0): MetaTrial => trial(task, repeat, { verifier: { reward: 1 }, stopReason: 'finished' });
-const wrong = (task: string, repeat = 0): MetaTrial => trial(task, repeat, { verifier: { reward: 0, reason: null }, stopReason: 'finished' });
-const outOfTurns = (task: string, repeat = 0): MetaTrial => trial(task, repeat, { verifier: { reward: 0 }, stopReason: 'max_turns' });
+const trial = (task: string, repeat: number, result: unknown): MetaTrial => ({
+  task,
+  repeat,
+  result,
+  trajectoryJson: '{}',
+  verifierLog: '',
+});
+const passed = (task: string, repeat = 0): MetaTrial =>
+  trial(task, repeat, { verifier: { reward: 1 }, stopReason: 'finished' });
+const wrong = (task: string, repeat = 0): MetaTrial =>
+  trial(task, repeat, { verifier: { reward: 0, reason: null }, stopReason: 'finished' });
+const outOfTurns = (task: string, repeat = 0): MetaTrial =>
+  trial(task, repeat, { verifier: { reward: 0 }, stopReason: 'max_turns' });
 const timedOut = (task: string, repeat = 0): MetaTrial =>
-  trial(task, repeat, { verifier: { reward: 0 }, stopReason: 'timeout', failure: { phase: 'agent', type: 'AgentTimeoutError', message: 'x' } });
+  trial(task, repeat, {
+    verifier: { reward: 0 },
+    stopReason: 'timeout',
+    failure: { phase: 'agent', type: 'AgentTimeoutError', message: 'x' },
+  });
 
 const TRIALS = [passed('a'), wrong('b'), wrong('c'), outOfTurns('d'), outOfTurns('d', 1), wrong('e'), timedOut('f')];
 
@@ -33,7 +46,9 @@ describe('failure clusters and focus', () => {
     expect(failureSignature(passed('a').result)).toBeNull();
     expect(failureSignature(timedOut('f').result)).toBe('AgentTimeoutError');
     expect(failureSignature(outOfTurns('d').result)).toBe('agent stopped: max_turns');
-    expect(failureSignature({ verifier: { reward: 0, reason: 'no reward file' }, stopReason: 'finished' })).toBe('verifier: no reward file');
+    expect(failureSignature({ verifier: { reward: 0, reason: 'no reward file' }, stopReason: 'finished' })).toBe(
+      'verifier: no reward file',
+    );
     expect(failureSignature(wrong('b').result)).toBe('the agent finished but the tests failed');
     expect(failureSignature('not an object')).toBeNull();
   });
@@ -59,12 +74,22 @@ describe('failure clusters and focus', () => {
   });
 
   it('the instruction says where to start, and keeps the lines scripted meta-agents read', () => {
-    const text = (p: number): string => metaInstruction({ parentId: 'h-p', generation: 1, proposalIndex: p, experiments: [], trials: TRIALS, hasHints: false });
+    const text = (p: number): string =>
+      metaInstruction({
+        parentId: 'h-p',
+        generation: 1,
+        proposalIndex: p,
+        experiments: [],
+        trials: TRIALS,
+        hasHints: false,
+      });
     const zero = text(0);
     const one = text(1);
     expect(zero).toContain('Generation 1, proposal 0. Improve the parent harness h-p');
     expect(zero).toContain('Your starting point (each proposal of this generation gets a different one');
-    expect(zero).toContain('- Study first the failures "agent stopped: max_turns" (2 trial(s): trials/d/r0, trials/d/r1).');
+    expect(zero).toContain(
+      '- Study first the failures "agent stopped: max_turns" (2 trial(s): trials/d/r0, trials/d/r1).',
+    );
     expect(zero).toMatch(/- Lever to try first: the tools/);
     expect(one).toContain('- Study first the failures "AgentTimeoutError" (1 trial(s): trials/f/r0).');
     expect(one).toMatch(/- Lever to try first: the orchestration/);
@@ -77,12 +102,31 @@ describe('failure clusters and focus', () => {
 
 describe('merge proposals', () => {
   const merge = {
-    other: { id: 'h-other', files: { 'harness.yaml': 'model: m\n', 'system.md': 'Q\n', 'agents/checker.md': '---\ndescription: c\n---\nCheck.\n' } },
-    parentWins: ['b'], otherWins: ['c', 'd'], ancestorId: 'h-seed', parentDiff: '+P line\n', otherDiff: '+Q line\n',
+    other: {
+      id: 'h-other',
+      files: {
+        'harness.yaml': 'model: m\n',
+        'system.md': 'Q\n',
+        'agents/checker.md': '---\ndescription: c\n---\nCheck.\n',
+      },
+    },
+    parentWins: ['b'],
+    otherWins: ['c', 'd'],
+    ancestorId: 'h-seed',
+    parentDiff: '+P line\n',
+    otherDiff: '+Q line\n',
   };
 
   it('the instruction names both harnesses, who wins what, and the diffs; no focus', () => {
-    const text = metaInstruction({ parentId: 'h-p', generation: 3, proposalIndex: 1, experiments: [], trials: TRIALS, hasHints: false, merge });
+    const text = metaInstruction({
+      parentId: 'h-p',
+      generation: 3,
+      proposalIndex: 1,
+      experiments: [],
+      trials: TRIALS,
+      hasHints: false,
+      merge,
+    });
     expect(text).toContain('Generation 3, proposal 1. Merge into the parent harness h-p');
     expect(text).toContain('The other frontier harness h-other is in /workspace/merge/other-harness/ (read-only)');
     expect(text).toContain('- the parent scores higher on: b;');
@@ -94,7 +138,16 @@ describe('merge proposals', () => {
   it('the workspace holds the other harness and both diffs, read-only, beside the editable parent', async () => {
     const ws = join(tmp(), 'ws');
     const parentFiles = await readHarnessFiles(FIXTURE);
-    await buildMetaWorkspace(ws, { parentFiles, parentId: 'h-p', program: 'p', experiments: [], trials: TRIALS, holdoutTasks: [], hints: [], merge });
+    await buildMetaWorkspace(ws, {
+      parentFiles,
+      parentId: 'h-p',
+      program: 'p',
+      experiments: [],
+      trials: TRIALS,
+      holdoutTasks: [],
+      hints: [],
+      merge,
+    });
     expect(await readHarnessFiles(join(ws, 'merge/other-harness'))).toEqual(merge.other.files);
     expect(await readFile(join(ws, 'merge/parent.diff'), 'utf8')).toBe('+P line\n');
     expect(await readFile(join(ws, 'merge/other.diff'), 'utf8')).toBe('+Q line\n');
@@ -102,16 +155,39 @@ describe('merge proposals', () => {
     expect(await readHarnessFiles(join(ws, 'harness'))).toEqual(parentFiles);
     expect(await readFile(join(ws, 'README.md'), 'utf8')).toContain('`merge/` — this is a merge');
     const escape = { ...merge, other: { id: 'h-x', files: { '../../evil.md': 'x' } } };
-    await expect(buildMetaWorkspace(join(tmp(), 'ws2'), { parentFiles, parentId: 'h-p', program: 'p', experiments: [], trials: [], holdoutTasks: [], hints: [], merge: escape }))
-      .rejects.toThrow(/escapes the harness folder/);
+    await expect(
+      buildMetaWorkspace(join(tmp(), 'ws2'), {
+        parentFiles,
+        parentId: 'h-p',
+        program: 'p',
+        experiments: [],
+        trials: [],
+        holdoutTasks: [],
+        hints: [],
+        merge: escape,
+      }),
+    ).rejects.toThrow(/escapes the harness folder/);
   });
 
   it('the diffs start from the nearest common ancestor in the stored lineage', () => {
     const store = openStore(tmp());
     try {
-      const rec = (id: string, parentId: string | null, generation: number) => store.recordCandidate({
-        id, parentId, generation, status: 'evaluated', verdict: '', rationale: '', taskRewards: {}, meanReward: 0, costUsd: 0, complexity: 1,
-      }, { campaign: 'c' });
+      const rec = (id: string, parentId: string | null, generation: number) =>
+        store.recordCandidate(
+          {
+            id,
+            parentId,
+            generation,
+            status: 'evaluated',
+            verdict: '',
+            rationale: '',
+            taskRewards: {},
+            meanReward: 0,
+            costUsd: 0,
+            complexity: 1,
+          },
+          { campaign: 'c' },
+        );
       rec('h-seed', null, 0);
       rec('h-a', 'h-seed', 1);
       rec('h-a2', 'h-a', 2);

@@ -13,7 +13,9 @@ describe('hostTool', () => {
     inputSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
     async run(input) {
       seen.push(input);
-      return (input as { n: number }).n < 0 ? { content: 'negative', isError: true } : { content: `n=${(input as { n: number }).n}` };
+      return (input as { n: number }).n < 0
+        ? { content: 'negative', isError: true }
+        : { content: `n=${(input as { n: number }).n}` };
     },
   });
 

@@ -60,21 +60,39 @@ describe('report data', () => {
     expect(by[GOOD]?.diff).toContain('+Always run the tests before you finish.');
     expect(by[SEED]?.diff).toBeNull();
     expect(by[GOOD]?.trials).toBe(5);
-    expect(d.trials.filter((t) => t.split === 'holdout').map((t) => t.task).sort()).toEqual(['h-x', 'h-x', 'h-y', 'h-y']);
+    expect(
+      d.trials
+        .filter((t) => t.split === 'holdout')
+        .map((t) => t.task)
+        .sort(),
+    ).toEqual(['h-x', 'h-x', 'h-y', 'h-y']);
   });
 
   it('says which tasks have identical content (a holdout byte copy of a train task)', () => {
     const dir = demo();
     withStore(dir, (s) => {
-      s.appendEvent(CAMPAIGN, 'prepared', { trainTasks: ['t-a', 't-b', 't-c'], holdoutTasks: ['h-x', 'h-y', 'h-copy'],
-        taskHashes: { 't-a': 'hash-t-a', 't-b': 'hash-t-b', 't-c': 'hash-t-c', 'h-x': 'hash-h-x', 'h-y': 'hash-h-y', 'h-copy': 'hash-t-b' } });
+      s.appendEvent(CAMPAIGN, 'prepared', {
+        trainTasks: ['t-a', 't-b', 't-c'],
+        holdoutTasks: ['h-x', 'h-y', 'h-copy'],
+        taskHashes: {
+          't-a': 'hash-t-a',
+          't-b': 'hash-t-b',
+          't-c': 'hash-t-c',
+          'h-x': 'hash-h-x',
+          'h-y': 'hash-h-y',
+          'h-copy': 'hash-t-b',
+        },
+      });
     });
     expect(withStore(dir, (s) => buildReportData(s)).tasks.identical).toEqual([['h-copy', 't-b']]);
   });
 
   it('marks the tasks each child fixed or broke against its parent', () => {
     const d = withStore(demo(), (s) => buildReportData(s));
-    const flips = d.heat.filter((h) => h.flip !== 0).map((h) => `${h.candidateId}:${h.split}:${h.task}:${h.flip}`).sort();
+    const flips = d.heat
+      .filter((h) => h.flip !== 0)
+      .map((h) => `${h.candidateId}:${h.split}:${h.task}:${h.flip}`)
+      .sort();
     expect(flips).toEqual([`${BAD}:train:t-a:-1`, `${GOOD}:holdout:h-x:1`, `${GOOD}:train:t-b:1`].sort());
     expect(d.heat.filter((h) => h.candidateId === SEED).every((h) => h.flip === 0)).toBe(true);
   });
@@ -82,8 +100,17 @@ describe('report data', () => {
   it('shows trials of a not-yet-recorded candidate as running, with its proposal as parent', () => {
     const dir = demo(false);
     const d = withStore(dir, (s) => {
-      s.recordProposal({ proposalId: 'p-new', campaign: CAMPAIGN, generation: 2, parentId: GOOD, candidateId: 'h-new', status: 'ok', error: null,
-        rationale: 'try again', usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 } });
+      s.recordProposal({
+        proposalId: 'p-new',
+        campaign: CAMPAIGN,
+        generation: 2,
+        parentId: GOOD,
+        candidateId: 'h-new',
+        status: 'ok',
+        error: null,
+        rationale: 'try again',
+        usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
+      });
       recordTrial(s, 'h-new', 't-a', 1);
       return buildReportData(s);
     });
@@ -114,7 +141,9 @@ describe('report data', () => {
   it('refuses an unknown campaign, naming the store file', () => {
     const dir = demo();
     expect(() => withStore(dir, (s) => buildReportData(s, { campaign: 'nope' }))).toThrow(ReportError);
-    expect(() => withStore(dir, (s) => buildReportData(s, { campaign: 'nope' }))).toThrow(/store\.sqlite: no campaign "nope"/);
+    expect(() => withStore(dir, (s) => buildReportData(s, { campaign: 'nope' }))).toThrow(
+      /store\.sqlite: no campaign "nope"/,
+    );
   });
 });
 

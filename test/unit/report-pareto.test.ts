@@ -24,7 +24,14 @@ function report(objective?: { score: number; costUsd: number }) {
 }
 
 test('non-dominated on (score up, cost down): equal points do not knock each other out', () => {
-  expect(nonDominated([{ score: 1, cost: 2 }, { score: 0.5, cost: 1 }, { score: 0.5, cost: 3 }, { score: 1, cost: 2 }])).toEqual([true, true, false, true]);
+  expect(
+    nonDominated([
+      { score: 1, cost: 2 },
+      { score: 0.5, cost: 1 },
+      { score: 0.5, cost: 3 },
+      { score: 1, cost: 2 },
+    ]),
+  ).toEqual([true, true, false, true]);
   expect(nonDominated([])).toEqual([]);
 });
 
@@ -37,10 +44,16 @@ test('every scored candidate is placed by its cost and tokens per task; the fron
   expect(byId[MERGED]?.costPerTask).toBeCloseTo(0.1, 10);
   expect(byId[DEAR]?.status).toBe('rejected');
   // USD: the seed is cheapest; terse solves 2 for $0.05 (pricey pays $0.20 for as much); merged solves all 3 for $0.10.
-  const costFront = data.pareto.filter((p) => p.onCostFront).map((p) => p.candidateId).sort();
+  const costFront = data.pareto
+    .filter((p) => p.onCostFront)
+    .map((p) => p.candidateId)
+    .sort();
   expect(costFront).toEqual([MERGED, SEED, TERSE].sort());
   // Tokens: terse is the lightest (1000) and beats the seed's 2000 at a higher score; merged is best.
-  const tokenFront = data.pareto.filter((p) => p.onTokensFront).map((p) => p.candidateId).sort();
+  const tokenFront = data.pareto
+    .filter((p) => p.onTokensFront)
+    .map((p) => p.candidateId)
+    .sort();
   expect(tokenFront).toEqual([MERGED, TERSE].sort());
 });
 

@@ -56,7 +56,11 @@ describe('acceptance', () => {
   it('uses minDelta when too few tasks for the test', () => {
     const big = noise.decide(cand('c', { t1: [1, 1] }), cand('p', { t1: [0, 1] }), rng());
     expect(big).toMatchObject({ accepted: true, delta: 0.5, pValue: null });
-    const small = beatsParentBeyondNoise({ minDelta: 0.6 }).decide(cand('c', { t1: [1, 1] }), cand('p', { t1: [0, 1] }), rng());
+    const small = beatsParentBeyondNoise({ minDelta: 0.6 }).decide(
+      cand('c', { t1: [1, 1] }),
+      cand('p', { t1: [0, 1] }),
+      rng(),
+    );
     expect(small.accepted).toBe(false);
     expect(small.reason).toMatch(/too few/);
   });
@@ -64,13 +68,21 @@ describe('acceptance', () => {
   it('rejects worse children and gives ties to the simpler harness', () => {
     expect(noise.decide(cand('c', tasks([0, 0, 0, 0])), cand('p', tasks([1, 0, 0, 0])), rng()).accepted).toBe(false);
     const same = tasks([1, 0, 1, 0]);
-    expect(noise.decide(cand('c', same, { complexity: 10 }), cand('p', same, { complexity: 20 }), rng())).toMatchObject({ accepted: true, delta: 0 });
-    expect(noise.decide(cand('c', same, { complexity: 20 }), cand('p', same, { complexity: 20 }), rng()).accepted).toBe(false);
+    expect(noise.decide(cand('c', same, { complexity: 10 }), cand('p', same, { complexity: 20 }), rng())).toMatchObject(
+      { accepted: true, delta: 0 },
+    );
+    expect(noise.decide(cand('c', same, { complexity: 20 }), cand('p', same, { complexity: 20 }), rng()).accepted).toBe(
+      false,
+    );
     expect(noise.decide(cand('c', { a: [1] }), cand('p', { b: [0] }), rng()).reason).toMatch(/no tasks shared/);
   });
 
   it('greedy accepts any improvement', () => {
-    const d = alwaysAcceptImprovement.decide(cand('c', tasks([1, 0, 0, 0, 0, 0])), cand('p', tasks([0, 0, 0, 0, 0, 0])), rng());
+    const d = alwaysAcceptImprovement.decide(
+      cand('c', tasks([1, 0, 0, 0, 0, 0])),
+      cand('p', tasks([0, 0, 0, 0, 0, 0])),
+      rng(),
+    );
     expect(d).toMatchObject({ accepted: true, pValue: null });
     expect(alwaysAcceptImprovement.decide(cand('c', tasks([0])), cand('p', tasks([1])), rng()).accepted).toBe(false);
   });

@@ -1,10 +1,26 @@
 import { chargeProposal, chargeTrial, emptyLedger, remaining, wouldExceed } from '../../src/search/ledger';
 import { addCandidates, initialSearchState } from '../../src/search/state';
 import type { StopContext } from '../../src/search/stoppers';
-import { anyStopper, lastImprovementGeneration, maxDollars, maxGenerations, maxTokens, maxTrials, maxWallTime, plateau, targetScore } from '../../src/search/stoppers';
+import {
+  anyStopper,
+  lastImprovementGeneration,
+  maxDollars,
+  maxGenerations,
+  maxTokens,
+  maxTrials,
+  maxWallTime,
+  plateau,
+  targetScore,
+} from '../../src/search/stoppers';
 import { cand } from './search-helpers';
 
-const usage = (costUsd: number, tokens: number) => ({ inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd });
+const usage = (costUsd: number, tokens: number) => ({
+  inputTokens: tokens,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd,
+});
 
 describe('ledger', () => {
   it('charges trials and proposals immutably', () => {
@@ -30,7 +46,14 @@ describe('stoppers', () => {
   const seed = cand('s', { t1: [0.2] }, { generation: 0 });
   const child = cand('c', { t1: [0.9] }, { generation: 2 });
   const base = (over: Partial<StopContext> = {}): StopContext => ({
-    state: { ...addCandidates(initialSearchState(0), [seed, child, cand('r', { t1: [1] }, { generation: 4, status: 'rejected' })]), generation: 4 },
+    state: {
+      ...addCandidates(initialSearchState(0), [
+        seed,
+        child,
+        cand('r', { t1: [1] }, { generation: 4, status: 'rejected' }),
+      ]),
+      generation: 4,
+    },
     ledger: { trials: 10, proposals: 3, costUsd: 2, tokens: 5000 },
     startedAtMs: 1_000_000,
     nowMs: 1_000_000 + 30 * 60_000,

@@ -2,7 +2,11 @@
 import { meanReward } from '../../src/search/scores';
 import type { CandidateRecord } from '../../src/search/types';
 
-export function cand(id: string, taskRewards: Record<string, number[]>, over: Partial<CandidateRecord> = {}): CandidateRecord {
+export function cand(
+  id: string,
+  taskRewards: Record<string, number[]>,
+  over: Partial<CandidateRecord> = {},
+): CandidateRecord {
   return {
     id,
     parentId: null,

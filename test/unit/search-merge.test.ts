@@ -29,7 +29,12 @@ describe('mergeDue / mergePair', () => {
     const s = addCandidates(initialSearchState(1), [seed, alpha, beta]);
     expect(s.frontierIds.sort()).toEqual(['h-alpha', 'h-beta']);
     // beta (mean 0.625) ranks above alpha (0.5): it is the primary; alpha wins b, beta wins c and d.
-    expect(mergePair(s)).toEqual({ primaryId: 'h-beta', otherId: 'h-alpha', primaryWins: ['c', 'd'], otherWins: ['b'] });
+    expect(mergePair(s)).toEqual({
+      primaryId: 'h-beta',
+      otherId: 'h-alpha',
+      primaryWins: ['c', 'd'],
+      otherWins: ['b'],
+    });
     // gamma only wins d over alpha (and nothing over beta): the alpha–beta pair stays the most complementary.
     const g = addCandidates(initialSearchState(1), [seed, alpha, beta, gamma]);
     expect(mergePair(g)?.primaryId).toBe('h-beta');
@@ -38,7 +43,11 @@ describe('mergeDue / mergePair', () => {
 
   it('does not propose a pair whose merge was already accepted', () => {
     // A half-successful merge: alpha still wins b over it, beta still wins d, so all three stay on the frontier.
-    const merged = cand('h-merged', { a: [1, 1], b: [1, 0], c: [1, 1], d: [0, 0] }, { parentId: 'h-beta', secondParentId: 'h-alpha', generation: 2 });
+    const merged = cand(
+      'h-merged',
+      { a: [1, 1], b: [1, 0], c: [1, 1], d: [0, 0] },
+      { parentId: 'h-beta', secondParentId: 'h-alpha', generation: 2 },
+    );
     const s = addCandidates(initialSearchState(1), [seed, alpha, beta, merged]);
     expect(s.frontierIds.sort()).toEqual(['h-alpha', 'h-beta', 'h-merged']);
     // alpha–beta would be the most complementary pair (3 split tasks) but was merged already.
@@ -49,26 +58,79 @@ describe('mergeDue / mergePair', () => {
 
 describe('generation records', () => {
   const ref = (id: string): HarnessRef => ({ id, dir: `/c/harnesses/${id}`, complexity: 100 });
-  const usage = (costUsd: number) => ({ inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd });
-  const trial = (task: string, repeat: number, reward: number, costUsd: number, cached = false): TrialOutcome =>
-    ({ trialId: `${task}-${repeat}`, task, repeat, reward, error: null, usage: usage(costUsd), cached });
+  const usage = (costUsd: number) => ({
+    inputTokens: 100,
+    outputTokens: 10,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd,
+  });
+  const trial = (task: string, repeat: number, reward: number, costUsd: number, cached = false): TrialOutcome => ({
+    trialId: `${task}-${repeat}`,
+    task,
+    repeat,
+    reward,
+    error: null,
+    usage: usage(costUsd),
+    cached,
+  });
 
   function carry(): CampaignCarry {
-    const c = initialCarry({
-      plan: {
-        name: 'x', campaignDir: '/c', seedHarness: '/s', train: [], holdout: [], repeats: 2, holdoutRepeats: 1, proposalsPerGeneration: 2, concurrency: 2, seed: 1,
-        selection: 'best', acceptance: { mode: 'greedy' }, budget: {}, hints: [],
+    const c = initialCarry(
+      {
+        plan: {
+          name: 'x',
+          campaignDir: '/c',
+          seedHarness: '/s',
+          train: [],
+          holdout: [],
+          repeats: 2,
+          holdoutRepeats: 1,
+          proposalsPerGeneration: 2,
+          concurrency: 2,
+          seed: 1,
+          selection: 'best',
+          acceptance: { mode: 'greedy' },
+          budget: {},
+          hints: [],
+        },
+        seed: ref('h-seed'),
+        searchAttributes: [],
       },
-      seed: ref('h-seed'), searchAttributes: [],
-    }, 0);
+      0,
+    );
     return { ...c, search: addCandidates(c.search, [seed, alpha, beta]) };
   }
 
   it('a merge child names both parents; cost and tokens per task are kept (cached trials at their cost)', () => {
     const result: GenerationResult = {
-      proposals: [{ slot: 1, parentId: 'h-beta', status: 'valid', candidate: ref('h-m'), rationale: 'merge', usage: usage(0.1), secondParentId: 'h-alpha' }],
-      evaluations: [{ candidateId: 'h-m', error: null, trials: [trial('a', 0, 1, 0.02, true), trial('a', 1, 1, 0.04), trial('b', 0, 1, 0.1), trial('b', 1, 1, 0.1),
-        trial('c', 0, 1, 0.1), trial('c', 1, 1, 0.1), trial('d', 0, 1, 0.1), trial('d', 1, 0, 0.1)] }],
+      proposals: [
+        {
+          slot: 1,
+          parentId: 'h-beta',
+          status: 'valid',
+          candidate: ref('h-m'),
+          rationale: 'merge',
+          usage: usage(0.1),
+          secondParentId: 'h-alpha',
+        },
+      ],
+      evaluations: [
+        {
+          candidateId: 'h-m',
+          error: null,
+          trials: [
+            trial('a', 0, 1, 0.02, true),
+            trial('a', 1, 1, 0.04),
+            trial('b', 0, 1, 0.1),
+            trial('b', 1, 1, 0.1),
+            trial('c', 0, 1, 0.1),
+            trial('c', 1, 1, 0.1),
+            trial('d', 0, 1, 0.1),
+            trial('d', 1, 0, 0.1),
+          ],
+        },
+      ],
       failure: null,
     };
     const [rec] = generationRecords(carry(), 2, result).records;
@@ -88,7 +150,10 @@ describe('generation records', () => {
       failure: null,
     };
     const { records } = generationRecords(carry(), 2, result);
-    expect(records.map((r) => [r.id, r.status])).toEqual([['h-same', 'evaluated'], ['duplicate/2/1', 'invalid']]);
+    expect(records.map((r) => [r.id, r.status])).toEqual([
+      ['h-same', 'evaluated'],
+      ['duplicate/2/1', 'invalid'],
+    ]);
     expect(records[1]?.verdict).toBe('duplicate: the same harness as sibling candidate h-same (evaluated once)');
     expect(records[1]?.costUsd).toBe(0.2);
   });

@@ -35,7 +35,11 @@ describe('objective', () => {
 
   it('by default the order, frontier and pick are the ones score alone gives', () => {
     expect(rankCandidates([cheap, twin, pricey]).map((c) => c.id)).toEqual(['h-pricey', 'h-twin', 'h-cheap']);
-    expect(rankCandidates([cheap, twin, pricey], SCORE_OBJECTIVE).map((c) => c.id)).toEqual(['h-pricey', 'h-twin', 'h-cheap']);
+    expect(rankCandidates([cheap, twin, pricey], SCORE_OBJECTIVE).map((c) => c.id)).toEqual([
+      'h-pricey',
+      'h-twin',
+      'h-cheap',
+    ]);
     // twin and cheap have identical scores: only the simpler (twin, complexity 90) stays; pricey dominates both anyway.
     expect(paretoFrontier([cheap, twin, pricey])).toEqual(['h-pricey']);
     const s = addCandidates(initialSearchState(1), [cheap, twin, pricey]);
@@ -46,7 +50,11 @@ describe('objective', () => {
   it('with costUsd: -λ the cheaper harness can win the pick, and cheapness keeps it on the frontier', () => {
     const objective = { score: 1, costUsd: -1 };
     // utilities: pricey 0.667 − 0.5 = 0.167; cheap 0.333 − 0.02 = 0.313; twin 0.333 − 0.1 = 0.233.
-    expect(rankCandidates([cheap, twin, pricey], objective).map((c) => c.id)).toEqual(['h-cheap', 'h-twin', 'h-pricey']);
+    expect(rankCandidates([cheap, twin, pricey], objective).map((c) => c.id)).toEqual([
+      'h-cheap',
+      'h-twin',
+      'h-pricey',
+    ]);
     // cheap is not dominated (cheapest); pricey is not (best score); twin is (same scores as cheap, dearer).
     expect(paretoFrontier([cheap, twin, pricey], objective)).toEqual(['h-cheap', 'h-pricey']);
     const s = addCandidates(initialSearchState(1, objective), [cheap, twin, pricey]);
@@ -56,18 +64,32 @@ describe('objective', () => {
     expect(holdoutCandidates(s, 2)).toEqual(['h-cheap', 'h-twin']);
     expect(bestSelector.select(s, createRng(1), 2)).toEqual(['h-cheap', 'h-cheap']);
     // A small λ leaves the better score in front.
-    expect(bestCandidate(addCandidates(initialSearchState(1, { score: 1, costUsd: -0.1 }), [cheap, pricey]))?.id).toBe('h-pricey');
+    expect(bestCandidate(addCandidates(initialSearchState(1, { score: 1, costUsd: -0.1 }), [cheap, pricey]))?.id).toBe(
+      'h-pricey',
+    );
   });
 
   it('the target-score stopper reads the best score, not the cost-weighted pick', () => {
     const s = addCandidates(initialSearchState(1, { score: 1, costUsd: -1 }), [cheap, pricey]);
-    const stop = targetScore(0.6)({ state: s, ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 }, startedAtMs: 0, nowMs: 0 });
+    const stop = targetScore(0.6)({
+      state: s,
+      ledger: { trials: 0, proposals: 0, costUsd: 0, tokens: 0 },
+      startedAtMs: 0,
+      nowMs: 0,
+    });
     expect(stop).toMatch(/target score 0.6 reached by h-pricey/);
   });
 });
 
 describe('campaign.yaml objective', () => {
-  const minimal = { name: 'demo-1', benchmark: 'bench', train: ['a'], seedHarness: 'seed', program: 'program.md', taskModel: 'claude-x' };
+  const minimal = {
+    name: 'demo-1',
+    benchmark: 'bench',
+    train: ['a'],
+    seedHarness: 'seed',
+    program: 'program.md',
+    taskModel: 'claude-x',
+  };
   const problems = (raw: unknown): string[] => {
     try {
       parseCampaignConfig(raw, 'campaign.yaml');
@@ -80,19 +102,36 @@ describe('campaign.yaml objective', () => {
 
   it('defaults to score; accepts "score" and { score, costUsd }', () => {
     expect(parseCampaignConfig(minimal, 'c.yaml').objective).toEqual({ score: 1, costUsd: 0 });
-    expect(parseCampaignConfig({ ...minimal, objective: 'score' }, 'c.yaml').objective).toEqual({ score: 1, costUsd: 0 });
-    expect(parseCampaignConfig({ ...minimal, objective: { score: 1, costUsd: -2.5 } }, 'c.yaml').objective).toEqual({ score: 1, costUsd: -2.5 });
-    expect(parseCampaignConfig({ ...minimal, objective: { costUsd: -1 } }, 'c.yaml').objective).toEqual({ score: 1, costUsd: -1 });
+    expect(parseCampaignConfig({ ...minimal, objective: 'score' }, 'c.yaml').objective).toEqual({
+      score: 1,
+      costUsd: 0,
+    });
+    expect(parseCampaignConfig({ ...minimal, objective: { score: 1, costUsd: -2.5 } }, 'c.yaml').objective).toEqual({
+      score: 1,
+      costUsd: -2.5,
+    });
+    expect(parseCampaignConfig({ ...minimal, objective: { costUsd: -1 } }, 'c.yaml').objective).toEqual({
+      score: 1,
+      costUsd: -1,
+    });
     expect(parseCampaignConfig(minimal, 'c.yaml').merge).toBeNull();
     expect(parseCampaignConfig({ ...minimal, merge: { every: 2 } }, 'c.yaml').merge).toEqual({ every: 2 });
   });
 
   it('names the field of a bad objective or merge', () => {
-    expect(problems({ ...minimal, objective: 'cost' })).toEqual(['objective: expected "score" or { score: 1, costUsd: -λ }']);
-    expect(problems({ ...minimal, objective: { score: 1, costUsd: 0.5 } })).toEqual(['objective.costUsd: expected a number <= 0 (a cost is a penalty, e.g. -2)']);
+    expect(problems({ ...minimal, objective: 'cost' })).toEqual([
+      'objective: expected "score" or { score: 1, costUsd: -λ }',
+    ]);
+    expect(problems({ ...minimal, objective: { score: 1, costUsd: 0.5 } })).toEqual([
+      'objective.costUsd: expected a number <= 0 (a cost is a penalty, e.g. -2)',
+    ]);
     expect(problems({ ...minimal, objective: { score: 1 } })).toEqual(['objective.costUsd: required']);
-    expect(problems({ ...minimal, objective: { score: 0, costUsd: -1 } })).toEqual(['objective.score: expected a positive number']);
-    expect(problems({ ...minimal, objective: { score: 1, costUsd: -1, tokens: -1 } })).toEqual(['objective.tokens: unknown field']);
+    expect(problems({ ...minimal, objective: { score: 0, costUsd: -1 } })).toEqual([
+      'objective.score: expected a positive number',
+    ]);
+    expect(problems({ ...minimal, objective: { score: 1, costUsd: -1, tokens: -1 } })).toEqual([
+      'objective.tokens: unknown field',
+    ]);
     expect(problems({ ...minimal, merge: { every: 0 } })).toEqual(['merge.every: expected a positive integer']);
     expect(problems({ ...minimal, merge: { every: 2, when: 'always' } })).toEqual(['merge.when: unknown field']);
   });

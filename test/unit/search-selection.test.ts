@@ -49,7 +49,10 @@ describe('parent selection', () => {
       cand('small', { t1: [1] }, { generation: 3, complexity: 10 }),
     ]);
     expect(tie.frontierIds).toEqual(['small']);
-    const tie2 = { candidates: [cand('old', { t1: [1] }), cand('new', { t1: [1] }, { generation: 2 })], frontierIds: ['new', 'old'] };
+    const tie2 = {
+      candidates: [cand('old', { t1: [1] }), cand('new', { t1: [1] }, { generation: 2 })],
+      frontierIds: ['new', 'old'],
+    };
     expect(bestSelector.select(tie2, createRng(0), 1)).toEqual(['old']);
   });
 
@@ -76,7 +79,8 @@ describe('parent selection', () => {
 
   it('returns nothing on an empty frontier, and selectorFor maps names', () => {
     const empty = initialSearchState(0);
-    for (const s of [bestSelector, paretoSelector, epsilonGreedySelector(0.3)]) expect(s.select(empty, createRng(0), 2)).toEqual([]);
+    for (const s of [bestSelector, paretoSelector, epsilonGreedySelector(0.3)])
+      expect(s.select(empty, createRng(0), 2)).toEqual([]);
     expect(selectorFor('pareto').name).toBe('pareto');
     expect(selectorFor('epsilon-greedy', { epsilon: 0.2 }).name).toBe('epsilon-greedy(0.2)');
     expect(selectorFor('best').name).toBe('best');

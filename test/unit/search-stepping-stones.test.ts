@@ -1,14 +1,29 @@
 import { alwaysAcceptImprovement, beatsParentBeyondNoise } from '../../src/search/acceptance';
 import { createRng } from '../../src/search/rng';
-import { bestSelector, epsilonGreedySelector, paretoSelector, posteriorSd, selectorFor, thompsonSelector } from '../../src/search/selection';
+import {
+  bestSelector,
+  epsilonGreedySelector,
+  paretoSelector,
+  posteriorSd,
+  selectorFor,
+  thompsonSelector,
+} from '../../src/search/selection';
 import { addCandidates, bestCandidate, initialSearchState } from '../../src/search/state';
-import { anchorFor, carriedRecords, fileChild, isSteppingStone, MAX_STEPPING_STONES, parentPool } from '../../src/search/stepping-stones';
+import {
+  anchorFor,
+  carriedRecords,
+  fileChild,
+  isSteppingStone,
+  MAX_STEPPING_STONES,
+  parentPool,
+} from '../../src/search/stepping-stones';
 import type { CandidateRecord } from '../../src/search/types';
 import { acceptedCount, applyRecords, generationRecords, initialCarry } from '../../src/workflows/campaign-state';
 import type { CampaignCarry, GenerationResult, HarnessRef, TrialOutcome } from '../../src/workflows/types';
 import { cand } from './search-helpers';
 
-const same = (n: number, r: number[]): Record<string, number[]> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, [...r]]));
+const same = (n: number, r: number[]): Record<string, number[]> =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, [...r]]));
 const rng = () => createRng(7);
 const on = { stones: true };
 
@@ -34,14 +49,20 @@ describe('fileChild', () => {
     expect(f).toMatchObject({ status: 'rejected', anchorId: 'P' });
     expect(f.reason).toMatch(/stepping stone/);
     // The plain rule (stones off) rejects it outright.
-    expect(fileChild(s, child, 'P', null, test, rng(), { stones: false })).toEqual({ status: 'rejected', reason: expect.not.stringMatching(/stone/) });
+    expect(fileChild(s, child, 'P', null, test, rng(), { stones: false })).toEqual({
+      status: 'rejected',
+      reason: expect.not.stringMatching(/stone/),
+    });
   });
 
   it('rejects a child worse than, or tying, its parent (no stone)', () => {
     const child = cand('c', same(8, [0.25]), { parentId: 'A', status: 'rejected' });
     expect(fileChild(state, child, 'A', null, test, rng(), on).anchorId).toBeUndefined();
     const tie = cand('t', same(8, [0.5]), { parentId: 'A', status: 'rejected' });
-    expect(fileChild(state, tie, 'A', null, test, rng(), on)).toEqual({ status: 'rejected', reason: 'ties parent and is not simpler' });
+    expect(fileChild(state, tie, 'A', null, test, rng(), on)).toEqual({
+      status: 'rejected',
+      reason: 'ties parent and is not simpler',
+    });
   });
 
   it("tests a stone's child against the stone's anchor, not the stone", () => {
@@ -60,13 +81,27 @@ describe('fileChild', () => {
     const early = { accepted: true, reason: 'racing: better than parent' };
     expect(fileChild(state, child, 'S', early, alwaysAcceptImprovement, rng(), on).status).toBe('rejected'); // re-judged against A
     const fromA = cand('c2', same(8, [0.4]), { parentId: 'A', status: 'rejected' });
-    expect(fileChild(state, fromA, 'A', early, alwaysAcceptImprovement, rng(), on)).toMatchObject({ status: 'evaluated', reason: early.reason });
-    const rejected = fileChild(state, cand('c3', same(8, [1]), { parentId: 'A' }), 'A', { accepted: false, reason: 'racing: no' }, alwaysAcceptImprovement, rng(), on);
+    expect(fileChild(state, fromA, 'A', early, alwaysAcceptImprovement, rng(), on)).toMatchObject({
+      status: 'evaluated',
+      reason: early.reason,
+    });
+    const rejected = fileChild(
+      state,
+      cand('c3', same(8, [1]), { parentId: 'A' }),
+      'A',
+      { accepted: false, reason: 'racing: no' },
+      alwaysAcceptImprovement,
+      rng(),
+      on,
+    );
     expect(rejected.status).toBe('rejected');
   });
 
   it('rejects a child of an unknown parent', () => {
-    expect(fileChild(state, cand('c', same(8, [1])), 'nobody', null, alwaysAcceptImprovement, rng(), on)).toEqual({ status: 'rejected', reason: 'parent unknown' });
+    expect(fileChild(state, cand('c', same(8, [1])), 'nobody', null, alwaysAcceptImprovement, rng(), on)).toEqual({
+      status: 'rejected',
+      reason: 'parent unknown',
+    });
   });
 });
 
@@ -95,7 +130,8 @@ describe('stepping stones in the search state', () => {
 
   it('carries accepted records and the best stones only', () => {
     const stones: CandidateRecord[] = Array.from({ length: MAX_STEPPING_STONES + 5 }, (_, i) =>
-      cand(`s${i}`, same(2, [i / 100]), { status: 'rejected', anchorId: 'A', generation: 1 }));
+      cand(`s${i}`, same(2, [i / 100]), { status: 'rejected', anchorId: 'A', generation: 1 }),
+    );
     const plain = cand('R', same(2, [1]), { status: 'rejected' });
     const kept = carriedRecords([A, plain, ...stones]);
     expect(kept.filter(isSteppingStone)).toHaveLength(MAX_STEPPING_STONES);
@@ -128,7 +164,9 @@ describe('thompson selection', () => {
   });
 
   it('draws narrower posteriors for longer records', () => {
-    expect(posteriorSd(cand('x', same(4, [1, 0, 1, 0, 1, 0]))).valueOf()).toBeLessThan(posteriorSd(cand('y', same(4, [1, 0]))));
+    expect(posteriorSd(cand('x', same(4, [1, 0, 1, 0, 1, 0]))).valueOf()).toBeLessThan(
+      posteriorSd(cand('y', same(4, [1, 0]))),
+    );
     expect(posteriorSd(cand('z', {}))).toBe(0);
   });
 });
@@ -137,16 +175,43 @@ describe('campaign-state files children with stepping stones', () => {
   const ref = (id: string): HarnessRef => ({ id, dir: `/c/harnesses/${id}`, complexity: 100 });
   const usage = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
   const trials = (rewards: Record<string, number[]>): TrialOutcome[] =>
-    Object.entries(rewards).flatMap(([task, rs]) => rs.map((reward, repeat) => ({ trialId: `${task}-${repeat}`, task, repeat, reward, error: null, usage, cached: false })));
+    Object.entries(rewards).flatMap(([task, rs]) =>
+      rs.map((reward, repeat) => ({
+        trialId: `${task}-${repeat}`,
+        task,
+        repeat,
+        reward,
+        error: null,
+        usage,
+        cached: false,
+      })),
+    );
   function carry(kind: 'paired-test' | 'greedy'): CampaignCarry {
-    const acceptance = kind === 'greedy' ? { mode: kind } : { mode: kind, alpha: 0.1, minDelta: 0.05, test: 'stratified' as const };
-    const c = initialCarry({
-      plan: {
-        name: 'x', campaignDir: '/c', seedHarness: '/s', train: [], holdout: [], repeats: 2, holdoutRepeats: 1, proposalsPerGeneration: 1, concurrency: 2, seed: 1,
-        selection: 'best', acceptance, budget: {}, hints: [],
-      },
-      seed: ref('P'), searchAttributes: [],
-    } as Parameters<typeof initialCarry>[0], 0);
+    const acceptance =
+      kind === 'greedy' ? { mode: kind } : { mode: kind, alpha: 0.1, minDelta: 0.05, test: 'stratified' as const };
+    const c = initialCarry(
+      {
+        plan: {
+          name: 'x',
+          campaignDir: '/c',
+          seedHarness: '/s',
+          train: [],
+          holdout: [],
+          repeats: 2,
+          holdoutRepeats: 1,
+          proposalsPerGeneration: 1,
+          concurrency: 2,
+          seed: 1,
+          selection: 'best',
+          acceptance,
+          budget: {},
+          hints: [],
+        },
+        seed: ref('P'),
+        searchAttributes: [],
+      } as Parameters<typeof initialCarry>[0],
+      0,
+    );
     return { ...c, search: addCandidates(c.search, [cand('P', same(8, [1, 0]))]) };
   }
   const childRewards = { ...same(8, [1, 0]), t0: [1, 1] }; // a hair better than P: not significant
@@ -172,7 +237,10 @@ describe('campaign-state files children with stepping stones', () => {
     const c = carry('greedy');
     const { records } = generationRecords(c, 1, result);
     expect(records[0]).toMatchObject({ id: 'C', status: 'evaluated' }); // greedy: any improvement
-    const tie: GenerationResult = { ...result, evaluations: [{ candidateId: 'C', error: null, trials: trials(same(8, [1, 0])) }] };
+    const tie: GenerationResult = {
+      ...result,
+      evaluations: [{ candidateId: 'C', error: null, trials: trials(same(8, [1, 0])) }],
+    };
     const [rec] = generationRecords(c, 1, tie).records;
     expect(rec?.status).toBe('rejected');
     expect(rec?.anchorId).toBeUndefined();

@@ -4,7 +4,10 @@ import { labelAssignments, stratifiedPValue, type TaskSamples } from '../../src/
 import { cand } from './search-helpers';
 
 /** 8 tasks; task t0 goes from parent `from` to child `to`; the 7 others tie (some always pass, some always fail). */
-function oneTaskGain(from: number[], to: number[]): { child: Record<string, number[]>; parent: Record<string, number[]> } {
+function oneTaskGain(
+  from: number[],
+  to: number[],
+): { child: Record<string, number[]>; parent: Record<string, number[]> } {
   const tied = (i: number): number[] => from.map(() => (i % 2 === 0 ? 1 : 0));
   const child: Record<string, number[]> = { t0: to };
   const parent: Record<string, number[]> = { t0: from };
@@ -13,8 +16,15 @@ function oneTaskGain(from: number[], to: number[]): { child: Record<string, numb
 }
 
 /** Bernoulli(q) rewards: `repeats` per task for `n` tasks. */
-const bernoulli = (n: number, repeats: number, q: (task: number) => number, rng: ReturnType<typeof createRng>): Record<string, number[]> =>
-  Object.fromEntries(Array.from({ length: n }, (_, t) => [`t${t}`, Array.from({ length: repeats }, () => (rng.next() < q(t) ? 1 : 0))]));
+const bernoulli = (
+  n: number,
+  repeats: number,
+  q: (task: number) => number,
+  rng: ReturnType<typeof createRng>,
+): Record<string, number[]> =>
+  Object.fromEntries(
+    Array.from({ length: n }, (_, t) => [`t${t}`, Array.from({ length: repeats }, () => (rng.next() < q(t) ? 1 : 0))]),
+  );
 
 describe('stratified permutation test', () => {
   it('gives repeats power: one task from always-fail to always-pass', () => {
@@ -86,7 +96,11 @@ describe('beats-parent-beyond-noise with the stratified test (default)', () => {
     expect(d.accepted).toBe(false);
     expect(d.pValue).toBeCloseTo(1 / 6);
     const three = oneTaskGain([0, 0, 0], [1, 1, 1]);
-    const means = beatsParentBeyondNoise({ alpha: 0.1, test: 'task-means' }).decide(cand('c', three.child), cand('p', three.parent), createRng(1));
+    const means = beatsParentBeyondNoise({ alpha: 0.1, test: 'task-means' }).decide(
+      cand('c', three.child),
+      cand('p', three.parent),
+      createRng(1),
+    );
     expect(means).toMatchObject({ accepted: false, pValue: 0.5 });
   });
 
@@ -96,7 +110,9 @@ describe('beats-parent-beyond-noise with the stratified test (default)', () => {
     expect(d).toMatchObject({ accepted: true, pValue: null, delta: 1 });
     expect(d.reason).toMatch(/too few for a test/);
     // one task, 3 repeats a side: the test applies (1/20 < 0.1)
-    expect(noise.decide(cand('c', { t: [1, 1, 1] }), cand('p', { t: [0, 0, 0] }), createRng(1)).pValue).toBeCloseTo(0.05);
+    expect(noise.decide(cand('c', { t: [1, 1, 1] }), cand('p', { t: [0, 0, 0] }), createRng(1)).pValue).toBeCloseTo(
+      0.05,
+    );
   });
 
   it('rarely accepts noise: child and parent from the same distribution', () => {
@@ -119,8 +135,14 @@ describe('beats-parent-beyond-noise with the stratified test (default)', () => {
     let means = 0;
     const byMeans = beatsParentBeyondNoise({ alpha: 0.1, test: 'task-means' });
     for (let i = 0; i < 50; i++) {
-      const child = cand('c', bernoulli(3, 5, () => 0.8, gen));
-      const parent = cand('p', bernoulli(3, 5, () => 0.3, gen));
+      const child = cand(
+        'c',
+        bernoulli(3, 5, () => 0.8, gen),
+      );
+      const parent = cand(
+        'p',
+        bernoulli(3, 5, () => 0.3, gen),
+      );
       if (noise.decide(child, parent, createRng(i)).accepted) strat++;
       if (byMeans.decide(child, parent, createRng(i)).pValue !== null) means++;
     }

@@ -30,7 +30,9 @@ describe('start lock', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(CampaignBusyError);
-    expect((err as Error).message).toBe(`campaign demo is already being started or running (by pid ${process.pid}); run the same command again to attach to it`);
+    expect((err as Error).message).toBe(
+      `campaign demo is already being started or running (by pid ${process.pid}); run the same command again to attach to it`,
+    );
     release();
     expect(existsSync(path.join(dir, 'run.lock'))).toBe(false);
     acquireStartLock(dir, 'demo')();
@@ -39,7 +41,10 @@ describe('start lock', () => {
   it('takes over a lock whose holder was killed (or is unreadable)', () => {
     const dir = tmp();
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(path.join(dir, 'run.lock'), JSON.stringify({ [OWNER_LABEL.pid]: dead.stdout, [OWNER_LABEL.host]: os.hostname() }));
+    writeFileSync(
+      path.join(dir, 'run.lock'),
+      JSON.stringify({ [OWNER_LABEL.pid]: dead.stdout, [OWNER_LABEL.host]: os.hostname() }),
+    );
     expect(lockHolder(dir)).toBeNull();
     acquireStartLock(dir, 'demo')();
     writeFileSync(path.join(dir, 'run.lock'), 'not json');

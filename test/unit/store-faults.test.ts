@@ -23,12 +23,21 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 
 function trial(id: string, error: string | null, over: Partial<TrialResult> = {}): TrialResult {
   return {
-    trialId: id, task: 'hello', agent: 'harness', harnessId: 'h-abc', model: 'claude-x', repeat: 0, reward: error ? 0 : 1, error,
-    stopReason: error ? 'error' : 'finished', turns: error ? 0 : 3,
+    trialId: id,
+    task: 'hello',
+    agent: 'harness',
+    harnessId: 'h-abc',
+    model: 'claude-x',
+    repeat: 0,
+    reward: error ? 0 : 1,
+    error,
+    stopReason: error ? 'error' : 'finished',
+    turns: error ? 0 : 3,
     usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 },
     verifier: { reward: 0, reason: null, exitCode: 0, output: '' },
     timings: { buildMs: 1, startMs: 1, agentMs: 1, verifyMs: 1, totalMs: 4 },
-    trajectoryPath: null, startedAt: '2025-01-01T00:00:00.000Z',
+    trajectoryPath: null,
+    startedAt: '2025-01-01T00:00:00.000Z',
     ...over,
   };
 }
@@ -46,8 +55,15 @@ const OLD_FAULTS = [
 
 test('recognises systemic error texts and nothing else', () => {
   for (const e of OLD_FAULTS) expect(isSystemicErrorText(e)).toBe(true);
-  for (const e of [null, '', 'AgentTimeoutError: agent did not finish within 60s', 'LlmBadRequestError: Anthropic API 400: prompt is too long',
-    'RewardFileMissingError: no reward', 'solve.sh exited 1', 'model call failed: LlmAuthError: x']) {
+  for (const e of [
+    null,
+    '',
+    'AgentTimeoutError: agent did not finish within 60s',
+    'LlmBadRequestError: Anthropic API 400: prompt is too long',
+    'RewardFileMissingError: no reward',
+    'solve.sh exited 1',
+    'model call failed: LlmAuthError: x',
+  ]) {
     expect(isSystemicErrorText(e)).toBe(false);
   }
 });
@@ -67,13 +83,21 @@ test('an old store: faulted trials move to faulted_trials on open; results and t
   db.close();
 
   const again = openStore(dir);
-  expect(again.listTrials('c1').map((t) => t.trialId).sort()).toEqual(['ok', 'timeout']);
+  expect(
+    again
+      .listTrials('c1')
+      .map((t) => t.trialId)
+      .sort(),
+  ).toEqual(['ok', 'timeout']);
   expect(again.findCachedTrial(key)).toBeNull(); // f-0 (repeat 0 of this key) is gone from the cache
   expect(again.findCachedTrial({ ...key, task: 'slow' })?.trialId).toBe('timeout'); // a task-level failure is a result
   again.close();
   const raw = new Database(path.join(dir, 'store.sqlite'), { readonly: true });
   expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-  const kept = raw.prepare('SELECT trial_id, error FROM faulted_trials ORDER BY trial_id').all() as { trial_id: string; error: string }[];
+  const kept = raw.prepare('SELECT trial_id, error FROM faulted_trials ORDER BY trial_id').all() as {
+    trial_id: string;
+    error: string;
+  }[];
   expect(kept.map((r) => r.error)).toEqual(OLD_FAULTS); // kept for inspection, not lost
   raw.close();
 });

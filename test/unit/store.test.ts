@@ -18,12 +18,21 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 
 function trial(over: Partial<TrialResult> = {}): TrialResult {
   return {
-    trialId: 't-1', task: 'hello', agent: 'harness', harnessId: 'h-abc', model: 'claude-x', repeat: 0, reward: 1, error: null,
-    stopReason: 'finished', turns: 3,
+    trialId: 't-1',
+    task: 'hello',
+    agent: 'harness',
+    harnessId: 'h-abc',
+    model: 'claude-x',
+    repeat: 0,
+    reward: 1,
+    error: null,
+    stopReason: 'finished',
+    turns: 3,
     usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 },
     verifier: { reward: 1, reason: null, exitCode: 0, output: 'ok' },
     timings: { buildMs: 1, startMs: 1, agentMs: 1, verifyMs: 1, totalMs: 4 },
-    trajectoryPath: null, startedAt: '2025-01-01T00:00:00.000Z',
+    trajectoryPath: null,
+    startedAt: '2025-01-01T00:00:00.000Z',
     ...over,
   };
 }
@@ -56,7 +65,13 @@ describe('artifacts', () => {
 describe('trials', () => {
   it('are recorded exactly once and found by cache key', () => {
     const s = openStore(tmp());
-    const opts = { campaign: 'c1', candidateId: 'h-abc', taskHash: 'th1', trajectoryJson: { steps: [] }, verifierLog: 'log' };
+    const opts = {
+      campaign: 'c1',
+      candidateId: 'h-abc',
+      taskHash: 'th1',
+      trajectoryJson: { steps: [] },
+      verifierLog: 'log',
+    };
     expect(s.recordTrial(trial(), opts)).toEqual({ inserted: true, trialId: 't-1' });
     expect(s.recordTrial(trial({ reward: 0 }), opts)).toEqual({ inserted: false, trialId: 't-1' });
     const got = s.getTrial('t-1');
@@ -65,13 +80,26 @@ describe('trials', () => {
     expect(JSON.parse(s.getArtifactText(got!.trajectoryHash!))).toEqual({ steps: [] });
     expect(s.getArtifactText(got!.verifierLogHash!)).toBe('log');
 
-    expect(s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 0 })?.trialId).toBe('t-1');
-    expect(s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 1 })).toBeNull();
-    expect(s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th2', model: 'claude-x', repeat: 0 })).toBeNull();
+    expect(
+      s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 0 })?.trialId,
+    ).toBe('t-1');
+    expect(
+      s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 1 }),
+    ).toBeNull();
+    expect(
+      s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th2', model: 'claude-x', repeat: 0 }),
+    ).toBeNull();
     // Same bytes, another task (a holdout copy of a train task): another experiment, never served this trial.
-    expect(s.findCachedTrial({ harnessId: 'h-abc', task: 'hello-copy', taskHash: 'th1', model: 'claude-x', repeat: 0 })).toBeNull();
-    s.recordTrial(trial({ trialId: 'oracle-1', agent: 'oracle', harnessId: null, model: null }), { ...opts, candidateId: null });
-    expect(s.findCachedTrial({ harnessId: null, task: 'hello', taskHash: 'th1', model: null, repeat: 0 })?.trialId).toBe('oracle-1');
+    expect(
+      s.findCachedTrial({ harnessId: 'h-abc', task: 'hello-copy', taskHash: 'th1', model: 'claude-x', repeat: 0 }),
+    ).toBeNull();
+    s.recordTrial(trial({ trialId: 'oracle-1', agent: 'oracle', harnessId: null, model: null }), {
+      ...opts,
+      candidateId: null,
+    });
+    expect(
+      s.findCachedTrial({ harnessId: null, task: 'hello', taskHash: 'th1', model: null, repeat: 0 })?.trialId,
+    ).toBe('oracle-1');
     expect(s.getTrial('nope')).toBeNull();
     s.close();
   });
@@ -81,7 +109,12 @@ describe('trials', () => {
     s.recordTrial(trial({ trialId: 'a', task: 'x' }), { campaign: 'c1', candidateId: 'h1', taskHash: '1' });
     s.recordTrial(trial({ trialId: 'b', task: 'y' }), { campaign: 'c1', candidateId: 'h2', taskHash: '2' });
     s.recordTrial(trial({ trialId: 'c', task: 'y' }), { campaign: 'c2', candidateId: 'h2', taskHash: '2' });
-    expect(s.listTrials('c1').map((t) => t.trialId).sort()).toEqual(['a', 'b']);
+    expect(
+      s
+        .listTrials('c1')
+        .map((t) => t.trialId)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(s.listTrials('c1', { candidateId: 'h2' }).map((t) => t.trialId)).toEqual(['b']);
     expect(s.listTrials('c1', { task: 'x' }).map((t) => t.trialId)).toEqual(['a']);
     s.close();
@@ -93,8 +126,12 @@ describe('trials', () => {
     const s2 = openStore(dir);
     const results = [] as boolean[];
     for (let i = 0; i < 20; i++) {
-      results.push(s1.recordTrial(trial({ trialId: `t${i}` }), { campaign: 'c', candidateId: 'h', taskHash: 'x' }).inserted);
-      results.push(s2.recordTrial(trial({ trialId: `t${i}` }), { campaign: 'c', candidateId: 'h', taskHash: 'x' }).inserted);
+      results.push(
+        s1.recordTrial(trial({ trialId: `t${i}` }), { campaign: 'c', candidateId: 'h', taskHash: 'x' }).inserted,
+      );
+      results.push(
+        s2.recordTrial(trial({ trialId: `t${i}` }), { campaign: 'c', candidateId: 'h', taskHash: 'x' }).inserted,
+      );
     }
     expect(results.filter(Boolean)).toHaveLength(20);
     expect(s1.listTrials('c')).toHaveLength(20);
@@ -137,19 +174,32 @@ function runChild(dir: string, reverse: boolean): Promise<number> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`child failed (${code}): ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Number(out)) : reject(new Error(`child failed (${code}): ${err}`)),
+    );
   });
 }
 
 describe('candidates, proposals, events, migrations', () => {
   const rec = {
-    id: 'h-1', parentId: null, generation: 0, status: 'evaluated' as const, verdict: 'seed', rationale: 'baseline',
-    taskRewards: { a: [1, 0] }, meanReward: 0.5, costUsd: 0.2, complexity: 123,
+    id: 'h-1',
+    parentId: null,
+    generation: 0,
+    status: 'evaluated' as const,
+    verdict: 'seed',
+    rationale: 'baseline',
+    taskRewards: { a: [1, 0] },
+    meanReward: 0.5,
+    costUsd: 0.2,
+    complexity: 123,
   };
 
   it('upserts candidates keeping artifacts', () => {
     const s = openStore(tmp());
-    const first = s.recordCandidate({ ...rec, status: 'rejected', verdict: 'pending' }, { campaign: 'c', harnessFiles: { 'system.md': 'x' }, diff: '+x' });
+    const first = s.recordCandidate(
+      { ...rec, status: 'rejected', verdict: 'pending' },
+      { campaign: 'c', harnessFiles: { 'system.md': 'x' }, diff: '+x' },
+    );
     expect(first.harnessHash).not.toBeNull();
     const second = s.recordCandidate(rec, { campaign: 'c' });
     expect(second).toMatchObject({ ...rec, harnessHash: first.harnessHash, diffHash: first.diffHash });
@@ -163,8 +213,15 @@ describe('candidates, proposals, events, migrations', () => {
   it('records proposals once and appends events in order', () => {
     const s = openStore(tmp());
     const p = {
-      proposalId: 'p1', campaign: 'c', generation: 1, parentId: 'h-1', candidateId: null, status: 'invalid' as const,
-      error: 'harness.yaml: model: required', rationale: 'try', usage: trial().usage,
+      proposalId: 'p1',
+      campaign: 'c',
+      generation: 1,
+      parentId: 'h-1',
+      candidateId: null,
+      status: 'invalid' as const,
+      error: 'harness.yaml: model: required',
+      rationale: 'try',
+      usage: trial().usage,
     };
     expect(s.recordProposal(p, { trajectoryJson: '{}' }).inserted).toBe(true);
     expect(s.recordProposal(p).inserted).toBe(false);
@@ -172,7 +229,10 @@ describe('candidates, proposals, events, migrations', () => {
     const e1 = s.appendEvent('c', 'generation.started', { n: 1 });
     const e2 = s.appendEvent('c', 'generation.done', { n: 1 });
     expect(e2).toBeGreaterThan(e1);
-    expect(s.listEvents('c').map((e) => [e.kind, e.data])).toEqual([['generation.started', { n: 1 }], ['generation.done', { n: 1 }]]);
+    expect(s.listEvents('c').map((e) => [e.kind, e.data])).toEqual([
+      ['generation.started', { n: 1 }],
+      ['generation.done', { n: 1 }],
+    ]);
     expect(s.listEvents('c', { afterId: e1 }).map((e) => e.id)).toEqual([e2]);
     expect(s.listEvents('c', { kind: 'generation.started' })).toHaveLength(1);
     s.close();
@@ -195,7 +255,7 @@ describe('candidates, proposals, events, migrations', () => {
     s.recordTrial(trial(), { campaign: 'c', candidateId: null, taskHash: 'x' });
     s.close();
     const db = new Database(path.join(dir, 'store.sqlite'));
-    db.prepare("UPDATE trials SET usage_json = '{\"costUsd\":\"free\"}'").run();
+    db.prepare('UPDATE trials SET usage_json = \'{"costUsd":"free"}\'').run();
     db.close();
     const s2 = openStore(dir);
     expect(() => s2.getTrial('t-1')).toThrow(/store.sqlite: corrupt trial usage/);

@@ -11,8 +11,10 @@ import { buildReportData } from '../../src/report/data';
 import { openStore } from '../../src/store/store';
 import { trialResult } from '../browser/campaign-fixture';
 
-const TAMPER = "RewardTamperingError: the agent changed files the verifier relies on, outside the task's work area: /usr/bin/grep (modified)";
-const STORAGE = "StorageLimitError: the container's writable layer reached 61 MB, over the task's storage_mb = 50; the agent was stopped";
+const TAMPER =
+  "RewardTamperingError: the agent changed files the verifier relies on, outside the task's work area: /usr/bin/grep (modified)";
+const STORAGE =
+  "StorageLimitError: the container's writable layer reached 61 MB, over the task's storage_mb = 50; the agent was stopped";
 let dir: string;
 
 beforeAll(() => {
@@ -20,19 +22,38 @@ beforeAll(() => {
   const store = openStore(dir);
   const rec = (task: string, error: string | null, repeat = 0): void => {
     const r = { ...trialResult('h-seed0001', task, 0, repeat), error, failure: null };
-    store.recordTrial(r, { campaign: 'c', candidateId: 'h-seed0001', taskHash: `hash-${task}`, trajectoryJson: { steps: [] }, verifierLog: '' });
+    store.recordTrial(r, {
+      campaign: 'c',
+      candidateId: 'h-seed0001',
+      taskHash: `hash-${task}`,
+      trajectoryJson: { steps: [] },
+      verifierLog: '',
+    });
   };
   rec('grep-task', TAMPER);
   rec('grep-task', TAMPER, 1);
   rec('disk-task', STORAGE);
   rec('holdout-task', TAMPER);
-  store.recordCandidate({ id: 'h-seed0001', parentId: null, generation: 0, status: 'evaluated', verdict: 'seed', rationale: '',
-    taskRewards: { 'grep-task': [0, 0], 'disk-task': [0] }, meanReward: 0, costUsd: 0, complexity: 1 }, { campaign: 'c', harnessFiles: { 'system.md': 'x' } });
+  store.recordCandidate(
+    {
+      id: 'h-seed0001',
+      parentId: null,
+      generation: 0,
+      status: 'evaluated',
+      verdict: 'seed',
+      rationale: '',
+      taskRewards: { 'grep-task': [0, 0], 'disk-task': [0] },
+      meanReward: 0,
+      costUsd: 0,
+      complexity: 1,
+    },
+    { campaign: 'c', harnessFiles: { 'system.md': 'x' } },
+  );
   store.close();
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('the experiment log lists each train task\'s trial failures, once each, and never a holdout task', () => {
+test("the experiment log lists each train task's trial failures, once each, and never a holdout task", () => {
   const store = openStore(dir);
   try {
     const [rec] = readExperiments(store, 'c', ['holdout-task']);
@@ -46,7 +67,7 @@ test('the experiment log lists each train task\'s trial failures, once each, and
   }
 });
 
-test('the report\'s trial rows carry the error line', () => {
+test("the report's trial rows carry the error line", () => {
   const store = openStore(dir);
   try {
     const data = buildReportData(store, { campaign: 'c', now: new Date('2025-06-02T00:00:00Z') });

@@ -36,7 +36,10 @@ async function makeTask(name: string, files: Record<string, string | null> = {})
 }
 
 async function loadError(dir: string): Promise<TaskLoadError> {
-  const err: unknown = await loadTask(dir).then(() => null, (e: unknown) => e);
+  const err: unknown = await loadTask(dir).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(TaskLoadError);
   return err as TaskLoadError;
 }
@@ -77,8 +80,19 @@ describe('loadTask', () => {
     expect(t.config.verifier.timeoutSec).toBe(600);
     expect(t.config.agent.timeoutSec).toBe(600);
     expect(t.config.environment).toEqual({
-      buildTimeoutSec: 600, cpus: 1, memoryMb: 2048, storageMb: 10240, allowInternet: true, dockerImage: null, workdir: null,
-      networkMode: 'public', allowedHosts: [], env: {}, healthcheck: null, gpus: 0, os: 'linux',
+      buildTimeoutSec: 600,
+      cpus: 1,
+      memoryMb: 2048,
+      storageMb: 10240,
+      allowInternet: true,
+      dockerImage: null,
+      workdir: null,
+      networkMode: 'public',
+      allowedHosts: [],
+      env: {},
+      healthcheck: null,
+      gpus: 0,
+      os: 'linux',
     });
     expect(t.paths.dockerfile).toBe(path.join(dir, 'environment', 'Dockerfile'));
     expect(t.paths.testScript).toBe(path.join(dir, 'tests', 'test.sh'));
@@ -89,18 +103,36 @@ describe('loadTask', () => {
   it('reads a Terminal-Bench 2 style task.toml unchanged (size strings, prebuilt image, unknown keys)', async () => {
     const toml = [
       'version = "1.0"',
-      '[metadata]', 'author_name = "someone"', 'difficulty = "medium"', 'category = "software-engineering"', 'tags = ["x"]',
+      '[metadata]',
+      'author_name = "someone"',
+      'difficulty = "medium"',
+      'category = "software-engineering"',
+      'tags = ["x"]',
       'expert_time_estimate_min = 45.0',
-      '[verifier]', 'timeout_sec = 900.0',
-      '[agent]', 'timeout_sec = 1800.0',
-      '[environment]', 'build_timeout_sec = 600.0', 'docker_image = "alexgshaw/regex-log:20251031"',
-      'cpus = 2', 'memory = "2G"', 'storage = "10G"', 'gpus = 0',
-      '[environment.healthcheck]', 'command = "true"',
-      '[future_section]', 'anything = [1, 2]',
+      '[verifier]',
+      'timeout_sec = 900.0',
+      '[agent]',
+      'timeout_sec = 1800.0',
+      '[environment]',
+      'build_timeout_sec = 600.0',
+      'docker_image = "alexgshaw/regex-log:20251031"',
+      'cpus = 2',
+      'memory = "2G"',
+      'storage = "10G"',
+      'gpus = 0',
+      '[environment.healthcheck]',
+      'command = "true"',
+      '[future_section]',
+      'anything = [1, 2]',
     ].join('\n');
     const t = await loadTask(await makeTask('tb2', { 'task.toml': toml, 'environment/Dockerfile': null }));
     expect(t.paths.dockerfile).toBeNull();
-    expect(t.config.environment).toMatchObject({ dockerImage: 'alexgshaw/regex-log:20251031', cpus: 2, memoryMb: 2048, storageMb: 10240 });
+    expect(t.config.environment).toMatchObject({
+      dockerImage: 'alexgshaw/regex-log:20251031',
+      cpus: 2,
+      memoryMb: 2048,
+      storageMb: 10240,
+    });
     expect(t.config.verifier.timeoutSec).toBe(900);
     expect(t.config.agent.timeoutSec).toBe(1800);
     expect(t.config.metadata).toMatchObject({ difficulty: 'medium', expert_time_estimate_min: 45 });
@@ -110,15 +142,24 @@ describe('loadTask', () => {
   it('reads the newer Harbor [task] package section and schema_version', async () => {
     const toml = [
       'schema_version = "1.2"',
-      '[task]', 'name = "acme/hello"', 'description = "Say hello"', 'keywords = ["demo"]',
+      '[task]',
+      'name = "acme/hello"',
+      'description = "Say hello"',
+      'keywords = ["demo"]',
       'authors = [{ name = "Ann", email = "ann@example.com" }, "Bob"]',
-      '[environment]', 'memory_mb = 4096', 'memory = "1G"', 'allow_internet = true', 'workdir = "/srv"',
+      '[environment]',
+      'memory_mb = 4096',
+      'memory = "1G"',
+      'allow_internet = true',
+      'workdir = "/srv"',
     ].join('\n');
     const t = await loadTask(await makeTask('pkg', { 'task.toml': toml }));
     expect(t.name).toBe('acme/hello');
     expect(t.config.version).toBe('1.2');
     expect(t.config.task).toEqual({
-      name: 'acme/hello', description: 'Say hello', keywords: ['demo'],
+      name: 'acme/hello',
+      description: 'Say hello',
+      keywords: ['demo'],
       authors: [{ name: 'Ann', email: 'ann@example.com' }, { name: 'Bob' }],
     });
     // The explicit memory_mb wins over the older string form.
@@ -205,7 +246,14 @@ describe('loadBenchmark', () => {
 
 describe('parseSizeMb', () => {
   it.each([
-    ['2G', 2048], ['512M', 512], ['1.5G', 1536], ['10GB', 10240], ['4Gi', 4096], ['2048', 2048], [' 1t ', 1048576], ['2048K', 2],
+    ['2G', 2048],
+    ['512M', 512],
+    ['1.5G', 1536],
+    ['10GB', 10240],
+    ['4Gi', 4096],
+    ['2048', 2048],
+    [' 1t ', 1048576],
+    ['2048K', 2],
   ])('%j -> %d MB', (input, mb) => {
     expect(parseSizeMb(input)).toBe(mb);
   });

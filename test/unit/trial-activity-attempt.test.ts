@@ -16,8 +16,17 @@ describe('ranInEarlierAttempt', () => {
 
   it('is false on a first attempt, for another campaign or candidate, and for trials stored before scheduling', () => {
     expect(ranInEarlierAttempt(hit, req, { attempt: 1, scheduledTimestampMs: scheduled })).toBe(false);
-    expect(ranInEarlierAttempt({ ...hit, campaign: 'other' }, req, { attempt: 2, scheduledTimestampMs: scheduled })).toBe(false);
-    expect(ranInEarlierAttempt({ ...hit, candidateId: 'h-2' }, req, { attempt: 2, scheduledTimestampMs: scheduled })).toBe(false);
-    expect(ranInEarlierAttempt({ ...hit, createdAt: '2025-06-01T09:59:59.000Z' }, req, { attempt: 3, scheduledTimestampMs: scheduled })).toBe(false);
+    expect(
+      ranInEarlierAttempt({ ...hit, campaign: 'other' }, req, { attempt: 2, scheduledTimestampMs: scheduled }),
+    ).toBe(false);
+    expect(
+      ranInEarlierAttempt({ ...hit, candidateId: 'h-2' }, req, { attempt: 2, scheduledTimestampMs: scheduled }),
+    ).toBe(false);
+    expect(
+      ranInEarlierAttempt({ ...hit, createdAt: '2025-06-01T09:59:59.000Z' }, req, {
+        attempt: 3,
+        scheduledTimestampMs: scheduled,
+      }),
+    ).toBe(false);
   });
 });

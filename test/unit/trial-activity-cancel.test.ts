@@ -33,13 +33,22 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const request = (task: string): TrialRequest => ({
-  campaign: 'c', campaignDir: path.join(dir, 'campaign'), candidateId: 'h-x', harnessDir, task: { name: task, dir: '/nonexistent', hash: `hash-${task}` }, repeat: 0,
+  campaign: 'c',
+  campaignDir: path.join(dir, 'campaign'),
+  candidateId: 'h-x',
+  harnessDir,
+  task: { name: task, dir: '/nonexistent', hash: `hash-${task}` },
+  repeat: 0,
 });
 
 const resultOf = (req: Parameters<TrialRunner>[0]): TrialResult => fakeTrialResult(req, 1);
 
 function activityWith(runTrial: TrialRunner) {
-  const deps = { runTrial, propose: () => Promise.reject(new Error('unused')), loadPlan: () => Promise.reject(new Error('unused')) } as ActivityDeps;
+  const deps = {
+    runTrial,
+    propose: () => Promise.reject(new Error('unused')),
+    loadPlan: () => Promise.reject(new Error('unused')),
+  } as ActivityDeps;
   return createRunTrial(deps, () => store);
 }
 

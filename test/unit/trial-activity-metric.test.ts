@@ -29,12 +29,30 @@ const runTrial: TrialRunner = async (req) => {
   // As the pipeline gives it: no `reward` key is the verifier's reason, the metrics are kept.
   return fakeTrialResult(req, 0, {
     error: 'RewardParseError: no "reward" metric',
-    verifier: { reward: 0, reason: 'no "reward" metric', exitCode: 0, output: '', rewards: { accuracy: 0.75, f1: 0.5 } },
+    verifier: {
+      reward: 0,
+      reason: 'no "reward" metric',
+      exitCode: 0,
+      output: '',
+      rewards: { accuracy: 0.75, f1: 0.5 },
+    },
   });
 };
-const activity = createRunTrial({ runTrial, propose: () => Promise.reject(new Error('unused')), loadPlan: () => Promise.reject(new Error('unused')) } as ActivityDeps, () => store);
+const activity = createRunTrial(
+  {
+    runTrial,
+    propose: () => Promise.reject(new Error('unused')),
+    loadPlan: () => Promise.reject(new Error('unused')),
+  } as ActivityDeps,
+  () => store,
+);
 const request = (metric?: string): TrialRequest => ({
-  campaign: 'c', campaignDir: path.join(dir, 'campaign'), candidateId: 'h-x', harnessDir, task: { name: 'mm', dir: '/nonexistent', hash: 'hash-mm' }, repeat: 0,
+  campaign: 'c',
+  campaignDir: path.join(dir, 'campaign'),
+  candidateId: 'h-x',
+  harnessDir,
+  task: { name: 'mm', dir: '/nonexistent', hash: 'hash-mm' },
+  repeat: 0,
   ...(metric ? { metric } : {}),
 });
 

@@ -14,7 +14,10 @@ const check = (...args: string[]) => spawnSync(process.execPath, [SCRIPT, ...arg
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wf-imports-'));
-  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node', strict: true } }));
+  writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node', strict: true } }),
+  );
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,12 +48,18 @@ test('a builtin two imports away fails, with the chain that reaches it', () => {
 
 test('type-only imports are erased, so they are allowed; a require() or an unvetted package is not', () => {
   plant({
-    'workflows/index.ts': "import type { Stats } from 'node:fs';\nimport { type Dirent } from 'fs';\nexport type { Stats, Dirent };\nexport { go } from '../lib/b';\n",
-    'lib/b.ts': "import Docker from 'dockerode';\nexport const go = () => { require('child_process'); return Docker; };\n",
+    'workflows/index.ts':
+      "import type { Stats } from 'node:fs';\nimport { type Dirent } from 'fs';\nexport type { Stats, Dirent };\nexport { go } from '../lib/b';\n",
+    'lib/b.ts':
+      "import Docker from 'dockerode';\nexport const go = () => { require('child_process'); return Docker; };\n",
   });
   const r = check('workflows/index.ts', '--root', dir);
   expect(r.status).toBe(1);
-  const lines = r.stderr.trim().split('\n').slice(1).map((l) => l.trim());
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
   expect(lines).toEqual([
     'workflows/index.ts -> lib/b.ts imports dockerode (not a workflow-safe package)',
     'workflows/index.ts -> lib/b.ts imports child_process (a Node builtin)',
@@ -58,7 +67,10 @@ test('type-only imports are erased, so they are allowed; a require() or an unvet
 });
 
 test('a clean planted graph passes and counts its modules', () => {
-  plant({ 'workflows/index.ts': "export { x } from './x';\n", 'workflows/x.ts': "import { proxyActivities } from '@temporalio/workflow';\nexport const x = proxyActivities;\n" });
+  plant({
+    'workflows/index.ts': "export { x } from './x';\n",
+    'workflows/x.ts': "import { proxyActivities } from '@temporalio/workflow';\nexport const x = proxyActivities;\n",
+  });
   const r = check('workflows/index.ts', '--root', dir);
   expect(r.status).toBe(0);
   expect(r.stdout.trim()).toBe('workflow code: 2 modules from workflows/index.ts, no I/O reachable');

@@ -7,7 +7,13 @@ import { EvaluationSpecSchema } from '../../src/search/evaluation/policy';
 import { addCandidates, initialSearchState } from '../../src/search/state';
 import type { CandidateRecord } from '../../src/search/types';
 import { initialCarry, plannedGenerationTrials } from '../../src/workflows/campaign-state';
-import { generationEvaluation, generationPolicy, policyInputFor, usesPolicy, verdictWithSavings } from '../../src/workflows/policies';
+import {
+  generationEvaluation,
+  generationPolicy,
+  policyInputFor,
+  usesPolicy,
+  verdictWithSavings,
+} from '../../src/workflows/policies';
 import type { CampaignPlan, GenerationInput, ProposalOutcome } from '../../src/workflows/types';
 import { testPlan } from '../temporal/support/fakes';
 
@@ -16,11 +22,24 @@ const FULL = EvaluationSpecSchema.parse({ policy: 'full' });
 const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 };
 
 const record = (id: string, taskRewards: Record<string, number[]>): CandidateRecord => ({
-  id, parentId: null, generation: 0, status: 'evaluated', verdict: '', rationale: '', taskRewards, meanReward: 0, costUsd: 0, complexity: 1,
+  id,
+  parentId: null,
+  generation: 0,
+  status: 'evaluated',
+  verdict: '',
+  rationale: '',
+  taskRewards,
+  meanReward: 0,
+  costUsd: 0,
+  complexity: 1,
 });
 const search = addCandidates(initialSearchState(1), [record('p1', { a: [1, 0] }), record('p2', { a: [0, 0] })]);
-const plan = (evaluation?: CampaignPlan['evaluation']): CampaignPlan => testPlan('/tmp', 'w', evaluation ? { evaluation } : {});
-const parents = [{ id: 'p1', dir: '/h/p1', complexity: 1 }, { id: 'p2', dir: '/h/p2', complexity: 1 }];
+const plan = (evaluation?: CampaignPlan['evaluation']): CampaignPlan =>
+  testPlan('/tmp', 'w', evaluation ? { evaluation } : {});
+const parents = [
+  { id: 'p1', dir: '/h/p1', complexity: 1 },
+  { id: 'p2', dir: '/h/p2', complexity: 1 },
+];
 
 test('a full (or absent) policy leaves the generation input exactly as before policies', () => {
   expect(generationEvaluation(plan(), search, parents)).toEqual({});
@@ -30,14 +49,35 @@ test('a full (or absent) policy leaves the generation input exactly as before po
   expect(usesPolicy({ spec: RACING, seed: 1, parentScores: {} })).toBe(true);
 });
 
-test('each child gets its own parent\'s rewards; invalid proposals and unknown parents get none', () => {
+test("each child gets its own parent's rewards; invalid proposals and unknown parents get none", () => {
   const evaluation = generationEvaluation(plan(RACING), search, parents).evaluation;
   expect(evaluation).toEqual({ spec: RACING, seed: 7, parentScores: { p1: { a: [1, 0] }, p2: { a: [0, 0] } } });
   const proposals: ProposalOutcome[] = [
-    { slot: 0, parentId: 'p1', status: 'valid', candidate: { id: 'c1', dir: '/h/c1', complexity: 1 }, rationale: '', usage },
-    { slot: 1, parentId: 'p2', status: 'valid', candidate: { id: 'c2', dir: '/h/c2', complexity: 1 }, rationale: '', usage },
+    {
+      slot: 0,
+      parentId: 'p1',
+      status: 'valid',
+      candidate: { id: 'c1', dir: '/h/c1', complexity: 1 },
+      rationale: '',
+      usage,
+    },
+    {
+      slot: 1,
+      parentId: 'p2',
+      status: 'valid',
+      candidate: { id: 'c2', dir: '/h/c2', complexity: 1 },
+      rationale: '',
+      usage,
+    },
     { slot: 2, parentId: 'p1', status: 'invalid', error: 'bad', rationale: '', usage },
-    { slot: 3, parentId: 'gone', status: 'valid', candidate: { id: 'c3', dir: '/h/c3', complexity: 1 }, rationale: '', usage },
+    {
+      slot: 3,
+      parentId: 'gone',
+      status: 'valid',
+      candidate: { id: 'c3', dir: '/h/c3', complexity: 1 },
+      rationale: '',
+      usage,
+    },
   ];
   const input = { evaluation } as GenerationInput;
   const policy = generationPolicy(input, proposals).policy;
@@ -54,12 +94,14 @@ test('each child gets its own parent\'s rewards; invalid proposals and unknown p
 test('the verdict says how many trials the decision saved', () => {
   expect(verdictWithSavings('racing: worse', {})).toBe('racing: worse');
   expect(verdictWithSavings('racing: worse', { cancelled: { started: 0, unstarted: 0 } })).toBe('racing: worse');
-  expect(verdictWithSavings('racing: worse', { cancelled: { started: 2, unstarted: 3 } }))
-    .toBe('racing: worse; 5 trials not needed (2 cancelled, 3 never started)');
+  expect(verdictWithSavings('racing: worse', { cancelled: { started: 2, unstarted: 3 } })).toBe(
+    'racing: worse; 5 trials not needed (2 cancelled, 3 never started)',
+  );
 });
 
 test('the budget check before a generation counts the extra repeats racing may give', () => {
-  const carry = (p: CampaignPlan) => initialCarry({ plan: p, seed: { id: 's', dir: '/s', complexity: 1 }, searchAttributes: [] }, 0);
+  const carry = (p: CampaignPlan) =>
+    initialCarry({ plan: p, seed: { id: 's', dir: '/s', complexity: 1 }, searchAttributes: [] }, 0);
   const base = plan(); // k 2 × 3 tasks × 2 repeats
   expect(plannedGenerationTrials(carry(base))).toBe(12);
   expect(plannedGenerationTrials(carry(plan(RACING)))).toBe(2 * 3 * (2 + RACING.racing.maxExtraRepeats));

@@ -6,11 +6,28 @@
 import { z } from 'zod';
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
-const AUDIO_TYPES = ['audio/wav', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/ogg', 'audio/flac', 'audio/webm', 'audio/aiff'] as const;
+const AUDIO_TYPES = [
+  'audio/wav',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/aac',
+  'audio/ogg',
+  'audio/flac',
+  'audio/webm',
+  'audio/aiff',
+] as const;
 const AUDIO_ALIASES: Record<string, string> = {
-  'audio/mp3': 'audio/mpeg', 'audio/mpga': 'audio/mpeg', 'audio/x-mpeg': 'audio/mpeg', 'audio/x-wav': 'audio/wav',
-  'audio/wave': 'audio/wav', 'audio/vnd.wave': 'audio/wav', 'audio/x-m4a': 'audio/mp4', 'audio/m4a': 'audio/mp4',
-  'audio/x-aac': 'audio/aac', 'audio/x-flac': 'audio/flac', 'audio/x-aiff': 'audio/aiff',
+  'audio/mp3': 'audio/mpeg',
+  'audio/mpga': 'audio/mpeg',
+  'audio/x-mpeg': 'audio/mpeg',
+  'audio/x-wav': 'audio/wav',
+  'audio/wave': 'audio/wav',
+  'audio/vnd.wave': 'audio/wav',
+  'audio/x-m4a': 'audio/mp4',
+  'audio/m4a': 'audio/mp4',
+  'audio/x-aac': 'audio/aac',
+  'audio/x-flac': 'audio/flac',
+  'audio/x-aiff': 'audio/aiff',
 };
 
 const ImageSourceSchema = z.object({ media_type: z.enum(IMAGE_TYPES), path: z.string() }).strict();
@@ -36,15 +53,22 @@ const ContentPartSchema = z
   .strict()
   .superRefine((p, ctx) => {
     if (p.type === 'text') {
-      if (p.text === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: "required when type is 'text'" });
-      if (p.source !== undefined) ctx.addIssue({ code: 'custom', path: ['source'], message: "not allowed when type is 'text'" });
+      if (p.text === undefined)
+        ctx.addIssue({ code: 'custom', path: ['text'], message: "required when type is 'text'" });
+      if (p.source !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['source'], message: "not allowed when type is 'text'" });
       return;
     }
-    if (p.text !== undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: `not allowed when type is '${p.type}'` });
+    if (p.text !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['text'], message: `not allowed when type is '${p.type}'` });
     if (p.source === undefined) {
       ctx.addIssue({ code: 'custom', path: ['source'], message: `required when type is '${p.type}'` });
     } else if (!p.source.media_type.startsWith(`${p.type}/`)) {
-      ctx.addIssue({ code: 'custom', path: ['source', 'media_type'], message: `type '${p.type}' needs a ${p.type}/* source, got ${p.source.media_type}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['source', 'media_type'],
+        message: `type '${p.type}' needs a ${p.type}/* source, got ${p.source.media_type}`,
+      });
     }
   });
 

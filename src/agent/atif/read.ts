@@ -26,14 +26,16 @@ export function normaliseTrajectory(value: unknown): unknown {
 function normaliseOne(t: Json): Json {
   if (t.schema_version === ATIF_SCHEMA_VERSION) {
     // Harbor lets an embedded run be of any version: bring older ones to v1.8 too.
-    if (Array.isArray(t.subagent_trajectories)) t.subagent_trajectories = t.subagent_trajectories.map((sub: unknown) => normaliseTrajectory(sub));
+    if (Array.isArray(t.subagent_trajectories))
+      t.subagent_trajectories = t.subagent_trajectories.map((sub: unknown) => normaliseTrajectory(sub));
     return t;
   }
   t.schema_version = ATIF_SCHEMA_VERSION;
   const subs = liftSubagents(t);
   const steps: unknown = t.steps;
   if (Array.isArray(steps)) {
-    if (steps.length === 0) t.steps = [{ step_id: 1, source: 'system', message: 'No agent step was recorded.', extra: { no_steps: true } }];
+    if (steps.length === 0)
+      t.steps = [{ step_id: 1, source: 'system', message: 'No agent step was recorded.', extra: { no_steps: true } }];
     for (const step of t.steps as unknown[]) if (isObj(step)) normaliseStep(step, subs);
   }
   return t;

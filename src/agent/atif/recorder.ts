@@ -127,7 +127,12 @@ export class TrajectoryRecorder {
     const index = this.subagents.length;
     const toolCallId = opts.toolCallId && this.stepWithCall(opts.toolCallId) ? opts.toolCallId : null;
     const taken = this.subagents.some((s) => s.trajectoryId === sub.sessionId);
-    const entry: SubagentEntry = { name, recorder: sub, toolCallId, trajectoryId: taken ? `${sub.sessionId}#${index}` : sub.sessionId };
+    const entry: SubagentEntry = {
+      name,
+      recorder: sub,
+      toolCallId,
+      trajectoryId: taken ? `${sub.sessionId}#${index}` : sub.sessionId,
+    };
     this.subagents.push(entry);
     if (toolCallId === null) {
       const id = this.addStep({ source: 'system', message: `Sub-agent "${name}" ran (session ${sub.sessionId}).` });
@@ -138,9 +143,12 @@ export class TrajectoryRecorder {
 
   /** The tools offered to the model (Anthropic tool shape), recorded as `agent.tool_definitions`. */
   setToolDefinitions(tools: readonly { name: string; description?: string; input_schema: unknown }[]): void {
-    this.toolDefinitions = redactDeep(tools.map((t) => ({
-      type: 'function', function: { name: t.name, description: t.description ?? '', parameters: t.input_schema },
-    })));
+    this.toolDefinitions = redactDeep(
+      tools.map((t) => ({
+        type: 'function',
+        function: { name: t.name, description: t.description ?? '', parameters: t.input_schema },
+      })),
+    );
   }
 
   finish(input: FinishInput): void {
@@ -151,7 +159,10 @@ export class TrajectoryRecorder {
   toJSON(): Trajectory {
     const steps = this.steps.length ? structuredClone(this.steps) : [this.emptyStep()];
     for (const s of this.subagents) if (s.toolCallId !== null) linkSubagent(steps, s);
-    const agent: Trajectory['agent'] = { name: this.opts.agentName, version: this.opts.agentVersion ?? AUTOAGENT_AGENT_VERSION };
+    const agent: Trajectory['agent'] = {
+      name: this.opts.agentName,
+      version: this.opts.agentVersion ?? AUTOAGENT_AGENT_VERSION,
+    };
     if (this.opts.model) agent.model_name = this.opts.model;
     if (this.toolDefinitions) agent.tool_definitions = structuredClone(this.toolDefinitions);
     if (this.opts.extra) agent.extra = redactDeep(this.opts.extra);
@@ -163,14 +174,19 @@ export class TrajectoryRecorder {
       steps,
       final_metrics: this.finalMetrics(steps),
     };
-    if (this.subagents.length) t.subagent_trajectories = this.subagents.map((s) => ({ ...s.recorder.toJSON(), trajectory_id: s.trajectoryId }));
+    if (this.subagents.length)
+      t.subagent_trajectories = this.subagents.map((s) => ({ ...s.recorder.toJSON(), trajectory_id: s.trajectoryId }));
     return t;
   }
 
   private finalMetrics(steps: Step[]): Trajectory['final_metrics'] {
     if (this.finished) {
       const f = this.finished;
-      return usageToFinalMetrics(f.usage, steps.length, { turns: f.turns, duration_ms: f.durationMs, stop_reason: f.stopReason });
+      return usageToFinalMetrics(f.usage, steps.length, {
+        turns: f.turns,
+        duration_ms: f.durationMs,
+        stop_reason: f.stopReason,
+      });
     }
     const sum = steps.reduce((acc, s) => addUsage(acc, metricsToUsage(s.metrics)), zeroUsage());
     return usageToFinalMetrics(sum, steps.length, { finished: false });
@@ -179,7 +195,13 @@ export class TrajectoryRecorder {
   /** Harbor requires a step; a run that recorded none (no-op agent, a trial that failed first) says so. */
   private emptyStep(): Step {
     const why = this.finished ? ` (stop reason: ${this.finished.stopReason})` : '';
-    return { step_id: 1, timestamp: this.now().toISOString(), source: 'system', message: `No agent step was recorded${why}.`, extra: { no_steps: true } };
+    return {
+      step_id: 1,
+      timestamp: this.now().toISOString(),
+      source: 'system',
+      message: `No agent step was recorded${why}.`,
+      extra: { no_steps: true },
+    };
   }
 
   private stepWithCall(toolCallId: string): Step | undefined {
@@ -192,7 +214,10 @@ export class TrajectoryRecorder {
 }
 
 function toToolCall(c: { id: string; name: string; arguments: unknown }): ToolCall {
-  const args = c.arguments !== null && typeof c.arguments === 'object' && !Array.isArray(c.arguments) ? c.arguments : { value: c.arguments };
+  const args =
+    c.arguments !== null && typeof c.arguments === 'object' && !Array.isArray(c.arguments)
+      ? c.arguments
+      : { value: c.arguments };
   return { tool_call_id: c.id, function_name: c.name, arguments: redactDeep(args as Record<string, unknown>) };
 }
 

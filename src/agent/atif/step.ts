@@ -38,14 +38,19 @@ export const StepSchema = z
     if (step.source !== 'agent') {
       for (const key of AGENT_ONLY) {
         if (step[key] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [key], message: `only allowed on agent steps (source is "${step.source}")` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `only allowed on agent steps (source is "${step.source}")`,
+          });
         }
       }
       return;
     }
     if (step.llm_call_count === 0) {
       for (const key of ['metrics', 'reasoning_content'] as const) {
-        if (step[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'must be absent when llm_call_count is 0' });
+        if (step[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'must be absent when llm_call_count is 0' });
       }
     }
     const ids = new Set((step.tool_calls ?? []).map((c) => c.tool_call_id));

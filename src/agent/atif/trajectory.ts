@@ -34,14 +34,28 @@ export const TrajectorySchema: z.ZodType<Trajectory, z.ZodTypeDef, unknown> = z.
     .superRefine((t, ctx) => {
       t.steps.forEach((s, i) => {
         if (s.step_id !== i + 1) {
-          ctx.addIssue({ code: 'custom', path: ['steps', i, 'step_id'], message: `expected ${i + 1}, got ${s.step_id}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', i, 'step_id'],
+            message: `expected ${i + 1}, got ${s.step_id}`,
+          });
         }
       });
       const seen = new Set<string>();
       (t.subagent_trajectories ?? []).forEach((sub, i) => {
         const id = sub.trajectory_id;
-        if (id === undefined) ctx.addIssue({ code: 'custom', path: ['subagent_trajectories', i, 'trajectory_id'], message: 'required on an embedded sub-agent' });
-        else if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['subagent_trajectories', i, 'trajectory_id'], message: `"${id}" is not unique` });
+        if (id === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['subagent_trajectories', i, 'trajectory_id'],
+            message: 'required on an embedded sub-agent',
+          });
+        else if (seen.has(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['subagent_trajectories', i, 'trajectory_id'],
+            message: `"${id}" is not unique`,
+          });
         else seen.add(id);
       });
     }),

@@ -6,7 +6,17 @@
 import { z } from 'zod';
 
 export const ATIF_SCHEMA_VERSION = 'ATIF-v1.8' as const;
-export const ATIF_VERSIONS = ['ATIF-v1.0', 'ATIF-v1.1', 'ATIF-v1.2', 'ATIF-v1.3', 'ATIF-v1.4', 'ATIF-v1.5', 'ATIF-v1.6', 'ATIF-v1.7', 'ATIF-v1.8'] as const;
+export const ATIF_VERSIONS = [
+  'ATIF-v1.0',
+  'ATIF-v1.1',
+  'ATIF-v1.2',
+  'ATIF-v1.3',
+  'ATIF-v1.4',
+  'ATIF-v1.5',
+  'ATIF-v1.6',
+  'ATIF-v1.7',
+  'ATIF-v1.8',
+] as const;
 
 /** What we write (and what the in-memory shape is). */
 export const SchemaVersionSchema = z.literal(ATIF_SCHEMA_VERSION);

@@ -21,7 +21,11 @@ export function zodParse<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T
 }
 
 const str = (description: string) => ({ type: 'string', description });
-const objectSchema = (properties: Record<string, unknown>) => ({ type: 'object', properties, required: Object.keys(properties) });
+const objectSchema = (properties: Record<string, unknown>) => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties),
+});
 
 const BashInput = z.object({ command: z.string().min(1) });
 const ReadInput = z.object({ path: z.string().min(1) });
@@ -81,7 +85,11 @@ export function editFileTool(): AgentTool {
     description:
       'Replace exactly one occurrence of old_string with new_string in a file. old_string must match the file text exactly ' +
       '(including whitespace) and be unique; include surrounding lines to make it unique.',
-    inputSchema: objectSchema({ path: str('File path.'), old_string: str('Exact text to replace.'), new_string: str('Replacement text.') }),
+    inputSchema: objectSchema({
+      path: str('File path.'),
+      old_string: str('Exact text to replace.'),
+      new_string: str('Replacement text.'),
+    }),
     parse: (i) => zodParse(EditInput, i),
     async run({ path, old_string, new_string }, s) {
       const abs = await s.resolvePath(path);
@@ -90,7 +98,8 @@ export function editFileTool(): AgentTool {
       const text = buf.toString('utf8');
       const count = text.split(old_string).length - 1;
       if (count !== 1) {
-        const why = count === 0 ? 'old_string was not found' : `old_string matches ${count} times; add context to make it unique`;
+        const why =
+          count === 0 ? 'old_string was not found' : `old_string matches ${count} times; add context to make it unique`;
         return { content: `Edit not applied to ${abs}: ${why}.`, isError: true };
       }
       const i = text.indexOf(old_string);
@@ -101,7 +110,9 @@ export function editFileTool(): AgentTool {
   });
 }
 
-export function finishTool(description = 'Call this when the task is complete (or cannot be completed), with a short summary of what you did and how you checked it.'): AgentTool {
+export function finishTool(
+  description = 'Call this when the task is complete (or cannot be completed), with a short summary of what you did and how you checked it.',
+): AgentTool {
   return defineTool({
     name: 'finish',
     description,

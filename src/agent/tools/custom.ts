@@ -43,6 +43,7 @@ export async function installCustomTools(sandbox: Sandbox, harness: Harness): Pr
   const hostDir = path.join(harness.dir, 'tools');
   if (existsSync(hostDir)) return sandbox.putDir(hostDir, HARNESS_TOOLS_MOUNT);
   for (const [rel, text] of Object.entries(harness.files)) {
-    if (rel.startsWith('tools/')) await sandbox.putFile(path.posix.join(HARNESS_TOOLS_MOUNT, rel.slice('tools/'.length)), text, 0o755);
+    if (rel.startsWith('tools/'))
+      await sandbox.putFile(path.posix.join(HARNESS_TOOLS_MOUNT, rel.slice('tools/'.length)), text, 0o755);
   }
 }

@@ -5,7 +5,9 @@ export function formatExec(r: ExecResult, timeoutSec: number): string {
   const parts: string[] = [];
   if (r.stdout) parts.push(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
   if (r.stderr) parts.push(`[stderr]\n${r.stderr.endsWith('\n') ? r.stderr : `${r.stderr}\n`}`);
-  parts.push(r.timedOut ? `[timed out after ${timeoutSec}s; the command was killed]` : `[exit code: ${r.exitCode ?? 'unknown'}]`);
+  parts.push(
+    r.timedOut ? `[timed out after ${timeoutSec}s; the command was killed]` : `[exit code: ${r.exitCode ?? 'unknown'}]`,
+  );
   return parts.join('');
 }
 

@@ -34,7 +34,8 @@ export class ToolRegistry {
 
   async dispatch(call: ToolCallInfo & { input: unknown }, session: SandboxSession): Promise<ToolOutput> {
     const tool = this.byName.get(call.name);
-    if (!tool) return { content: `Unknown tool "${call.name}". Available tools: ${this.names.join(', ')}.`, isError: true };
+    if (!tool)
+      return { content: `Unknown tool "${call.name}". Available tools: ${this.names.join(', ')}.`, isError: true };
     try {
       return await tool.invoke(call.input, session, { id: call.id, name: call.name });
     } catch (e) {

@@ -40,7 +40,13 @@ const SubagentInput = z.object({ task: z.string().min(1) });
 /** Per-parent call counter, so sub-trajectory session ids are unique and stable within a run. */
 const calls = new WeakMap<TrajectoryRecorder, number>();
 
-export async function runSubAgent(deps: SubAgentDeps, sa: SubAgent, task: string, session: SandboxSession, toolCallId?: string): Promise<SubAgentRun> {
+export async function runSubAgent(
+  deps: SubAgentDeps,
+  sa: SubAgent,
+  task: string,
+  session: SandboxSession,
+  toolCallId?: string,
+): Promise<SubAgentRun> {
   const started = Date.now();
   const n = (calls.get(deps.parent) ?? 0) + 1;
   calls.set(deps.parent, n);
@@ -69,9 +75,17 @@ export async function runSubAgent(deps: SubAgentDeps, sa: SubAgent, task: string
     clock: deps.clock,
     meter,
   });
-  recorder.finish({ usage: meter.usage, turns: meter.turns, durationMs: Date.now() - started, stopReason: r.stopReason });
+  recorder.finish({
+    usage: meter.usage,
+    turns: meter.turns,
+    durationMs: Date.now() - started,
+    stopReason: r.stopReason,
+  });
   deps.parent.addSubagentTrajectory(sa.name, recorder, toolCallId ? { toolCallId } : {});
-  const text = r.finishSummary ?? r.lastText ?? `(sub-agent ${sa.name} produced no answer; stopped: ${r.stopReason}${r.error ? `, ${r.error}` : ''})`;
+  const text =
+    r.finishSummary ??
+    r.lastText ??
+    `(sub-agent ${sa.name} produced no answer; stopped: ${r.stopReason}${r.error ? `, ${r.error}` : ''})`;
   return { text, stopReason: r.stopReason, usage: meter.usage, error: r.error };
 }
 
@@ -81,7 +95,9 @@ export function subagentTool(deps: SubAgentDeps, sa: SubAgent): AgentTool {
     description: `${sa.description} (Delegates to the sub-agent "${sa.name}", which works in the same environment and returns its final answer.)`,
     inputSchema: {
       type: 'object',
-      properties: { task: { type: 'string', description: 'What the sub-agent should do, with all the context it needs.' } },
+      properties: {
+        task: { type: 'string', description: 'What the sub-agent should do, with all the context it needs.' },
+      },
       required: ['task'],
     },
     parse: (i) => zodParse(SubagentInput, i),

@@ -10,7 +10,11 @@ export interface BestHarness {
   export: string;
 }
 
-export function bestHarness(campaignArg: string, campaignDir: string | null, candidateId: string | null): BestHarness | null {
+export function bestHarness(
+  campaignArg: string,
+  campaignDir: string | null,
+  candidateId: string | null,
+): BestHarness | null {
   if (!candidateId || !campaignDir) return null;
   const out = path.join(path.dirname(path.dirname(campaignDir)), `best-harness-${path.basename(campaignDir)}`);
   return { candidateId, storedIn: storeFile(campaignDir), export: `autoagent export ${campaignArg} --out ${out}` };

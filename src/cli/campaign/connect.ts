@@ -4,7 +4,10 @@ import { campaignHandle, type CampaignHandle } from '../../temporal/client';
 import type { Client } from '@temporalio/client';
 import { resolveTarget, serverFor, type CampaignTarget } from './target';
 
-export async function withCampaign<T>(arg: string, fn: (h: CampaignHandle, ctx: { client: Client; target: CampaignTarget }) => Promise<T>): Promise<T> {
+export async function withCampaign<T>(
+  arg: string,
+  fn: (h: CampaignHandle, ctx: { client: Client; target: CampaignTarget }) => Promise<T>,
+): Promise<T> {
   const target = resolveTarget(arg);
   const client = await connectClient(serverFor(target));
   try {

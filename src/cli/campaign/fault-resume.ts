@@ -9,7 +9,9 @@ import { campaignStatus, resumeCampaign, type CampaignHandle } from '../../tempo
 export async function resumeAfterFault(handle: CampaignHandle, log: (line: string) => void): Promise<boolean> {
   const status = await campaignStatus(handle).catch(() => null);
   if (!status?.paused || !status.pauseReason) return false;
-  log(`campaign ${status.name} was paused: ${status.pauseReason}\nresuming it (the generation that failed reruns; stored trials are reused)`);
+  log(
+    `campaign ${status.name} was paused: ${status.pauseReason}\nresuming it (the generation that failed reruns; stored trials are reused)`,
+  );
   await resumeCampaign(handle);
   return true;
 }

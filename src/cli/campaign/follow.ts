@@ -8,7 +8,11 @@ import { campaignResult, campaignStatus, childProgress, type CampaignHandle } fr
 import type { CampaignSummary } from '../../workflows/types';
 import { statusLine, summaryBlock } from './progress';
 
-export async function followCampaign(client: Client, handle: CampaignHandle, opts: { json: boolean; signal: AbortSignal; pollMs?: number }): Promise<CampaignSummary | null> {
+export async function followCampaign(
+  client: Client,
+  handle: CampaignHandle,
+  opts: { json: boolean; signal: AbortSignal; pollMs?: number },
+): Promise<CampaignSummary | null> {
   let done = false;
   // The result is a long poll: on interrupt it must be cancelled, not left to retry against a connection
   // (or an embedded server) that is about to close — that retry throws from a timer and kills the process.
@@ -26,7 +30,9 @@ export async function followCampaign(client: Client, handle: CampaignHandle, opt
   }
   if (opts.signal.aborted) return null;
   const summary = await result;
-  process.stdout.write(opts.json ? `${JSON.stringify({ type: 'summary', ...summary })}\n` : `${summaryBlock(summary)}\n`);
+  process.stdout.write(
+    opts.json ? `${JSON.stringify({ type: 'summary', ...summary })}\n` : `${summaryBlock(summary)}\n`,
+  );
   return summary;
 }
 

@@ -16,7 +16,11 @@ async function fromServer(server: ServerTarget): Promise<ListedCampaign[]> {
   try {
     const out: ListedCampaign[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'CampaignWorkflow'` })) {
-      out.push({ name: wf.workflowId.replace(/^campaign\//, ''), state: wf.status.name, where: `${server.address} ${wf.workflowId}` });
+      out.push({
+        name: wf.workflowId.replace(/^campaign\//, ''),
+        state: wf.status.name,
+        where: `${server.address} ${wf.workflowId}`,
+      });
     }
     return out;
   } finally {

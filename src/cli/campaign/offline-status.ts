@@ -41,31 +41,61 @@ const score = (s: number | null): string => (s === null ? '-' : s.toFixed(3));
 
 /** `arg` is how the user named the campaign (it goes into the export command status suggests). */
 export function statusFromStore(campaignDir: string, name: string, arg: string = campaignDir): OfflineStatus {
-  const base = { running: false as const, name, campaignDir, phase: 'not started', stopReason: null, trials: 0, costUsd: 0,
-    bestTrainScore: null, bestHoldoutScore: null, gap: null, bestCandidateId: null, seedCandidateId: null, seedTrainScore: null,
-    seedHoldoutScore: null, bestHarness: null, candidates: { evaluated: 0, rejected: 0, invalid: 0 }, flagged: [], lastEvent: null };
+  const base = {
+    running: false as const,
+    name,
+    campaignDir,
+    phase: 'not started',
+    stopReason: null,
+    trials: 0,
+    costUsd: 0,
+    bestTrainScore: null,
+    bestHoldoutScore: null,
+    gap: null,
+    bestCandidateId: null,
+    seedCandidateId: null,
+    seedTrainScore: null,
+    seedHoldoutScore: null,
+    bestHarness: null,
+    candidates: { evaluated: 0, rejected: 0, invalid: 0 },
+    flagged: [],
+    lastEvent: null,
+  };
   if (!existsSync(storeFile(campaignDir))) {
     return { ...base, text: `campaign ${name}: not started (no store in ${campaignDir})` };
   }
   const store = openStore(campaignDir);
   try {
-    if (!store.listCampaigns().includes(name)) return { ...base, text: `campaign ${name}: not started (nothing recorded in ${campaignDir})` };
+    if (!store.listCampaigns().includes(name))
+      return { ...base, text: `campaign ${name}: not started (nothing recorded in ${campaignDir})` };
     const data = buildReportData(store, { campaign: name });
     const s = data.summary;
     const candidates = store.listCandidates(name);
     const events = store.listEvents(name);
     const status: Omit<OfflineStatus, 'text'> = {
-      ...base, phase: s.phase, stopReason: s.stopReason, trials: s.trialsDone, costUsd: s.spendUsd,
-      bestTrainScore: s.bestTrain, bestHoldoutScore: s.bestHoldout, gap: s.gap, bestCandidateId: s.bestId,
-      seedCandidateId: s.seedId, seedTrainScore: s.seedTrain, seedHoldoutScore: s.seedHoldout,
+      ...base,
+      phase: s.phase,
+      stopReason: s.stopReason,
+      trials: s.trialsDone,
+      costUsd: s.spendUsd,
+      bestTrainScore: s.bestTrain,
+      bestHoldoutScore: s.bestHoldout,
+      gap: s.gap,
+      bestCandidateId: s.bestId,
+      seedCandidateId: s.seedId,
+      seedTrainScore: s.seedTrain,
+      seedHoldoutScore: s.seedHoldout,
       bestHarness: bestHarness(arg, campaignDir, s.bestId),
       candidates: { evaluated: s.counts.evaluated, rejected: s.counts.rejected, invalid: s.counts.invalid },
-      flagged: candidates.filter((c) => isTamperingVerdict(c.verdict)).map((c) => ({ candidateId: c.id, generation: c.generation, reason: c.verdict })),
+      flagged: candidates
+        .filter((c) => isTamperingVerdict(c.verdict))
+        .map((c) => ({ candidateId: c.id, generation: c.generation, reason: c.verdict })),
       lastEvent: events.at(-1)?.kind ?? null,
     };
-    const state = status.lastEvent === 'completed'
-      ? `finished${s.stopReason ? `: ${s.stopReason}` : ''}; \`autoagent report ${campaignDir}\` shows it all`
-      : 'not running here; `autoagent run <campaign.yaml>` resumes it';
+    const state =
+      status.lastEvent === 'completed'
+        ? `finished${s.stopReason ? `: ${s.stopReason}` : ''}; \`autoagent report ${campaignDir}\` shows it all`
+        : 'not running here; `autoagent run <campaign.yaml>` resumes it';
     const text = [
       `campaign     ${name} (${state})`,
       `best train   ${score(status.bestTrainScore)}  (${status.bestCandidateId ?? '-'})`,

@@ -43,9 +43,11 @@ export async function preflightCampaign(
   const { seed } = resolved;
   const [seedModel, ...agentModels] = harnessModels(seed);
   // The task model: campaign.yaml's explicit taskModel, else the seed harness's; the meta model defaults to it.
-  const taskModel: ModelUse = config.taskModel !== null ? { model: config.taskModel, where: `${config.file}: taskModel` } : seedModel!;
+  const taskModel: ModelUse =
+    config.taskModel !== null ? { model: config.taskModel, where: `${config.file}: taskModel` } : seedModel!;
   const models: ModelUse[] = [
-    taskModel, ...agentModels,
+    taskModel,
+    ...agentModels,
     config.metaModel !== null && config.metaModel !== taskModel.model
       ? { model: config.metaModel, where: `${config.file}: metaModel` }
       : { model: taskModel.model, where: `${taskModel.where} (metaModel defaults to the task model)` },

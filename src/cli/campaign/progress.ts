@@ -14,9 +14,15 @@ export function statusLine(s: CampaignStatus, child: GenerationProgress | null):
     `trials ${s.trialsDone}${s.trialsTotal ? `/${s.trialsTotal}` : ''}`,
     `spend ${usd(s.spend.costUsd)}${s.budget.usd ? `/${usd(s.budget.usd)}` : ''}`,
   ];
-  if (child) parts.push(`${child.phase}: proposals ${child.proposalsDone}/${child.proposalsTotal}, trials ${child.trialsDone}/${child.trialsTotal}`);
+  if (child)
+    parts.push(
+      `${child.phase}: proposals ${child.proposalsDone}/${child.proposalsTotal}, trials ${child.trialsDone}/${child.trialsTotal}`,
+    );
   if (s.pauseReason) parts.push(`PAUSED: ${s.pauseReason}`);
-  else if (s.waitingForRetry) parts.push(`FAILED gen ${s.waitingForRetry.generation}: ${s.waitingForRetry.error} — run \`autoagent retry-generation\``);
+  else if (s.waitingForRetry)
+    parts.push(
+      `FAILED gen ${s.waitingForRetry.generation}: ${s.waitingForRetry.error} — run \`autoagent retry-generation\``,
+    );
   return parts.join(' | ');
 }
 
@@ -30,9 +36,17 @@ export function statusBlock(s: CampaignStatus, child: GenerationProgress | null)
     `trials       ${s.trialsDone} done${s.trialsTotal ? ` of ~${s.trialsTotal}` : ''}, ${s.trialsCached} from cache`,
     `spend        ${usd(s.spend.costUsd)}${s.budget.usd ? ` of ${usd(s.budget.usd)}` : ''}, ${s.spend.tokens} tokens`,
     `candidates   ${s.candidates.evaluated} accepted, ${s.candidates.rejected} rejected, ${s.candidates.invalid} invalid`,
-    ...(child ? [`now          ${child.phase}: proposals ${child.proposalsDone}/${child.proposalsTotal}, trials ${child.trialsDone}/${child.trialsTotal}`] : []),
+    ...(child
+      ? [
+          `now          ${child.phase}: proposals ${child.proposalsDone}/${child.proposalsTotal}, trials ${child.trialsDone}/${child.trialsTotal}`,
+        ]
+      : []),
     ...(s.pauseReason ? [`PAUSED       ${s.pauseReason}`] : []),
-    ...(s.waitingForRetry && !s.pauseReason ? [`FAILED       generation ${s.waitingForRetry.generation}: ${s.waitingForRetry.error}\n             fix the cause, then: autoagent retry-generation ${s.name}`] : []),
+    ...(s.waitingForRetry && !s.pauseReason
+      ? [
+          `FAILED       generation ${s.waitingForRetry.generation}: ${s.waitingForRetry.error}\n             fix the cause, then: autoagent retry-generation ${s.name}`,
+        ]
+      : []),
     ...(s.lastError ? [`last error   ${s.lastError}`] : []),
     ...flaggedLines(s.flagged ?? []),
   ].join('\n');
@@ -42,8 +56,10 @@ export function statusBlock(s: CampaignStatus, child: GenerationProgress | null)
 export function flaggedLines(flagged: readonly FlaggedCandidate[]): string[] {
   const last = flagged.at(-1);
   if (!last) return [];
-  return [`flagged      ${flagged.length} candidate(s) rejected for reward tampering; newest ${last.candidateId} (gen ${last.generation}):`,
-    `             ${last.reason}`];
+  return [
+    `flagged      ${flagged.length} candidate(s) rejected for reward tampering; newest ${last.candidateId} (gen ${last.generation}):`,
+    `             ${last.reason}`,
+  ];
 }
 
 export function summaryBlock(r: CampaignSummary): string {

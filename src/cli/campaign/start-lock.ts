@@ -15,7 +15,9 @@ export class CampaignBusyError extends Error {
     readonly campaign: string,
     readonly pid: number,
   ) {
-    super(`campaign ${campaign} is already being started or running (by pid ${pid}); run the same command again to attach to it`);
+    super(
+      `campaign ${campaign} is already being started or running (by pid ${pid}); run the same command again to attach to it`,
+    );
   }
 }
 

@@ -71,7 +71,9 @@ function alive(pid: number): boolean {
 /** The pid is still our dev server (not a recycled pid): its command line names this campaign's db file. */
 function isDevServerOf(pid: number, campaignDir: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(path.resolve(temporalDbFile(campaignDir)));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .includes(path.resolve(temporalDbFile(campaignDir)));
   } catch {
     return !existsSync('/proc/self'); // no /proc (macOS): trust the pid
   }
@@ -97,7 +99,14 @@ export function readServerFile(campaignDir: string): ServerFile | null {
  */
 export async function stopOrphanedServer(campaignDir: string): Promise<boolean> {
   const info = parseServerFile(campaignDir);
-  if (!info || alive(info.pid) || info.serverPid === null || !alive(info.serverPid) || !isDevServerOf(info.serverPid, campaignDir)) return false;
+  if (
+    !info ||
+    alive(info.pid) ||
+    info.serverPid === null ||
+    !alive(info.serverPid) ||
+    !isDevServerOf(info.serverPid, campaignDir)
+  )
+    return false;
   process.kill(info.serverPid, 'SIGTERM');
   for (let i = 0; i < 100 && alive(info.serverPid); i++) await new Promise((r) => setTimeout(r, 100));
   if (alive(info.serverPid)) process.kill(info.serverPid, 'SIGKILL');
@@ -110,8 +119,12 @@ export function serverFor(target: CampaignTarget): ServerTarget {
   if (sharedServerConfigured()) return serverTarget();
   const info = target.campaignDir ? readServerFile(target.campaignDir) : null;
   if (!info) {
-    const how = target.configPath ? `autoagent run ${path.relative(process.cwd(), target.configPath) || target.configPath}` : 'autoagent run <campaign.yaml>';
-    throw new UsageError(`campaign "${target.name}" is not running here (no TEMPORAL_ADDRESS, no live embedded server); start or resume it with \`${how}\``);
+    const how = target.configPath
+      ? `autoagent run ${path.relative(process.cwd(), target.configPath) || target.configPath}`
+      : 'autoagent run <campaign.yaml>';
+    throw new UsageError(
+      `campaign "${target.name}" is not running here (no TEMPORAL_ADDRESS, no live embedded server); start or resume it with \`${how}\``,
+    );
   }
   return { address: info.address, namespace: info.namespace };
 }

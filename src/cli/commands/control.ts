@@ -6,7 +6,14 @@
 import { sharedServerConfigured } from '../../temporal/connection';
 import { z } from 'zod';
 import {
-  addCampaignHint, campaignStatus, childProgress, pauseCampaign, resumeCampaign, retryCampaignGeneration, setCampaignBudget, stopCampaign,
+  addCampaignHint,
+  campaignStatus,
+  childProgress,
+  pauseCampaign,
+  resumeCampaign,
+  retryCampaignGeneration,
+  setCampaignBudget,
+  stopCampaign,
 } from '../../temporal/client';
 import { statusFromStore } from '../campaign/offline-status';
 import { bestHarness, bestHarnessLines } from '../campaign/best-harness';
@@ -30,22 +37,32 @@ export async function statusAction(arg: string, opts: { json?: boolean }): Promi
     const status = await campaignStatus(h);
     const progress = await childProgress(client, status.currentChild);
     const best = bestHarness(arg, target.campaignDir, status.bestCandidateId);
-    process.stdout.write(opts.json
-      ? `${JSON.stringify({ running: true, status, progress, bestHarness: best })}\n`
-      : `${[statusBlock(status, progress), ...bestHarnessLines(best)].join('\n')}\n`);
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ running: true, status, progress, bestHarness: best })}\n`
+        : `${[statusBlock(status, progress), ...bestHarnessLines(best)].join('\n')}\n`,
+    );
   });
 }
 
-const simple = (act: (arg: string) => Promise<string>) => async (arg: string): Promise<void> => {
-  process.stdout.write(`${await act(arg)}\n`);
-};
+const simple =
+  (act: (arg: string) => Promise<string>) =>
+  async (arg: string): Promise<void> => {
+    process.stdout.write(`${await act(arg)}\n`);
+  };
 
 /** The commands that take only a campaign and print one line. */
 export const simpleActions = {
   pause: simple((a) => withCampaign(a, (h) => pauseCampaign(h)).then(() => 'pause requested')),
   resume: simple((a) => withCampaign(a, (h) => resumeCampaign(h)).then(() => 'resume requested')),
-  stop: simple((a) => withCampaign(a, (h) => stopCampaign(h, 'stopped by user')).then(() => 'stop requested: the current generation finishes, then the holdout evaluation runs')),
-  retryGeneration: simple((a) => withCampaign(a, (h) => retryCampaignGeneration(h)).then((n) => `retrying generation ${n}`)),
+  stop: simple((a) =>
+    withCampaign(a, (h) => stopCampaign(h, 'stopped by user')).then(
+      () => 'stop requested: the current generation finishes, then the holdout evaluation runs',
+    ),
+  ),
+  retryGeneration: simple((a) =>
+    withCampaign(a, (h) => retryCampaignGeneration(h)).then((n) => `retrying generation ${n}`),
+  ),
 };
 
 const BudgetOptions = z.object({
@@ -56,8 +73,11 @@ const BudgetOptions = z.object({
 });
 
 export async function budgetAction(arg: string, raw: unknown): Promise<void> {
-  const budget = Object.fromEntries(Object.entries(parseOptions(BudgetOptions, raw)).filter(([, v]) => v !== undefined));
-  if (Object.keys(budget).length === 0) throw new UsageError('budget: give at least one of --usd, --trials, --tokens, --wall-time-minutes');
+  const budget = Object.fromEntries(
+    Object.entries(parseOptions(BudgetOptions, raw)).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(budget).length === 0)
+    throw new UsageError('budget: give at least one of --usd, --trials, --tokens, --wall-time-minutes');
   const now = await withCampaign(arg, (h) => setCampaignBudget(h, budget));
   process.stdout.write(`budget now ${JSON.stringify(now)}\n`);
 }

@@ -53,8 +53,11 @@ export async function evalAction(target: string, raw: unknown): Promise<void> {
   if (reaped > 0) process.stderr.write(`removed ${reaped} sandbox(es) left by a killed autoagent process\n`);
   // OUT is a Harbor job folder: its config.json now, result.json at the end, a Harbor trial folder per trial.
   const job = jobContextFor(outDir, {
-    taskPaths: tasks.map((t) => t.dir), agents: [{ kind: opts.agent, model: harness?.config.model ?? null }], repeats: opts.repeats,
-    concurrency: opts.concurrency, startedAt: new Date().toISOString(),
+    taskPaths: tasks.map((t) => t.dir),
+    agents: [{ kind: opts.agent, model: harness?.config.model ?? null }],
+    repeats: opts.repeats,
+    concurrency: opts.concurrency,
+    startedAt: new Date().toISOString(),
   });
   await writeHarborJobConfig(outDir, job);
   const reporter = createReporter({ json: opts.json, total: jobs.length, outDir });
@@ -65,16 +68,31 @@ export async function evalAction(target: string, raw: unknown): Promise<void> {
   const stdout = onStdoutClosed(() => abort.abort());
   const started = Date.now();
   try {
-    const results = await mapPool(jobs, opts.concurrency, async ({ task, repeat }) => {
-      const result: TrialResult = await runTrial({ task, agent: opts.agent, harness, repeat, outDir, signal: abort.signal, provider });
-      reporter.trial(result);
-      return result;
-    }, abort.signal);
+    const results = await mapPool(
+      jobs,
+      opts.concurrency,
+      async ({ task, repeat }) => {
+        const result: TrialResult = await runTrial({
+          task,
+          agent: opts.agent,
+          harness,
+          repeat,
+          outDir,
+          signal: abort.signal,
+          provider,
+        });
+        reporter.trial(result);
+        return result;
+      },
+      abort.signal,
+    );
     const done = results.filter(Boolean);
     await writeHarborJobResult(outDir, { ...job, finishedAt: new Date().toISOString() }, done, jobs.length);
     reporter.summary(done, Date.now() - started);
     if (done.length > 0 && done.every((r) => r.error !== null)) {
-      process.stderr.write(`autoagent: every trial errored (${done.length} of ${done.length}); see the error of each above\n`);
+      process.stderr.write(
+        `autoagent: every trial errored (${done.length} of ${done.length}); see the error of each above\n`,
+      );
       process.exitCode = 1;
     }
   } catch (err) {
@@ -84,7 +102,8 @@ export async function evalAction(target: string, raw: unknown): Promise<void> {
     if (fault && fault.fault !== 'outage') {
       // The job's config.json was written up front: with no trial recorded, it goes too.
       const left = await readdir(outDir).catch(() => [] as string[]);
-      if (left.every((f) => f === 'config.json' || f.startsWith('.'))) await rm(path.join(outDir, 'config.json'), { force: true });
+      if (left.every((f) => f === 'config.json' || f.startsWith('.')))
+        await rm(path.join(outDir, 'config.json'), { force: true });
       throw new Error(`${faultSummaryOf(fault, harness?.config.model ?? 'unknown')}. Nothing was recorded for it.`);
     }
     throw err;

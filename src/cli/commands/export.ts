@@ -24,10 +24,13 @@ const ExportOptions = z.object({
 /** `export` (its arguments, options and help: cli/definitions.ts). */
 export async function exportAction(arg: string, raw: unknown): Promise<void> {
   const opts = parseOptions(ExportOptions, raw);
-  if (opts.trials && opts.candidate) throw new UsageError('export: --trials exports every trial; it takes no --candidate');
+  if (opts.trials && opts.candidate)
+    throw new UsageError('export: --trials exports every trial; it takes no --candidate');
   const target = resolveTarget(arg);
   if (!target.campaignDir || !existsSync(storeFile(target.campaignDir))) {
-    throw new UsageError(`${arg}: no campaign store here${target.campaignDir ? ` (${storeFile(target.campaignDir)} is missing: has the campaign run?)` : ''}`);
+    throw new UsageError(
+      `${arg}: no campaign store here${target.campaignDir ? ` (${storeFile(target.campaignDir)} is missing: has the campaign run?)` : ''}`,
+    );
   }
   const outDir = path.resolve(opts.out);
   const store = openStore(target.campaignDir);
@@ -40,9 +43,16 @@ export async function exportAction(arg: string, raw: unknown): Promise<void> {
       return;
     }
     const data = buildReportData(store, { campaign });
-    const done = await exportHarness({ store, data, outDir, ...(opts.candidate ? { candidateId: opts.candidate } : {}) });
-    process.stdout.write(`exported ${done.isBest ? 'the best harness' : 'candidate'} ${done.candidateId} of ${campaign} → ${outDir} (CARD.md beside it)\n` +
-      `run it: autoagent eval <task-or-benchmark> --harness ${outDir}\n`);
+    const done = await exportHarness({
+      store,
+      data,
+      outDir,
+      ...(opts.candidate ? { candidateId: opts.candidate } : {}),
+    });
+    process.stdout.write(
+      `exported ${done.isBest ? 'the best harness' : 'candidate'} ${done.candidateId} of ${campaign} → ${outDir} (CARD.md beside it)\n` +
+        `run it: autoagent eval <task-or-benchmark> --harness ${outDir}\n`,
+    );
   } finally {
     store.close();
   }

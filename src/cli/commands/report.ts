@@ -15,7 +15,11 @@ const ReportOptions = z.object({
 /** `report` (its arguments, options and help: cli/definitions.ts). */
 export function reportAction(dir: string, raw: unknown): void {
   const opts = parseOptions(ReportOptions, raw);
-  const r = generateReport(dir, { out: opts.out, campaign: opts.campaign, maxInlineBytes: Math.round(opts.maxTrajectoryMb * 1048576) });
+  const r = generateReport(dir, {
+    out: opts.out,
+    campaign: opts.campaign,
+    maxInlineBytes: Math.round(opts.maxTrajectoryMb * 1048576),
+  });
   const omitted = r.trajectories.omitted > 0 ? `, ${r.trajectories.omitted} trajectories over the cap left out` : '';
   process.stdout.write(
     `wrote ${r.file} (${(r.bytes / 1048576).toFixed(1)} MB: ${r.candidates} candidates, ${r.trials} trials${omitted}) in ${Math.round(r.ms.total)} ms\n`,

@@ -11,7 +11,13 @@ import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { productionParts } from '../../app/production';
 import { startOrAttachCampaign } from '../../temporal/client';
-import { connectClient, connectWorker, serverTarget, sharedServerConfigured, type ServerTarget } from '../../temporal/connection';
+import {
+  connectClient,
+  connectWorker,
+  serverTarget,
+  sharedServerConfigured,
+  type ServerTarget,
+} from '../../temporal/connection';
 import { startDevServer } from '../../temporal/dev-server';
 import { createWorkers, installWorkerLogger } from '../../workers';
 import { resumeAfterFault } from '../campaign/fault-resume';
@@ -19,7 +25,13 @@ import { followCampaign } from '../campaign/follow';
 import { preflightCampaign } from '../campaign/preflight';
 import { acquireStartLock, CampaignBusyError, lockHolder } from '../campaign/start-lock';
 import {
-  readServerFile, removeServerFile, resolveTarget, stopOrphanedServer, writeServerFile, type CampaignTarget, type ServerFile,
+  readServerFile,
+  removeServerFile,
+  resolveTarget,
+  stopOrphanedServer,
+  writeServerFile,
+  type CampaignTarget,
+  type ServerFile,
 } from '../campaign/target';
 import { UsageError } from '../errors';
 import { parseOptions } from '../options';
@@ -46,7 +58,8 @@ export async function runAction(file: string, raw: unknown): Promise<void> {
   const running = shared ? null : readServerFile(target.campaignDir);
   // Check before start: only this process's own workers need its credentials (not a shared server's).
   const check = await preflightCampaign(target.config, {
-    credentials: !shared && !running, warn: (w) => process.stderr.write(`autoagent: warning: ${w}\n`),
+    credentials: !shared && !running,
+    warn: (w) => process.stderr.write(`autoagent: warning: ${w}\n`),
   });
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
@@ -58,7 +71,8 @@ export async function runAction(file: string, raw: unknown): Promise<void> {
       process.stderr.write(`attaching to the running embedded server of ${target.name} (pid ${running.pid})\n`);
       return await asClient(target, check.plan, running, { ...opts, restart: false }, abort.signal);
     }
-    if (opts.detach) throw new UsageError('--detach needs TEMPORAL_ADDRESS (the embedded server lives in this process)');
+    if (opts.detach)
+      throw new UsageError('--detach needs TEMPORAL_ADDRESS (the embedded server lives in this process)');
     let release: () => void;
     try {
       release = acquireStartLock(target.campaignDir, target.name);
@@ -78,16 +92,33 @@ export async function runAction(file: string, raw: unknown): Promise<void> {
 }
 
 /** Starts the campaign from the plan preflight built (campaign.yaml is not read again), or attaches to it. */
-async function startAndFollow(client: Client, target: CampaignTarget, plan: CampaignPlan, opts: RunOptions, signal: AbortSignal): Promise<void> {
-  const { handle, state } = await startOrAttachCampaign(client, { name: target.name, input: { plan }, restart: opts.restart });
+async function startAndFollow(
+  client: Client,
+  target: CampaignTarget,
+  plan: CampaignPlan,
+  opts: RunOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const { handle, state } = await startOrAttachCampaign(client, {
+    name: target.name,
+    input: { plan },
+    restart: opts.restart,
+  });
   process.stderr.write(`campaign ${target.name}: ${state} (workflow ${handle.workflowId})\n`);
   if (state === 'running') await resumeAfterFault(handle, (line) => process.stderr.write(`${line}\n`));
   if (opts.detach) return;
   const summary = await followCampaign(client, handle, { json: opts.json, signal });
-  if (!summary) process.stderr.write(`interrupted: campaign ${target.name} is resumable — run the same command again\n`);
+  if (!summary)
+    process.stderr.write(`interrupted: campaign ${target.name} is resumable — run the same command again\n`);
 }
 
-async function asClient(target: CampaignTarget, plan: CampaignPlan, server: ServerTarget, opts: RunOptions, signal: AbortSignal): Promise<void> {
+async function asClient(
+  target: CampaignTarget,
+  plan: CampaignPlan,
+  server: ServerTarget,
+  opts: RunOptions,
+  signal: AbortSignal,
+): Promise<void> {
   const client = await connectClient(server);
   try {
     await startAndFollow(client, target, plan, opts, signal);
@@ -97,7 +128,11 @@ async function asClient(target: CampaignTarget, plan: CampaignPlan, server: Serv
 }
 
 /** The server of the `run` holding the start lock, once it is up (null if it does not come up, or the holder exits). */
-async function waitForServer(campaignDir: string, signal: AbortSignal, timeoutMs = 120_000): Promise<ServerFile | null> {
+async function waitForServer(
+  campaignDir: string,
+  signal: AbortSignal,
+  timeoutMs = 120_000,
+): Promise<ServerFile | null> {
   const deadline = Date.now() + timeoutMs;
   while (!signal.aborted && Date.now() < deadline) {
     const server = readServerFile(campaignDir);
@@ -108,20 +143,34 @@ async function waitForServer(campaignDir: string, signal: AbortSignal, timeoutMs
   return null;
 }
 
-async function embedded(target: CampaignTarget, plan: CampaignPlan, opts: RunOptions, signal: AbortSignal): Promise<void> {
+async function embedded(
+  target: CampaignTarget,
+  plan: CampaignPlan,
+  opts: RunOptions,
+  signal: AbortSignal,
+): Promise<void> {
   const campaignDir = target.campaignDir as string;
   installWorkerLogger(process.env.AUTOAGENT_DEBUG ? 'INFO' : 'WARN');
   if (await stopOrphanedServer(campaignDir)) process.stderr.write('stopped the dev server a killed run left behind\n');
   const dev = await startDevServer({ dbFile: temporalDbFile(campaignDir), uiPort: opts.uiPort });
-  writeServerFile(campaignDir, { address: dev.address, namespace: dev.namespace, pid: process.pid, serverPid: dev.pid });
+  writeServerFile(campaignDir, {
+    address: dev.address,
+    namespace: dev.namespace,
+    pid: process.pid,
+    serverPid: dev.pid,
+  });
   if (opts.uiPort) process.stderr.write(`Temporal UI: http://127.0.0.1:${opts.uiPort}\n`);
   const client = await connectClient(dev);
   const connection = await connectWorker(dev);
   try {
     const parts = productionParts({ connection: client.connection, namespace: dev.namespace });
     const workers = await createWorkers({
-      connection, namespace: dev.namespace, deps: parts.deps, trialSlots: opts.trialSlots ?? opts.concurrency ?? plan.concurrency,
-      reapOrphans: parts.reapOrphans, log: (line) => process.stderr.write(`${line}\n`),
+      connection,
+      namespace: dev.namespace,
+      deps: parts.deps,
+      trialSlots: opts.trialSlots ?? opts.concurrency ?? plan.concurrency,
+      reapOrphans: parts.reapOrphans,
+      log: (line) => process.stderr.write(`${line}\n`),
     });
     const running = workers.run();
     try {

@@ -11,8 +11,15 @@ import { UsageError } from '../errors';
 import { parseOptions } from '../options';
 
 const WorkerOptions = z.object({
-  roles: z.string().default('workflows,trials,meta')
-    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+  roles: z
+    .string()
+    .default('workflows,trials,meta')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(['workflows', 'trials', 'meta'])).min(1)),
   trialSlots: z.coerce.number().int().positive().max(256).optional(),
   /** The flag's old name: it read like campaign.yaml's `concurrency` (trials per campaign), which it is not. */
@@ -25,7 +32,8 @@ function envSlots(): number {
   const raw = process.env.AUTOAGENT_TRIAL_SLOTS ?? process.env.AUTOAGENT_TRIAL_CONCURRENCY;
   if (raw === undefined) return 2;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`AUTOAGENT_TRIAL_SLOTS: expected an integer from 1 to 256, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new UsageError(`AUTOAGENT_TRIAL_SLOTS: expected an integer from 1 to 256, got "${raw}"`);
   return n;
 }
 
@@ -39,11 +47,18 @@ export async function workerAction(raw: unknown): Promise<void> {
   // The worker's own connection answers the search-attribute lookup, so campaigns it runs set them too.
   const parts = productionParts({ connection, namespace: target.namespace });
   const set = await createWorkers({
-    connection, namespace: target.namespace, deps: parts.deps, roles: opts.roles as WorkerRole[],
-    trialSlots, metaConcurrency: opts.metaConcurrency, reapOrphans: parts.reapOrphans,
+    connection,
+    namespace: target.namespace,
+    deps: parts.deps,
+    roles: opts.roles as WorkerRole[],
+    trialSlots,
+    metaConcurrency: opts.metaConcurrency,
+    reapOrphans: parts.reapOrphans,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stderr.write(`autoagent worker on ${describeTarget(target)}: ${opts.roles.join(', ')}, ${trialSlots} trial slot(s)\n`);
+  process.stderr.write(
+    `autoagent worker on ${describeTarget(target)}: ${opts.roles.join(', ')}, ${trialSlots} trial slot(s)\n`,
+  );
   await set.run();
   await connection.close();
 }

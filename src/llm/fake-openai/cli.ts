@@ -35,7 +35,12 @@ async function scriptFromFile(file: string): Promise<FakeScript> {
   return (req: RecordedRequest, i: number) => {
     const at = byTurn ? turnOf(req) : i;
     process.stderr.write(`fake-openai: call ${i}${byTurn ? ` turn ${at}` : ''} ${req.path}\n`);
-    return replies[at] ?? { error: 'bad_request', message: `fake-openai: script exhausted at ${byTurn ? 'turn' : 'call'} ${at}` };
+    return (
+      replies[at] ?? {
+        error: 'bad_request',
+        message: `fake-openai: script exhausted at ${byTurn ? 'turn' : 'call'} ${at}`,
+      }
+    );
   };
 }
 

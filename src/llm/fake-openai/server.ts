@@ -8,7 +8,14 @@
  * a 503, as these servers send. It records every request and how many were in flight at most.
  */
 import http from 'node:http';
-import { ERROR_STATUS, ErrorReplySchema, MessageReplySchema, RawReplySchema, type FakeScript, type RecordedRequest } from '../fake-server/script';
+import {
+  ERROR_STATUS,
+  ErrorReplySchema,
+  MessageReplySchema,
+  RawReplySchema,
+  type FakeScript,
+  type RecordedRequest,
+} from '../fake-server/script';
 import { listenLocal, nextReply, readRequest, sendJson, sendRaw, wait } from '../fake-server/http';
 import { validateChatRequest } from './validate';
 
@@ -38,17 +45,32 @@ export async function startFakeOpenAi(script: FakeScript, opts: { port?: number 
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     res.once('close', () => inFlight--);
-    void handle(req, res).catch((e: unknown) => sendError(res, 500, 'server_error', `fake server bug: ${(e as Error).message}`));
+    void handle(req, res).catch((e: unknown) =>
+      sendError(res, 500, 'server_error', `fake server bug: ${(e as Error).message}`),
+    );
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { body, path } = await readRequest(req);
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendError(res, 404, 'invalid_request_error', `Unknown request URL: ${req.method} ${path}`);
+    if (req.method !== 'POST' || path !== '/v1/chat/completions')
+      return sendError(res, 404, 'invalid_request_error', `Unknown request URL: ${req.method} ${path}`);
     const callIndex = requests.length;
-    const rec: RecordedRequest = { method: req.method, path, headers: req.headers, body, receivedAt: Date.now(), callIndex };
+    const rec: RecordedRequest = {
+      method: req.method,
+      path,
+      headers: req.headers,
+      body,
+      receivedAt: Date.now(),
+      callIndex,
+    };
     requests.push(rec);
     if (!/^Bearer\s+\S+$/i.test(String(req.headers['authorization'] ?? ''))) {
-      return sendError(res, 401, 'invalid_request_error', 'You didn\'t provide an API key (Authorization: Bearer <key>)');
+      return sendError(
+        res,
+        401,
+        'invalid_request_error',
+        "You didn't provide an API key (Authorization: Bearer <key>)",
+      );
     }
     const invalid = typeof body === 'string' ? 'body: not valid JSON' : validateChatRequest(body);
     if (invalid) return sendError(res, 400, 'invalid_request_error', invalid);
@@ -62,7 +84,12 @@ export async function startFakeOpenAi(script: FakeScript, opts: { port?: number 
       const headers = { ...(e.error === 'rate_limit' ? { 'retry-after': '0' } : {}), ...(e.headers ?? {}) };
       return sendError(res, status, errorType(status), e.message ?? `fake ${e.error}`, headers);
     }
-    sendJson(res, 200, completionOf(MessageReplySchema.parse(reply), String((body as { model: unknown }).model), () => ++seq), REQUEST_ID);
+    sendJson(
+      res,
+      200,
+      completionOf(MessageReplySchema.parse(reply), String((body as { model: unknown }).model), () => ++seq),
+      REQUEST_ID,
+    );
   }
 
   const life = await listenLocal(server, opts.port ?? 0);
@@ -80,15 +107,33 @@ export async function startFakeOpenAi(script: FakeScript, opts: { port?: number 
   };
 }
 
-const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', tool_use: 'tool_calls', max_tokens: 'length' };
+const FINISH: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  tool_use: 'tool_calls',
+  max_tokens: 'length',
+};
 
 /** A scripted Messages-style reply as the chat completion an OpenAI-compatible server would send. */
-function completionOf(m: ReturnType<typeof MessageReplySchema.parse>, requestModel: string, next: () => number): unknown {
+function completionOf(
+  m: ReturnType<typeof MessageReplySchema.parse>,
+  requestModel: string,
+  next: () => number,
+): unknown {
   const texts = m.content.flatMap((b) => (b.type === 'text' ? [b.text] : []));
   const reasoning = m.content.flatMap((b) => (b.type === 'thinking' ? [b.thinking] : []));
   const calls = m.content.flatMap((b) =>
     b.type === 'tool_use'
-      ? [{ id: b.id ?? `call_fake_${next()}`, type: 'function', function: { name: b.name, arguments: typeof b.input === 'string' ? b.input : JSON.stringify(b.input ?? {}) } }]
+      ? [
+          {
+            id: b.id ?? `call_fake_${next()}`,
+            type: 'function',
+            function: {
+              name: b.name,
+              arguments: typeof b.input === 'string' ? b.input : JSON.stringify(b.input ?? {}),
+            },
+          },
+        ]
       : [],
   );
   const stop = m.stop_reason ?? (calls.length > 0 ? 'tool_use' : 'end_turn');
@@ -113,13 +158,30 @@ function completionOf(m: ReturnType<typeof MessageReplySchema.parse>, requestMod
         logprobs: null,
       },
     ],
-    usage: { prompt_tokens: input + cached, completion_tokens: output, total_tokens: input + cached + output, prompt_tokens_details: { cached_tokens: cached } },
+    usage: {
+      prompt_tokens: input + cached,
+      completion_tokens: output,
+      total_tokens: input + cached + output,
+      prompt_tokens_details: { cached_tokens: cached },
+    },
   };
 }
 
 const errorType = (status: number): string =>
-  status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  status === 401
+    ? 'invalid_request_error'
+    : status === 429
+      ? 'rate_limit_exceeded'
+      : status >= 500
+        ? 'server_error'
+        : 'invalid_request_error';
 
-function sendError(res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+function sendError(
+  res: http.ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: { message, type, param: null, code: null } }, REQUEST_ID, headers);
 }

@@ -42,7 +42,12 @@ async function scriptFromFile(file: string): Promise<FakeScript> {
   return (req: RecordedRequest, i: number) => {
     const at = byTurn ? turnOf(req) : i;
     process.stderr.write(`fake-anthropic: call ${i}${byTurn ? ` turn ${at}` : ''} ${req.path}\n`);
-    return replies[at] ?? { error: 'bad_request', message: `fake-anthropic: script exhausted at ${byTurn ? 'turn' : 'call'} ${at}` };
+    return (
+      replies[at] ?? {
+        error: 'bad_request',
+        message: `fake-anthropic: script exhausted at ${byTurn ? 'turn' : 'call'} ${at}`,
+      }
+    );
   };
 }
 

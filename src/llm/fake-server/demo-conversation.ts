@@ -56,7 +56,8 @@ export function readConversation(body: unknown): Conversation {
   for (const m of req.messages) {
     if (m.role !== 'user') continue;
     for (const b of blocks(m.content)) {
-      if (b.type === 'tool_result' && typeof b['tool_use_id'] === 'string') results.set(b['tool_use_id'], textOf(b['content']));
+      if (b.type === 'tool_result' && typeof b['tool_use_id'] === 'string')
+        results.set(b['tool_use_id'], textOf(b['content']));
     }
   }
   const calls: ToolCall[] = [];
@@ -64,7 +65,8 @@ export function readConversation(body: unknown): Conversation {
     if (m.role !== 'assistant') continue;
     for (const b of blocks(m.content)) {
       if (b.type !== 'tool_use' || typeof b['name'] !== 'string') continue;
-      const input = typeof b['input'] === 'object' && b['input'] !== null ? (b['input'] as Record<string, unknown>) : {};
+      const input =
+        typeof b['input'] === 'object' && b['input'] !== null ? (b['input'] as Record<string, unknown>) : {};
       calls.push({ name: b['name'], input, result: results.get(String(b['id'])) ?? '' });
     }
   }

@@ -93,8 +93,15 @@ export function metaAgentTurn(conv: Conversation): DemoTurn {
   const trial = trialToStudy(run);
   const tag = `meta g${run.generation} p${run.proposal}`;
   const step = conv.calls.length;
-  if (step === 0) return act('Reading the experiment log first.', 'bash', { command: 'cat /workspace/experiments.md' }, `${tag}: read log`);
-  if (step === 1) return act('Now the current harness prompt.', 'bash', { command: `cat ${SYSTEM_MD}` }, `${tag}: read harness`);
+  if (step === 0)
+    return act(
+      'Reading the experiment log first.',
+      'bash',
+      { command: 'cat /workspace/experiments.md' },
+      `${tag}: read log`,
+    );
+  if (step === 1)
+    return act('Now the current harness prompt.', 'bash', { command: `cat ${SYSTEM_MD}` }, `${tag}: read harness`);
   if (step === 2) {
     const command = trial
       ? `cat /workspace/${trial}/verifier.log | tail -n 30; cat /workspace/${trial}/trajectory.json | head -c 6000`
@@ -103,7 +110,14 @@ export function metaAgentTurn(conv: Conversation): DemoTurn {
   }
   const plan = planEdit(run, conv.calls[1]?.result ?? '', conv.calls[0]?.result ?? '');
   const kind = plan.marker ? `adds ${plan.marker.id}` : 'useless edit';
-  if (step === 3) return act('Adding one general working rule to the system prompt.', 'bash', { command: appendCommand(plan.line) }, `${tag}: edit (${kind})`);
-  if (step === 4 && conv.tools.includes('validate_harness')) return act('Validating the harness.', 'validate_harness', {}, `${tag}: validate`);
+  if (step === 3)
+    return act(
+      'Adding one general working rule to the system prompt.',
+      'bash',
+      { command: appendCommand(plan.line) },
+      `${tag}: edit (${kind})`,
+    );
+  if (step === 4 && conv.tools.includes('validate_harness'))
+    return act('Validating the harness.', 'validate_harness', {}, `${tag}: validate`);
   return act('Finishing with my rationale.', 'finish', { summary: rationale(plan, trial) }, `${tag}: finish (${kind})`);
 }

@@ -62,17 +62,23 @@ const act = (t: string, tool: string, input: Record<string, unknown>, note: stri
 /** The task agent's next turn. */
 export function taskAgentTurn(conv: Conversation, tasks: readonly DemoTask[]): DemoTurn {
   if (conv.toolsForbidden) {
-    return say('Plan: 1) look at the working directory and the files involved; 2) make the change; 3) check the result; 4) finish.', 'plan');
+    return say(
+      'Plan: 1) look at the working directory and the files involved; 2) make the change; 3) check the result; 4) finish.',
+      'plan',
+    );
   }
-  if (/VERDICT:\s*PASS/.test(conv.firstUser)) return say('I looked at the summary and the environment.\nVERDICT: PASS', 'verifier sub-agent');
+  if (/VERDICT:\s*PASS/.test(conv.firstUser))
+    return say('I looked at the summary and the environment.\nVERDICT: PASS', 'verifier sub-agent');
   const task = identifyTask(conv.firstUser, tasks);
   if (!task) return say('I do not recognise this task, so I am stopping here.', 'unknown task: gave up');
-  if (!conv.tools.includes('bash')) return say('I have no shell tool, so I cannot work on this task.', `${task.name}: no bash tool`);
+  if (!conv.tools.includes('bash'))
+    return say('I have no shell tool, so I cannot work on this task.', `${task.name}: no bash tool`);
   const markers = markersIn(conv.system);
   const solves = task.solve !== null && demoSolves(task.name, markers.length);
   const tag = `${task.name} (markers ${markers.length}, ${solves ? 'solves' : 'gives up'})`;
   const step = conv.calls.length;
-  if (step === 0) return act('Let me look at the working directory first.', 'bash', { command: 'pwd && ls -la' }, `${tag}: explore`);
+  if (step === 0)
+    return act('Let me look at the working directory first.', 'bash', { command: 'pwd && ls -la' }, `${tag}: explore`);
   if (step === 1) {
     const file = firstFileOf(conv.calls[0]?.result ?? '');
     const command = file ? `cat -- '${file.replace(/'/g, `'\\''`)}'` : 'find . -maxdepth 2 -type f | head -n 20';
@@ -84,9 +90,20 @@ export function taskAgentTurn(conv: Conversation, tasks: readonly DemoTask[]): D
       `${tag}: end_turn`,
     );
   }
-  if (step === 2) return act('I know what to do: applying the fix now.', 'bash', { command: solveCommand(task.solve ?? '') }, `${tag}: solve`);
+  if (step === 2)
+    return act(
+      'I know what to do: applying the fix now.',
+      'bash',
+      { command: solveCommand(task.solve ?? '') },
+      `${tag}: solve`,
+    );
   if (step === 3 && markers.length > 0) {
-    return act('Checking the result before finishing, as my instructions ask.', 'bash', { command: 'pwd && ls -la' }, `${tag}: check`);
+    return act(
+      'Checking the result before finishing, as my instructions ask.',
+      'bash',
+      { command: 'pwd && ls -la' },
+      `${tag}: check`,
+    );
   }
   const summary = `${DEMO_LABEL} Applied the fix for ${task.name}${markers.length > 0 ? ' and re-checked the working directory' : ''}.`;
   if (!conv.tools.includes('finish')) return say(summary, `${tag}: end_turn (no finish tool)`);

@@ -20,7 +20,10 @@ export const META_MARKER = 'You are an expert agent engineer';
 
 export class DemoBenchmarkError extends Error {
   override readonly name = 'DemoBenchmarkError';
-  constructor(readonly dir: string, message: string) {
+  constructor(
+    readonly dir: string,
+    message: string,
+  ) {
     super(`${dir}: ${message}`);
   }
 }
@@ -35,7 +38,9 @@ export async function loadDemoBenchmark(dir: string): Promise<DemoBenchmark> {
   const root = path.resolve(dir);
   if (!existsSync(root)) throw new DemoBenchmarkError(root, 'benchmark folder not found');
   const tasks: DemoTask[] = [];
-  for (const e of (await readdir(root, { withFileTypes: true })).filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of (await readdir(root, { withFileTypes: true }))
+    .filter((x) => x.isDirectory())
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const instructionPath = path.join(root, e.name, 'instruction.md');
     if (!existsSync(instructionPath)) continue;
     const solvePath = path.join(root, e.name, 'solution', 'solve.sh');

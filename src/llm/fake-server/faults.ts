@@ -43,7 +43,12 @@ function inject(script: ScriptFn, faultFor: (req: RecordedRequest, i: number) =>
 }
 
 /** The first `n` requests (optionally only those `which` selects) get `fault`; later ones are answered normally. */
-export function failFirst(n: number, fault: FakeReply, script: ScriptFn, which: (req: RecordedRequest) => boolean = () => true): FaultInjector {
+export function failFirst(
+  n: number,
+  fault: FakeReply,
+  script: ScriptFn,
+  which: (req: RecordedRequest) => boolean = () => true,
+): FaultInjector {
   let seen = 0;
   return inject(script, (req) => (which(req) && seen++ < n ? fault : null));
 }
@@ -54,7 +59,10 @@ export function failUntil(untilMs: number, fault: FakeReply, script: ScriptFn): 
 }
 
 /** A switch the test holds: while failing, every request (that `which` selects) gets the fault. */
-export function faultSwitch(script: ScriptFn, which: (req: RecordedRequest) => boolean = () => true): FaultInjector & {
+export function faultSwitch(
+  script: ScriptFn,
+  which: (req: RecordedRequest) => boolean = () => true,
+): FaultInjector & {
   fail(fault: FakeReply): void;
   recover(): void;
 } {

@@ -40,21 +40,39 @@ export function wait(ms: number, res: http.ServerResponse): Promise<boolean> {
 }
 
 /** A JSON answer with a fresh request id under `requestIdHeader` (the header name differs per API). */
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, requestIdHeader: string, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  requestIdHeader: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.writableEnded || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json', [requestIdHeader]: `req_fake_${Date.now().toString(36)}`, ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    [requestIdHeader]: `req_fake_${Date.now().toString(36)}`,
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
 /** A scripted verbatim answer (a misbehaving endpoint: `{}`, an HTML page from a proxy, a truncated body). */
 export function sendRaw(res: http.ServerResponse, r: { raw: string; status?: number; contentType?: string }): void {
   if (res.writableEnded || res.destroyed) return;
-  res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json', 'request-id': `req_fake_raw_${Date.now().toString(36)}` });
+  res.writeHead(r.status ?? 200, {
+    'content-type': r.contentType ?? 'application/json',
+    'request-id': `req_fake_raw_${Date.now().toString(36)}`,
+  });
   res.end(r.raw);
 }
 
 /** The i-th reply of a script (array or function), validated; past its end, a 400 naming the server. */
-export async function nextReply(script: FakeScript, rec: RecordedRequest, i: number, server: string): Promise<FakeReply> {
+export async function nextReply(
+  script: FakeScript,
+  rec: RecordedRequest,
+  i: number,
+  server: string,
+): Promise<FakeReply> {
   const r = typeof script === 'function' ? await script(rec, i) : script[i];
   if (r === undefined) return { error: 'bad_request', message: `${server}: script exhausted at call ${i}` };
   return ReplySchema.parse(r);

@@ -31,7 +31,15 @@ export const MessageReplySchema = z.object({
   delayMs: z.number().int().nonnegative().optional(),
 });
 
-export const ErrorKind = z.enum(['bad_request', 'auth', 'permission', 'not_found', 'rate_limit', 'server', 'overloaded']);
+export const ErrorKind = z.enum([
+  'bad_request',
+  'auth',
+  'permission',
+  'not_found',
+  'rate_limit',
+  'server',
+  'overloaded',
+]);
 export type ErrorKind = z.infer<typeof ErrorKind>;
 
 export const ErrorReplySchema = z.object({
@@ -72,7 +80,11 @@ export const ScriptFileSchema = z.union([
 
 export class ScriptFileError extends Error {
   override readonly name = 'ScriptFileError';
-  constructor(readonly file: string, readonly field: string, message: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    message: string,
+  ) {
     super(`${file}: ${field}: ${message}`);
   }
 }
@@ -95,10 +107,11 @@ export function loadScriptFile(json: unknown, file: string): ScriptFile {
   const wrapped = !Array.isArray(json);
   const list = wrapped ? (json as { replies?: unknown } | null)?.replies : json;
   const base = wrapped ? 'replies' : '(root)';
-  if (!Array.isArray(list)) throw new ScriptFileError(file, base, 'expected an array of replies (or an object { "replies": [...] })');
+  if (!Array.isArray(list))
+    throw new ScriptFileError(file, base, 'expected an array of replies (or an object { "replies": [...] })');
   const extra = wrapped ? Object.keys(json as object).filter((k) => k !== 'replies' && k !== 'byTurn') : [];
   if (extra.length > 0) throw new ScriptFileError(file, extra[0]!, 'unknown key (allowed: replies, byTurn)');
-  const byTurn = wrapped ? (json as { byTurn?: unknown }).byTurn ?? false : false;
+  const byTurn = wrapped ? ((json as { byTurn?: unknown }).byTurn ?? false) : false;
   if (typeof byTurn !== 'boolean') throw new ScriptFileError(file, 'byTurn', 'expected true or false');
   const replies = list.map((item, i) => {
     const kind = typeof item === 'object' && item !== null ? item : {};
@@ -114,7 +127,9 @@ export function loadScriptFile(json: unknown, file: string): ScriptFile {
 /** A request's turn in its conversation: how many assistant messages it carries (0 for the first call). */
 export function turnOf(req: { body: unknown }): number {
   const messages = (req.body as { messages?: unknown } | null)?.messages;
-  return Array.isArray(messages) ? messages.filter((m) => (m as { role?: unknown } | null)?.role === 'assistant').length : 0;
+  return Array.isArray(messages)
+    ? messages.filter((m) => (m as { role?: unknown } | null)?.role === 'assistant').length
+    : 0;
 }
 
 export interface RecordedRequest {
@@ -141,5 +156,10 @@ export const ERROR_STATUS: Record<ErrorKind, { status: number; type: string }> =
 
 /** Builders that read well in tests. */
 export const text = (t: string) => ({ type: 'text' as const, text: t });
-export const toolUse = (name: string, input: unknown, id?: string) => ({ type: 'tool_use' as const, name, input, ...(id ? { id } : {}) });
+export const toolUse = (name: string, input: unknown, id?: string) => ({
+  type: 'tool_use' as const,
+  name,
+  input,
+  ...(id ? { id } : {}),
+});
 export const thinking = (t: string) => ({ type: 'thinking' as const, thinking: t });

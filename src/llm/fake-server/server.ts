@@ -34,14 +34,24 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
   const requests: RecordedRequest[] = [];
   let seq = 0;
   const server = http.createServer((req, res) => {
-    void handle(req, res).catch((e: unknown) => sendError(res, 500, 'api_error', `fake server bug: ${(e as Error).message}`));
+    void handle(req, res).catch((e: unknown) =>
+      sendError(res, 500, 'api_error', `fake server bug: ${(e as Error).message}`),
+    );
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { body, path } = await readRequest(req);
-    if (req.method !== 'POST' || path !== '/v1/messages') return sendError(res, 404, 'not_found_error', `no route ${req.method} ${path}`);
+    if (req.method !== 'POST' || path !== '/v1/messages')
+      return sendError(res, 404, 'not_found_error', `no route ${req.method} ${path}`);
     const callIndex = requests.length;
-    const rec: RecordedRequest = { method: req.method, path, headers: req.headers, body, receivedAt: Date.now(), callIndex };
+    const rec: RecordedRequest = {
+      method: req.method,
+      path,
+      headers: req.headers,
+      body,
+      receivedAt: Date.now(),
+      callIndex,
+    };
     requests.push(rec);
     if (!apiKeyOf(req.headers)) return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
     const invalid = typeof body === 'string' ? 'body: not valid JSON' : validateMessagesRequest(body);
@@ -59,8 +69,10 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
     const m = MessageReplySchema.parse(reply);
     const model = m.model ?? String((body as { model: unknown }).model);
     const content = m.content.map((b) => {
-      if (b.type === 'tool_use') return { type: 'tool_use', id: b.id ?? `toolu_fake_${++seq}`, name: b.name, input: b.input ?? {} };
-      if (b.type === 'thinking') return { type: 'thinking', thinking: b.thinking, signature: b.signature ?? `sig_fake_${++seq}` };
+      if (b.type === 'tool_use')
+        return { type: 'tool_use', id: b.id ?? `toolu_fake_${++seq}`, name: b.name, input: b.input ?? {} };
+      if (b.type === 'thinking')
+        return { type: 'thinking', thinking: b.thinking, signature: b.signature ?? `sig_fake_${++seq}` };
       return { type: 'text', text: b.text, citations: null };
     });
     const stop = m.stop_reason ?? (content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
@@ -70,7 +82,21 @@ export async function startFakeAnthropic(script: FakeScript, opts: { port?: numb
       cache_read_input_tokens: m.usage?.cache_read_input_tokens ?? 0,
       cache_creation_input_tokens: m.usage?.cache_creation_input_tokens ?? 0,
     };
-    sendJson(res, 200, { id: `msg_fake_${++seq}`, type: 'message', role: 'assistant', model, content, stop_reason: stop, stop_sequence: null, usage }, REQUEST_ID);
+    sendJson(
+      res,
+      200,
+      {
+        id: `msg_fake_${++seq}`,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content,
+        stop_reason: stop,
+        stop_sequence: null,
+        usage,
+      },
+      REQUEST_ID,
+    );
   }
 
   const life = await listenLocal(server, opts.port ?? 0);
@@ -98,9 +124,19 @@ export function apiKeyOf(headers: RecordedRequest['headers']): string | null {
 }
 
 function defaultMessage(kind: string): string {
-  return kind === 'overloaded' ? 'Overloaded' : kind === 'rate_limit' ? 'Number of request tokens has exceeded your per-minute rate limit' : `fake ${kind}`;
+  return kind === 'overloaded'
+    ? 'Overloaded'
+    : kind === 'rate_limit'
+      ? 'Number of request tokens has exceeded your per-minute rate limit'
+      : `fake ${kind}`;
 }
 
-function sendError(res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+function sendError(
+  res: http.ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { type: 'error', error: { type, message } }, REQUEST_ID, headers);
 }

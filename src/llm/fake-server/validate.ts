@@ -20,15 +20,24 @@ export function validateMessagesRequest(body: unknown): string | null {
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i] as Msg;
     const expected = i % 2 === 0 ? 'user' : 'assistant';
-    if (m.role !== expected) return `messages.${i}.role: expected "${expected}" (roles must alternate, starting with user)`;
-    if (typeof m.content !== 'string' && !Array.isArray(m.content)) return `messages.${i}.content: expected string or array`;
-    if (Array.isArray(m.content) && m.content.length === 0 && i !== messages.length - 1) return `messages.${i}.content: must be non-empty`;
+    if (m.role !== expected)
+      return `messages.${i}.role: expected "${expected}" (roles must alternate, starting with user)`;
+    if (typeof m.content !== 'string' && !Array.isArray(m.content))
+      return `messages.${i}.content: expected string or array`;
+    if (Array.isArray(m.content) && m.content.length === 0 && i !== messages.length - 1)
+      return `messages.${i}.content: must be non-empty`;
     if (m.role !== 'assistant') continue;
-    const ids = blocksOf(m).filter((x) => x.type === 'tool_use').map((x) => x.id);
+    const ids = blocksOf(m)
+      .filter((x) => x.type === 'tool_use')
+      .map((x) => x.id);
     if (ids.length === 0) continue;
     const next = messages[i + 1] as Msg | undefined;
     if (!next) return `messages.${i}: the final assistant message must not end with tool_use`;
-    const answered = new Set(blocksOf(next).filter((x) => x.type === 'tool_result').map((x) => x.tool_use_id));
+    const answered = new Set(
+      blocksOf(next)
+        .filter((x) => x.type === 'tool_result')
+        .map((x) => x.tool_use_id),
+    );
     const missing = ids.filter((id) => !answered.has(id));
     if (missing.length > 0) {
       return `messages.${i + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}`;
@@ -37,8 +46,10 @@ export function validateMessagesRequest(body: unknown): string | null {
   if (b['tools'] !== undefined && !Array.isArray(b['tools'])) return 'tools: expected an array';
   for (const [i, t] of ((b['tools'] as unknown[]) ?? []).entries()) {
     const tool = t as Record<string, unknown>;
-    if (typeof tool['name'] !== 'string' || !/^[a-zA-Z0-9_-]{1,128}$/.test(tool['name'])) return `tools.${i}.name: invalid`;
-    if (typeof tool['input_schema'] !== 'object' || tool['input_schema'] === null) return `tools.${i}.input_schema: Field required`;
+    if (typeof tool['name'] !== 'string' || !/^[a-zA-Z0-9_-]{1,128}$/.test(tool['name']))
+      return `tools.${i}.name: invalid`;
+    if (typeof tool['input_schema'] !== 'object' || tool['input_schema'] === null)
+      return `tools.${i}.input_schema: Field required`;
   }
   return null;
 }

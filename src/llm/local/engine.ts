@@ -71,7 +71,13 @@ let runtime: Promise<{ nlc: typeof Nlc; llama: Nlc.Llama }> | null = null;
 export function loadRuntime(): Promise<{ nlc: typeof Nlc; llama: Nlc.Llama }> {
   runtime ??= (async () => {
     const nlc = (await importEsm('node-llama-cpp')) as typeof Nlc;
-    const llama = await nlc.getLlama({ gpu: false, build: 'never', skipDownload: true, logLevel: nlc.LlamaLogLevel.error, progressLogs: false });
+    const llama = await nlc.getLlama({
+      gpu: false,
+      build: 'never',
+      skipDownload: true,
+      logLevel: nlc.LlamaLogLevel.error,
+      progressLogs: false,
+    });
     return { nlc, llama };
   })();
   runtime.catch(() => (runtime = null));
@@ -107,7 +113,11 @@ export class LocalEngine {
       e = (async () => {
         const { nlc, llama } = await loadRuntime();
         const model = await llama.loadModel({ modelPath: file });
-        const context = await model.createContext({ contextSize: settings.contextSize, sequences: settings.sequences, threads: settings.threads });
+        const context = await model.createContext({
+          contextSize: settings.contextSize,
+          sequences: settings.sequences,
+          threads: settings.threads,
+        });
         return new LocalEngine(nlc, llama, model, context, nlc.resolveChatWrapper(model));
       })();
       engines.set(file, e);
@@ -137,7 +147,8 @@ export class LocalEngine {
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     const prompt = this.tokenize(req.turns);
     const room = this.contextSize - prompt.length - 1;
-    if (room < 16) return { text: '', stop: 'context', promptTokens: prompt.length, reusedTokens: 0, completionTokens: 0 };
+    if (room < 16)
+      return { text: '', stop: 'context', promptTokens: prompt.length, reusedTokens: 0, completionTokens: 0 };
     const maxTokens = Math.min(req.maxTokens, room);
     const slot = await this.acquire(prompt, req.signal);
     try {
@@ -150,15 +161,27 @@ export class LocalEngine {
     }
   }
 
-  private async run(seq: Nlc.LlamaContextSequence, prompt: Nlc.Token[], maxTokens: number, req: GenerateRequest): Promise<GenerateResult> {
+  private async run(
+    seq: Nlc.LlamaContextSequence,
+    prompt: Nlc.Token[],
+    maxTokens: number,
+    req: GenerateRequest,
+  ): Promise<GenerateResult> {
     // Keep the cached common prefix, but always evaluate at least the prompt's last token (sampling needs it).
     const reused = Math.min(seq.compareContextTokens(prompt).firstDifferentIndex, prompt.length - 1);
     if (seq.nextTokenIndex > reused) await seq.eraseContextTokenRanges([{ start: reused, end: seq.nextTokenIndex }]);
     const out: Nlc.Token[] = [];
     const punish = req.avoid ? [...new Set(this.model.tokenize(req.avoid))] : [];
     const sampling = {
-      temperature: req.temperature, topK: 40, topP: 0.95, minP: 0.05,
-      ...(punish.length ? { repeatPenalty: { punishTokens: punish, maxPunishTokens: punish.length, penalty: 1.3, presencePenalty: 0.3 } } : {}),
+      temperature: req.temperature,
+      topK: 40,
+      topP: 0.95,
+      minP: 0.05,
+      ...(punish.length
+        ? {
+            repeatPenalty: { punishTokens: punish, maxPunishTokens: punish.length, penalty: 1.3, presencePenalty: 0.3 },
+          }
+        : {}),
     };
     let input = prompt.slice(reused);
     let grammarState: Nlc.LlamaGrammarEvaluationState | undefined;
@@ -166,7 +189,10 @@ export class LocalEngine {
     let stop: GenerateResult['stop'] | null = null;
     while (stop === null) {
       let switched = false;
-      for await (const token of seq.evaluate(input, { ...sampling, ...(grammarState ? { grammarEvaluationState: grammarState } : {}) })) {
+      for await (const token of seq.evaluate(input, {
+        ...sampling,
+        ...(grammarState ? { grammarEvaluationState: grammarState } : {}),
+      })) {
         if (req.signal?.aborted) throw new LlmAbortedError();
         if (this.model.isEogToken(token)) {
           stop = 'eog';
@@ -177,7 +203,10 @@ export class LocalEngine {
           if (isCompleteJson(this.model.detokenize(out.slice(callStart)))) stop = 'call';
         } else if (req.callSchema && this.model.detokenize(out.slice(-8)).endsWith(CALL_FENCE)) {
           // The model opened a tool call: continue under the call grammar, from this token on.
-          grammarState = new this.nlc.LlamaGrammarEvaluationState({ model: this.model, grammar: await this.grammar(req.callSchema) });
+          grammarState = new this.nlc.LlamaGrammarEvaluationState({
+            model: this.model,
+            grammar: await this.grammar(req.callSchema),
+          });
           callStart = out.length;
           input = [token];
           switched = true;
@@ -207,7 +236,12 @@ export class LocalEngine {
       if (signal?.aborted) throw new LlmAbortedError();
       const free = this.slots.filter((s) => !s.busy);
       if (free.length > 0) {
-        const best = free.reduce((a, b) => (b.seq.compareContextTokens(prompt).firstDifferentIndex > a.seq.compareContextTokens(prompt).firstDifferentIndex ? b : a));
+        const best = free.reduce((a, b) =>
+          b.seq.compareContextTokens(prompt).firstDifferentIndex >
+          a.seq.compareContextTokens(prompt).firstDifferentIndex
+            ? b
+            : a,
+        );
         best.busy = true;
         return best;
       }
@@ -240,7 +274,14 @@ export class LocalEngine {
 function recordStats(r: GenerateResult, ms: number): void {
   const file = process.env['AUTOAGENT_LOCAL_STATS_FILE'];
   if (!file) return;
-  const line = { at: Date.now(), ms, promptTokens: r.promptTokens, reusedTokens: r.reusedTokens, completionTokens: r.completionTokens, stop: r.stop };
+  const line = {
+    at: Date.now(),
+    ms,
+    promptTokens: r.promptTokens,
+    reusedTokens: r.reusedTokens,
+    completionTokens: r.completionTokens,
+    stop: r.stop,
+  };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 

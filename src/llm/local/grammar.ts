@@ -9,7 +9,13 @@ const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== nul
 const BASIC = new Set(['string', 'number', 'integer', 'boolean', 'null']);
 
 /** Any JSON value (an object with arbitrary keys stands for nested values of any shape). */
-const ANY: Schema = { oneOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'object', additionalProperties: true }, { type: 'array', items: { type: ['string', 'number', 'boolean', 'null'] } }] };
+const ANY: Schema = {
+  oneOf: [
+    { type: ['string', 'number', 'boolean', 'null'] },
+    { type: 'object', additionalProperties: true },
+    { type: 'array', items: { type: ['string', 'number', 'boolean', 'null'] } },
+  ],
+};
 
 function literal(v: unknown): boolean {
   return v === null || ['string', 'number', 'boolean'].includes(typeof v);
@@ -20,7 +26,8 @@ export function toGbnfSchema(s: unknown, depth = 0): Schema {
   if ('const' in s && literal(s['const'])) return { const: s['const'] };
   if (Array.isArray(s['enum']) && s['enum'].length > 0 && s['enum'].every(literal)) return { enum: s['enum'] };
   const alternatives = (s['oneOf'] ?? s['anyOf']) as unknown;
-  if (Array.isArray(alternatives) && alternatives.length > 0) return { oneOf: alternatives.map((a) => toGbnfSchema(a, depth + 1)) };
+  if (Array.isArray(alternatives) && alternatives.length > 0)
+    return { oneOf: alternatives.map((a) => toGbnfSchema(a, depth + 1)) };
   const type = s['type'] ?? (isObject(s['properties']) ? 'object' : undefined);
   if (Array.isArray(type)) {
     if (type.every((t) => typeof t === 'string' && BASIC.has(t))) return { type };
@@ -31,8 +38,15 @@ export function toGbnfSchema(s: unknown, depth = 0): Schema {
   if (type === 'object') {
     const props = isObject(s['properties']) ? s['properties'] : {};
     const required = new Set(Array.isArray(s['required']) ? s['required'].map(String) : []);
-    const listed = Object.fromEntries(Object.entries(props).filter(([k]) => required.has(k)).map(([k, v]) => [k, toGbnfSchema(v, depth + 1)]));
-    const hasOptional = Object.keys(props).some((k) => !required.has(k)) || s['additionalProperties'] === true || isObject(s['additionalProperties']);
+    const listed = Object.fromEntries(
+      Object.entries(props)
+        .filter(([k]) => required.has(k))
+        .map(([k, v]) => [k, toGbnfSchema(v, depth + 1)]),
+    );
+    const hasOptional =
+      Object.keys(props).some((k) => !required.has(k)) ||
+      s['additionalProperties'] === true ||
+      isObject(s['additionalProperties']);
     return { type: 'object', properties: listed, additionalProperties: hasOptional || Object.keys(props).length === 0 };
   }
   return ANY;

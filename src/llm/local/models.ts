@@ -24,7 +24,12 @@ const CatalogueSchema = z.object({
       file: z.string(),
       bytes: z.number().int().positive(),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      parts: z.object({ package: z.string(), version: z.string(), count: z.number().int().positive(), member: z.string() }),
+      parts: z.object({
+        package: z.string(),
+        version: z.string(),
+        count: z.number().int().positive(),
+        member: z.string(),
+      }),
     }),
   ),
 });
@@ -57,23 +62,34 @@ const isFile = (p: string): boolean => {
 export function resolveLocalModel(model: string, env: NodeJS.ProcessEnv = process.env): ResolvedLocalModel {
   const override = env['AUTOAGENT_LOCAL_MODEL_PATH'];
   if (model === 'default' && override) {
-    if (!isFile(override)) throw new LlmModelNotFoundError(`AUTOAGENT_LOCAL_MODEL_PATH=${override} is not a file (a GGUF model file is expected)`);
+    if (!isFile(override))
+      throw new LlmModelNotFoundError(
+        `AUTOAGENT_LOCAL_MODEL_PATH=${override} is not a file (a GGUF model file is expected)`,
+      );
     return { name: path.basename(override, '.gguf'), file: path.resolve(override) };
   }
   if (model.includes('/') || model.endsWith('.gguf')) {
-    if (!isFile(model)) throw new LlmModelNotFoundError(`local model file ${model} does not exist (model "local/${model}")`);
+    if (!isFile(model))
+      throw new LlmModelNotFoundError(`local model file ${model} does not exist (model "local/${model}")`);
     return { name: path.basename(model, '.gguf'), file: path.resolve(model) };
   }
   const name = model === 'default' ? LOCAL_CATALOGUE.default : model;
   const spec = LOCAL_CATALOGUE.models[name];
   if (!spec) {
     const known = Object.keys(LOCAL_CATALOGUE.models).join(', ');
-    throw new LlmModelNotFoundError(`unknown local model "${model}": use local (= ${LOCAL_CATALOGUE.default}), local/<name> with a name of ${known}, or local/<path to a .gguf file>`);
+    throw new LlmModelNotFoundError(
+      `unknown local model "${model}": use local (= ${LOCAL_CATALOGUE.default}), local/<name> with a name of ${known}, or local/<path to a .gguf file>`,
+    );
   }
   const file = path.join(modelsDir(env), spec.file);
   if (!isFile(file)) {
-    const how = name === LOCAL_CATALOGUE.default ? SETUP_HINT : `run \`python3 scripts/install-local-models.py ${name}\` to install it`;
-    throw new LlmModelNotFoundError(`the local model ${name} is not installed (expected ${file}): ${how}, or set AUTOAGENT_LOCAL_MODEL_PATH to a GGUF file`);
+    const how =
+      name === LOCAL_CATALOGUE.default
+        ? SETUP_HINT
+        : `run \`python3 scripts/install-local-models.py ${name}\` to install it`;
+    throw new LlmModelNotFoundError(
+      `the local model ${name} is not installed (expected ${file}): ${how}, or set AUTOAGENT_LOCAL_MODEL_PATH to a GGUF file`,
+    );
   }
   return { name, file };
 }

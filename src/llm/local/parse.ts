@@ -75,6 +75,7 @@ const newToolUseId = (): string => `toolu_local_${randomBytes(10).toString('hex'
 export function toContentBlocks(parsed: ParsedAnswer): Anthropic.ContentBlock[] {
   const blocks: Anthropic.ContentBlock[] = [];
   if (parsed.text) blocks.push({ type: 'text', text: parsed.text, citations: null });
-  for (const c of parsed.calls) blocks.push({ type: 'tool_use', id: newToolUseId(), caller: { type: 'direct' }, name: c.name, input: c.input });
+  for (const c of parsed.calls)
+    blocks.push({ type: 'tool_use', id: newToolUseId(), caller: { type: 'direct' }, name: c.name, input: c.input });
   return blocks;
 }

@@ -17,7 +17,8 @@ export function renderToolCall(name: string, input: unknown): string {
   return `${CALL_FENCE}${JSON.stringify({ name, arguments: input ?? {} })}\n\`\`\``;
 }
 
-export const REPEAT_NOTE = 'Note: you already made exactly this call before. Repeating it gives the same result: change the command or try a different approach.';
+export const REPEAT_NOTE =
+  'Note: you already made exactly this call before. Repeating it gives the same result: change the command or try a different approach.';
 
 type Schema = Record<string, unknown>;
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -28,7 +29,9 @@ function describeArguments(schema: Schema): string {
   const required = new Set(Array.isArray(schema['required']) ? (schema['required'] as unknown[]).map(String) : []);
   const lines = Object.entries(props).map(([key, p]) => {
     const prop = isObject(p) ? p : {};
-    const type = Array.isArray(prop['enum']) ? `one of ${prop['enum'].map((v) => JSON.stringify(v)).join(', ')}` : String(prop['type'] ?? 'any');
+    const type = Array.isArray(prop['enum'])
+      ? `one of ${prop['enum'].map((v) => JSON.stringify(v)).join(', ')}`
+      : String(prop['type'] ?? 'any');
     const desc = typeof prop['description'] === 'string' ? `: ${prop['description']}` : '';
     return `- ${key} (${type}${required.has(key) ? ', required' : ''})${desc}`;
   });
@@ -38,14 +41,19 @@ function describeArguments(schema: Schema): string {
 function toolsSystemText(tools: Anthropic.Tool[]): string {
   const first = tools[0];
   if (!first) return '';
-  const example = first.name === 'bash' || tools.some((t) => t.name === 'bash') ? { name: 'bash', arguments: { command: 'ls -la' } } : { name: first.name, arguments: {} };
+  const example =
+    first.name === 'bash' || tools.some((t) => t.name === 'bash')
+      ? { name: 'bash', arguments: { command: 'ls -la' } }
+      : { name: first.name, arguments: {} };
   const finish = tools.some((t) => t.name === 'finish') ? ' call the `finish` tool, or' : '';
   return [
     '# Tools',
     '',
     'You can use these tools:',
     '',
-    ...tools.map((t) => `## ${t.name}\n${t.description ?? ''}\nArguments:\n${describeArguments(t.input_schema as Schema)}\n`),
+    ...tools.map(
+      (t) => `## ${t.name}\n${t.description ?? ''}\nArguments:\n${describeArguments(t.input_schema as Schema)}\n`,
+    ),
     'To use a tool, answer with a JSON object in a ```json fenced block, with the tool name and its arguments, like this:',
     '',
     `${CALL_FENCE}${JSON.stringify(example)}\n\`\`\``,

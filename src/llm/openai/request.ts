@@ -25,11 +25,15 @@ export interface ChatRequestOptions {
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
 }
 
-export function toChatRequest(req: Anthropic.MessageCreateParamsNonStreaming, opts: ChatRequestOptions = {}): ChatParams {
+export function toChatRequest(
+  req: Anthropic.MessageCreateParamsNonStreaming,
+  opts: ChatRequestOptions = {},
+): ChatParams {
   const messages: ChatMessage[] = [];
   const system = systemText(req.system);
   if (system) messages.push({ role: 'system', content: system });
-  for (const m of req.messages) messages.push(...(m.role === 'assistant' ? [assistantMessage(m.content)] : userMessages(m.content)));
+  for (const m of req.messages)
+    messages.push(...(m.role === 'assistant' ? [assistantMessage(m.content)] : userMessages(m.content)));
   const tools = (req.tools ?? []).flatMap((t) => (isCustomTool(t) ? [functionTool(t)] : []));
   const choice = req.tool_choice;
   return {
@@ -38,7 +42,9 @@ export function toChatRequest(req: Anthropic.MessageCreateParamsNonStreaming, op
     [opts.maxTokensField ?? 'max_tokens']: req.max_tokens,
     ...(tools.length > 0 ? { tools } : {}),
     ...(choice && tools.length > 0 ? { tool_choice: toolChoice(choice) } : {}),
-    ...(choice && 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use && tools.length > 0 ? { parallel_tool_calls: false } : {}),
+    ...(choice && 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use && tools.length > 0
+      ? { parallel_tool_calls: false }
+      : {}),
     ...(req.stop_sequences?.length ? { stop: req.stop_sequences } : {}),
     stream: false,
   };
@@ -54,10 +60,16 @@ function assistantMessage(content: Anthropic.MessageParam['content']): ChatMessa
   if (typeof content === 'string') return { role: 'assistant', content };
   const text = content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
   const toolCalls: ToolCall[] = content.flatMap((b) =>
-    b.type === 'tool_use' ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: argumentsOf(b.input) } }] : [],
+    b.type === 'tool_use'
+      ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: argumentsOf(b.input) } }]
+      : [],
   );
   // A tool-calling turn without text has `content: null`, as OpenAI's own responses do.
-  return { role: 'assistant', content: text || (toolCalls.length > 0 ? null : ''), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) };
+  return {
+    role: 'assistant',
+    content: text || (toolCalls.length > 0 ? null : ''),
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+  };
 }
 
 /**

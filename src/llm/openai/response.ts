@@ -66,8 +66,15 @@ export function fromChatCompletion(body: unknown, model: string, requestId: stri
   const r = ChatCompletionShapeSchema.safeParse(body);
   if (!r.success) {
     const { field: where, message } = firstIssue(r.error, [], '(body)');
-    const what = typeof body === 'object' && body !== null ? 'a JSON object that is not a chat completion' : `a ${typeof body} that is not a chat completion`;
-    throw new LlmBadResponseError(`${WHO} answered with ${what} (${where}: ${message}); body starts: ${previewOf(body)}`, 200, requestId);
+    const what =
+      typeof body === 'object' && body !== null
+        ? 'a JSON object that is not a chat completion'
+        : `a ${typeof body} that is not a chat completion`;
+    throw new LlmBadResponseError(
+      `${WHO} answered with ${what} (${where}: ${message}); body starts: ${previewOf(body)}`,
+      200,
+      requestId,
+    );
   }
   return toMessage(r.data, model);
 }
@@ -81,7 +88,13 @@ function toMessage(c: ChatCompletionShape, model: string): Anthropic.Message {
   const text = m.content || (m.refusal ?? '');
   if (text) content.push({ type: 'text', text, citations: null });
   (m.tool_calls ?? []).forEach((t, i) => {
-    content.push({ type: 'tool_use', id: t.id || `call_${c.id ?? 'x'}_${i}`, name: t.function.name, input: parseArguments(t.function.arguments), caller: { type: 'direct' } });
+    content.push({
+      type: 'tool_use',
+      id: t.id || `call_${c.id ?? 'x'}_${i}`,
+      name: t.function.name,
+      input: parseArguments(t.function.arguments),
+      caller: { type: 'direct' },
+    });
   });
   const hasCalls = (m.tool_calls ?? []).length > 0;
   return {

@@ -62,9 +62,11 @@ function classify(file: string, text: string): ClassifiedLine[] {
 
 function lineHits(l: ClassifiedLine): ShellHit[] {
   const hits: ShellHit[] = [];
-  if (VERIFIER_REF.test(l.text)) hits.push({ rule: 'verifier-output', detail: 'names the verifier output (/logs/verifier, reward.txt/json)' });
+  if (VERIFIER_REF.test(l.text))
+    hits.push({ rule: 'verifier-output', detail: 'names the verifier output (/logs/verifier, reward.txt/json)' });
   if (TESTS_REF.test(l.text)) hits.push({ rule: 'tests-dir', detail: 'names the verifier tests folder /tests' });
-  if (SHADOW_DEF.test(l.text)) hits.push({ rule: 'test-tooling', detail: 'defines an alias or function shadowing a test tool' });
+  if (SHADOW_DEF.test(l.text))
+    hits.push({ rule: 'test-tooling', detail: 'defines an alias or function shadowing a test tool' });
   hits.push(...backgroundWordHits(l.text));
   if (l.code) hits.push(...scanShell(l.code, { background: true }));
   return hits;
@@ -74,7 +76,8 @@ function lineHits(l: ClassifiedLine): ShellHit[] {
 function perRule(file: string, line: number, text: string, hits: ShellHit[]): TamperFinding[] {
   const byRule = new Map<string, TamperFinding>();
   for (const h of hits) {
-    if (!byRule.has(h.rule)) byRule.set(h.rule, { rule: h.rule, file, line, detail: h.detail, excerpt: excerptOf(text) });
+    if (!byRule.has(h.rule))
+      byRule.set(h.rule, { rule: h.rule, file, line, detail: h.detail, excerpt: excerptOf(text) });
   }
   return [...byRule.values()];
 }
@@ -82,14 +85,20 @@ function perRule(file: string, line: number, text: string, hits: ShellHit[]): Ta
 /** Findings in one file; only lines not already in `parentText` (null: a new file, every line counts). */
 export function screenHarnessFile(file: string, text: string, parentText: string | null): TamperFinding[] {
   const inherited = new Set(parentText === null ? [] : parentText.split('\n'));
-  return classify(file, text).flatMap((l, i) => (inherited.has(l.text) ? [] : perRule(file, i + 1, l.text, lineHits(l))));
+  return classify(file, text).flatMap((l, i) =>
+    inherited.has(l.text) ? [] : perRule(file, i + 1, l.text, lineHits(l)),
+  );
 }
 
 /**
  * Findings of a candidate against its parent (null parent: screen every file whole, e.g. a seed). Files
  * in path order, lines in order, so the same change always gives the same findings.
  */
-export function screenHarnessChange(parent: Readonly<Record<string, string>> | null, candidate: Readonly<Record<string, string>>): TamperFinding[] {
-  return Object.keys(candidate).sort().flatMap((file) =>
-    screenHarnessFile(file, candidate[file] ?? '', parent ? (parent[file] ?? null) : null));
+export function screenHarnessChange(
+  parent: Readonly<Record<string, string>> | null,
+  candidate: Readonly<Record<string, string>>,
+): TamperFinding[] {
+  return Object.keys(candidate)
+    .sort()
+    .flatMap((file) => screenHarnessFile(file, candidate[file] ?? '', parent ? (parent[file] ?? null) : null));
 }

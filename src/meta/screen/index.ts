@@ -15,7 +15,10 @@ export { scanShell } from './shell';
 export { describeFindings, type TamperFinding, type TamperRule } from './types';
 
 /** Why a proposed harness is rejected (the verdict), or null when its change is clean. */
-export function harnessTampering(parent: Readonly<Record<string, string>> | null, candidate: Readonly<Record<string, string>>): string | null {
+export function harnessTampering(
+  parent: Readonly<Record<string, string>> | null,
+  candidate: Readonly<Record<string, string>>,
+): string | null {
   const findings = screenHarnessChange(parent, candidate);
   return findings.length > 0 ? harnessTamperingReason(describeFindings(findings)) : null;
 }

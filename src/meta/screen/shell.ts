@@ -15,35 +15,83 @@ export interface ShellScanOptions {
   background: boolean;
 }
 
-const PREFIX_WORDS = new Set(['sudo', 'exec', 'nohup', 'setsid', 'time', 'command', 'builtin', 'then', 'do', 'else', 'elif',
-  'if', 'while', 'until', '!', '{', '}', 'env', 'xargs', 'nice', 'stdbuf']);
+const PREFIX_WORDS = new Set([
+  'sudo',
+  'exec',
+  'nohup',
+  'setsid',
+  'time',
+  'command',
+  'builtin',
+  'then',
+  'do',
+  'else',
+  'elif',
+  'if',
+  'while',
+  'until',
+  '!',
+  '{',
+  '}',
+  'env',
+  'xargs',
+  'nice',
+  'stdbuf',
+]);
 /** Commands that modify every path they are given. */
-const ANY_ARG = new Set(['rm', 'rmdir', 'unlink', 'shred', 'touch', 'truncate', 'chmod', 'chown', 'chgrp', 'chattr', 'mkdir',
-  'mv', 'patch', 'sponge', 'setfacl', 'mkfifo']);
+const ANY_ARG = new Set([
+  'rm',
+  'rmdir',
+  'unlink',
+  'shred',
+  'touch',
+  'truncate',
+  'chmod',
+  'chown',
+  'chgrp',
+  'chattr',
+  'mkdir',
+  'mv',
+  'patch',
+  'sponge',
+  'setfacl',
+  'mkfifo',
+]);
 /** Commands whose last path (or `-t DIR`) is the destination. */
 const LAST_ARG = new Set(['cp', 'install', 'ln', 'rsync', 'scp', 'mount']);
 /** Output-file options per command. */
 const OUTPUT_OPTS: Record<string, string[]> = {
-  tar: ['-C', '--directory'], unzip: ['-d'], curl: ['-o', '--output'], wget: ['-O', '--output-document'], git: ['-C'],
+  tar: ['-C', '--directory'],
+  unzip: ['-d'],
+  curl: ['-o', '--output'],
+  wget: ['-O', '--output-document'],
+  git: ['-C'],
 };
 
-const TOOL_ALT = 'grep|egrep|fgrep|python3?|pytest|bash|sh|cat|diff|cmp|test|timeout|jq|node|awk|sed|sort|wc|head|tail|ls|find|echo|printf|curl|perl|make|gcc|go';
+const TOOL_ALT =
+  'grep|egrep|fgrep|python3?|pytest|bash|sh|cat|diff|cmp|test|timeout|jq|node|awk|sed|sort|wc|head|tail|ls|find|echo|printf|curl|perl|make|gcc|go';
 /** An alias or a function named like a test tool. */
-export const SHADOW_DEF = new RegExp(`(?:\\balias\\s+(?:${TOOL_ALT})=|(?:^|[\\s;&|{(])(?:function\\s+(?:${TOOL_ALT})\\b|(?:${TOOL_ALT})\\s*\\(\\s*\\)\\s*\\{))`);
+export const SHADOW_DEF = new RegExp(
+  `(?:\\balias\\s+(?:${TOOL_ALT})=|(?:^|[\\s;&|{(])(?:function\\s+(?:${TOOL_ALT})\\b|(?:${TOOL_ALT})\\s*\\(\\s*\\)\\s*\\{))`,
+);
 /** What makes a write to a start-up file shadow something: PATH replaced or prepended, preloads, BASH_ENV. */
 const STARTUP_SHADOW = /\bPATH=(?!["']?\$\{?PATH\b)|\bLD_PRELOAD\b|\bBASH_ENV\b/;
 
 /** File-writing APIs of the scripting languages an agent inlines (`python3 -c`, heredocs, script files). */
-const WRITE_API = new RegExp([
-  String.raw`\bopen\s*\([^)]*,\s*['"][^'"]*[wax+]`, String.raw`\bopen\s*\(?\s*\w+\s*,\s*['"]\+?>`,
-  String.raw`\.(write\w*|append\w*|unlink\w*|rm(dir)?(Sync)?|rename\w*|replace|copy\w*|symlink\w*|hardlink_to|chmod\w*|touch|truncate\w*|mkdir\w*)\s*\(`,
-  String.raw`\bos\.(remove|unlink|rename|replace|symlink|link|chmod|makedirs|mkdir|truncate|rmdir)\s*\(`,
-  String.raw`\bshutil\.(copy\w*|move|rmtree)\s*\(`,
-  String.raw`\bfs\.(writeFile|appendFile|unlink|rm|rename|copyFile|symlink|chmod|mkdir|truncate)(Sync)?\s*\(`,
-  String.raw`\bFile\.(write|open)\b`,
-].join('|'));
+const WRITE_API = new RegExp(
+  [
+    String.raw`\bopen\s*\([^)]*,\s*['"][^'"]*[wax+]`,
+    String.raw`\bopen\s*\(?\s*\w+\s*,\s*['"]\+?>`,
+    String.raw`\.(write\w*|append\w*|unlink\w*|rm(dir)?(Sync)?|rename\w*|replace|copy\w*|symlink\w*|hardlink_to|chmod\w*|touch|truncate\w*|mkdir\w*)\s*\(`,
+    String.raw`\bos\.(remove|unlink|rename|replace|symlink|link|chmod|makedirs|mkdir|truncate|rmdir)\s*\(`,
+    String.raw`\bshutil\.(copy\w*|move|rmtree)\s*\(`,
+    String.raw`\bfs\.(writeFile|appendFile|unlink|rm|rename|copyFile|symlink|chmod|mkdir|truncate)(Sync)?\s*\(`,
+    String.raw`\bFile\.(write|open)\b`,
+  ].join('|'),
+);
 /** Protected literals inside code (the lookbehind keeps `/work/tests` or `./tests` out). */
-const CODE_PATHS = /(?<![\w.~$/-])(\/logs\/verifier[^\s'"`)]*|\/tests(?:\/[^\s'"`),;]*)?(?=$|[\s'"`),;])|\/usr\/(?:local\/)?s?bin\/[\w.+-]+|\/s?bin\/[\w.+-]+|[\w/.-]*sitecustomize\.py|\/etc\/ld\.so\.preload)/g;
+const CODE_PATHS =
+  /(?<![\w.~$/-])(\/logs\/verifier[^\s'"`)]*|\/tests(?:\/[^\s'"`),;]*)?(?=$|[\s'"`),;])|\/usr\/(?:local\/)?s?bin\/[\w.+-]+|\/s?bin\/[\w.+-]+|[\w/.-]*sitecustomize\.py|\/etc\/ld\.so\.preload)/g;
 
 /** What makes a background job linger: it loops, or waits in order to act later. */
 const LOOP_OR_DELAY = /(?<![\w-])(while|until|for|sleep|watch|inotifywait|inotifywatch|entr)(?![\w-])/;
@@ -52,7 +100,11 @@ const CRONTAB = /(?<![\w./-])crontab(?![\w.-])(?!\s+-l\b)/;
 const DETACHED_MUX = /\bscreen\s+(?:-\S+\s+)*-\w*d|\btmux\s+new(?:-session)?\b[^;&|]*\s-d\b/;
 
 /** fd duplications (2>&1, >&2) and `&>` out of the way, so a lone `&` is the background operator. */
-const prepare = (line: string): string => line.replace(/\d*[<>]&\d*-?/g, ' ').replace(/&>>?/g, ' > ').replace(/\|&/g, '|');
+const prepare = (line: string): string =>
+  line
+    .replace(/\d*[<>]&\d*-?/g, ' ')
+    .replace(/&>>?/g, ' > ')
+    .replace(/\|&/g, '|');
 /** Command separators: a segment is one simple command. */
 const SEPARATORS = /&&|\|\||[;|&()`]|\$\(/;
 
@@ -68,7 +120,12 @@ function commandOf(segment: string): { cmd: string; args: string[] } {
   let i = 0;
   while (i < w.length) {
     const word = w[i] ?? '';
-    if (/^\w+=/.test(word) || PREFIX_WORDS.has(word) || (i > 0 && word.startsWith('-') && PREFIX_WORDS.has(w[i - 1] ?? ''))) i++;
+    if (
+      /^\w+=/.test(word) ||
+      PREFIX_WORDS.has(word) ||
+      (i > 0 && word.startsWith('-') && PREFIX_WORDS.has(w[i - 1] ?? ''))
+    )
+      i++;
     else if (word === 'timeout') i += /^\d/.test(w[i + 1] ?? '') ? 2 : 1;
     else break;
   }
@@ -140,14 +197,20 @@ function writeHits(segment: string, line: string, state: LineState): ShellHit[] 
     return [];
   }
   const hits: ShellHit[] = [];
-  const targets = [...redirectTargets(segment).map((t) => ({ t, how: 'redirects output to' })),
-    ...destinationsOf(cmd, args).map((t) => ({ t, how: `${cmd} writes` }))];
+  const targets = [
+    ...redirectTargets(segment).map((t) => ({ t, how: 'redirects output to' })),
+    ...destinationsOf(cmd, args).map((t) => ({ t, how: `${cmd} writes` })),
+  ];
   for (const { t, how } of targets) {
     const abs = resolveTarget(t, state);
     const cls = classifyWrite(abs);
-    if (cls && !(cls.rule === 'test-tooling' && linksSystemBinary(cmd, args))) hits.push({ rule: cls.rule, detail: `${how} ${cls.what}` });
+    if (cls && !(cls.rule === 'test-tooling' && linksSystemBinary(cmd, args)))
+      hits.push({ rule: cls.rule, detail: `${how} ${cls.what}` });
     else if (!cls && isStartupFile(abs) && (STARTUP_SHADOW.test(line) || SHADOW_DEF.test(line))) {
-      hits.push({ rule: 'test-tooling', detail: `persists a PATH/alias/preload change in the shell start-up file ${abs}` });
+      hits.push({
+        rule: 'test-tooling',
+        detail: `persists a PATH/alias/preload change in the shell start-up file ${abs}`,
+      });
     }
   }
   return hits;
@@ -169,16 +232,29 @@ export function backgroundWordHits(line: string): ShellHit[] {
   const hits: ShellHit[] = [];
   const lingering = LOOP_OR_DELAY.test(line);
   const word = BG_WORDS.exec(line);
-  if (word) hits.push({ rule: 'background-process', detail: `starts a detached process (${word[1]})`, stoppable: true, lingering });
+  if (word)
+    hits.push({
+      rule: 'background-process',
+      detail: `starts a detached process (${word[1]})`,
+      stoppable: true,
+      lingering,
+    });
   if (CRONTAB.test(line)) hits.push({ rule: 'background-process', detail: 'installs a cron job' });
-  if (DETACHED_MUX.test(line)) hits.push({ rule: 'background-process', detail: 'starts a detached screen/tmux session', stoppable: true, lingering });
+  if (DETACHED_MUX.test(line))
+    hits.push({
+      rule: 'background-process',
+      detail: 'starts a detached screen/tmux session',
+      stoppable: true,
+      lingering,
+    });
   return hits;
 }
 
 /** Same length as the input, so positions carry over: quoted text blanked, fd duplications and `&>` removed. */
-const maskForJobs = (text: string): string => text
-  .replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, (m) => `"${'_'.repeat(Math.max(0, m.length - 2))}"`)
-  .replace(/\d*[<>]&\d*-?|&>>?|\|&/g, (m) => ' '.repeat(m.length));
+const maskForJobs = (text: string): string =>
+  text
+    .replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, (m) => `"${'_'.repeat(Math.max(0, m.length - 2))}"`)
+    .replace(/\d*[<>]&\d*-?|&>>?|\|&/g, (m) => ' '.repeat(m.length));
 
 /**
  * Background starts in command text: the words, at/batch, and each job put in the background with `&` whose
@@ -193,7 +269,12 @@ function backgroundHits(text: string): ShellHit[] {
     if (m[0] === '&&') continue;
     const end = m.index ?? 0;
     if (LOOP_OR_DELAY.test(text.slice(start, end))) {
-      hits.push({ rule: 'background-process', detail: 'runs a loop or a delayed command in the background (&)', stoppable: true, lingering: true });
+      hits.push({
+        rule: 'background-process',
+        detail: 'runs a loop or a delayed command in the background (&)',
+        stoppable: true,
+        lingering: true,
+      });
     }
     start = end + 1;
   }

@@ -13,13 +13,18 @@ import { excerptOf, type ShellHit, type TamperFinding } from './types';
 const CallSchema = z.object({ function_name: z.string(), arguments: z.record(z.unknown()).catch({}) }).passthrough();
 const StepSchema = z.object({ step_id: z.number(), tool_calls: z.array(CallSchema).optional() }).passthrough();
 /** Loose on purpose: everything the screen does not read may be anything (the strict schema is in src/agent/atif). */
-const TrajectorySchema = z.object({
-  session_id: z.string().optional(),
-  steps: z.array(StepSchema),
-  // ATIF v1.8 embeds sub-agent runs at the top level; our files before v1.8 put them under extra.
-  subagent_trajectories: z.array(z.unknown()).optional(),
-  extra: z.object({ subagent_trajectories: z.array(z.unknown()).optional() }).passthrough().optional(),
-}).passthrough();
+const TrajectorySchema = z
+  .object({
+    session_id: z.string().optional(),
+    steps: z.array(StepSchema),
+    // ATIF v1.8 embeds sub-agent runs at the top level; our files before v1.8 put them under extra.
+    subagent_trajectories: z.array(z.unknown()).optional(),
+    extra: z
+      .object({ subagent_trajectories: z.array(z.unknown()).optional() })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
 
 type Call = z.infer<typeof CallSchema>;
 
@@ -33,7 +38,10 @@ function pathHits(tool: string, rawPath: string, content: string): ShellHit[] {
   if (!rawPath.startsWith('/') && !rawPath.startsWith('~')) return [];
   const cls = classifyWrite(rawPath);
   if (cls) return [{ rule: cls.rule, detail: `${tool} writes ${cls.what}` }];
-  if (isStartupFile(rawPath) && (SHADOW_DEF.test(content) || /\bPATH=(?!["']?\$\{?PATH\b)|\bLD_PRELOAD\b|\bBASH_ENV\b/.test(content))) {
+  if (
+    isStartupFile(rawPath) &&
+    (SHADOW_DEF.test(content) || /\bPATH=(?!["']?\$\{?PATH\b)|\bLD_PRELOAD\b|\bBASH_ENV\b/.test(content))
+  ) {
     return [{ rule: 'test-tooling', detail: `${tool} persists a PATH/alias/preload change in ${rawPath}` }];
   }
   return [];
@@ -66,13 +74,16 @@ function screenOne(t: z.infer<typeof TrajectorySchema>, file: string): TamperFin
   const found = new Map<string, TamperFinding>();
   const add = (step: number, tool: string, text: string, h: ShellHit): void => {
     const key = `${step}|${h.rule}`;
-    if (!found.has(key)) found.set(key, { rule: h.rule, file, line: step, detail: h.detail, excerpt: excerptOf(text), tool });
+    if (!found.has(key))
+      found.set(key, { rule: h.rule, file, line: step, detail: h.detail, excerpt: excerptOf(text), tool });
   };
   calls.forEach(({ step, call }, i) => {
     const { now, background, text } = callHits(call);
     for (const h of now) add(step, call.function_name, text, h);
     const stopped = background.length > 0 && texts.slice(i).some((later) => STOPS.test(later));
-    if (!stopped) for (const h of background) add(step, call.function_name, text, { ...h, detail: `${h.detail}, never stopped before finishing` });
+    if (!stopped)
+      for (const h of background)
+        add(step, call.function_name, text, { ...h, detail: `${h.detail}, never stopped before finishing` });
   });
   return [...found.values()];
 }
@@ -86,9 +97,13 @@ export interface TrajectoryScreen {
 /** Screens a trajectory value and its embedded sub-agent runs. */
 export function screenTrajectory(value: unknown, file = 'trajectory'): TrajectoryScreen {
   const parsed = TrajectorySchema.safeParse(value);
-  if (!parsed.success) return { findings: [], error: `not an ATIF trajectory: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+  if (!parsed.success)
+    return { findings: [], error: `not an ATIF trajectory: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   const findings = screenOne(parsed.data, file);
-  for (const sub of [...(parsed.data.subagent_trajectories ?? []), ...(parsed.data.extra?.subagent_trajectories ?? [])]) {
+  for (const sub of [
+    ...(parsed.data.subagent_trajectories ?? []),
+    ...(parsed.data.extra?.subagent_trajectories ?? []),
+  ]) {
     const { trajectory_id: tid, session_id: sid } = sub as { trajectory_id?: unknown; session_id?: unknown };
     const id = typeof tid === 'string' ? tid : sid;
     const r = screenTrajectory(sub, `trajectory:${typeof id === 'string' ? id : 'subagent'}`);

@@ -22,7 +22,10 @@
     AA.renderCharts(data);
     AA.renderTree(data, select);
     AA.renderPareto(data, select);
-    AA.renderHeatmap(data, (id) => { select(id); document.getElementById('aa-candidate').scrollIntoView({ behavior: 'smooth' }); });
+    AA.renderHeatmap(data, (id) => {
+      select(id);
+      document.getElementById('aa-candidate').scrollIntoView({ behavior: 'smooth' });
+    });
     const fromHash = location.hash.startsWith('#c=') ? decodeURIComponent(location.hash.slice(3)) : null;
     const keep = [selected, fromHash, data.summary.bestId].find((id) => id && AA.candidateById(data, id));
     if (keep) select(keep);
@@ -47,9 +50,14 @@
   }
 
   document.getElementById('aa-close').addEventListener('click', AA.closeTrajectory);
-  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') AA.closeTrajectory(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') AA.closeTrajectory();
+  });
   let resizeTimer = 0;
-  window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(() => AA.renderCharts(data), 200); });
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => AA.renderCharts(data), 200);
+  });
   renderAll();
   document.body.dataset.rendered = 'true';
   document.body.dataset.renderMs = String(Math.round(performance.now()));

@@ -17,17 +17,23 @@
       else if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
       else n.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const c of children || []) if (c !== null && c !== undefined) n.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    for (const c of children || [])
+      if (c !== null && c !== undefined) n.append(typeof c === 'string' ? document.createTextNode(c) : c);
     return n;
   };
 
   AA.score = (v) => (v === null || v === undefined ? '—' : v.toFixed(3));
   AA.signed = (v) => (v === null || v === undefined ? '—' : (v > 0 ? '+' : v < 0 ? '-' : '±') + Math.abs(v).toFixed(3));
-  AA.usd = (v) => (v === null || v === undefined ? '—' : '$' + (v !== 0 && Math.abs(v) < 0.01 ? v.toFixed(4) : v.toFixed(2)));
+  AA.usd = (v) =>
+    v === null || v === undefined ? '—' : '$' + (v !== 0 && Math.abs(v) < 0.01 ? v.toFixed(4) : v.toFixed(2));
   AA.int = (v) => (v === null || v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
   AA.short = (id) => (id && id.length > 12 ? id.slice(0, 12) : id || '—');
-  AA.duration = (ms) => (ms < 1000 ? ms + ' ms' : ms < 60000 ? (ms / 1000).toFixed(1) + ' s' : (ms / 60000).toFixed(1) + ' min');
-  AA.clear = (node) => { while (node.firstChild) node.removeChild(node.firstChild); return node; };
+  AA.duration = (ms) =>
+    ms < 1000 ? ms + ' ms' : ms < 60000 ? (ms / 1000).toFixed(1) + ' s' : (ms / 60000).toFixed(1) + ' min';
+  AA.clear = (node) => {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    return node;
+  };
 
   /** Red (0) → amber → green (1), for rewards. */
   AA.rewardColor = (v) => `hsl(${Math.round(120 * Math.max(0, Math.min(1, v)))}, 65%, ${v === null ? 90 : 78}%)`;

@@ -34,7 +34,10 @@ export interface MeanBounds {
  * Bounds on the running average of the conditional means after `xs` (increments in a range of width
  * `range`): lower at level `alphaLower`, upper at level `alphaUpper`, each valid uniformly over time.
  */
-export function meanBounds(xs: readonly number[], opts: { range: number; alphaLower: number; alphaUpper: number; tuneAtN: number }): MeanBounds {
+export function meanBounds(
+  xs: readonly number[],
+  opts: { range: number; alphaLower: number; alphaUpper: number; tuneAtN: number },
+): MeanBounds {
   const n = xs.length;
   if (n === 0) return { n, mean: 0, lower: -Infinity, upper: Infinity };
   const sigma2 = (opts.range / 2) ** 2;

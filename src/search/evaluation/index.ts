@@ -11,6 +11,10 @@ export { racingPolicy, racingOrder } from './racing';
 export { mixtureBoundary, meanBounds } from './confidence-sequence';
 export { nullRate, alternativeRate, logLikelihoodRatio } from './bernoulli-sprt';
 
-const POLICIES: Record<EvaluationPolicyName, EvaluationPolicy> = { full: fullPolicy, minibatch: minibatchPolicy, racing: racingPolicy };
+const POLICIES: Record<EvaluationPolicyName, EvaluationPolicy> = {
+  full: fullPolicy,
+  minibatch: minibatchPolicy,
+  racing: racingPolicy,
+};
 
 export const policyFor = (name: EvaluationPolicyName): EvaluationPolicy => POLICIES[name];

@@ -49,7 +49,8 @@ export const minibatchPolicy: EvaluationPolicy = {
       return { verdict: 'stop', decided: 'reject', reason: `minibatch screen failed: ${scores}` };
     }
     const rest = notYetPlanned(fullSchedule(input), observed, pending);
-    if (rest.length === 0) return { verdict: 'stop', decided: null, reason: `minibatch screen passed (${scores}); all trials run` };
+    if (rest.length === 0)
+      return { verdict: 'stop', decided: null, reason: `minibatch screen passed (${scores}); all trials run` };
     return { verdict: 'continue', schedule: rest };
   },
 };

@@ -71,9 +71,12 @@ export type EvaluationPolicyName = (typeof EVALUATION_POLICIES)[number];
 export const DEFAULT_EVALUATION_POLICY: EvaluationPolicyName = 'minibatch';
 
 const num = (what: string) => z.number({ required_error: 'required', invalid_type_error: `expected ${what}` });
-const positiveInt = () => num('a positive integer').int('expected a positive integer').positive('expected a positive integer');
-const nonNegInt = () => num('a non-negative integer').int('expected a non-negative integer').min(0, 'expected a non-negative integer');
-const level = () => num('a number').gt(0, 'expected a number between 0 and 1').lt(1, 'expected a number between 0 and 1');
+const positiveInt = () =>
+  num('a positive integer').int('expected a positive integer').positive('expected a positive integer');
+const nonNegInt = () =>
+  num('a non-negative integer').int('expected a non-negative integer').min(0, 'expected a non-negative integer');
+const level = () =>
+  num('a number').gt(0, 'expected a number between 0 and 1').lt(1, 'expected a number between 0 and 1');
 
 export const MinibatchSpecSchema = z
   .object({
@@ -95,7 +98,10 @@ export const RacingSpecSchema = z
     /** Level of an early reject (SPRT): P(reject a child better by minEffect) <= beta. Costs power, never error control. */
     beta: level().default(0.2),
     /** The SPRT's alternative: how much better per task (success rate) a child must be to be kept racing. */
-    minEffect: num('a number').gt(0, 'expected a number between 0 and 1').max(1, 'expected a number between 0 and 1').default(0.2),
+    minEffect: num('a number')
+      .gt(0, 'expected a number between 0 and 1')
+      .max(1, 'expected a number between 0 and 1')
+      .default(0.2),
     /** Extra repeats a contested task may get beyond `repeats` (then only the confidence sequence may accept). */
     maxExtraRepeats: nonNegInt().default(0),
   })

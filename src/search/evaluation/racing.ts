@@ -43,12 +43,15 @@ import { fmt, mean, pairedTasks, scoresByTask, trialKey } from './trials';
 const EPS = 1e-9;
 
 /** Seeded task order of the rounds. */
-export const racingOrder = (input: PolicyInput): string[] => shuffled(input.tasks, createRng(deriveSeed(input.seed, 'racing')));
+export const racingOrder = (input: PolicyInput): string[] =>
+  shuffled(input.tasks, createRng(deriveSeed(input.seed, 'racing')));
 
 /** The test's fixed sequence: round 0 in `order`, then later rounds (repeat ≥ 1) by round, then `order`. */
 function sequence(order: readonly string[], planned: readonly PlannedTrial[]): PlannedTrial[] {
   const rank = new Map(order.map((t, i) => [t, i]));
-  const later = planned.filter((t) => t.repeat >= 1).sort((a, b) => a.repeat - b.repeat || (rank.get(a.task) ?? 0) - (rank.get(b.task) ?? 0));
+  const later = planned
+    .filter((t) => t.repeat >= 1)
+    .sort((a, b) => a.repeat - b.repeat || (rank.get(a.task) ?? 0) - (rank.get(b.task) ?? 0));
   return [...order.map((task) => ({ task, repeat: 0 })), ...later];
 }
 
@@ -89,7 +92,11 @@ function judge(input: PolicyInput, ev: Evidence, tuneAtN: number): { accept: boo
   return { accept: b.lower > EPS, reject: ev.logLR <= Math.log(spec.beta), said };
 }
 
-const stop = (decided: 'accept' | 'reject' | null, reason: string): PolicyStep => ({ verdict: 'stop', decided, reason: `racing: ${reason}` });
+const stop = (decided: 'accept' | 'reject' | null, reason: string): PolicyStep => ({
+  verdict: 'stop',
+  decided,
+  reason: `racing: ${reason}`,
+});
 
 export const racingPolicy: EvaluationPolicy = {
   name: 'racing',
@@ -117,9 +124,13 @@ export const racingPolicy: EvaluationPolicy = {
     // at least `repeats` runs. A task merely uncontested against a thinner record (a racing or one-run
     // parent) runs again: this record is what later children are compared against (as a parent, stepping
     // stone or anchor), and one-run records leave those comparisons without power.
-    const settled = (t: string): boolean => !contested(input, child, t) && (input.parentScores[t]?.length ?? 0) >= input.repeats;
+    const settled = (t: string): boolean =>
+      !contested(input, child, t) && (input.parentScores[t]?.length ?? 0) >= input.repeats;
     const ordinary = order.filter((t) => paired.includes(t) && (child[t]?.length ?? 0) < input.repeats && !settled(t));
-    const schedule = (ts: readonly string[]): PolicyStep => ({ verdict: 'continue', schedule: ts.map((task) => ({ task, repeat: child[task]?.length ?? 0 })) });
+    const schedule = (ts: readonly string[]): PolicyStep => ({
+      verdict: 'continue',
+      schedule: ts.map((task) => ({ task, repeat: child[task]?.length ?? 0 })),
+    });
     if (ordinary.length > 0) return schedule(ordinary);
     // The ordinary schedule is spent. Without extra repeats the campaign's paired test decides on it; with
     // them, contested tasks get more rounds and only the confidence sequence may accept from here on (a
@@ -129,8 +140,10 @@ export const racingPolicy: EvaluationPolicy = {
     if (open.length === 0) return stop(null, `the child equals its parent's record on every task (${said})`);
     const round = Math.max(...open.map((t) => child[t]?.length ?? 0));
     const next = schedule(open);
-    if (ev.xs.reduce((a, b) => a + b, 0) <= EPS) return stop('reject', `not ahead of parent after ${round} rounds (${said})`);
-    if (round >= input.repeats + spec.maxExtraRepeats) return stop('reject', `not shown better within ${spec.maxExtraRepeats} extra repeats (${said})`);
+    if (ev.xs.reduce((a, b) => a + b, 0) <= EPS)
+      return stop('reject', `not ahead of parent after ${round} rounds (${said})`);
+    if (round >= input.repeats + spec.maxExtraRepeats)
+      return stop('reject', `not shown better within ${spec.maxExtraRepeats} extra repeats (${said})`);
     return next;
   },
 };

@@ -9,7 +9,11 @@ export function fullSchedule(input: Pick<PolicyInput, 'tasks' | 'repeats'>): Pla
 }
 
 /** `wanted` minus anything already observed or pending, in `wanted`'s order. */
-export function notYetPlanned(wanted: readonly PlannedTrial[], observed: readonly PlannedTrial[], pending: readonly PlannedTrial[]): PlannedTrial[] {
+export function notYetPlanned(
+  wanted: readonly PlannedTrial[],
+  observed: readonly PlannedTrial[],
+  pending: readonly PlannedTrial[],
+): PlannedTrial[] {
   const known = new Set([...observed, ...pending].map(trialKey));
   return wanted.filter((t) => !known.has(trialKey(t)));
 }
@@ -21,7 +25,8 @@ export function scoresByTask(observed: readonly ObservedTrial[]): Record<string,
   return out;
 }
 
-export const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+export const mean = (xs: readonly number[]): number =>
+  xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Tasks of `tasks` on which the parent has at least one recorded reward, in the given order. */
 export const pairedTasks = (input: Pick<PolicyInput, 'tasks' | 'parentScores'>): string[] =>

@@ -17,7 +17,8 @@ type AnyTx = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-
 const real = (d: Dialect): 'real' | 'double precision' => (d === 'sqlite' ? 'real' : 'double precision');
 
 async function trialsLike(db: AnyTx, d: Dialect, name: string): Promise<void> {
-  await db.schema.createTable(name)
+  await db.schema
+    .createTable(name)
     .addColumn('trial_id', 'text', (c) => c.primaryKey())
     .addColumn('campaign', 'text', (c) => c.notNull())
     .addColumn('candidate_id', 'text')
@@ -39,9 +40,14 @@ async function trialsLike(db: AnyTx, d: Dialect, name: string): Promise<void> {
 const MIGRATIONS: readonly ((db: AnyTx, d: Dialect) => Promise<void>)[] = [
   async (db, d) => {
     await trialsLike(db, d, 'trials');
-    await db.schema.createIndex('trials_cache').on('trials').columns(['harness_id', 'task_hash', 'model', 'repeat']).execute();
+    await db.schema
+      .createIndex('trials_cache')
+      .on('trials')
+      .columns(['harness_id', 'task_hash', 'model', 'repeat'])
+      .execute();
     await db.schema.createIndex('trials_campaign').on('trials').columns(['campaign', 'candidate_id']).execute();
-    await db.schema.createTable('candidates')
+    await db.schema
+      .createTable('candidates')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('campaign', 'text', (c) => c.notNull())
       .addColumn('parent_id', 'text')
@@ -59,7 +65,8 @@ const MIGRATIONS: readonly ((db: AnyTx, d: Dialect) => Promise<void>)[] = [
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('candidates_campaign').on('candidates').columns(['campaign', 'generation']).execute();
-    await db.schema.createTable('proposals')
+    await db.schema
+      .createTable('proposals')
       .addColumn('proposal_id', 'text', (c) => c.primaryKey())
       .addColumn('campaign', 'text', (c) => c.notNull())
       .addColumn('generation', 'integer', (c) => c.notNull())
@@ -73,8 +80,11 @@ const MIGRATIONS: readonly ((db: AnyTx, d: Dialect) => Promise<void>)[] = [
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('proposals_campaign').on('proposals').columns(['campaign', 'generation']).execute();
-    await db.schema.createTable('events')
-      .addColumn('id', d === 'sqlite' ? 'integer' : 'bigserial', (c) => (d === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    await db.schema
+      .createTable('events')
+      .addColumn('id', d === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+        d === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+      )
       .addColumn('campaign', 'text', (c) => c.notNull())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('data_json', 'text', (c) => c.notNull())
@@ -99,7 +109,9 @@ const RECORD_SCHEMA_VERSION = MIGRATIONS.length;
 
 class SchemaTooNewError extends Error {
   constructor(version: number, where: string) {
-    super(`${where}: schema version ${version} is newer than this autoagent's (${RECORD_SCHEMA_VERSION}); upgrade autoagent`);
+    super(
+      `${where}: schema version ${version} is newer than this autoagent's (${RECORD_SCHEMA_VERSION}); upgrade autoagent`,
+    );
     this.name = 'SchemaTooNewError';
   }
 }
@@ -129,19 +141,21 @@ export async function migrateRecords(db: Kysely<RecordTables>, d: Dialect, where
     if (d === 'postgres') await sql`SELECT pg_advisory_xact_lock(7445001)`.execute(tx);
     const version = await versionOf(tx, d);
     if (version > RECORD_SCHEMA_VERSION) throw new SchemaTooNewError(version, where);
-    for (let v = version; v < RECORD_SCHEMA_VERSION; v++) await (MIGRATIONS[v] as (db: AnyTx, d: Dialect) => Promise<void>)(tx, d);
+    for (let v = version; v < RECORD_SCHEMA_VERSION; v++)
+      await (MIGRATIONS[v] as (db: AnyTx, d: Dialect) => Promise<void>)(tx, d);
     if (version !== RECORD_SCHEMA_VERSION) await setVersion(tx, d, RECORD_SCHEMA_VERSION);
   };
   // SQLite: BEGIN IMMEDIATE takes the write lock first, so a second opener waits instead of racing.
-  if (d === 'sqlite') await db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
-    try {
-      await run(conn as unknown as Tx);
-      await sql`COMMIT`.execute(conn);
-    } catch (err) {
-      await sql`ROLLBACK`.execute(conn);
-      throw err;
-    }
-  });
+  if (d === 'sqlite')
+    await db.connection().execute(async (conn) => {
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+      try {
+        await run(conn as unknown as Tx);
+        await sql`COMMIT`.execute(conn);
+      } catch (err) {
+        await sql`ROLLBACK`.execute(conn);
+        throw err;
+      }
+    });
   else await db.transaction().execute(run);
 }

@@ -52,7 +52,9 @@ export class RecordStore {
         file.pragma('synchronous = NORMAL');
         db = new Kysely<RecordTables>({ dialect: new SqliteDialect({ database: file }) });
       } else {
-        db = new Kysely<RecordTables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: loc.url, max: opts.poolSize ?? 4 }) }) });
+        db = new Kysely<RecordTables>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: loc.url, max: opts.poolSize ?? 4 }) }),
+        });
       }
       await migrateRecords(db, loc.kind, where);
     } catch (err) {
@@ -71,14 +73,33 @@ export class RecordStore {
     return this.writeTransaction(async (tx) => {
       // A row an older worker stored for a systemic fault must not keep this id: move it aside (kept, not lost).
       const faulted = tx.selectFrom('trials').selectAll().where('trial_id', '=', result.trialId).where(systemic);
-      await tx.insertInto('faulted_trials').expression(faulted).onConflict((oc) => oc.doNothing()).execute();
+      await tx
+        .insertInto('faulted_trials')
+        .expression(faulted)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
       await tx.deleteFrom('trials').where('trial_id', '=', result.trialId).where(systemic).execute();
-      const res = await tx.insertInto('trials').values({
-        trial_id: result.trialId, campaign: refs.campaign, candidate_id: refs.candidateId, harness_id: result.harnessId,
-        task: result.task, task_hash: refs.taskHash, repeat: result.repeat, model: result.model, reward: result.reward,
-        error: result.error, usage_json: JSON.stringify(result.usage), result_json: JSON.stringify(result),
-        trajectory_hash: refs.trajectoryHash ?? null, verifier_log_hash: refs.verifierLogHash ?? null, created_at: this.now().toISOString(),
-      }).onConflict((oc) => oc.column('trial_id').doNothing()).executeTakeFirst();
+      const res = await tx
+        .insertInto('trials')
+        .values({
+          trial_id: result.trialId,
+          campaign: refs.campaign,
+          candidate_id: refs.candidateId,
+          harness_id: result.harnessId,
+          task: result.task,
+          task_hash: refs.taskHash,
+          repeat: result.repeat,
+          model: result.model,
+          reward: result.reward,
+          error: result.error,
+          usage_json: JSON.stringify(result.usage),
+          result_json: JSON.stringify(result),
+          trajectory_hash: refs.trajectoryHash ?? null,
+          verifier_log_hash: refs.verifierLogHash ?? null,
+          created_at: this.now().toISOString(),
+        })
+        .onConflict((oc) => oc.column('trial_id').doNothing())
+        .executeTakeFirst();
       return { inserted: Number(res.numInsertedOrUpdatedRows ?? 0) === 1, trialId: result.trialId };
     });
   }
@@ -109,13 +130,18 @@ export class RecordStore {
 
   /** A trial already paid for with the same harness × task (name and content) × model × repeat; never a faulted one. */
   async findCachedTrial(key: CacheKey): Promise<StoredTrial | null> {
-    const row = await this.db.selectFrom('trials').selectAll()
+    const row = await this.db
+      .selectFrom('trials')
+      .selectAll()
       .where((eb) => (key.harnessId === null ? eb('harness_id', 'is', null) : eb('harness_id', '=', key.harnessId)))
-      .where('task', '=', key.task).where('task_hash', '=', key.taskHash)
+      .where('task', '=', key.task)
+      .where('task_hash', '=', key.taskHash)
       .where((eb) => (key.model === null ? eb('model', 'is', null) : eb('model', '=', key.model)))
       .where('repeat', '=', key.repeat)
       .where(sql<boolean>`NOT ${systemic}`)
-      .orderBy('created_at').limit(1).executeTakeFirst();
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
     return row ? decodeTrial(row as unknown as Row, this.where) : null;
   }
 
@@ -128,23 +154,51 @@ export class RecordStore {
   }
 
   /** Inserts or updates a candidate (recorded when proposed, scored later); artifact hashes are kept if not given. */
-  async recordCandidate(rec: CandidateRecord, refs: { campaign: string; harnessHash?: string | null; diffHash?: string | null }): Promise<StoredCandidate> {
+  async recordCandidate(
+    rec: CandidateRecord,
+    refs: { campaign: string; harnessHash?: string | null; diffHash?: string | null },
+  ): Promise<StoredCandidate> {
     const now = this.now().toISOString();
     const values = {
-      id: rec.id, campaign: refs.campaign, parent_id: rec.parentId, second_parent_id: rec.secondParentId ?? null, generation: rec.generation,
-      status: rec.status, verdict: rec.verdict, rationale: rec.rationale, diff_hash: refs.diffHash ?? null, harness_hash: refs.harnessHash ?? null,
-      train_score: rec.meanReward, task_rewards_json: JSON.stringify(rec.taskRewards), cost_usd: rec.costUsd, complexity: rec.complexity,
-      created_at: now, updated_at: now,
+      id: rec.id,
+      campaign: refs.campaign,
+      parent_id: rec.parentId,
+      second_parent_id: rec.secondParentId ?? null,
+      generation: rec.generation,
+      status: rec.status,
+      verdict: rec.verdict,
+      rationale: rec.rationale,
+      diff_hash: refs.diffHash ?? null,
+      harness_hash: refs.harnessHash ?? null,
+      train_score: rec.meanReward,
+      task_rewards_json: JSON.stringify(rec.taskRewards),
+      cost_usd: rec.costUsd,
+      complexity: rec.complexity,
+      created_at: now,
+      updated_at: now,
     };
-    await this.db.insertInto('candidates').values(values).onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
-      campaign: eb.ref('excluded.campaign'), parent_id: eb.ref('excluded.parent_id'), second_parent_id: eb.ref('excluded.second_parent_id'),
-      generation: eb.ref('excluded.generation'), status: eb.ref('excluded.status'), verdict: eb.ref('excluded.verdict'),
-      rationale: eb.ref('excluded.rationale'),
-      diff_hash: eb.fn.coalesce('excluded.diff_hash', 'candidates.diff_hash'),
-      harness_hash: eb.fn.coalesce('excluded.harness_hash', 'candidates.harness_hash'),
-      train_score: eb.ref('excluded.train_score'), task_rewards_json: eb.ref('excluded.task_rewards_json'),
-      cost_usd: eb.ref('excluded.cost_usd'), complexity: eb.ref('excluded.complexity'), updated_at: eb.ref('excluded.updated_at'),
-    }))).execute();
+    await this.db
+      .insertInto('candidates')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          campaign: eb.ref('excluded.campaign'),
+          parent_id: eb.ref('excluded.parent_id'),
+          second_parent_id: eb.ref('excluded.second_parent_id'),
+          generation: eb.ref('excluded.generation'),
+          status: eb.ref('excluded.status'),
+          verdict: eb.ref('excluded.verdict'),
+          rationale: eb.ref('excluded.rationale'),
+          diff_hash: eb.fn.coalesce('excluded.diff_hash', 'candidates.diff_hash'),
+          harness_hash: eb.fn.coalesce('excluded.harness_hash', 'candidates.harness_hash'),
+          train_score: eb.ref('excluded.train_score'),
+          task_rewards_json: eb.ref('excluded.task_rewards_json'),
+          cost_usd: eb.ref('excluded.cost_usd'),
+          complexity: eb.ref('excluded.complexity'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
     return (await this.getCandidate(rec.id)) as StoredCandidate;
   }
 
@@ -154,60 +208,109 @@ export class RecordStore {
   }
 
   async listCandidates(campaign: string): Promise<StoredCandidate[]> {
-    const rows = await this.db.selectFrom('candidates').selectAll().where('campaign', '=', campaign)
-      .orderBy('generation').orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('candidates')
+      .selectAll()
+      .where('campaign', '=', campaign)
+      .orderBy('generation')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map((r) => decodeCandidate(r as unknown as Row, this.where));
   }
 
   /** Records a meta-agent proposal once (keyed by proposal id). */
-  async recordProposal(p: ProposalInput, refs: { trajectoryHash?: string | null } = {}): Promise<{ inserted: boolean }> {
-    const res = await this.db.insertInto('proposals').values({
-      proposal_id: p.proposalId, campaign: p.campaign, generation: p.generation, parent_id: p.parentId, candidate_id: p.candidateId,
-      status: p.status, error: p.error, rationale: p.rationale, usage_json: JSON.stringify(p.usage),
-      trajectory_hash: refs.trajectoryHash ?? null, created_at: this.now().toISOString(),
-    }).onConflict((oc) => oc.column('proposal_id').doNothing()).executeTakeFirst();
+  async recordProposal(
+    p: ProposalInput,
+    refs: { trajectoryHash?: string | null } = {},
+  ): Promise<{ inserted: boolean }> {
+    const res = await this.db
+      .insertInto('proposals')
+      .values({
+        proposal_id: p.proposalId,
+        campaign: p.campaign,
+        generation: p.generation,
+        parent_id: p.parentId,
+        candidate_id: p.candidateId,
+        status: p.status,
+        error: p.error,
+        rationale: p.rationale,
+        usage_json: JSON.stringify(p.usage),
+        trajectory_hash: refs.trajectoryHash ?? null,
+        created_at: this.now().toISOString(),
+      })
+      .onConflict((oc) => oc.column('proposal_id').doNothing())
+      .executeTakeFirst();
     return { inserted: Number(res.numInsertedOrUpdatedRows ?? 0) === 1 };
   }
 
   async listProposals(campaign: string): Promise<StoredProposal[]> {
-    const rows = await this.db.selectFrom('proposals').selectAll().where('campaign', '=', campaign)
-      .orderBy('generation').orderBy('created_at').orderBy('proposal_id').execute();
+    const rows = await this.db
+      .selectFrom('proposals')
+      .selectAll()
+      .where('campaign', '=', campaign)
+      .orderBy('generation')
+      .orderBy('created_at')
+      .orderBy('proposal_id')
+      .execute();
     return rows.map((r) => decodeProposal(r as unknown as Row, this.where));
   }
 
   /** Campaign names with any record here. */
   async listCampaigns(): Promise<string[]> {
-    const rows = await this.db.selectFrom('events').select('campaign')
+    const rows = await this.db
+      .selectFrom('events')
+      .select('campaign')
       .union(this.db.selectFrom('candidates').select('campaign'))
       .union(this.db.selectFrom('trials').select('campaign'))
-      .orderBy('campaign').execute();
+      .orderBy('campaign')
+      .execute();
     return rows.map((r) => String(r.campaign));
   }
 
   /** A fingerprint that changes whenever a record of the campaign is written (the live report skips rebuilding otherwise). */
   async campaignStamp(campaign: string): Promise<string> {
     const count = (q: SelectQueryBuilder<RecordTables, 'trials' | 'proposals', object>): Promise<number> =>
-      q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow().then((r) => Number((r as { n: unknown }).n));
+      q
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+        .then((r) => Number((r as { n: unknown }).n));
     const [trials, proposals, event, candidates] = await Promise.all([
       count(this.db.selectFrom('trials').where('campaign', '=', campaign)),
       count(this.db.selectFrom('proposals').where('campaign', '=', campaign)),
-      this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('m')).where('campaign', '=', campaign).executeTakeFirst(),
-      this.db.selectFrom('candidates').select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('u')]).where('campaign', '=', campaign).executeTakeFirst(),
+      this.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('id').as('m'))
+        .where('campaign', '=', campaign)
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('candidates')
+        .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('u')])
+        .where('campaign', '=', campaign)
+        .executeTakeFirst(),
     ]);
     const c = candidates as { n: unknown; u: unknown } | undefined;
-    return [trials, proposals, Number(event?.m ?? 0), c && Number(c.n) > 0 ? `${Number(c.n)}/${String(c.u)}` : ''].join(':');
+    return [trials, proposals, Number(event?.m ?? 0), c && Number(c.n) > 0 ? `${Number(c.n)}/${String(c.u)}` : ''].join(
+      ':',
+    );
   }
 
   /** Appends to the campaign's event log; returns the event id (monotonic). */
   async appendEvent(campaign: string, kind: string, data: unknown = {}): Promise<number> {
-    const row = await this.db.insertInto('events')
+    const row = await this.db
+      .insertInto('events')
       .values({ campaign, kind, data_json: JSON.stringify(data ?? null), created_at: this.now().toISOString() })
-      .returning('id').executeTakeFirstOrThrow();
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return Number(row.id);
   }
 
   async listEvents(campaign: string, filter: { kind?: string; afterId?: number } = {}): Promise<StoredEvent[]> {
-    let q = this.db.selectFrom('events').selectAll().where('campaign', '=', campaign).where('id', '>', filter.afterId ?? 0);
+    let q = this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('campaign', '=', campaign)
+      .where('id', '>', filter.afterId ?? 0);
     if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
     const rows = await q.orderBy('id').execute();
     return rows.map((r) => decodeEvent(r as unknown as Row));

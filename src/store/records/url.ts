@@ -8,8 +8,13 @@ import path from 'node:path';
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 class StoreUrlError extends Error {
-  constructor(readonly value: string, problem: string) {
-    super(`AUTOAGENT_STORE=${JSON.stringify(redactUrl(value))}: ${problem}; expected sqlite:<path> or postgres://user:pass@host:port/db`);
+  constructor(
+    readonly value: string,
+    problem: string,
+  ) {
+    super(
+      `AUTOAGENT_STORE=${JSON.stringify(redactUrl(value))}: ${problem}; expected sqlite:<path> or postgres://user:pass@host:port/db`,
+    );
     this.name = 'StoreUrlError';
   }
 }
@@ -43,6 +48,11 @@ export function redactUrl(value: string): string {
 }
 
 /** What to open: the variable when set, else the given default SQLite file. */
-export function storeLocationFromEnv(defaultSqliteFile: string, env: Record<string, string | undefined> = process.env): StoreLocation {
-  return env.AUTOAGENT_STORE ? parseStoreUrl(env.AUTOAGENT_STORE) : { kind: 'sqlite', file: path.resolve(defaultSqliteFile) };
+export function storeLocationFromEnv(
+  defaultSqliteFile: string,
+  env: Record<string, string | undefined> = process.env,
+): StoreLocation {
+  return env.AUTOAGENT_STORE
+    ? parseStoreUrl(env.AUTOAGENT_STORE)
+    : { kind: 'sqlite', file: path.resolve(defaultSqliteFile) };
 }

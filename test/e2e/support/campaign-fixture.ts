@@ -41,19 +41,41 @@ async function writeTask(benchmark: string, name: string): Promise<void> {
   const dir = path.join(benchmark, name);
   await mkdir(path.join(dir, 'environment'), { recursive: true });
   await mkdir(path.join(dir, 'tests'), { recursive: true });
-  await writeFile(path.join(dir, 'task.toml'), [
-    'version = "1.0"', '', '[verifier]', 'timeout_sec = 30.0', '', '[agent]', 'timeout_sec = 120.0', '',
-    '[environment]', 'build_timeout_sec = 120.0', 'cpus = 1', 'memory_mb = 256', 'allow_internet = false', '',
-  ].join('\n'));
-  await writeFile(path.join(dir, 'instruction.md'), `Write the word "${wordOf(name)}" to /app/out.txt (just the word and a newline).\n`);
+  await writeFile(
+    path.join(dir, 'task.toml'),
+    [
+      'version = "1.0"',
+      '',
+      '[verifier]',
+      'timeout_sec = 30.0',
+      '',
+      '[agent]',
+      'timeout_sec = 120.0',
+      '',
+      '[environment]',
+      'build_timeout_sec = 120.0',
+      'cpus = 1',
+      'memory_mb = 256',
+      'allow_internet = false',
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    path.join(dir, 'instruction.md'),
+    `Write the word "${wordOf(name)}" to /app/out.txt (just the word and a newline).\n`,
+  );
   await writeFile(path.join(dir, 'environment/Dockerfile'), 'FROM debian:bookworm-slim\nWORKDIR /app\n');
-  await writeFile(path.join(dir, 'tests/test.sh'), [
-    '#!/bin/bash',
-    'mkdir -p /logs/verifier',
-    `if [ "$(cat /app/out.txt 2>/dev/null)" = "${wordOf(name)}" ]; then echo PASS; echo 1 > /logs/verifier/reward.txt;`,
-    'else echo "FAIL: /app/out.txt is not right"; echo 0 > /logs/verifier/reward.txt; fi',
-    '',
-  ].join('\n'), { mode: 0o755 });
+  await writeFile(
+    path.join(dir, 'tests/test.sh'),
+    [
+      '#!/bin/bash',
+      'mkdir -p /logs/verifier',
+      `if [ "$(cat /app/out.txt 2>/dev/null)" = "${wordOf(name)}" ]; then echo PASS; echo 1 > /logs/verifier/reward.txt;`,
+      'else echo "FAIL: /app/out.txt is not right"; echo 0 > /logs/verifier/reward.txt; fi',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
 }
 
 /** Writes benchmark/, seed/, program.md and campaign.yaml under `root`. */
@@ -62,23 +84,52 @@ export async function writeCampaign(root: string, spec: CampaignSpec): Promise<C
   for (const t of [...spec.train, ...spec.holdout]) await writeTask(benchmark, t);
   const seed = path.join(root, 'seed');
   await mkdir(seed, { recursive: true });
-  await writeFile(path.join(seed, 'harness.yaml'), [
-    `model: ${MODEL}`, 'maxTurns: 6', 'maxTokens: 1024', 'thinkingBudget: 0', 'system: system.md', 'tools: [bash]',
-    'bash:', '  timeoutSec: 20', '  maxOutputBytes: 4096', 'orchestration:', '  planFirst: false', '  verify: null', '',
-  ].join('\n'));
+  await writeFile(
+    path.join(seed, 'harness.yaml'),
+    [
+      `model: ${MODEL}`,
+      'maxTurns: 6',
+      'maxTokens: 1024',
+      'thinkingBudget: 0',
+      'system: system.md',
+      'tools: [bash]',
+      'bash:',
+      '  timeoutSec: 20',
+      '  maxOutputBytes: 4096',
+      'orchestration:',
+      '  planFirst: false',
+      '  verify: null',
+      '',
+    ].join('\n'),
+  );
   await writeFile(path.join(seed, 'system.md'), 'You are a task agent in a Linux sandbox.\n\n{{instruction}}\n');
   await writeFile(path.join(root, 'program.md'), '# Program\n\nMake the task agent solve more tasks.\n');
   const yaml = path.join(root, 'campaign.yaml');
-  await writeFile(yaml, [
-    `name: ${spec.name}`, 'benchmark: benchmark', 'seedHarness: seed', 'program: program.md',
-    `train: [${spec.train.join(', ')}]`, `holdout: [${spec.holdout.join(', ')}]`,
-    `taskModel: ${MODEL}`, `generations: ${spec.generations}`, `proposalsPerGeneration: ${spec.k}`,
-    'repeats: 1', `concurrency: ${spec.concurrency ?? 2}`, 'budget:', '  usd: 5', 'seed: 0', '',
-  ].join('\n'));
+  await writeFile(
+    yaml,
+    [
+      `name: ${spec.name}`,
+      'benchmark: benchmark',
+      'seedHarness: seed',
+      'program: program.md',
+      `train: [${spec.train.join(', ')}]`,
+      `holdout: [${spec.holdout.join(', ')}]`,
+      `taskModel: ${MODEL}`,
+      `generations: ${spec.generations}`,
+      `proposalsPerGeneration: ${spec.k}`,
+      'repeats: 1',
+      `concurrency: ${spec.concurrency ?? 2}`,
+      'budget:',
+      '  usd: 5',
+      'seed: 0',
+      '',
+    ].join('\n'),
+  );
   return { yaml, campaignDir: path.join(root, '.autoagent', spec.name), benchmark };
 }
 
-const bodyOf = (req: RecordedRequest): Anthropic.MessageCreateParamsNonStreaming => req.body as Anthropic.MessageCreateParamsNonStreaming;
+const bodyOf = (req: RecordedRequest): Anthropic.MessageCreateParamsNonStreaming =>
+  req.body as Anthropic.MessageCreateParamsNonStreaming;
 export const systemOf = (req: RecordedRequest): string => JSON.stringify(bodyOf(req).system ?? '');
 export const isMeta = (req: RecordedRequest): boolean => systemOf(req).includes(META_MARK);
 
@@ -86,7 +137,11 @@ export const isMeta = (req: RecordedRequest): boolean => systemOf(req).includes(
 export function toolResultsOf(req: RecordedRequest): string {
   const last = bodyOf(req).messages.at(-1);
   if (!last || typeof last.content === 'string') return '';
-  return last.content.flatMap((b) => (b.type === 'tool_result' ? [typeof b.content === 'string' ? b.content : JSON.stringify(b.content)] : [])).join('\n');
+  return last.content
+    .flatMap((b) =>
+      b.type === 'tool_result' ? [typeof b.content === 'string' ? b.content : JSON.stringify(b.content)] : [],
+    )
+    .join('\n');
 }
 
 const appendLine = (line: string): string =>
@@ -101,11 +156,27 @@ function metaReply(req: RecordedRequest): FakeReply {
   const perfect = score !== null && Number(score[1]) >= 1;
   const plan = perfect ? 'break' : slot === 0 ? 'fix' : 'nothing';
   const steps: FakeReply[] = [
-    { content: [text('Reading the hints and editing the harness.'), toolUse('bash', {
-      command: plan === 'fix' ? appendLine(MAGIC) : plan === 'break' ? appendLine(`${BREAK} (variant ${slot})`) : 'cat /workspace/hints.md 2>/dev/null; true',
-    })] },
+    {
+      content: [
+        text('Reading the hints and editing the harness.'),
+        toolUse('bash', {
+          command:
+            plan === 'fix'
+              ? appendLine(MAGIC)
+              : plan === 'break'
+                ? appendLine(`${BREAK} (variant ${slot})`)
+                : 'cat /workspace/hints.md 2>/dev/null; true',
+        }),
+      ],
+    },
     { content: [toolUse('validate_harness', {})] },
-    { content: [toolUse('finish', { summary: `${plan}: the task agent never wrote its answer file; told it how (proposal ${slot}).` })] },
+    {
+      content: [
+        toolUse('finish', {
+          summary: `${plan}: the task agent never wrote its answer file; told it how (proposal ${slot}).`,
+        }),
+      ],
+    },
   ];
   return steps[turnOf(req)] ?? { error: 'bad_request', message: 'test model: meta script exhausted' };
 }
@@ -117,7 +188,11 @@ function taskReply(req: RecordedRequest, delayMs: number): FakeReply {
   const turn = turnOf(req);
   if (!sys.includes(MAGIC)) return { content: [text('done')], delayMs };
   const answer = sys.includes(BREAK) ? word.toUpperCase() : word;
-  if (turn === 0) return { content: [toolUse('bash', { command: `printf '%s\\n' '${answer}' > /app/out.txt && cat /app/out.txt` })], delayMs };
+  if (turn === 0)
+    return {
+      content: [toolUse('bash', { command: `printf '%s\\n' '${answer}' > /app/out.txt && cat /app/out.txt` })],
+      delayMs,
+    };
   return { content: [toolUse('finish', { summary: `wrote ${answer}` })] };
 }
 
@@ -127,4 +202,5 @@ export function campaignModel(opts: { taskDelayMs?: number } = {}): (req: Record
 }
 
 /** First turns of task-agent conversations: one per trial actually run (cached trials make no call). */
-export const taskRuns = (requests: readonly RecordedRequest[]): number => requests.filter((r) => !isMeta(r) && turnOf(r) === 0).length;
+export const taskRuns = (requests: readonly RecordedRequest[]): number =>
+  requests.filter((r) => !isMeta(r) && turnOf(r) === 0).length;

@@ -26,8 +26,10 @@ function newestSourceMtime(dir: string): number {
 // Both entry points must exist: a build interrupted part-way can leave main.js without the fake server.
 // benchmarks/search-sim is built into dist/ too (its e2e test runs it from there).
 const fresh = (): boolean =>
-  existsSync(CLI) && existsSync(FAKE_CLI) &&
-  statSync(CLI).mtimeMs > Math.max(newestSourceMtime(path.join(ROOT, 'src')), newestSourceMtime(path.join(ROOT, 'benchmarks/search-sim')));
+  existsSync(CLI) &&
+  existsSync(FAKE_CLI) &&
+  statSync(CLI).mtimeMs >
+    Math.max(newestSourceMtime(path.join(ROOT, 'src')), newestSourceMtime(path.join(ROOT, 'benchmarks/search-sim')));
 
 /** Builds dist/ unless it is newer than every source file; waits for a build another test file started. */
 export async function ensureBuilt(): Promise<void> {
@@ -41,14 +43,18 @@ export async function ensureBuilt(): Promise<void> {
       break;
     } catch {
       // A stale lock (a killed run) is older than any build takes.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000)
+        rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lock}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
   try {
     if (fresh()) return;
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -58,7 +64,10 @@ export async function ensureBuilt(): Promise<void> {
 /** The Temporal CLI binary: required, never skipped. */
 export function temporalCli(): string {
   const cli = process.env.TEMPORAL_CLI_PATH;
-  if (!cli) throw new Error('TEMPORAL_CLI_PATH is not set: the campaign e2e tests need the Temporal CLI binary (export TEMPORAL_CLI_PATH=/path/to/temporal)');
+  if (!cli)
+    throw new Error(
+      'TEMPORAL_CLI_PATH is not set: the campaign e2e tests need the Temporal CLI binary (export TEMPORAL_CLI_PATH=/path/to/temporal)',
+    );
   if (!existsSync(cli)) throw new Error(`TEMPORAL_CLI_PATH=${cli} does not exist`);
   return cli;
 }
@@ -98,7 +107,11 @@ export interface CliProcess {
 }
 
 export function startCli(args: string[], e: CliEnv): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: e.cwd ?? ROOT, env: envFor(e), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: e.cwd ?? ROOT,
+    env: envFor(e),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -158,7 +171,12 @@ export async function startFakeServerCli(args: string[]): Promise<FakeServerProc
 }
 
 /** Polls `fn` until it returns a truthy value; throws (with `what`) after timeoutMs. */
-export async function waitFor<T>(what: string, fn: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 120_000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

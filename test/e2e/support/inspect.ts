@@ -52,12 +52,14 @@ export function running(pid: number): boolean {
 
 /** Live processes whose command line mentions `text` (e.g. a campaign folder), as "pid: command line". */
 export function processesMentioning(text: string): string[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      return cmd.includes(text) && running(Number(pid)) ? [`${pid}: ${cmd}`] : [];
-    } catch {
-      return []; // exited while we looked
-    }
-  });
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+        return cmd.includes(text) && running(Number(pid)) ? [`${pid}: ${cmd}`] : [];
+      } catch {
+        return []; // exited while we looked
+      }
+    });
 }

@@ -25,12 +25,15 @@ const COMPOSE = `services:
 const WEB_IMAGE = 'python:3.13-slim-bookworm'; // the service's base: a local stand-in here (no registry)
 const WEB_DOCKERFILE = `FROM ${WEB_IMAGE}\nRUN mkdir /srv/site && echo service-hello > /srv/site/index.html\nWORKDIR /srv/site\nCMD ["python3", "-m", "http.server", "8000"]\n`;
 // bash's /dev/tcp: the agent's image has no curl. Retries until the service listens.
-const FETCH = 'host=${SERVICE_URL%:*}; port=${SERVICE_URL#*:}; for i in $(seq 1 100); do if exec 3<>/dev/tcp/$host/$port; then printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3; cat <&3 | tail -n 1 > /app/out.txt; break; fi; sleep 0.3; done; cat /app/out.txt';
+const FETCH =
+  'host=${SERVICE_URL%:*}; port=${SERVICE_URL#*:}; for i in $(seq 1 100); do if exec 3<>/dev/tcp/$host/$port; then printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3; cat <&3 | tail -n 1 > /app/out.txt; break; fi; sleep 0.3; done; cat /app/out.txt';
 
 async function composeTask(name: string, network: string): Promise<Awaited<ReturnType<typeof makeTask>>> {
   const task = await makeTask({
-    name, toml: `version = "1.0"\n[environment]\nmemory_mb = 256\nnetwork_mode = "${network}"\n[agent]\ntimeout_sec = 120\n`,
-    testSh: 'if grep -qx service-hello /app/out.txt; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n',
+    name,
+    toml: `version = "1.0"\n[environment]\nmemory_mb = 256\nnetwork_mode = "${network}"\n[agent]\ntimeout_sec = 120\n`,
+    testSh:
+      'if grep -qx service-hello /app/out.txt; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n',
   });
   await fs.writeFile(path.join(task.paths.environmentDir, 'docker-compose.yaml'), COMPOSE);
   await fs.mkdir(path.join(task.paths.environmentDir, 'web'));
@@ -50,15 +53,19 @@ beforeAll(async () => {
   outDir = await tmpDir('aa-compose-task-');
 }, 120_000);
 
-test.each([['no-network'], ['public']])('network %s: the agent reaches the service by name; nothing is left after the trial', async (network) => {
-  const task = await composeTask(`compose-${network}`, network);
-  await provider.ensureImage(task);
-  const agent = scriptAgent(FETCH);
-  const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
-  expect(agent.runs[0]?.stdout).toContain('service-hello');
-  expect(r).toMatchObject({ reward: 1, error: null });
-  expect(await leftovers(r.trialId)).toEqual({ containers: 0, networks: 0 });
-}, 600_000);
+test.each([['no-network'], ['public']])(
+  'network %s: the agent reaches the service by name; nothing is left after the trial',
+  async (network) => {
+    const task = await composeTask(`compose-${network}`, network);
+    await provider.ensureImage(task);
+    const agent = scriptAgent(FETCH);
+    const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
+    expect(agent.runs[0]?.stdout).toContain('service-hello');
+    expect(r).toMatchObject({ reward: 1, error: null });
+    expect(await leftovers(r.trialId)).toEqual({ containers: 0, networks: 0 });
+  },
+  600_000,
+);
 
 /**
  * A provider whose sandboxes name another process as their owner, as a worker's would. The owner lives until the
@@ -66,9 +73,15 @@ test.each([['no-network'], ['public']])('network %s: the agent reaches the servi
  * remove the sandbox before this one has looked at it.
  */
 class ForeignOwnerProvider extends DockerSandboxProvider {
-  constructor(private readonly owner: ChildProcess) { super(); }
+  constructor(private readonly owner: ChildProcess) {
+    super();
+  }
   protected override labelsFor(trialId: string): Record<string, string> {
-    return { ...super.labelsFor(trialId), [LABEL.pid]: String(this.owner.pid), [LABEL.started]: processStartTicks(this.owner.pid!)! };
+    return {
+      ...super.labelsFor(trialId),
+      [LABEL.pid]: String(this.owner.pid),
+      [LABEL.started]: processStartTicks(this.owner.pid!)!,
+    };
   }
 }
 

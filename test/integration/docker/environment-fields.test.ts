@@ -19,13 +19,16 @@ beforeAll(async () => {
 // Each try counts itself in /tmp/n and passes from the third on.
 const FLAKY_UNTIL_THIRD = 'n=$(cat /tmp/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/n; [ $n -ge 3 ]';
 
-test('env and no-network reach the container: the task\'s variables only, loopback only', async () => {
+test("env and no-network reach the container: the task's variables only, loopback only", async () => {
   process.env.AUTOAGENT_HOST_ONLY_SECRET = 'must-not-leak';
   const task = await makeTask({
-    name: 'env-fields', toml: 'version = "1.0"\n[environment]\nmemory_mb = 256\nnetwork_mode = "no-network"\nenv = { GREETING = "hello" }\n[agent]\ntimeout_sec = 60\n',
+    name: 'env-fields',
+    toml: 'version = "1.0"\n[environment]\nmemory_mb = 256\nnetwork_mode = "no-network"\nenv = { GREETING = "hello" }\n[agent]\ntimeout_sec = 60\n',
   });
   await provider.ensureImage(task);
-  const agent = scriptAgent('echo "$GREETING" > /app/out.txt; echo "secret=${AUTOAGENT_HOST_ONLY_SECRET:-none}"; ls /sys/class/net | tr "\\n" " "');
+  const agent = scriptAgent(
+    'echo "$GREETING" > /app/out.txt; echo "secret=${AUTOAGENT_HOST_ONLY_SECRET:-none}"; ls /sys/class/net | tr "\\n" " "',
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
   delete process.env.AUTOAGENT_HOST_ONLY_SECRET;
   expect(r).toMatchObject({ reward: 1, error: null });
@@ -34,10 +37,18 @@ test('env and no-network reach the container: the task\'s variables only, loopba
 }, 300_000);
 
 test('a healthcheck that passes on its third try lets the agent start; one allowed two tries fails the trial in phase start', async () => {
-  const toml = (retries: number): string => `version = "1.0"\n[environment]\nmemory_mb = 256\nallow_internet = false\n[environment.healthcheck]\ncommand = '${FLAKY_UNTIL_THIRD}'\ninterval_sec = 0.1\nretries = ${retries}\n[agent]\ntimeout_sec = 60\n`;
+  const toml = (retries: number): string =>
+    `version = "1.0"\n[environment]\nmemory_mb = 256\nallow_internet = false\n[environment.healthcheck]\ncommand = '${FLAKY_UNTIL_THIRD}'\ninterval_sec = 0.1\nretries = ${retries}\n[agent]\ntimeout_sec = 60\n`;
   const healthy = await makeTask({ name: 'hc-ok', toml: toml(3) });
   await provider.ensureImage(healthy);
-  const ok = await runTrial({ task: healthy, agent: 'noop', repeat: 0, outDir, provider, runAgent: scriptAgent('cat /tmp/n; echo hello > /app/out.txt').runner });
+  const ok = await runTrial({
+    task: healthy,
+    agent: 'noop',
+    repeat: 0,
+    outDir,
+    provider,
+    runAgent: scriptAgent('cat /tmp/n; echo hello > /app/out.txt').runner,
+  });
   expect(ok).toMatchObject({ reward: 1, error: null });
 
   const unhealthy = await makeTask({ name: 'hc-bad', toml: toml(2) });
@@ -50,10 +61,15 @@ test('a healthcheck that passes on its third try lets the agent start; one allow
   expect(await containersForTrial(bad.trialId)).toHaveLength(0);
 }, 300_000);
 
-test('artifacts: the task\'s paths and /logs/artifacts are copied into the trial folder and listed on the record', async () => {
-  const task = await makeTask({ name: 'artifact-collect', toml: 'version = "1.0"\nartifacts = ["/app/report"]\n[environment]\nmemory_mb = 256\nallow_internet = false\n[agent]\ntimeout_sec = 60\n' });
+test("artifacts: the task's paths and /logs/artifacts are copied into the trial folder and listed on the record", async () => {
+  const task = await makeTask({
+    name: 'artifact-collect',
+    toml: 'version = "1.0"\nartifacts = ["/app/report"]\n[environment]\nmemory_mb = 256\nallow_internet = false\n[agent]\ntimeout_sec = 60\n',
+  });
   await provider.ensureImage(task);
-  const agent = scriptAgent('mkdir -p /app/report /logs/artifacts && echo findings > /app/report/summary.md && echo note > /logs/artifacts/notes.txt && echo hello > /app/out.txt');
+  const agent = scriptAgent(
+    'mkdir -p /app/report /logs/artifacts && echo findings > /app/report/summary.md && echo note > /logs/artifacts/notes.txt && echo hello > /app/out.txt',
+  );
   const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
   expect(r).toMatchObject({ reward: 1, error: null });
   expect(r.artifacts?.map((a) => a.source).sort()).toEqual(['/app/report', '/logs/artifacts']);

@@ -39,15 +39,17 @@ cpus = 1
 memory = "2G"
 storage = "10G"
 `,
-  'instruction.md': 'The file /app/stock.csv lists warehouse items and their quantities. Write the total quantity of items\n'
-    + 'whose location is "north" to /app/north_total.txt, as a bare integer.\n',
+  'instruction.md':
+    'The file /app/stock.csv lists warehouse items and their quantities. Write the total quantity of items\n' +
+    'whose location is "north" to /app/north_total.txt, as a bare integer.\n',
   'environment/Dockerfile': `FROM ${BASE_IMAGE}
 
 WORKDIR /app
 
 COPY stock.csv /app/stock.csv
 `,
-  'environment/stock.csv': 'item,location,quantity\nbolts,north,120\nnuts,south,75\nwashers,north,33\nscrews,east,12\nrivets,north,7\n',
+  'environment/stock.csv':
+    'item,location,quantity\nbolts,north,120\nnuts,south,75\nwashers,north,33\nscrews,east,12\nrivets,north,7\n',
   // Like TB2 verifiers: refuses to run from /, checks through Python, writes the reward itself. No network.
   'tests/test.sh': `#!/bin/bash
 if [ "$PWD" = "/" ]; then
@@ -102,7 +104,11 @@ test('the TB2-style task.toml loads with Harbor units and metadata intact', () =
   expect(task.config.environment).toMatchObject({ memoryMb: 2048, storageMb: 10240, cpus: 1, buildTimeoutSec: 600 });
   expect(task.config.verifier.timeoutSec).toBe(180);
   expect(task.config.agent.timeoutSec).toBe(120);
-  expect(task.config.metadata).toMatchObject({ difficulty: 'easy', category: 'data-processing', tags: ['csv', 'python'] });
+  expect(task.config.metadata).toMatchObject({
+    difficulty: 'easy',
+    category: 'data-processing',
+    tags: ['csv', 'python'],
+  });
 });
 
 test('the oracle solves it through runTrial: reward 1, verifier ran in the WORKDIR with Python 3.13', async () => {

@@ -25,22 +25,34 @@ async function multiStepTask(name: string, tomlExtra: string): Promise<Awaited<R
   };
   await fs.rm(path.join(dir, 'instruction.md'));
   await fs.rm(path.join(dir, 'solution'), { recursive: true, force: true });
-  await w('task.toml', `schema_version = "1.4"\n${tomlExtra}\n[environment]\nmemory_mb = 256\nnetwork_mode = "no-network"\n[agent]\ntimeout_sec = 60\n\n[[steps]]\nname = "one"\n${tomlExtra.includes('GATE') ? 'min_reward = 1\n' : ''}\n[[steps]]\nname = "two"\n`);
+  await w(
+    'task.toml',
+    `schema_version = "1.4"\n${tomlExtra}\n[environment]\nmemory_mb = 256\nnetwork_mode = "no-network"\n[agent]\ntimeout_sec = 60\n\n[[steps]]\nname = "one"\n${tomlExtra.includes('GATE') ? 'min_reward = 1\n' : ''}\n[[steps]]\nname = "two"\n`,
+  );
   // The task's shared tests/: a helper both steps' test.sh use.
   await w('tests/test.sh', 'echo 0 > /logs/verifier/reward.txt\n', 0o755);
   await w('tests/lib.sh', 'has() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }\n');
   await w('steps/one/instruction.md', 'Write "one" to /app/one.txt.\n');
-  await w('steps/one/tests/test.sh', '. /tests/lib.sh; if has /app/one.txt one; then echo 1; else echo 0; fi > /logs/verifier/reward.txt\n', 0o755);
+  await w(
+    'steps/one/tests/test.sh',
+    '. /tests/lib.sh; if has /app/one.txt one; then echo 1; else echo 0; fi > /logs/verifier/reward.txt\n',
+    0o755,
+  );
   await w('steps/one/solution/solve.sh', 'echo one > /app/one.txt\n', 0o755);
   await w('steps/two/instruction.md', 'Copy /app/seed.txt to /app/two.txt.\n');
   await w('steps/two/workdir/seed.txt', 'two\n');
   await w('steps/two/workdir/setup.sh', 'touch /app/setup-ran\n', 0o755);
-  await w('steps/two/tests/test.sh', [
-    '. /tests/lib.sh',
-    'r=0; has /app/two.txt two && [ -e /app/setup-ran ] && r=1',
-    'c=0; has /app/one.txt one && c=1  # state carried over from step one',
-    'echo "{\\"reward\\": $r, \\"carried\\": $c}" > /logs/verifier/reward.json', '',
-  ].join('\n'), 0o755);
+  await w(
+    'steps/two/tests/test.sh',
+    [
+      '. /tests/lib.sh',
+      'r=0; has /app/two.txt two && [ -e /app/setup-ran ] && r=1',
+      'c=0; has /app/one.txt one && c=1  # state carried over from step one',
+      'echo "{\\"reward\\": $r, \\"carried\\": $c}" > /logs/verifier/reward.json',
+      '',
+    ].join('\n'),
+    0o755,
+  );
   await w('steps/two/solution/solve.sh', 'cp /app/seed.txt /app/two.txt\n', 0o755);
   return loadTask(dir);
 }
@@ -59,7 +71,10 @@ test('the oracle solves every step: per-step results, state carried over, the me
   await provider.ensureImage(task);
   const r = await runTrial({ task, agent: 'oracle', repeat: 0, outDir, provider });
   expect(r).toMatchObject({ reward: 1, error: null });
-  expect(r.steps?.map((s) => [s.name, s.reward])).toEqual([['one', 1], ['two', 1]]);
+  expect(r.steps?.map((s) => [s.name, s.reward])).toEqual([
+    ['one', 1],
+    ['two', 1],
+  ]);
   expect(r.steps?.[1]?.rewards).toEqual({ reward: 1, carried: 1 });
   expect(r.verifier.rewards).toEqual({ reward: 1, carried: 0.5 }); // `carried` is missing from step one: 0 there
   // Harbor's own models read the trial folder, step results and the trajectory with its step markers.
@@ -67,7 +82,9 @@ test('the oracle solves every step: per-step results, state carried over, the me
   const report = await harborValidate([path.join(trialDir, 'result.json')], 'trial-result');
   expect(report.errors).toEqual([]);
   expect((await harborValidate([path.join(trialDir, 'agent', 'trajectory.json')], 'trajectory')).errors).toEqual([]);
-  const harborResult = JSON.parse(await fs.readFile(path.join(trialDir, 'result.json'), 'utf8')) as { step_results: { step_name: string }[] };
+  const harborResult = JSON.parse(await fs.readFile(path.join(trialDir, 'result.json'), 'utf8')) as {
+    step_results: { step_name: string }[];
+  };
   expect(harborResult.step_results.map((x) => x.step_name)).toEqual(['one', 'two']);
   expect(await containersForTrial(r.trialId)).toHaveLength(0);
 }, 300_000);
@@ -84,12 +101,33 @@ test('a step below its min_reward stops the rest', async () => {
 test('final vs mean: a failed first step counts in the mean, not in the final reward', async () => {
   const failFirst = 'if [ -f /app/seed.txt ]; then cp /app/seed.txt /app/two.txt; fi';
   const mean = await multiStepTask('multi-mean', '');
-  const m = await runTrial({ task: mean, agent: 'noop', repeat: 0, outDir, provider, runAgent: scriptAgent(failFirst).runner });
+  const m = await runTrial({
+    task: mean,
+    agent: 'noop',
+    repeat: 0,
+    outDir,
+    provider,
+    runAgent: scriptAgent(failFirst).runner,
+  });
   expect(m.steps?.map((s) => s.reward)).toEqual([0, 1]);
   expect(m.reward).toBe(0.5);
   const final = await multiStepTask('multi-final', 'multi_step_reward_strategy = "final"');
-  const f = await runTrial({ task: final, agent: 'noop', repeat: 0, outDir, provider, runAgent: scriptAgent(failFirst).runner });
+  const f = await runTrial({
+    task: final,
+    agent: 'noop',
+    repeat: 0,
+    outDir,
+    provider,
+    runAgent: scriptAgent(failFirst).runner,
+  });
   expect(f.reward).toBe(1);
-  const both = await runTrial({ task: mean, agent: 'noop', repeat: 1, outDir, provider, runAgent: scriptAgent(STEP_AGENT).runner });
+  const both = await runTrial({
+    task: mean,
+    agent: 'noop',
+    repeat: 1,
+    outDir,
+    provider,
+    runAgent: scriptAgent(STEP_AGENT).runner,
+  });
   expect(both.reward).toBe(1);
 }, 300_000);

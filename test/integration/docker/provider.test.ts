@@ -18,7 +18,11 @@ const images: string[] = [];
 
 beforeAll(requireDocker);
 afterAll(async () => {
-  for (const img of images) await docker.getImage(img).remove({ force: true }).catch(() => undefined);
+  for (const img of images)
+    await docker
+      .getImage(img)
+      .remove({ force: true })
+      .catch(() => undefined);
 });
 
 /** A task whose environment is new to the daemon (a nonce file changes the content hash). */
@@ -48,7 +52,10 @@ test('builds environment/ once, tags it by content, then reuses it; concurrent c
 test('a failing build throws ImageBuildError carrying the log tail', async () => {
   const task = await freshTask('FROM debian:bookworm-slim\nRUN echo h2-boom-marker && exit 3\n');
   images.push(await envImageTag(task));
-  const err = await provider.ensureImage(task).then(() => null, (e: unknown) => e);
+  const err = await provider.ensureImage(task).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ImageBuildError);
   expect((err as ImageBuildError).name).toBe('ImageBuildError');
   expect((err as ImageBuildError).logTail).toContain('h2-boom-marker');
@@ -59,7 +66,10 @@ test('a build over its timeout fails with ImageBuildError', async () => {
   const task = await freshTask('FROM debian:bookworm-slim\nRUN sleep 30\n');
   images.push(await envImageTag(task));
   const t0 = Date.now();
-  const err = await provider.ensureImage(task, { buildTimeoutSec: 2 }).then(() => null, (e: unknown) => e);
+  const err = await provider.ensureImage(task, { buildTimeoutSec: 2 }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ImageBuildError);
   expect((err as Error).message).toContain('timed out after 2s');
   expect(Date.now() - t0).toBeLessThan(15_000);
@@ -67,22 +77,40 @@ test('a build over its timeout fails with ImageBuildError', async () => {
 
 test('a prebuilt docker_image is used as is', async () => {
   const task = await makeTask({ toml: 'version = "1.0"\n[environment]\ndocker_image = "debian:bookworm-slim"\n' });
-  expect(await provider.ensureImage(task)).toEqual({ image: 'debian:bookworm-slim', built: false, buildMs: 0, buildLog: '' });
-  const missing = await makeTask({ toml: 'version = "1.0"\n[environment]\ndocker_image = "autoagent-h2/does-not-exist:1"\n' });
+  expect(await provider.ensureImage(task)).toEqual({
+    image: 'debian:bookworm-slim',
+    built: false,
+    buildMs: 0,
+    buildLog: '',
+  });
+  const missing = await makeTask({
+    toml: 'version = "1.0"\n[environment]\ndocker_image = "autoagent-h2/does-not-exist:1"\n',
+  });
   await expect(provider.ensureImage(missing)).rejects.toThrow(ImageBuildError);
 });
 
 test('containers carry labels, limits and no network', async () => {
-  const task = await makeTask({ toml: 'version = "1.0"\n[environment]\ncpus = 1.5\nmemory_mb = 300\nallow_internet = false\n' });
+  const task = await makeTask({
+    toml: 'version = "1.0"\n[environment]\ncpus = 1.5\nmemory_mb = 300\nallow_internet = false\n',
+  });
   const { image } = await provider.ensureImage(task);
   const box = await provider.start(task, { image, trialId: 'h2-labels' });
   try {
     const info = await docker.getContainer(box.id).inspect();
     expect(info.Config.Labels).toMatchObject({
-      autoagent: '1', 'autoagent.trial': 'h2-labels', 'autoagent.pid': String(process.pid), 'autoagent.host': os.hostname(),
+      autoagent: '1',
+      'autoagent.trial': 'h2-labels',
+      'autoagent.pid': String(process.pid),
+      'autoagent.host': os.hostname(),
       'autoagent.started': processStartTicks(process.pid),
     });
-    expect(info.HostConfig).toMatchObject({ NanoCpus: 1.5e9, Memory: 300 * 1024 * 1024, MemorySwap: 300 * 1024 * 1024, PidsLimit: 512, NetworkMode: 'none' });
+    expect(info.HostConfig).toMatchObject({
+      NanoCpus: 1.5e9,
+      Memory: 300 * 1024 * 1024,
+      MemorySwap: 300 * 1024 * 1024,
+      PidsLimit: 512,
+      NetworkMode: 'none',
+    });
     expect(info.Config.Env ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/ANTHROPIC/)]));
   } finally {
     await box.remove();
@@ -94,8 +122,14 @@ test('reapOrphans removes containers whose owner process is gone, and only those
   const { image } = await provider.ensureImage(task);
   const deadPid = spawnSync('true').pid!; // exited: its pid names no live process
   const orphan = await docker.createContainer({
-    Image: image, Cmd: ['sleep', 'infinity'],
-    Labels: { autoagent: '1', 'autoagent.trial': 'h2-orphan', 'autoagent.pid': String(deadPid), 'autoagent.host': os.hostname() },
+    Image: image,
+    Cmd: ['sleep', 'infinity'],
+    Labels: {
+      autoagent: '1',
+      'autoagent.trial': 'h2-orphan',
+      'autoagent.pid': String(deadPid),
+      'autoagent.host': os.hostname(),
+    },
   });
   await orphan.start();
   const mine = await provider.start(task, { image, trialId: 'h2-not-orphan' });
@@ -116,10 +150,14 @@ test('reapOrphans treats a live pid with another start time as gone (a restarted
   expect(started).toMatch(/^\d+$/);
   const labels = { autoagent: '1', 'autoagent.pid': String(process.pid), 'autoagent.host': os.hostname() };
   const stale = await docker.createContainer({
-    Image: image, Cmd: ['sleep', 'infinity'], Labels: { ...labels, 'autoagent.trial': 'h2-stale', 'autoagent.started': String(Number(started) - 1) },
+    Image: image,
+    Cmd: ['sleep', 'infinity'],
+    Labels: { ...labels, 'autoagent.trial': 'h2-stale', 'autoagent.started': String(Number(started) - 1) },
   });
   const current = await docker.createContainer({
-    Image: image, Cmd: ['sleep', 'infinity'], Labels: { ...labels, 'autoagent.trial': 'h2-current', 'autoagent.started': started! },
+    Image: image,
+    Cmd: ['sleep', 'infinity'],
+    Labels: { ...labels, 'autoagent.trial': 'h2-current', 'autoagent.started': started! },
   });
   try {
     await provider.reapOrphans();

@@ -37,7 +37,13 @@ afterAll(async () => {
 test('exec separates stdout and stderr, reports exit codes and never throws for failures', async () => {
   const box = await startBox();
   const r = await box.exec('echo out; echo err >&2; exit 7');
-  expect(r).toMatchObject({ exitCode: 7, stdout: 'out\n', stderr: 'err\n', timedOut: false, truncatedBytes: { stdout: 0, stderr: 0 } });
+  expect(r).toMatchObject({
+    exitCode: 7,
+    stdout: 'out\n',
+    stderr: 'err\n',
+    timedOut: false,
+    truncatedBytes: { stdout: 0, stderr: 0 },
+  });
   expect((await box.exec('pwd')).stdout).toBe('/app\n'); // the image's WORKDIR
   expect((await box.exec('pwd', { cwd: '/tmp' })).stdout).toBe('/tmp\n');
   expect((await box.exec('echo "$FOO" "$0"', { env: { FOO: 'bar baz' } })).stdout).toBe('bar baz bash\n');
@@ -76,7 +82,10 @@ test('processes that escape into a new session are killed after a timeout too', 
 });
 
 test('without bash and coreutils timeout: sh runs the command and the host enforces the timeout', async () => {
-  const bare = await makeTask({ name: 'bare-task', dockerfile: 'FROM debian:bookworm-slim\nRUN rm /usr/bin/timeout /usr/bin/bash\n' });
+  const bare = await makeTask({
+    name: 'bare-task',
+    dockerfile: 'FROM debian:bookworm-slim\nRUN rm /usr/bin/timeout /usr/bin/bash\n',
+  });
   const bareImage = await provider.ensureImage(bare);
   const box = await provider.start(bare, { image: bareImage.image, trialId: `h2-bare-${process.pid}` });
   started.push(box);
@@ -139,14 +148,18 @@ test('there is no network inside, only loopback', async () => {
 test('a memory hog is OOM-killed inside a 128 MB sandbox and the sandbox survives', async () => {
   const small = await makeTask({ toml: 'version = "1.0"\n[environment]\nmemory_mb = 128\ncpus = 0.5\n' });
   const box = await startBox(small);
-  const limit = await box.exec('cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max');
+  const limit = await box.exec(
+    'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max',
+  );
   expect(limit.stdout.trim()).toBe(String(128 * 1024 * 1024));
   // `tail -n 1` buffers a newline-free stream whole: it grows past 128 MB and is killed (wc then prints 0).
   const r = await box.exec('set -o pipefail; head -c 1G /dev/zero | tail -n 1 | wc -c', { timeoutSec: 60 });
   expect(r.timedOut).toBe(false);
   expect(r.exitCode).toBe(137);
   expect(r.stdout.trim()).toBe('0');
-  const oom = await box.exec('grep -h "^oom_kill " /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null');
+  const oom = await box.exec(
+    'grep -h "^oom_kill " /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null',
+  );
   expect(Number(oom.stdout.trim().split(/\s+/).pop())).toBeGreaterThan(0);
   expect((await box.exec('echo alive')).stdout).toBe('alive\n');
   expect(os.freemem()).toBeGreaterThan(256 * 1024 * 1024);
@@ -168,7 +181,9 @@ test('a fork bomb is contained by the pids limit and the sandbox stays usable', 
     return out;
   };
   expect(await settled('echo alive', 'alive')).toBe('alive');
-  expect(await settled('cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max', '512')).toBe('512');
+  expect(await settled('cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max', '512')).toBe(
+    '512',
+  );
 });
 
 test('remove() is idempotent and leaves no container with the trial label', async () => {

@@ -31,7 +31,9 @@ test('oracle passes every starter task and noop fails every one', async () => {
   for (const task of tasks) {
     const oracle = await runTrial({ task, agent: 'oracle', repeat: 0, outDir, provider });
     const noop = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider });
-    rows.push(`${task.name}: oracle=${oracle.reward}${oracle.error ? ` (${oracle.error})` : ''} noop=${noop.reward}${noop.error ? ` (${noop.error})` : ''}`);
+    rows.push(
+      `${task.name}: oracle=${oracle.reward}${oracle.error ? ` (${oracle.error})` : ''} noop=${noop.reward}${noop.error ? ` (${noop.error})` : ''}`,
+    );
   }
   const expected = tasks.map((t) => `${t.name}: oracle=1 noop=0`);
   expect(rows).toEqual(expected);

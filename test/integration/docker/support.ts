@@ -26,7 +26,10 @@ export async function requireDocker(): Promise<void> {
  * this is a no-op then; on a machine set up without them it builds once, loudly, and fails when it cannot.
  */
 export function requireStandin(image: string): void {
-  execFileSync('bash', [path.resolve(__dirname, '../../../scripts/standin-images.sh'), image], { stdio: 'inherit', timeout: 900_000 });
+  execFileSync('bash', [path.resolve(__dirname, '../../../scripts/standin-images.sh'), image], {
+    stdio: 'inherit',
+    timeout: 900_000,
+  });
 }
 
 export interface TaskSpec {
@@ -46,10 +49,19 @@ export async function makeTask(spec: TaskSpec = {}): Promise<Task> {
     await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
     await fs.writeFile(path.join(dir, rel), text, { mode });
   };
-  await write('task.toml', spec.toml ?? 'version = "1.0"\n[environment]\nmemory_mb = 256\nallow_internet = false\n[agent]\ntimeout_sec = 60\n[verifier]\ntimeout_sec = 30\n');
+  await write(
+    'task.toml',
+    spec.toml ??
+      'version = "1.0"\n[environment]\nmemory_mb = 256\nallow_internet = false\n[agent]\ntimeout_sec = 60\n[verifier]\ntimeout_sec = 30\n',
+  );
   await write('instruction.md', 'Write "hello" to /app/out.txt.\n');
   await write('environment/Dockerfile', spec.dockerfile ?? 'FROM debian:bookworm-slim\nWORKDIR /app\n');
-  await write('tests/test.sh', spec.testSh ?? 'if [ "$(cat /app/out.txt 2>/dev/null)" = hello ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n', 0o755);
+  await write(
+    'tests/test.sh',
+    spec.testSh ??
+      'if [ "$(cat /app/out.txt 2>/dev/null)" = hello ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n',
+    0o755,
+  );
   for (const [rel, text] of Object.entries(spec.extraTests ?? {})) await write(`tests/${rel}`, text);
   if (spec.solveSh !== null) await write('solution/solve.sh', spec.solveSh ?? 'echo hello > /app/out.txt\n', 0o755);
   return loadTask(dir);

@@ -31,14 +31,32 @@ afterEach(closeFakes);
 let repeat = 0;
 async function trial(script: FakeScript, o: { task?: Task; url?: string; timeoutMs?: number } = {}) {
   const f = await startFake(script);
-  const llm = createAnthropicClient({ apiKey: KEY, baseURL: o.url ?? f.url, maxRetries: 1, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
-  const runAgent: AgentRunner = (ctx) => runHarnessAgent({
-    harness, taskName: ctx.task.name, instruction: ctx.task.instruction, sandbox: ctx.sandbox, recorder: ctx.recorder,
-    deadlineMs: ctx.deadlineMs, signal: ctx.signal, llm,
+  const llm = createAnthropicClient({
+    apiKey: KEY,
+    baseURL: o.url ?? f.url,
+    maxRetries: 1,
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
+  const runAgent: AgentRunner = (ctx) =>
+    runHarnessAgent({
+      harness,
+      taskName: ctx.task.name,
+      instruction: ctx.task.instruction,
+      sandbox: ctx.sandbox,
+      recorder: ctx.recorder,
+      deadlineMs: ctx.deadlineMs,
+      signal: ctx.signal,
+      llm,
+    });
   const t = o.task ?? task;
   const r = repeat++;
-  const trialId = trialIdFor({ taskHash: t.hash, agentKey: harness.id, model: harness.config.model, repeat: r, taskName: t.name });
+  const trialId = trialIdFor({
+    taskHash: t.hash,
+    agentKey: harness.id,
+    model: harness.config.model,
+    repeat: r,
+    taskName: t.name,
+  });
   const result = runTrial({ task: t, agent: 'harness', harness, repeat: r, outDir, provider, runAgent, trialId });
   return { f, trialId, result };
 }
@@ -68,7 +86,11 @@ describe('systemic faults: thrown, nothing written', () => {
 
   test('answers slower than the client timeout (well inside the agent timeout)', async () => {
     const { f, trialId, result } = await trial([slow(solve[0]!, 10_000), slow(solve[0]!, 10_000)], { timeoutMs: 500 });
-    await expect(result).rejects.toMatchObject({ name: 'LlmServerError', fault: 'outage', message: expect.stringMatching(/timed out/i) });
+    await expect(result).rejects.toMatchObject({
+      name: 'LlmServerError',
+      fault: 'outage',
+      message: expect.stringMatching(/timed out/i),
+    });
     expect(f.requests).toHaveLength(2); // the SDK's retry timed out too
     await expectNothingLeft(trialId);
   });
@@ -94,15 +116,25 @@ describe('task-level outcomes: results with a structured failure', () => {
   });
 
   test('a refused conversation (400 prompt too long): reward 0, failure in the agent phase', async () => {
-    const r = await (await trial([{ error: 'bad_request', message: 'prompt is too long: 210000 tokens > 200000 maximum' }])).result;
-    expect(r).toMatchObject({ reward: 0, stopReason: 'error', failure: { phase: 'agent', type: 'LlmBadRequestError', message: expect.stringContaining('prompt is too long') } });
+    const r = await (
+      await trial([{ error: 'bad_request', message: 'prompt is too long: 210000 tokens > 200000 maximum' }])
+    ).result;
+    expect(r).toMatchObject({
+      reward: 0,
+      stopReason: 'error',
+      failure: { phase: 'agent', type: 'LlmBadRequestError', message: expect.stringContaining('prompt is too long') },
+    });
   });
 
   test('the agent timeout: failure AgentTimeoutError, the verifier still grades', async () => {
     const short = await makeTask({ name: 'short-task', toml: 'version = "1.0"\n[agent]\ntimeout_sec = 3\n' });
     await provider.ensureImage(short);
     const r = await (await trial([solve[0]!, slow(solve[1]!, 30_000)], { task: short, timeoutMs: 60_000 })).result;
-    expect(r).toMatchObject({ stopReason: 'timeout', reward: 1, failure: { phase: 'agent', type: 'AgentTimeoutError' } });
+    expect(r).toMatchObject({
+      stopReason: 'timeout',
+      reward: 1,
+      failure: { phase: 'agent', type: 'AgentTimeoutError' },
+    });
   });
 
   test('no reward file: failure in the verifier phase', async () => {

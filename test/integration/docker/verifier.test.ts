@@ -23,9 +23,12 @@ const verifyWith = async (testSh: string, opts: { toml?: string; extraTests?: Re
   runVerifier(box, await makeTask({ testSh, toml: opts.toml ?? TOML, extraTests: opts.extraTests }));
 
 test('reward.txt is read; output, exit code and duration are kept; tests run from /tests', async () => {
-  const r = await verifyWith('echo checking; cat /tests/data.txt; echo warn >&2; echo 0.75 > /logs/verifier/reward.txt; exit 1', {
-    extraTests: { 'data.txt': 'fixture-data' },
-  });
+  const r = await verifyWith(
+    'echo checking; cat /tests/data.txt; echo warn >&2; echo 0.75 > /logs/verifier/reward.txt; exit 1',
+    {
+      extraTests: { 'data.txt': 'fixture-data' },
+    },
+  );
   expect(r).toMatchObject({ reward: 0.75, reason: null, exitCode: 1 });
   expect(r.output).toContain('checking');
   expect(r.output).toContain('fixture-data');
@@ -59,14 +62,18 @@ test('an out-of-range or unparsable reward scores 0 with RewardParseError', asyn
 
 test('a verifier over its timeout scores 0 with VerifierTimeoutError', async () => {
   const t0 = Date.now();
-  const r = await verifyWith('echo 1 > /logs/verifier/reward.txt; sleep 600', { toml: 'version = "1.0"\n[verifier]\ntimeout_sec = 2\n' });
+  const r = await verifyWith('echo 1 > /logs/verifier/reward.txt; sleep 600', {
+    toml: 'version = "1.0"\n[verifier]\ntimeout_sec = 2\n',
+  });
   expect(Date.now() - t0).toBeLessThan(12_000);
   expect(r).toMatchObject({ reward: 0, exitCode: null });
   expect(r.reason).toBe('VerifierTimeoutError: tests/test.sh did not finish within 2s');
 });
 
 test('a reward or tests planted by the agent are wiped before the tests run', async () => {
-  await box.exec('mkdir -p /logs/verifier /tests && echo 1 > /logs/verifier/reward.txt && echo planted > /tests/evil.txt');
+  await box.exec(
+    'mkdir -p /logs/verifier /tests && echo 1 > /logs/verifier/reward.txt && echo planted > /tests/evil.txt',
+  );
   const r = await verifyWith('ls /tests; test -e /tests/evil.txt && echo 1 > /logs/verifier/reward.txt; true');
   expect(r.reward).toBe(0);
   expect(r.reason).toContain('RewardFileMissingError');
@@ -74,6 +81,8 @@ test('a reward or tests planted by the agent are wiped before the tests run', as
 });
 
 test('[verifier].env reaches test.sh', async () => {
-  const r = await verifyWith('echo "$H2_LEVEL" > /logs/verifier/reward.txt', { toml: 'version = "1.0"\n[verifier.env]\nH2_LEVEL = "0.5"\n' });
+  const r = await verifyWith('echo "$H2_LEVEL" > /logs/verifier/reward.txt', {
+    toml: 'version = "1.0"\n[verifier.env]\nH2_LEVEL = "0.5"\n',
+  });
   expect(r).toMatchObject({ reward: 0.5, reason: null });
 });

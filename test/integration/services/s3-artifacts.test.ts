@@ -18,12 +18,18 @@ const endpoint = process.env.AUTOAGENT_TEST_S3_ENDPOINT;
 const bucket = process.env.AUTOAGENT_TEST_S3_BUCKET ?? '';
 const prefix = `campaigns/${randomBytes(4).toString('hex')}`;
 const env = (): Record<string, string | undefined> => ({
-  AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
-  AWS_REGION: process.env.AWS_REGION ?? 'us-east-1', AUTOAGENT_ARTIFACTS: `s3://${bucket}/${prefix}`,
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
+  AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+  AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+  AUTOAGENT_ARTIFACTS: `s3://${bucket}/${prefix}`,
 });
 
 beforeAll(() => {
-  if (!endpoint || !bucket) throw new Error('AUTOAGENT_TEST_S3_ENDPOINT or AUTOAGENT_TEST_S3_BUCKET is not set: run the tests through `npm test` (scripts/test.sh sources .tools/services.env)');
+  if (!endpoint || !bucket)
+    throw new Error(
+      'AUTOAGENT_TEST_S3_ENDPOINT or AUTOAGENT_TEST_S3_BUCKET is not set: run the tests through `npm test` (scripts/test.sh sources .tools/services.env)',
+    );
 });
 
 test('blobs: content-addressed, stored once, verified on read; a missing one is ArtifactNotFoundError', async () => {
@@ -42,11 +48,13 @@ test('blobs: content-addressed, stored once, verified on read; a missing one is 
 test('a blob overwritten behind our back is caught on read', async () => {
   const store = artifactStoreFromEnv('/unused', env());
   const h = await store.put('the real trajectory');
-  await s3ClientFromEnv(env()).send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/sha256/${h.slice(0, 2)}/${h}`, Body: 'forged' }));
+  await s3ClientFromEnv(env()).send(
+    new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/sha256/${h.slice(0, 2)}/${h}`, Body: 'forged' }),
+  );
   await expect(store.get(h)).rejects.toThrow(/holds other bytes/);
 });
 
-test('a task folder travels as a bundle: uploaded by one machine, fetched into another\'s cache', async () => {
+test("a task folder travels as a bundle: uploaded by one machine, fetched into another's cache", async () => {
   const src = mkdtempSync(path.join(os.tmpdir(), 'aa-s3-task-'));
   mkdirSync(path.join(src, 'tests'));
   writeFileSync(path.join(src, 'task.toml'), 'version = "1.0"\n');

@@ -6,13 +6,21 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
-  ListObjectsV2Command, PutObjectCommand, S3Client,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Client, Pool } from 'pg';
 
-const HOW = 'run `bash scripts/setup-services.sh`, then `set -a; . .tools/services.env; set +a` (scripts/test.sh does both)';
+const HOW =
+  'run `bash scripts/setup-services.sh`, then `set -a; . .tools/services.env; set +a` (scripts/test.sh does both)';
 
 function requireEnv(name: string): string {
   const value = process.env[name];
@@ -40,7 +48,9 @@ describe('PostgreSQL (AUTOAGENT_TEST_PG_URL)', () => {
     const { rows } = await client.query<{ user: string; db: string; version: number }>(
       "SELECT current_user AS user, current_database() AS db, current_setting('server_version_num')::int AS version",
     );
-    expect(rows).toEqual([{ user: decodeURIComponent(u.username), db: u.pathname.slice(1), version: expect.any(Number) }]);
+    expect(rows).toEqual([
+      { user: decodeURIComponent(u.username), db: u.pathname.slice(1), version: expect.any(Number) },
+    ]);
     expect(rows[0]!.version).toBeGreaterThanOrEqual(120000);
   });
 
@@ -48,12 +58,19 @@ describe('PostgreSQL (AUTOAGENT_TEST_PG_URL)', () => {
     await client.query('CREATE TEMP TABLE services_probe (id text PRIMARY KEY, reward double precision NOT NULL)');
     await client.query('INSERT INTO services_probe VALUES ($1, $2), ($3, $4)', ['a', 1, 'b', 0.5]);
     const { rows } = await client.query('SELECT id, reward FROM services_probe ORDER BY id');
-    expect(rows).toEqual([{ id: 'a', reward: 1 }, { id: 'b', reward: 0.5 }]);
-    await expect(client.query('INSERT INTO services_probe VALUES ($1, $2)', ['a', 0])).rejects.toMatchObject({ code: '23505' });
+    expect(rows).toEqual([
+      { id: 'a', reward: 1 },
+      { id: 'b', reward: 0.5 },
+    ]);
+    await expect(client.query('INSERT INTO services_probe VALUES ($1, $2)', ['a', 0])).rejects.toMatchObject({
+      code: '23505',
+    });
   });
 
   test('Kysely runs over pg against it', async () => {
-    const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url, max: 1 }) }) });
+    const db = new Kysely<Record<string, never>>({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: url, max: 1 }) }),
+    });
     try {
       const { rows } = await sql<{ sum: number }>`SELECT ${2}::int + ${3}::int AS sum`.execute(db);
       expect(rows).toEqual([{ sum: 5 }]);
@@ -86,8 +103,14 @@ describe('S3-compatible store (AUTOAGENT_TEST_S3_ENDPOINT + AWS_*)', () => {
 
   const client = (secret?: string) =>
     new S3Client({
-      endpoint, forcePathStyle: true, region: requireEnv('AWS_REGION'), maxAttempts: 2,
-      credentials: { accessKeyId: requireEnv('AWS_ACCESS_KEY_ID'), secretAccessKey: secret ?? requireEnv('AWS_SECRET_ACCESS_KEY') },
+      endpoint,
+      forcePathStyle: true,
+      region: requireEnv('AWS_REGION'),
+      maxAttempts: 2,
+      credentials: {
+        accessKeyId: requireEnv('AWS_ACCESS_KEY_ID'),
+        secretAccessKey: secret ?? requireEnv('AWS_SECRET_ACCESS_KEY'),
+      },
     });
 
   beforeAll(() => {
@@ -107,13 +130,17 @@ describe('S3-compatible store (AUTOAGENT_TEST_S3_ENDPOINT + AWS_*)', () => {
     });
     await expect(s3.send(new HeadBucketCommand({ Bucket: emptyBucket }))).resolves.toBeDefined();
     await s3.send(new DeleteBucketCommand({ Bucket: emptyBucket }));
-    await expect(s3.send(new HeadBucketCommand({ Bucket: emptyBucket }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await expect(s3.send(new HeadBucketCommand({ Bucket: emptyBucket }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
   });
 
   test('puts, gets, heads and lists an object', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' })).catch((e: Error) => {
-      throw new Error(`cannot put into bucket ${bucket} at ${endpoint}: ${e.name}: ${e.message}; ${HOW}`);
-    });
+    await s3
+      .send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }))
+      .catch((e: Error) => {
+        throw new Error(`cannot put into bucket ${bucket} at ${endpoint}: ${e.name}: ${e.message}; ${HOW}`);
+      });
 
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const bytes = Buffer.from(await got.Body!.transformToByteArray());
@@ -127,7 +154,9 @@ describe('S3-compatible store (AUTOAGENT_TEST_S3_ENDPOINT + AWS_*)', () => {
   });
 
   test('a missing object is NoSuchKey, not an empty body', async () => {
-    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/absent` }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/absent` }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
   });
 
   test('checks signatures: a wrong secret is refused', async () => {

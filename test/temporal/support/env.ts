@@ -17,7 +17,9 @@ export async function startServer(opts: { searchAttributes: boolean }): Promise<
   quietRuntime();
   const cli = process.env.TEMPORAL_CLI_PATH;
   if (!cli) {
-    throw new Error('TEMPORAL_CLI_PATH is not set: these integration tests need the Temporal CLI binary (export TEMPORAL_CLI_PATH=/path/to/temporal)');
+    throw new Error(
+      'TEMPORAL_CLI_PATH is not set: these integration tests need the Temporal CLI binary (export TEMPORAL_CLI_PATH=/path/to/temporal)',
+    );
   }
   return TestWorkflowEnvironment.createLocal({
     server: {
@@ -50,7 +52,8 @@ export async function startWorkers(
   const workers = await createWorkers({
     connection: env.nativeConnection,
     deps: {
-      loadPlan: async (p) => parsePlan(JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(p, 'utf8'))), p),
+      loadPlan: async (p) =>
+        parsePlan(JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(p, 'utf8'))), p),
       searchAttributes: () => registeredSearchAttributes(env.connection),
       ...deps,
     },
@@ -59,13 +62,24 @@ export async function startWorkers(
     shutdownGraceTime: '1s',
   });
   const running = workers.run();
-  return { workers, running, stop: async () => { workers.shutdown(); await running; } };
+  return {
+    workers,
+    running,
+    stop: async () => {
+      workers.shutdown();
+      await running;
+    },
+  };
 }
 
 export const tmpRoot = (): Promise<string> => mkdtemp(path.join(os.tmpdir(), 'autoagent-temporal-'));
 
 /** Polls `fn` until it returns a truthy value (or throws after timeoutMs). */
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => null);

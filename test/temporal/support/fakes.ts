@@ -12,13 +12,27 @@ import type { TrialResult } from '../../../src/trial/types';
 import type { CampaignPlan, TaskRef } from '../../../src/workflows/types';
 
 /** A clean trial result for a fake runner: one turn, $0.01, the verifier's reward as given; `over` changes any field. */
-export function fakeTrialResult(req: Parameters<TrialRunner>[0], reward: number, over: Partial<TrialResult> = {}): TrialResult {
+export function fakeTrialResult(
+  req: Parameters<TrialRunner>[0],
+  reward: number,
+  over: Partial<TrialResult> = {},
+): TrialResult {
   return {
-    trialId: req.trialId, task: req.task.name, agent: 'harness', harnessId: req.harness.id, model: req.harness.config.model,
-    repeat: req.repeat, reward, error: null, stopReason: 'finished', turns: 1,
+    trialId: req.trialId,
+    task: req.task.name,
+    agent: 'harness',
+    harnessId: req.harness.id,
+    model: req.harness.config.model,
+    repeat: req.repeat,
+    reward,
+    error: null,
+    stopReason: 'finished',
+    turns: 1,
     usage: { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.01 },
     verifier: { reward, reason: null, exitCode: 0, output: '' },
-    timings: { buildMs: 0, startMs: 0, agentMs: 1, verifyMs: 0, totalMs: 1 }, trajectoryPath: null, startedAt: new Date(0).toISOString(),
+    timings: { buildMs: 0, startMs: 0, agentMs: 1, verifyMs: 0, totalMs: 1 },
+    trajectoryPath: null,
+    startedAt: new Date(0).toISOString(),
     ...over,
   };
 }
@@ -84,11 +98,19 @@ export interface FakeProposer {
 }
 
 /** What one fake proposal costs. */
-export const FAKE_PROPOSAL_USAGE = { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 };
+export const FAKE_PROPOSAL_USAGE = {
+  inputTokens: 1000,
+  outputTokens: 100,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd: 0.1,
+};
 
 /** A harness's files with a line appended to system.md (what the fake meta-agents propose). */
-export const appendToSystem = (files: Record<string, string>, line: string): Record<string, string> =>
-  ({ ...files, 'system.md': `${files['system.md'] ?? ''}\n${line}\n` });
+export const appendToSystem = (files: Record<string, string>, line: string): Record<string, string> => ({
+  ...files,
+  'system.md': `${files['system.md'] ?? ''}\n${line}\n`,
+});
 
 /** Slot i appends edits[i % edits.length] to system.md. */
 export function fakeProposer(edits: string[]): FakeProposer {
@@ -97,17 +119,35 @@ export function fakeProposer(edits: string[]): FakeProposer {
     failNext: 0,
     unchangedNext: 0,
     propose: async (input) => {
-      fake.calls.push({ generation: input.generation, slot: input.slot, attemptLabel: input.attemptLabel, parentId: input.parent.id, hints: input.hints });
+      fake.calls.push({
+        generation: input.generation,
+        slot: input.slot,
+        attemptLabel: input.attemptLabel,
+        parentId: input.parent.id,
+        hints: input.hints,
+      });
       if (fake.failNext > 0) {
         fake.failNext--;
         throw new Error('meta-agent unavailable');
       }
       if (fake.unchangedNext > 0) {
         fake.unchangedNext--;
-        return { kind: 'ok', files: input.parentHarness.files, rationale: 'nothing to change', usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
+        return {
+          kind: 'ok',
+          files: input.parentHarness.files,
+          rationale: 'nothing to change',
+          usage: FAKE_PROPOSAL_USAGE,
+          trajectoryRef: null,
+        };
       }
       const edit = edits[input.slot % edits.length] ?? '';
-      return { kind: 'ok', files: appendToSystem(input.parentHarness.files, edit), rationale: `add ${edit}`, usage: FAKE_PROPOSAL_USAGE, trajectoryRef: null };
+      return {
+        kind: 'ok',
+        files: appendToSystem(input.parentHarness.files, edit),
+        rationale: `add ${edit}`,
+        usage: FAKE_PROPOSAL_USAGE,
+        trajectoryRef: null,
+      };
     },
   };
   return fake;
@@ -124,11 +164,23 @@ const task = (name: string): TaskRef => ({ name, dir: `/nonexistent/tasks/${name
 
 export function testPlan(root: string, name: string, over: Partial<CampaignPlan> = {}): CampaignPlan {
   return {
-    name, campaignDir: path.join(root, name), seedHarness: path.join(root, 'seed'),
-    train: ['a', 'b', 'c'].map(task), holdout: ['h1', 'h2'].map(task), repeats: 2, holdoutRepeats: 1, proposalsPerGeneration: 2, concurrency: 4,
+    name,
+    campaignDir: path.join(root, name),
+    seedHarness: path.join(root, 'seed'),
+    train: ['a', 'b', 'c'].map(task),
+    holdout: ['h1', 'h2'].map(task),
+    repeats: 2,
+    holdoutRepeats: 1,
+    proposalsPerGeneration: 2,
+    concurrency: 4,
     // GOOD gains one task (b: [0,0] → [1,1]): the stratified test gives p = 1/C(4,2) = 1/6, hence alpha 0.2.
-    seed: 7, selection: 'best', acceptance: { mode: 'paired-test', test: 'stratified', alpha: 0.2, minDelta: 0.05 }, budget: {}, generations: 2,
-    hints: [], runtime: { trialAttempts: 1, retryInitialIntervalMs: 100, heartbeatTimeoutMs: 30_000 },
+    seed: 7,
+    selection: 'best',
+    acceptance: { mode: 'paired-test', test: 'stratified', alpha: 0.2, minDelta: 0.05 },
+    budget: {},
+    generations: 2,
+    hints: [],
+    runtime: { trialAttempts: 1, retryInitialIntervalMs: 100, heartbeatTimeoutMs: 30_000 },
     ...over,
   };
 }

@@ -19,7 +19,12 @@ export interface RacingCase {
 }
 
 const inputOf = (c: RacingCase) =>
-  policyInputFor({ spec: c.spec, seed: c.rngSeed, parentScores: { [c.candidateId]: c.parentScores } }, c.candidateId, c.tasks, c.repeats);
+  policyInputFor(
+    { spec: c.spec, seed: c.rngSeed, parentScores: { [c.candidateId]: c.parentScores } },
+    c.candidateId,
+    c.tasks,
+    c.repeats,
+  );
 
 export const firstRoundOrder = (c: RacingCase): string[] => racingOrder(inputOf(c));
 

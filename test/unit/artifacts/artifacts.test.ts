@@ -26,12 +26,16 @@ test('AUTOAGENT_ARTIFACTS: file: and s3:// parse; anything else names the variab
   expect(() => parseArtifactsUrl('gs://b/x')).toThrow(/AUTOAGENT_ARTIFACTS="gs:\/\/b\/x": unknown scheme/);
   expect(() => parseArtifactsUrl('s3://Bad_Bucket/x')).toThrow(/not an S3 bucket name/);
   expect(artifactStoreFromEnv('/c', {}).url).toBe('file:/c/artifacts');
-  expect(artifactStoreFromEnv('/c', { AUTOAGENT_ARTIFACTS: 's3://b-1/p', AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }).url).toBe('s3://b-1/p');
+  expect(
+    artifactStoreFromEnv('/c', { AUTOAGENT_ARTIFACTS: 's3://b-1/p', AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }).url,
+  ).toBe('s3://b-1/p');
 });
 
 test('AWS_MAX_ATTEMPTS reaches the S3 client; a bad value names the variable', async () => {
   expect(await s3ClientFromEnv({ AWS_MAX_ATTEMPTS: '7' }).config.maxAttempts()).toBe(7);
-  expect(() => s3ClientFromEnv({ AWS_MAX_ATTEMPTS: 'lots' })).toThrow(/AWS_MAX_ATTEMPTS: expected a whole number >= 1, got "lots"/);
+  expect(() => s3ClientFromEnv({ AWS_MAX_ATTEMPTS: 'lots' })).toThrow(
+    /AWS_MAX_ATTEMPTS: expected a whole number >= 1, got "lots"/,
+  );
   expect(() => s3ClientFromEnv({ AWS_MAX_ATTEMPTS: '0' })).toThrow(/AWS_MAX_ATTEMPTS/);
 });
 

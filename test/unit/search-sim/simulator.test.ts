@@ -69,16 +69,33 @@ describe('search-quality simulator', () => {
   });
 
   it.each([
-    ['mutation.help', { mutation: { help: 0.5, neutral: 0.3, hurt: 0.3, helpEffect: 1, hurtEffect: 1 } }, 'expected help + neutral + hurt = 1'],
-    ['mutation.hurtEffect', { mutation: { help: 0.5, neutral: 0.3, hurt: 0.2, helpEffect: 1, hurtEffect: 'big' } }, 'expected a non-negative number or { mean, sd }'],
-    ['seedSuccess.train', { seedSuccess: { train: [0.5], holdout: [0.5, 0.5] } }, 'expected 4 probabilities (one per train task)'],
+    [
+      'mutation.help',
+      { mutation: { help: 0.5, neutral: 0.3, hurt: 0.3, helpEffect: 1, hurtEffect: 1 } },
+      'expected help + neutral + hurt = 1',
+    ],
+    [
+      'mutation.hurtEffect',
+      { mutation: { help: 0.5, neutral: 0.3, hurt: 0.2, helpEffect: 1, hurtEffect: 'big' } },
+      'expected a non-negative number or { mean, sd }',
+    ],
+    [
+      'seedSuccess.train',
+      { seedSuccess: { train: [0.5], holdout: [0.5, 0.5] } },
+      'expected 4 probabilities (one per train task)',
+    ],
     ['seedSuccess.beta.a', { seedSuccess: { beta: { a: -1, b: 2 } } }, 'expected a positive number'],
     ['budgetTrials', { budgetTrials: 0 }, 'expected a positive integer'],
     ['repeatz', { repeatz: 2 }, 'unknown field'],
   ])('a bad scenario names the file and the field (%s)', (field, over, message) => {
     const base = {
-      trainTasks: 4, holdoutTasks: 2, seedSuccess: { uniform: { min: 0.2, max: 0.8 } },
-      mutation: { help: 0.3, neutral: 0.4, hurt: 0.3, helpEffect: 1, hurtEffect: 1 }, budgetTrials: 50, proposalsPerGeneration: 2, repeats: 2,
+      trainTasks: 4,
+      holdoutTasks: 2,
+      seedSuccess: { uniform: { min: 0.2, max: 0.8 } },
+      mutation: { help: 0.3, neutral: 0.4, hurt: 0.3, helpEffect: 1, hurtEffect: 1 },
+      budgetTrials: 50,
+      proposalsPerGeneration: 2,
+      repeats: 2,
     };
     const file = write(`bad-${field}.json`, { ...base, ...over });
     expect(() => loadScenario(file)).toThrow(ScenarioError);
@@ -86,7 +103,9 @@ describe('search-quality simulator', () => {
   });
 
   it('says so when the file is missing or not JSON', () => {
-    expect(() => loadScenario(path.join(dir, 'nope.json'))).toThrow(/nope\.json: cannot read the scenario file \(ENOENT\)/);
+    expect(() => loadScenario(path.join(dir, 'nope.json'))).toThrow(
+      /nope\.json: cannot read the scenario file \(ENOENT\)/,
+    );
     const file = write('broken.json', '{ "trainTasks": ');
     expect(() => loadScenario(file)).toThrow(/broken\.json: not valid JSON/);
   });

@@ -6,7 +6,10 @@ const file = path.resolve(__dirname, '../../../benchmarks/search-sim/scenarios/n
 
 describe('search-sim: stepping stones', () => {
   const scenario = loadScenario(file);
-  const report = simulate(scenario, file, { seeds: 20, strategies: ['keep-discard', 'gepa', 'ours-full', 'ours-minibatch'] });
+  const report = simulate(scenario, file, {
+    seeds: 20,
+    strategies: ['keep-discard', 'gepa', 'ours-full', 'ours-minibatch'],
+  });
   const by = Object.fromEntries(report.strategies.map((s) => [s.strategy, s]));
 
   it('keeps stones for our strategies only (the peers are emulated as they are)', () => {

@@ -6,14 +6,21 @@ describe('full evaluation policy', () => {
 
   it('schedules every task × repeat, task-major (the order the campaign always used)', () => {
     expect(fullPolicy.initial(input)).toEqual([
-      { task: 'a', repeat: 0 }, { task: 'a', repeat: 1 }, { task: 'b', repeat: 0 },
-      { task: 'b', repeat: 1 }, { task: 'c', repeat: 0 }, { task: 'c', repeat: 1 },
+      { task: 'a', repeat: 0 },
+      { task: 'a', repeat: 1 },
+      { task: 'b', repeat: 0 },
+      { task: 'b', repeat: 1 },
+      { task: 'c', repeat: 0 },
+      { task: 'c', repeat: 1 },
     ]);
   });
 
   it('waits while trials are pending, even when the child is clearly worse', () => {
     const observed: ObservedTrial[] = [{ task: 'a', repeat: 0, score: 0 }];
-    expect(fullPolicy.next(input, observed, fullPolicy.initial(input).slice(1))).toEqual({ verdict: 'continue', schedule: [] });
+    expect(fullPolicy.next(input, observed, fullPolicy.initial(input).slice(1))).toEqual({
+      verdict: 'continue',
+      schedule: [],
+    });
   });
 
   it('stops undecided once every trial is observed, leaving the decision to the acceptance rule', () => {
@@ -23,7 +30,10 @@ describe('full evaluation policy', () => {
   });
 
   it('re-plans a trial that went missing instead of stopping with a gap', () => {
-    const observed = fullPolicy.initial(input).slice(1).map((t) => ({ ...t, score: 0 }));
+    const observed = fullPolicy
+      .initial(input)
+      .slice(1)
+      .map((t) => ({ ...t, score: 0 }));
     expect(fullPolicy.next(input, observed, [])).toEqual({ verdict: 'continue', schedule: [{ task: 'a', repeat: 0 }] });
   });
 });

@@ -4,7 +4,9 @@ import { createRng, deriveSeed, type Rng } from '../../../src/search/rng';
 
 export const taskNames = (n: number): string[] => Array.from({ length: n }, (_, i) => `t${String(i).padStart(2, '0')}`);
 
-export function policyInput(over: Partial<Omit<PolicyInput, 'spec'>> & { spec?: EvaluationSpecInput } = {}): PolicyInput {
+export function policyInput(
+  over: Partial<Omit<PolicyInput, 'spec'>> & { spec?: EvaluationSpecInput } = {},
+): PolicyInput {
   const tasks = over.tasks ?? taskNames(6);
   return {
     tasks,
@@ -24,6 +26,8 @@ export function world(seed: number, opts: { tasks: number; repeats: number; min?
   const lo = opts.min ?? 0.1;
   const hi = opts.max ?? 0.9;
   const p = Object.fromEntries(tasks.map((t) => [t, lo + (hi - lo) * rng.next()]));
-  const parentScores = Object.fromEntries(tasks.map((t) => [t, Array.from({ length: opts.repeats }, () => bernoulli(p[t] as number, rng))]));
+  const parentScores = Object.fromEntries(
+    tasks.map((t) => [t, Array.from({ length: opts.repeats }, () => bernoulli(p[t] as number, rng))]),
+  );
   return { tasks, p, parentScores };
 }

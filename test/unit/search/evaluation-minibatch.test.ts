@@ -6,7 +6,12 @@ import { bernoulli, policyInput, taskNames } from './evaluation-helpers';
 describe('minibatch evaluation policy', () => {
   const tasks = taskNames(10);
   const parentScores = Object.fromEntries(tasks.map((t) => [t, [1, 0]]));
-  const input = policyInput({ tasks, repeats: 2, parentScores, spec: { policy: 'minibatch', minibatch: { fraction: 0.3 } } });
+  const input = policyInput({
+    tasks,
+    repeats: 2,
+    parentScores,
+    spec: { policy: 'minibatch', minibatch: { fraction: 0.3 } },
+  });
 
   it('screens first on a seeded sample of the train tasks, one run each', () => {
     const screen = minibatchPolicy.initial(input);
@@ -18,9 +23,16 @@ describe('minibatch evaluation policy', () => {
   });
 
   it('honours an explicit size, capped at the train split', () => {
-    expect(minibatchTasks(policyInput({ tasks, parentScores, spec: { policy: 'minibatch', minibatch: { size: 4 } } }))).toHaveLength(4);
+    expect(
+      minibatchTasks(policyInput({ tasks, parentScores, spec: { policy: 'minibatch', minibatch: { size: 4 } } })),
+    ).toHaveLength(4);
     // A screen as large as the whole schedule is just the full schedule.
-    const all = policyInput({ tasks, repeats: 1, parentScores, spec: { policy: 'minibatch', minibatch: { size: 50 } } });
+    const all = policyInput({
+      tasks,
+      repeats: 1,
+      parentScores,
+      spec: { policy: 'minibatch', minibatch: { size: 50 } },
+    });
     expect(minibatchPolicy.initial(all)).toEqual(fullPolicy.initial(all));
   });
 
@@ -29,7 +41,8 @@ describe('minibatch evaluation policy', () => {
     const observed = screen.map((t) => ({ ...t, score: 0 }));
     const step = minibatchPolicy.next(input, observed, []);
     expect(step).toMatchObject({ verdict: 'stop', decided: 'reject' });
-    if (step.verdict === 'stop') expect(step.reason).toMatch(/minibatch screen failed: 0 vs parent 0.5 on a minibatch of 3 tasks/);
+    if (step.verdict === 'stop')
+      expect(step.reason).toMatch(/minibatch screen failed: 0 vs parent 0.5 on a minibatch of 3 tasks/);
   });
 
   it('sends a child not worse on the minibatch on to the rest of the full schedule, then to the acceptance rule', () => {
@@ -46,7 +59,10 @@ describe('minibatch evaluation policy', () => {
 
   it('waits for pending screen trials, and runs the full schedule for the seed (no parent)', () => {
     const screen = minibatchPolicy.initial(input);
-    expect(minibatchPolicy.next(input, [{ ...screen[0]!, score: 0 }], screen.slice(1))).toEqual({ verdict: 'continue', schedule: [] });
+    expect(minibatchPolicy.next(input, [{ ...screen[0]!, score: 0 }], screen.slice(1))).toEqual({
+      verdict: 'continue',
+      schedule: [],
+    });
     const seedInput = policyInput({ tasks, parentScores: {}, spec: { policy: 'minibatch' } });
     expect(minibatchPolicy.initial(seedInput)).toEqual(fullPolicy.initial(seedInput));
   });
@@ -55,7 +71,11 @@ describe('minibatch evaluation policy', () => {
     let trials = 0;
     for (let seed = 0; seed < 200; seed++) {
       const rng = createRng(deriveSeed(seed, 'trials'));
-      const res = drive(minibatchPolicy, { ...input, seed }, { window: 2, rng: createRng(seed), sample: () => bernoulli(0.15, rng) });
+      const res = drive(
+        minibatchPolicy,
+        { ...input, seed },
+        { window: 2, rng: createRng(seed), sample: () => bernoulli(0.15, rng) },
+      );
       if (res.outcome !== 'stopped') throw new Error('unlimited budget');
       expect(res.step.decided).not.toBe('accept');
       trials += res.charged;

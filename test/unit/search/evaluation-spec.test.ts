@@ -27,7 +27,9 @@ describe('evaluation spec (campaign.yaml `evaluation:`)', () => {
     expect(problems({ racing: { alpah: 0.1 } })).toEqual(['racing.alpah: unknown field']);
     expect(problems({ racing: { alpha: 1.5 } })).toEqual(['racing.alpha: expected a number between 0 and 1']);
     expect(problems({ minibatch: { size: 0 } })).toEqual(['minibatch.size: expected a positive integer']);
-    expect(problems({ racing: { maxExtraRepeats: 'two' } })).toEqual(['racing.maxExtraRepeats: expected a non-negative integer']);
+    expect(problems({ racing: { maxExtraRepeats: 'two' } })).toEqual([
+      'racing.maxExtraRepeats: expected a non-negative integer',
+    ]);
     expect(problems({ extra: true })).toEqual(['extra: unknown field']);
   });
 });

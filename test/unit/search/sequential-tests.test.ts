@@ -1,4 +1,10 @@
-import { alternativeRate, logLikelihoodRatio, meanBounds, mixtureBoundary, nullRate } from '../../../src/search/evaluation';
+import {
+  alternativeRate,
+  logLikelihoodRatio,
+  meanBounds,
+  mixtureBoundary,
+  nullRate,
+} from '../../../src/search/evaluation';
 import { createRng, deriveSeed } from '../../../src/search/rng';
 import { bernoulli } from './evaluation-helpers';
 

@@ -8,7 +8,11 @@ import { withHeartbeat } from '../../../src/util/heartbeat';
 import { runAgentWithDeadline } from '../../../src/trial/phases';
 
 // The runners below never touch the task or sandbox: the deadline logic is what is under test.
-const ctx = { task: {} as Task, sandbox: {} as Sandbox, recorder: new TrajectoryRecorder({ sessionId: 's', agentName: 'a', model: null }) };
+const ctx = {
+  task: {} as Task,
+  sandbox: {} as Sandbox,
+  recorder: new TrajectoryRecorder({ sessionId: 's', agentName: 'a', model: null }),
+};
 
 test('an agent ignoring abort is abandoned after the grace period as a timeout', async () => {
   const deaf: AgentRunner = () => new Promise(() => undefined);
@@ -33,15 +37,44 @@ test('the runner sees a deadline and a signal that fires at it', async () => {
 });
 
 test('a fast agent is returned untouched; a crashing one becomes an error outcome', async () => {
-  const ok: AgentRunner = async () => ({ stopReason: 'finished', turns: 2, usage: zeroUsage(), error: null, finalMessage: 'done' });
-  expect(await runAgentWithDeadline(ok, { ...ctx, timeoutSec: 5 })).toMatchObject({ stopReason: 'finished', turns: 2, finalMessage: 'done' });
-  const bad: AgentRunner = async () => { throw new TypeError('nope'); };
-  expect(await runAgentWithDeadline(bad, { ...ctx, timeoutSec: 5 })).toMatchObject({ stopReason: 'error', error: 'TypeError: nope' });
+  const ok: AgentRunner = async () => ({
+    stopReason: 'finished',
+    turns: 2,
+    usage: zeroUsage(),
+    error: null,
+    finalMessage: 'done',
+  });
+  expect(await runAgentWithDeadline(ok, { ...ctx, timeoutSec: 5 })).toMatchObject({
+    stopReason: 'finished',
+    turns: 2,
+    finalMessage: 'done',
+  });
+  const bad: AgentRunner = async () => {
+    throw new TypeError('nope');
+  };
+  expect(await runAgentWithDeadline(bad, { ...ctx, timeoutSec: 5 })).toMatchObject({
+    stopReason: 'error',
+    error: 'TypeError: nope',
+  });
 });
 
 test('withHeartbeat beats at the start and a failing heartbeat never fails the phase', async () => {
   const beats: unknown[] = [];
-  expect(await withHeartbeat((d) => beats.push(d), { phase: 'x' }, async () => 42)).toBe(42);
+  expect(
+    await withHeartbeat(
+      (d) => beats.push(d),
+      { phase: 'x' },
+      async () => 42,
+    ),
+  ).toBe(42);
   expect(beats).toEqual([expect.objectContaining({ phase: 'x' })]);
-  expect(await withHeartbeat(() => { throw new Error('hb'); }, { phase: 'y' }, async () => 'ok')).toBe('ok');
+  expect(
+    await withHeartbeat(
+      () => {
+        throw new Error('hb');
+      },
+      { phase: 'y' },
+      async () => 'ok',
+    ),
+  ).toBe('ok');
 });

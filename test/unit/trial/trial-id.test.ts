@@ -1,12 +1,20 @@
 /** Trial ids are deterministic, readable and differ whenever any identifying part differs. */
 import { trialIdFor } from '../../../src/trial/trial-id';
 
-const base = { taskHash: 'a'.repeat(64), agentKey: 'h-0123456789abcdef', model: 'claude-x', repeat: 0, taskName: 'CSV Sales/Summary' };
+const base = {
+  taskHash: 'a'.repeat(64),
+  agentKey: 'h-0123456789abcdef',
+  model: 'claude-x',
+  repeat: 0,
+  taskName: 'CSV Sales/Summary',
+};
 
 test('same parts, same id; readable prefix', () => {
   expect(trialIdFor(base)).toBe(trialIdFor({ ...base }));
   expect(trialIdFor(base)).toMatch(/^csv-sales-summary-0123456789-r0-[0-9a-f]{8}$/);
-  expect(trialIdFor({ ...base, agentKey: 'oracle', model: null, taskName: undefined })).toMatch(/^aaaaaaaa-oracle-r0-[0-9a-f]{8}$/);
+  expect(trialIdFor({ ...base, agentKey: 'oracle', model: null, taskName: undefined })).toMatch(
+    /^aaaaaaaa-oracle-r0-[0-9a-f]{8}$/,
+  );
 });
 
 test.each([

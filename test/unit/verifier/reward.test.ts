@@ -9,7 +9,9 @@ test('reward.txt: one number in [0, 1], whitespace tolerated', () => {
 });
 
 test.each(['', 'pass', '1 0', '-0.1', '1.01', 'NaN', 'Infinity', '0x1'])('reward.txt %p is rejected', (text) => {
-  expect(() => parseRewardTxt(text)).toThrow(expect.objectContaining({ name: 'RewardParseError', file: '/logs/verifier/reward.txt' }));
+  expect(() => parseRewardTxt(text)).toThrow(
+    expect.objectContaining({ name: 'RewardParseError', file: '/logs/verifier/reward.txt' }),
+  );
 });
 
 test('reward.json: reward field, bare number, or a single numeric field', () => {
@@ -18,9 +20,12 @@ test('reward.json: reward field, bare number, or a single numeric field', () => 
   expect(parseRewardJson('{"accuracy": 1, "label": "ok"}')).toBe(1);
 });
 
-test.each(['{', '[]', '{"reward": "1"}', '{"a": 1, "b": 0}', '{}', '{"reward": 2}'])('reward.json %p is rejected', (text) => {
-  expect(() => parseRewardJson(text)).toThrow(expect.objectContaining({ name: 'RewardParseError' }));
-});
+test.each(['{', '[]', '{"reward": "1"}', '{"a": 1, "b": 0}', '{}', '{"reward": 2}'])(
+  'reward.json %p is rejected',
+  (text) => {
+    expect(() => parseRewardJson(text)).toThrow(expect.objectContaining({ name: 'RewardParseError' }));
+  },
+);
 
 test('reward.json with several metrics: all kept; the objective is the named one, in [0, 1]', () => {
   const rewards = parseRewardsJson('{"reward": 0.5, "accuracy": 0.9, "latency_ms": 1200, "label": "ok"}');
