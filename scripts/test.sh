@@ -10,6 +10,8 @@ export AUTOAGENT_REQUIRE_DOCKER=1
 set -a; source .tools/services.env; set +a
 echo "[test] lint + typecheck" >&2
 npx eslint src test benchmarks
+# One style, checked (`npm run format` writes it; .prettierrc.json, .prettierignore).
+npx prettier --check --log-level warn "src/**/*.{ts,js}" "test/**/*.{ts,js}" "benchmarks/**/*.{ts,js,mjs}" "scripts/*.mjs" eslint.config.mjs
 # eslint sees each workflow file's own imports; this follows them all the way down.
 node scripts/check-workflow-imports.mjs
 npx tsc -p tsconfig.test.json --noEmit
