@@ -132,38 +132,30 @@ export function generationRecords(
   const records: CandidateRecord[] = [];
   for (const p of result.proposals) {
     const lineage = p.secondParentId ? { secondParentId: p.secondParentId } : {};
+    // A proposal that yields no new candidate is still a result: charged, with the reason, never evaluated.
+    const unevaluated = (kind: string, verdict: string): CandidateRecord => ({
+      id: `${kind}/${generation}/${p.slot}`,
+      parentId: p.parentId,
+      generation,
+      status: 'invalid',
+      verdict,
+      rationale: p.rationale,
+      taskRewards: {},
+      meanReward: 0,
+      costUsd: p.usage.costUsd,
+      complexity: 0,
+      ...lineage,
+    });
     if (p.status === 'invalid') {
-      records.push({
-        id: `invalid/${generation}/${p.slot}`,
-        parentId: p.parentId,
-        generation,
-        status: 'invalid',
-        verdict: p.error,
-        rationale: p.rationale,
-        taskRewards: {},
-        meanReward: 0,
-        costUsd: p.usage.costUsd,
-        complexity: 0,
-        ...lineage,
-      });
+      records.push(unevaluated('invalid', p.error));
       continue;
     }
     const ev = result.evaluations.find((e) => e.candidateId === p.candidate.id);
     if (ev && records.some((r) => r.id === p.candidate.id)) {
       // A sibling proposed the same harness: evaluated once, and this proposal is a result too (charged, said why).
-      records.push({
-        id: `duplicate/${generation}/${p.slot}`,
-        parentId: p.parentId,
-        generation,
-        status: 'invalid',
-        verdict: `duplicate: the same harness as sibling candidate ${p.candidate.id} (evaluated once)`,
-        rationale: p.rationale,
-        taskRewards: {},
-        meanReward: 0,
-        costUsd: p.usage.costUsd,
-        complexity: 0,
-        ...lineage,
-      });
+      records.push(
+        unevaluated('duplicate', `duplicate: the same harness as sibling candidate ${p.candidate.id} (evaluated once)`),
+      );
       continue;
     }
     if (!ev) continue; // a known candidate (the proposal activity already reports such a harness as a duplicate)
