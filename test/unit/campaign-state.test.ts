@@ -4,6 +4,8 @@
  * the trial estimate, and the status a query returns. Stepping stones in depth: search-stepping-stones.test.ts.
  */
 import type { Usage } from '../../src/llm/usage';
+import { beatsParentBeyondNoise } from '../../src/search/acceptance';
+import { createRng } from '../../src/search/rng';
 import { addCandidates } from '../../src/search/state';
 import type { CandidateRecord } from '../../src/search/types';
 import {
@@ -21,10 +23,12 @@ import {
   statusOf,
   stopReason,
 } from '../../src/workflows/campaign-state';
+import { harnessTamperingReason } from '../../src/workflows/tampering';
 import type {
   CampaignCarry,
   CampaignPlan,
   CandidateEvaluation,
+  FlaggedCandidate,
   GenerationResult,
   ProposalOutcome,
   TrialOutcome,
@@ -413,4 +417,386 @@ test("acceptedCount counts accepted candidates only; frontierOf is the search's 
   expect(acceptedCount(withStone)).toBe(2);
   expect(frontierOf(withStone).map((x) => x.id)).toContain('top');
   expect(frontierOf(withStone).map((x) => x.id)).not.toContain('stone');
+});
+
+// ---- Closer looks at the same transitions: exact records, lineage, the rng, stones and the flagged list. ----
+
+const generation = (proposals: ProposalOutcome[], evaluations: CandidateEvaluation[]): GenerationResult => ({
+  proposals,
+  evaluations,
+  failure: null,
+});
+const invalidProposal = (slot: number, error: string, costUsd: number, over: Partial<ProposalOutcome> = {}) =>
+  ({
+    slot,
+    parentId: 'seed',
+    status: 'invalid',
+    error,
+    rationale: `r${slot}`,
+    usage: usage(costUsd),
+    ...over,
+  }) as ProposalOutcome;
+
+describe('initialCarry, exactly', () => {
+  test("the search state is the initial one: the plan's seed as a uint32, a cost-aware objective, nothing flagged", () => {
+    const objective = { score: 1, costUsd: -2 };
+    const c = carry({ seed: 42, objective });
+    expect(c.search).toEqual({ candidates: [], frontierIds: [], generation: 0, rngState: 42, objective });
+    expect(c.flagged).toBeUndefined();
+    expect(c.pauseReason).toBeUndefined();
+    // A score-only objective is not carried (the state is what it was before objectives); -1 >>> 0 is 2^32 - 1.
+    expect(carry({ seed: -1, objective: { score: 1, costUsd: 0 } }).search).toEqual({
+      candidates: [],
+      frontierIds: [],
+      generation: 0,
+      rngState: 4294967295,
+    });
+  });
+
+  test("changing the plan's budget or hints afterwards leaves the carry's copies alone", () => {
+    const c = carry({ budget: { usd: 5, trials: 100 }, hints: ['short prompts'] });
+    expect(c.budget).not.toBe(c.prepared.plan.budget);
+    expect(c.hints).not.toBe(c.prepared.plan.hints);
+    c.prepared.plan.budget.usd = 99;
+    delete c.prepared.plan.budget.trials;
+    c.prepared.plan.hints.push('another');
+    expect(c.budget).toEqual({ usd: 5, trials: 100 });
+    expect(c.hints).toEqual(['short prompts']);
+  });
+});
+
+test("harnessRef: the folder is under the plan's campaignDir, whatever it is", () => {
+  expect(harnessRef(carry({ campaignDir: '/runs/demo' }), { id: 'abc123', complexity: 0 })).toEqual({
+    id: 'abc123',
+    dir: '/runs/demo/harnesses/abc123',
+    complexity: 0,
+  });
+});
+
+test('seedRecord: rewards ordered by repeat, cached trials at what they cost, cost and tokens averaged per task', () => {
+  const trials = [
+    trial('b', 1, 1, 0.5, { cached: true, usage: usage(0.5, 40) }),
+    trial('a', 1, 0, 0.375, { usage: usage(0.375, 30) }),
+    trial('b', 0, 0.5, 0.25, { usage: usage(0.25, 20) }),
+    trial('a', 0, 1, 0.125, { usage: usage(0.125, 10) }),
+  ];
+  expect(seedRecord(carry(), evaluation('seed', trials))).toEqual({
+    id: 'seed',
+    parentId: null,
+    generation: 0,
+    status: 'evaluated',
+    verdict: 'seed harness (baseline)',
+    rationale: '',
+    taskRewards: { a: [1, 0], b: [0.5, 1] },
+    meanReward: 0.625,
+    costUsd: 1.25,
+    complexity: 1,
+    costPerTask: (0.25 + 0.375) / 2, // a: (0.125 + 0.375) / 2, b: (0.25 + 0.5) / 2
+    tokensPerTask: (20 + 30) / 2,
+  });
+});
+
+describe('generationRecords, exactly', () => {
+  test("an invalid proposal's record: no scores, its proposal's cost, a merge's second parent kept", () => {
+    const { records } = generationRecords(
+      seeded([0.5, 0.5]),
+      2,
+      generation(
+        [
+          invalidProposal(3, 'diff does not apply', 0.25),
+          invalidProposal(4, 'meta-agent failed', 0.125, { secondParentId: 'other' }),
+        ],
+        [],
+      ),
+    );
+    expect(records).toEqual([
+      {
+        id: 'invalid/2/3',
+        parentId: 'seed',
+        generation: 2,
+        status: 'invalid',
+        verdict: 'diff does not apply',
+        rationale: 'r3',
+        taskRewards: {},
+        meanReward: 0,
+        costUsd: 0.25,
+        complexity: 0,
+      },
+      {
+        id: 'invalid/2/4',
+        parentId: 'seed',
+        generation: 2,
+        status: 'invalid',
+        verdict: 'meta-agent failed',
+        rationale: 'r4',
+        taskRewards: {},
+        meanReward: 0,
+        costUsd: 0.125,
+        complexity: 0,
+        secondParentId: 'other',
+      },
+    ]);
+  });
+
+  test('a valid proposal without an evaluation (a harness the campaign already knows) makes no record', () => {
+    expect(generationRecords(seeded([0.5, 0.5]), 1, generation([valid(0, 'known')], [])).records).toEqual([]);
+  });
+
+  test('a duplicate is charged its own proposal only; the harness it repeats keeps its proposal and trials', () => {
+    const { records } = generationRecords(
+      seeded([0.5, 0.5]),
+      1,
+      generation([valid(0, 'x', 0.25), valid(1, 'x', 0.125)], [evaluation('x', allTasks(1))]),
+    );
+    expect(records.map((r) => [r.id, r.status])).toEqual([
+      ['x', 'evaluated'],
+      ['duplicate/1/1', 'invalid'],
+    ]);
+    expect(records[0]?.costUsd).toBe(0.25 + 4 * 0.5);
+    expect(records[1]).toEqual({
+      id: 'duplicate/1/1',
+      parentId: 'seed',
+      generation: 1,
+      status: 'invalid',
+      verdict: 'duplicate: the same harness as sibling candidate x (evaluated once)',
+      rationale: 'why x',
+      taskRewards: {},
+      meanReward: 0,
+      costUsd: 0.125,
+      complexity: 0,
+    });
+  });
+
+  test('a broken harness: no scores, charged its proposal and the trials that ran, its diff and complexity kept', () => {
+    const p = { ...valid(0, 'x', 0.25), diffHash: 'd1' } as ProposalOutcome;
+    const { records } = generationRecords(
+      seeded([0.5, 0.5]),
+      1,
+      generation([p], [evaluation('x', [trial('a', 0, 1, 0.5)], { error: 'exit code 2' })]),
+    );
+    expect(records).toEqual([
+      {
+        id: 'x',
+        parentId: 'seed',
+        generation: 1,
+        rationale: 'why x',
+        complexity: 2,
+        diffHash: 'd1',
+        status: 'invalid',
+        verdict: 'broken harness: exit code 2',
+        taskRewards: {},
+        meanReward: 0,
+        costUsd: 0.75,
+      },
+    ]);
+  });
+
+  test('greedy: the better child accepted with its improvement, the worse rejected by how much (no stone)', () => {
+    const up = { ...valid(0, 'up', 0.25), diffHash: 'd-up', secondParentId: 'other' } as ProposalOutcome;
+    const cheap = { usage: usage(0.25, 10) };
+    const { records } = generationRecords(
+      seeded([0.5, 0.5]),
+      1,
+      generation(
+        [up, valid(1, 'down', 0.125)],
+        [
+          evaluation('up', [
+            trial('a', 0, 1, 0.25, cheap),
+            trial('a', 1, 1, 0.25, cheap),
+            trial('b', 0, 0.5, 0.125),
+            trial('b', 1, 1, 0.125),
+          ]),
+          evaluation('down', allTasks(0.25)),
+        ],
+      ),
+    );
+    expect(records[0]).toEqual({
+      id: 'up',
+      parentId: 'seed',
+      secondParentId: 'other',
+      generation: 1,
+      rationale: 'why up',
+      complexity: 2,
+      diffHash: 'd-up',
+      status: 'evaluated',
+      verdict: 'improvement 0.375', // a: +0.5, b: +0.25
+      taskRewards: { a: [1, 1], b: [0.5, 1] },
+      meanReward: 0.875,
+      costUsd: 0.25 + 0.75,
+      costPerTask: (0.25 + 0.125) / 2,
+      tokensPerTask: (10 + 100) / 2,
+    });
+    expect(records[1]).toMatchObject({
+      id: 'down',
+      status: 'rejected',
+      verdict: 'worse than parent by 0.25',
+      meanReward: 0.25,
+      costUsd: 0.125 + 4 * 0.5,
+    });
+    expect(records[1]).not.toHaveProperty('anchorId');
+  });
+
+  test('a tampering flag rejects the child even when the policy accepted it early; the verdict counts the flagged trials', () => {
+    const flagged = { tampering: 'rewrote the verifier' };
+    const trials = [trial('a', 0, 1), trial('a', 1, 1, 0.5, flagged), trial('b', 0, 1, 0.5, flagged), trial('b', 1, 1)];
+    const { records } = generationRecords(
+      seeded([0, 0]),
+      1,
+      generation(
+        [valid(0, 't')],
+        [evaluation('t', trials, { decision: { accepted: true, reason: 'racing: better' } })],
+      ),
+    );
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      id: 't',
+      status: 'rejected',
+      verdict: 'reward tampering in 2 passing trial(s), rejected; first a #1 (a-1): rewrote the verifier',
+      meanReward: 1,
+    });
+    expect(records[0]).not.toHaveProperty('anchorId');
+  });
+
+  test('greedy acceptance draws nothing from the rng: its state comes back as carried', () => {
+    const c = seeded([0.5, 0.5]);
+    const { rngState } = generationRecords(
+      { ...c, search: { ...c.search, rngState: 12345 } },
+      1,
+      generation([valid(0, 'up'), valid(1, 'down')], [evaluation('up', allTasks(1)), evaluation('down', allTasks(0))]),
+    );
+    expect(rngState).toBe(12345);
+  });
+
+  test('a sampled paired test draws from the carried rng and returns the advanced state; replays are identical', () => {
+    const acceptance = { mode: 'paired-test' as const, alpha: 0.1, minDelta: 0.05, test: 'task-means' as const };
+    // 20 tasks with non-zero differences: beyond exact sign-flip enumeration (16), so the test samples.
+    const names = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const base = carry({ seed: 99, acceptance });
+    const parent: CandidateRecord = {
+      ...record('seed', 0, 0.5),
+      taskRewards: Object.fromEntries(names.map((t) => [t, [0.5]])),
+    };
+    const c = { ...base, search: addCandidates(base.search, [parent]) };
+    const child = (sign: number) => names.map((t, i) => trial(t, 0, 0.5 + (sign * (i + 1)) / 100));
+    const result = generation(
+      [valid(0, 'p'), valid(1, 'q'), valid(2, 'r')],
+      [evaluation('p', child(1)), evaluation('q', child(-1)), evaluation('r', child(1).reverse())],
+    );
+    const { records, rngState } = generationRecords(c, 1, result);
+    expect(records.map((r) => [r.id, r.status])).toEqual([
+      ['p', 'evaluated'],
+      ['q', 'rejected'],
+      ['r', 'evaluated'],
+    ]);
+    expect(records[0]?.verdict).toMatch(/task-means p=/);
+    // The same draws by hand, in order: p's test, then r's (q is worse: decided without the rng).
+    const rng = createRng(99);
+    const rule = beatsParentBeyondNoise({ alpha: 0.1, minDelta: 0.05, test: 'task-means' });
+    rule.decide(records[0] as CandidateRecord, parent, rng);
+    const afterOne = rng.state;
+    rule.decide(records[2] as CandidateRecord, parent, rng);
+    expect(afterOne).not.toBe(99);
+    expect(rngState).not.toBe(afterOne);
+    expect(rngState).toBe(rng.state);
+    expect(c.search.rngState).toBe(99); // the carry is not touched
+    expect(generationRecords(c, 1, result)).toEqual({ records, rngState });
+  });
+});
+
+describe('applyRecords, exactly', () => {
+  const rec = (id: string, over: Partial<CandidateRecord> = {}): CandidateRecord => ({
+    ...record(id, 1, 0.25),
+    ...over,
+  });
+  const tampered = 'reward tampering in 1 passing trial(s), rejected; first a #0 (a-0): edited the tests';
+
+  test('a stepping stone (anchorId) is carried but never accepted or on the frontier; counts add to earlier ones', () => {
+    const c = { ...seeded([0.5, 0.5]), rejectedCount: 2, invalidCount: 1 };
+    const records = [
+      rec('x', { taskRewards: { a: [0.75], b: [0.75] }, meanReward: 0.75 }),
+      rec('r', { status: 'rejected', verdict: 'worse than parent by 0.25' }),
+      rec('s', { status: 'rejected', anchorId: 'seed', taskRewards: { a: [1], b: [1] }, meanReward: 1 }),
+      rec('invalid/1/3', { status: 'invalid', verdict: 'diff does not apply', taskRewards: {}, meanReward: 0 }),
+    ];
+    const next = applyRecords(c, 1, records, 4242);
+    expect(next.search.candidates.map((r) => r.id)).toEqual(['seed', 'x', 's']);
+    expect(next.search.candidates.find((r) => r.id === 's')?.anchorId).toBe('seed');
+    expect(next.search.frontierIds).toEqual(['x']);
+    expect(next.search).toMatchObject({ generation: 1, rngState: 4242 });
+    expect(next).toMatchObject({ rejectedCount: 2 + 2, invalidCount: 1 + 1 });
+    expect(next.flagged).toBeUndefined(); // nothing flagged: no field appears
+    expect(acceptedCount(next)).toBe(2);
+    expect(c.search.candidates.map((r) => r.id)).toEqual(['seed']); // pure: the old carry is unchanged
+    expect(c.search.generation).toBe(0);
+  });
+
+  test("flags the trial screen's and the harness screen's verdicts after the earlier ones; never carries them", () => {
+    const before: FlaggedCandidate = { candidateId: 'old', generation: 1, reason: tampered };
+    const harness = harnessTamperingReason('writes to /logs/verifier');
+    const next = applyRecords(
+      { ...seeded([0.5, 0.5]), flagged: [before] },
+      2,
+      [
+        rec('t', { generation: 2, status: 'rejected', verdict: tampered }),
+        rec('invalid/2/1', { generation: 2, status: 'invalid', verdict: harness, taskRewards: {}, meanReward: 0 }),
+        rec('w', { generation: 2, status: 'rejected', verdict: 'worse than parent by 0.25' }),
+      ],
+      1,
+    );
+    expect(next.flagged).toEqual([
+      before,
+      { candidateId: 't', generation: 2, reason: tampered },
+      { candidateId: 'invalid/2/1', generation: 2, reason: harness },
+    ]);
+    expect(next.search.candidates.map((r) => r.id)).toEqual(['seed']);
+    // Nothing newly flagged: what was flagged stays as it was.
+    expect(applyRecords(next, 3, [rec('y', { generation: 3 })], 1).flagged).toEqual(next.flagged);
+  });
+
+  test('at MAX_FLAGGED the oldest flagged go first, the newest are kept in order', () => {
+    const old: FlaggedCandidate[] = Array.from({ length: MAX_FLAGGED }, (_, i) => ({
+      candidateId: `old${i}`,
+      generation: 1,
+      reason: tampered,
+    }));
+    const c = { ...seeded([0.5, 0.5]), flagged: old };
+    const fresh = ['n0', 'n1', 'n2'].map((id) => rec(id, { generation: 2, status: 'rejected', verdict: tampered }));
+    const next = applyRecords(c, 2, fresh, 1);
+    expect(next.flagged?.map((f) => f.candidateId)).toEqual([
+      ...old.slice(3).map((f) => f.candidateId),
+      'n0',
+      'n1',
+      'n2',
+    ]);
+    expect(c.flagged.map((f) => f.candidateId)).toEqual(old.map((f) => f.candidateId)); // not mutated
+  });
+});
+
+test('acceptedCount: none before the seed; invalid and rejected records (stones too) are not counted', () => {
+  expect(acceptedCount(carry())).toBe(0);
+  const c = carry();
+  const records = [
+    record('seed', 0, 0.5),
+    record('x', 1, 0.75),
+    { ...record('s', 1, 0.9), status: 'rejected' as const, anchorId: 'seed' },
+    { ...record('r', 1, 0.1), status: 'rejected' as const },
+    { ...record('i', 1, 0), status: 'invalid' as const },
+  ];
+  expect(acceptedCount({ ...c, search: { ...c.search, candidates: records } })).toBe(2);
+});
+
+test('frontierOf: the non-dominated accepted records themselves, best first; none before the seed', () => {
+  expect(frontierOf(carry())).toEqual([]);
+  const c = carry();
+  const p: CandidateRecord = { ...record('p', 1, 0.5), taskRewards: { a: [1], b: [0] } };
+  const q: CandidateRecord = { ...record('q', 2, 0.5), taskRewards: { a: [0], b: [1] } };
+  const dominated: CandidateRecord = { ...record('d', 1, 0.25), taskRewards: { a: [0.5], b: [0] } };
+  const stone: CandidateRecord = {
+    ...record('s', 2, 1),
+    taskRewards: { a: [1], b: [1] },
+    status: 'rejected',
+    anchorId: 'p',
+  };
+  const withAll = { ...c, search: addCandidates(c.search, [dominated, q, p, stone]) };
+  expect(frontierOf(withAll)).toEqual([p, q]); // equal means: the older (generation 1) first
 });
