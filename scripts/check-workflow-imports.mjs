@@ -4,7 +4,9 @@
  * VALUE import graph from the workflow bundle's entry (default src/workflows/index.ts) through every module
  * it reaches, with the TypeScript compiler's own parser and resolver, and fails on any Node builtin or any
  * package but the pure ones below — naming the chain that reaches it. Type-only imports are erased by the
- * compiler and never load, so they are not followed.
+ * compiler and never load, so they are not followed; require(), import x = require() and import() are. A
+ * relative import must resolve to a .ts (or .json) file in the source tree; a computed specifier, a
+ * declaration file (its JavaScript goes unchecked) or a file outside the tree is a violation too.
  *
  *   node scripts/check-workflow-imports.mjs [ENTRY] [--root DIR]
  */
@@ -16,12 +18,17 @@ import ts from 'typescript';
 /** Packages workflow code may load: Temporal's workflow-side SDK, and zod (pure; llm/usage.ts's schemas). */
 const ALLOWED_PACKAGES = new Set(['@temporalio/workflow', '@temporalio/common', 'zod']);
 const BUILTINS = new Set(builtinModules);
+const COMPUTED = Symbol('computed specifier');
 
 const args = process.argv.slice(2);
 const rootAt = args.indexOf('--root');
 const root = path.resolve(rootAt >= 0 ? args[rootAt + 1] : '.');
 const positional = args.filter((a, i) => a !== '--root' && i !== rootAt + 1);
 const entry = path.resolve(root, positional[0] ?? 'src/workflows/index.ts');
+const isInside = (file, dir) =>
+  !path.relative(dir, file).startsWith('..') && !path.isAbsolute(path.relative(dir, file));
+/** Relative imports must stay in the source tree: ROOT/src when the entry is in it (the real graph), else ROOT. */
+const srcDir = isInside(entry, path.join(root, 'src')) ? path.join(root, 'src') : root;
 
 const configFile = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');
 const options = configFile
@@ -59,13 +66,20 @@ function valueImports(file) {
           node.exportClause.elements.every((e) => e.isTypeOnly));
       if (!typeOnly) specs.push(node.moduleSpecifier.text);
     } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      !node.isTypeOnly &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
+      specs.push(node.moduleReference.expression.text); // import x = require('...')
+    } else if (
       ts.isCallExpression(node) &&
-      node.arguments.length === 1 &&
-      ts.isStringLiteralLike(node.arguments[0]) &&
       (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
         (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
     ) {
-      specs.push(node.arguments[0].text);
+      const [arg] = node.arguments;
+      // A computed specifier cannot be checked, so it is reported as one (COMPUTED is never allowed).
+      specs.push(arg && ts.isStringLiteralLike(arg) ? arg.text : COMPUTED);
     }
     ts.forEachChild(node, visit);
   };
@@ -90,6 +104,10 @@ if (!existsSync(entry)) {
 while (queue.length > 0) {
   const file = queue.shift();
   for (const spec of valueImports(file)) {
+    if (spec === COMPUTED) {
+      violations.push(`${chainTo(file)} imports a computed specifier (cannot be checked)`);
+      continue;
+    }
     const bare = !spec.startsWith('.') && !path.isAbsolute(spec);
     if (bare && (spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(packageOf(spec)))) {
       violations.push(`${chainTo(file)} imports ${spec} (a Node builtin)`);
@@ -106,9 +124,18 @@ while (queue.length > 0) {
       continue;
     }
     const target = path.resolve(resolved.resolvedFileName);
-    if (resolved.extension === '.d.ts' || seen.has(target)) continue;
+    if (!isInside(target, srcDir) || target.split(path.sep).includes('node_modules')) {
+      violations.push(`${chainTo(file)} imports ${spec} (${rel(target)} is outside ${rel(srcDir) || '.'}/)`);
+      continue;
+    }
+    if (resolved.extension === '.d.ts') {
+      // Declarations only: the JavaScript that loads at run time next to them is not checked here.
+      violations.push(`${chainTo(file)} imports ${spec} (a declaration file; its JavaScript is unchecked)`);
+      continue;
+    }
+    if (seen.has(target)) continue;
     seen.set(target, file);
-    queue.push(target);
+    if (resolved.extension !== '.json') queue.push(target); // JSON is data: it imports nothing
   }
 }
 

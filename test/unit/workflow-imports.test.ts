@@ -66,6 +66,40 @@ test('type-only imports are erased, so they are allowed; a require() or an unvet
   ]);
 });
 
+test('type-only imports of I/O modules alone pass', () => {
+  plant({
+    'workflows/index.ts':
+      "import type { Stats } from 'node:fs';\nimport { type ChildProcess } from 'child_process';\nexport type { Stats, ChildProcess };\nexport type { Docker } from '../lib/types';\n",
+    'lib/types.ts': "import type Docker from 'dockerode';\nexport type { Docker };\n",
+  });
+  const r = check('workflows/index.ts', '--root', dir);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout.trim()).toBe('workflow code: 1 modules from workflows/index.ts, no I/O reachable');
+});
+
+test('import = require, import() and a computed specifier are value imports; src/ is the source tree', () => {
+  plant({
+    'src/workflows/index.ts':
+      "import os = require('os');\nexport const a = () => import('../lib/late');\nexport const b = (m: string) => import(m);\nexport { c } from '../../benchmarks/c';\nexport const d = os;\n",
+    'src/lib/late.ts': "export const late = () => import('node:net');\n",
+    'benchmarks/c.ts': 'export const c = 1;\n',
+  });
+  const r = check('--root', dir);
+  expect(r.status).toBe(1);
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
+  expect(lines).toEqual([
+    'src/workflows/index.ts imports os (a Node builtin)',
+    'src/workflows/index.ts imports a computed specifier (cannot be checked)',
+    'src/workflows/index.ts imports ../../benchmarks/c (benchmarks/c.ts is outside src/)',
+    'src/workflows/index.ts -> src/lib/late.ts imports node:net (a Node builtin)',
+  ]);
+});
+
 test('a clean planted graph passes and counts its modules', () => {
   plant({
     'workflows/index.ts': "export { x } from './x';\n",
