@@ -7,8 +7,8 @@
 import { emptyLedger, chargeTrial } from '../../src/search/ledger';
 import { createRng, deriveSeed } from '../../src/search/rng';
 import { collectTaskRewards, meanReward } from '../../src/search/scores';
-import { addCandidates, bestCandidate, findCandidate, initialSearchState } from '../../src/search/state';
-import { anchorFor, carriedRecords, fileChild } from '../../src/search/stepping-stones';
+import { addCandidates, findCandidate, initialSearchState } from '../../src/search/state';
+import { anchorFor, carriedRecords, fileChild, finalPick, STONE_RULES } from '../../src/search/stepping-stones';
 import { maxTrials } from '../../src/search/stoppers';
 import type { CandidateRecord } from '../../src/search/types';
 import { zeroUsage } from '../../src/llm/usage';
@@ -18,7 +18,7 @@ import type { Strategy } from './strategies';
 import { sigmoid, trueSuccess, type Truth, type World } from './world';
 
 export interface RunResult {
-  /** True holdout success of the final pick (the best accepted candidate by train score). */
+  /** True holdout success of the final pick (the best accepted candidate or stepping stone by train score, as the campaign picks). */
   finalHoldout: number;
   seedHoldout: number;
   trials: number;
@@ -32,6 +32,11 @@ export interface RunResult {
   acceptedBelowAnchor: number;
   /** Children kept as stepping stones (ours only). */
   stones: number;
+  /** The final pick is a stepping stone; and such a pick truly below its parent on train (a shipped change that hurt). */
+  pickIsStone: number;
+  pickStoneHurt: number;
+  /** The final pick's true holdout success is below the seed's: the campaign shipped a worse harness. */
+  pickBelowSeed: number;
 }
 
 const COMPLEXITY = 100; // every simulated harness is the same size: ties never go to a "simpler" one
@@ -129,9 +134,16 @@ export function runCampaign(scenario: Scenario, world: World, strategy: Strategy
     const next = addCandidates(state, records);
     state = { ...next, candidates: carriedRecords(next.candidates, next), generation };
   }
-  const pick = bestCandidate(state) as CandidateRecord;
+  // What the campaign ships (src/workflows/campaign-state.ts pickOf); the peers have no stones, so theirs is the best accepted.
+  const pick = finalPick(state, STONE_RULES) as CandidateRecord;
+  const stonePick = pick.status === 'rejected';
+  const trueTrain = (id: string): number => trueSuccess(truths.get(id) as Truth, world.train);
   return {
     ...out,
+    pickIsStone: stonePick ? 1 : 0,
+    pickStoneHurt: stonePick && trueTrain(pick.id) < trueTrain(pick.parentId as string) - 1e-12 ? 1 : 0,
+    pickBelowSeed:
+      trueSuccess(truths.get(pick.id) as Truth, world.holdout) < trueSuccess(world.seed, world.holdout) - 1e-12 ? 1 : 0,
     finalHoldout: trueSuccess(truths.get(pick.id) as Truth, world.holdout),
     seedHoldout: trueSuccess(world.seed, world.holdout),
     trials: ledger.trials,

@@ -4,7 +4,7 @@
  * trial budget, over N seeds, and reports the true holdout success of each final pick, the
  * false-acceptance rate and the trials spent. CPU only: no Docker, no model.
  *
- * Run: npm run build && node dist/benchmarks/search-sim/run.js --scenario FILE.json [--seeds N] [--json]
+ * Run: npm run build && node dist/benchmarks/search-sim/run.js --scenario FILE.json [--seeds N] [--first-seed S] [--json]
  *        [--budget TRIALS] [--strategies a,b,...]
  * Exit codes: 0 done; 2 bad input (the file and field are named).
  */
@@ -19,6 +19,8 @@ export interface SimulationReport {
   scenario: string;
   file: string;
   seeds: number;
+  /** Seeds run: firstSeed … firstSeed + seeds − 1 (a fresh range confirms what an earlier one suggested). */
+  firstSeed: number;
   budgetTrials: number;
   repeats: number;
   alpha: number;
@@ -29,12 +31,13 @@ export interface SimulationReport {
 export function simulate(
   scenario: Scenario,
   file: string,
-  opts: { seeds: number; strategies?: readonly StrategyName[] },
+  opts: { seeds: number; firstSeed?: number; strategies?: readonly StrategyName[] },
 ): SimulationReport {
   const names = opts.strategies ?? STRATEGY_NAMES;
   const runs = new Map<StrategyName, RunResult[]>(names.map((n) => [n, []]));
   let seedHoldout = 0;
-  for (let seed = 0; seed < opts.seeds; seed++) {
+  const first = opts.firstSeed ?? 0;
+  for (let seed = first; seed < first + opts.seeds; seed++) {
     const world = createWorld(scenario, seed);
     for (const name of names) {
       const r = runCampaign(scenario, world, buildStrategy(name, scenario), seed);
@@ -46,6 +49,7 @@ export function simulate(
     scenario: scenario.name ?? file,
     file,
     seeds: opts.seeds,
+    firstSeed: first,
     budgetTrials: scenario.budgetTrials,
     repeats: scenario.repeats,
     alpha: scenario.alpha,
@@ -59,6 +63,14 @@ const positiveInt =
   (v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer for ${what}`);
+    return n;
+  };
+
+const nonNegativeInt =
+  (what: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer for ${what}`);
     return n;
   };
 
@@ -77,6 +89,7 @@ function main(argv: string[]): void {
   const program = new Command('search-sim')
     .requiredOption('--scenario <file>', 'scenario JSON file')
     .option('--seeds <n>', 'simulated campaigns per strategy', positiveInt('--seeds'), 50)
+    .option('--first-seed <n>', 'the first seed (default 0)', nonNegativeInt('--first-seed'), 0)
     .option('--budget <trials>', 'override the scenario budgetTrials', positiveInt('--budget'))
     .option('--strategies <list>', `comma-separated subset of ${STRATEGY_NAMES.join(',')}`, strategyList)
     .option('--json', 'print the report as one JSON object')
@@ -85,6 +98,7 @@ function main(argv: string[]): void {
   const o = program.opts<{
     scenario: string;
     seeds: number;
+    firstSeed: number;
     budget?: number;
     strategies?: StrategyName[];
     json?: boolean;
@@ -99,14 +113,14 @@ function main(argv: string[]): void {
   }
   if (o.budget !== undefined) scenario = { ...scenario, budgetTrials: o.budget };
   const started = process.hrtime.bigint();
-  const report = simulate(scenario, o.scenario, { seeds: o.seeds, strategies: o.strategies });
+  const report = simulate(scenario, o.scenario, { seeds: o.seeds, firstSeed: o.firstSeed, strategies: o.strategies });
   if (o.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   process.stdout.write(
-    `scenario ${report.scenario}: ${report.seeds} seeds, budget ${report.budgetTrials} trials, repeats ${report.repeats}, alpha ${report.alpha}; ` +
+    `scenario ${report.scenario}: ${report.seeds} seeds from ${report.firstSeed}, budget ${report.budgetTrials} trials, repeats ${report.repeats}, alpha ${report.alpha}; ` +
       `seed harness holdout ${report.seedHoldout.toFixed(3)} (${secs.toFixed(1)} s)\n\n${table(report.strategies)}\n`,
   );
 }

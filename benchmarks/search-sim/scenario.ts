@@ -127,7 +127,7 @@ export const ScenarioSchema = z
       .lt(1, 'expected a number between 0 and 1')
       .default(0.1),
     minDelta: num('a number').min(0).max(1).default(0.05),
-    selection: z.enum(['best', 'pareto', 'epsilon-greedy', 'thompson']).default('best'),
+    selection: z.enum(['best', 'pareto', 'epsilon-greedy', 'thompson']).default('thompson'),
     /** Settings of the minibatch and racing policies (the campaign's `evaluation` block, without `policy`). */
     evaluation: z
       .object({ minibatch: MinibatchSpecSchema.default({}), racing: RacingSpecSchema.default({}) })

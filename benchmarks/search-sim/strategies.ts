@@ -22,7 +22,7 @@ export interface Strategy {
   spec: EvaluationSpec;
   /** When the policy stops undecided: does the child join the frontier? (src/search/stepping-stones.ts fileChild applies it.) */
   acceptance: AcceptanceCriterion;
-  /** Keep better-on-average rejected children as stepping stones (ours, as the campaign does); the peers never do. */
+  /** Keep near-or-better rejected children as stepping stones, which may ship (ours, as the campaign does); the peers never do. */
   stones: boolean;
 }
 

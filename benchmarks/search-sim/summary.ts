@@ -30,6 +30,11 @@ export interface StrategySummary {
   candidatesPerCampaign: number;
   trialsPerCandidate: number;
   acceptedPerCampaign: number;
+  /** Share of campaigns whose final pick is a stepping stone, and share whose pick is a stone truly below its parent. */
+  stonePickRate: number;
+  stonePickHurtRate: number;
+  /** Share of campaigns whose final pick is truly worse than the seed on holdout. */
+  pickBelowSeedRate: number;
 }
 
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -59,6 +64,9 @@ export function summarise(strategy: StrategyName, runs: readonly RunResult[]): S
     candidatesPerCampaign: round(decided / n, 1),
     trialsPerCandidate: round(decided === 0 ? 0 : total((r) => r.trials) / decided, 1),
     acceptedPerCampaign: round(accepted / n, 2),
+    stonePickRate: round(total((r) => r.pickIsStone) / n),
+    stonePickHurtRate: round(total((r) => r.pickStoneHurt) / n),
+    pickBelowSeedRate: round(total((r) => r.pickBelowSeed) / n),
   };
 }
 
@@ -77,6 +85,9 @@ export function table(rows: readonly StrategySummary[]): string {
     'trials/cand',
     'accepted',
     'stones',
+    'stone pick',
+    'hurt pick',
+    'below seed',
   ];
   const body = rows.map((r) => [
     r.strategy,
@@ -90,6 +101,9 @@ export function table(rows: readonly StrategySummary[]): string {
     r.trialsPerCandidate.toFixed(1),
     r.acceptedPerCampaign.toFixed(2),
     r.stonesPerCampaign.toFixed(1),
+    pct(r.stonePickRate),
+    pct(r.stonePickHurtRate),
+    pct(r.pickBelowSeedRate),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>

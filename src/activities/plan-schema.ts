@@ -27,7 +27,7 @@ const CampaignPlanSchema = z
     proposalsPerGeneration: positiveInt,
     concurrency: positiveInt,
     seed: z.number().int(),
-    selection: z.enum(['best', 'pareto', 'epsilon-greedy']),
+    selection: z.enum(['best', 'pareto', 'epsilon-greedy', 'thompson']),
     epsilon: z.number().min(0).max(1).optional(),
     acceptance: z.object({
       mode: z.enum(['paired-test', 'greedy']),

@@ -157,7 +157,8 @@ const RawCampaignSchema = z
     repeats: positiveInt().default(1),
     concurrency: positiveInt().default(2),
     budget: BudgetSchema.default({}),
-    selection: z.enum(['best', 'pareto', 'epsilon-greedy']).default('best'),
+    /** Thompson by default: the best true holdout in benchmarks/search-sim (it spreads children over close parents). */
+    selection: z.enum(['best', 'pareto', 'epsilon-greedy', 'thompson']).default('thompson'),
     epsilon: num('a number')
       .min(0, 'expected a number between 0 and 1')
       .max(1, 'expected a number between 0 and 1')
@@ -173,10 +174,9 @@ const RawCampaignSchema = z
     tamperingJudge: TamperingJudgeSchema.optional(),
     /**
      * How children are evaluated: `{ policy: full | minibatch | racing, minibatch: {…}, racing: {…} }`
-     * (src/search/evaluation/policy.ts). Without the block: `full`, today's behaviour, until the default is
-     * switched to the policy benchmarks/search-sim shows best (DEFAULT_EVALUATION_POLICY).
+     * (src/search/evaluation/policy.ts). Without the block, as without `policy`: DEFAULT_EVALUATION_POLICY.
      */
-    evaluation: EvaluationSpecSchema.default({ policy: 'full' }),
+    evaluation: EvaluationSpecSchema.default({}),
     objective: ObjectiveSpec.default('score'),
     /** The reward.json metric the search climbs (Harbor multi-metric rewards); the others are recorded and reported. */
     metric: text('a metric name')

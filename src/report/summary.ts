@@ -39,7 +39,9 @@ export function preparedEvent(events: readonly StoredEvent[]): PreparedEvent {
   return parsed.success ? parsed.data : {};
 }
 
-const CompletedEventSchema = z.object({ stopReason: z.string() }).passthrough();
+const CompletedEventSchema = z
+  .object({ stopReason: z.string(), best: z.object({ candidateId: z.string() }).passthrough().nullish() })
+  .passthrough();
 
 function inferPhase(
   events: readonly StoredEvent[],
@@ -85,13 +87,19 @@ export function summarize(input: SummaryInputs): Summary {
   const accepted = input.stored
     .filter((c) => c.status === 'evaluated')
     .map((c) => (isCostAware(prepared.objective) ? { ...c, costPerTask: costOf(c.id) } : c));
-  const best = rankCandidates(accepted, prepared.objective)[0] ?? null;
+  const completed = [...input.events].reverse().find((e) => e.kind === 'completed');
+  const stop = CompletedEventSchema.safeParse(completed?.data);
+  // A finished campaign names its pick (which may be a stepping stone: src/search/stepping-stones.ts);
+  // while it runs, the best accepted candidate stands in.
+  const picked = stop.success ? stop.data.best?.candidateId : undefined;
+  const best =
+    (picked === undefined ? undefined : input.stored.find((c) => c.id === picked)) ??
+    rankCandidates(accepted, prepared.objective)[0] ??
+    null;
   const byId = new Map(input.views.map((v) => [v.id, v]));
   const seedId = prepared.seed ?? input.stored.find((c) => c.parentId === null)?.id ?? null;
   const seed = seedId === null ? undefined : byId.get(seedId);
   const bestView = best ? byId.get(best.id) : undefined;
-  const completed = [...input.events].reverse().find((e) => e.kind === 'completed');
-  const stop = CompletedEventSchema.safeParse(completed?.data);
   const times = [
     ...input.events.map((e) => e.createdAt),
     ...input.trials.map((t) => t.createdAt),

@@ -8,8 +8,9 @@ import { alwaysAcceptImprovement, beatsParentBeyondNoise, type AcceptanceCriteri
 import { chargeProposal, chargeTrial, wouldExceed } from '../search/ledger';
 import { createRng } from '../search/rng';
 import { collectTaskRewards, meanPerTask, meanReward } from '../search/scores';
-import { addCandidates, bestCandidate, frontierCandidates, initialSearchState } from '../search/state';
-import { carriedRecords, fileChild } from '../search/stepping-stones';
+import { addCandidates, frontierCandidates, initialSearchState } from '../search/state';
+import { carriedRecords, fileChild, finalPick, LEGACY_STONE_RULES, STONE_RULES } from '../search/stepping-stones';
+import type { StoneRules } from '../search/stepping-stones';
 import {
   anyStopper,
   maxDollars,
@@ -40,7 +41,15 @@ import type {
 /** Tampering rejections kept for `status`: the newest few (all of them are in the store). */
 export const MAX_FLAGGED = 20;
 
-export function initialCarry(prepared: PreparedCampaign, nowMs: number): CampaignCarry {
+/**
+ * A new campaign's carry. `stoneRules` is fixed for the campaign's life (the workflow passes the legacy
+ * rules when replaying a history from before them, so a replay decides as the original run did).
+ */
+export function initialCarry(
+  prepared: PreparedCampaign,
+  nowMs: number,
+  stoneRules: StoneRules = STONE_RULES,
+): CampaignCarry {
   const { plan } = prepared;
   return {
     prepared,
@@ -59,8 +68,15 @@ export function initialCarry(prepared: PreparedCampaign, nowMs: number): Campaig
     invalidCount: 0,
     lastError: null,
     runs: 0,
+    stoneRules,
   };
 }
+
+/** The campaign's stone rules; a carry from before they were carried ran under the legacy ones. */
+export const stoneRulesOf = (c: Pick<CampaignCarry, 'stoneRules'>): StoneRules => c.stoneRules ?? LEGACY_STONE_RULES;
+
+/** What the campaign ships: the best accepted candidate or (under its rules) stepping stone. */
+export const pickOf = (c: CampaignCarry): CandidateRecord | null => finalPick(c.search, stoneRulesOf(c));
 
 /** Charges proposals and the trials that actually ran (cached ones were paid for before). */
 export function charge(c: CampaignCarry, result: Pick<GenerationResult, 'proposals' | 'evaluations'>): CampaignCarry {
@@ -193,6 +209,7 @@ export function generationRecords(
     // stays as a stepping stone (src/search/stepping-stones.ts); without stones this is the plain rule.
     const filing = fileChild(c.search, child, p.parentId, ev.decision, accept, rng, {
       stones: c.prepared.plan.acceptance.mode !== 'greedy',
+      tolerance: stoneRulesOf(c).tolerance,
     });
     const stone = filing.anchorId !== undefined ? { anchorId: filing.anchorId } : {};
     records.push({ ...child, status: filing.status, verdict: verdictWithSavings(filing.reason, ev), ...stone });
@@ -276,7 +293,7 @@ export interface StatusExtras {
 }
 
 export function statusOf(c: CampaignCarry, x: StatusExtras): CampaignStatus {
-  const best = bestCandidate(c.search);
+  const best = pickOf(c);
   return {
     name: c.prepared.plan.name,
     generation: c.search.generation,

@@ -19,10 +19,12 @@ import {
   continueAsNew,
   executeChild,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { bestCandidate, findCandidate } from '../search/state';
+import { findCandidate } from '../search/state';
+import { LEGACY_STONE_RULES, STONE_RULES } from '../search/stepping-stones';
 import { selectorFor } from '../search/selection';
 import { createRng } from '../search/rng';
 import { collectTaskRewards, meanReward } from '../search/scores';
@@ -66,6 +68,8 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
     run.start(
       upgradePrepared(await storeActivities.prepareCampaign(input as Exclude<CampaignInput, { carry: unknown }>)),
       Date.now(),
+      // A history recorded before the stone rules replays under the rules it ran with (Temporal's patching).
+      patched(STONE_RULES_PATCH) ? STONE_RULES : LEGACY_STONE_RULES,
     );
   run.publishAttributes();
   await run.runBaseline();
@@ -73,6 +77,9 @@ export async function CampaignWorkflow(input: CampaignInput): Promise<CampaignSu
   await run.runHoldout();
   return run.finish(stop);
 }
+
+/** Marks campaigns started under STONE_RULES (stones within a tolerance, and stones may be the final pick). */
+const STONE_RULES_PATCH = 'stone-rules-1';
 
 const message = (err: unknown): string =>
   err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
@@ -110,8 +117,8 @@ class CampaignRun {
     return this.c.prepared.plan;
   }
 
-  start(prepared: Parameters<typeof S.initialCarry>[0], nowMs: number): void {
-    this.carry = S.initialCarry(prepared, nowMs);
+  start(...args: Parameters<typeof S.initialCarry>): void {
+    this.carry = S.initialCarry(...args);
   }
 
   private registerHandlers(): void {
@@ -179,7 +186,7 @@ class CampaignRun {
     upsertCampaignAttributes(this.c.prepared.searchAttributes, {
       campaign: this.plan.name,
       generation: this.c.search.generation,
-      bestScore: bestCandidate(this.c.search)?.meanReward ?? null,
+      bestScore: S.pickOf(this.c)?.meanReward ?? null,
     });
   }
 
@@ -251,10 +258,10 @@ class CampaignRun {
     return true;
   }
 
-  /** The best candidate, and the seed beside it, on the holdout tasks (never seen by the search). */
+  /** The final pick, and the seed beside it, on the holdout tasks (never seen by the search). */
   async runHoldout(): Promise<void> {
     this.phase = 'holdout';
-    const best = bestCandidate(this.c.search);
+    const best = S.pickOf(this.c);
     if (!best || this.plan.holdout.length === 0) return;
     const seed = findCandidate(this.c.search, this.c.prepared.seed.id);
     const picks = seed && seed.id !== best.id ? [best, seed] : [best];
@@ -347,7 +354,7 @@ function shouldContinueAsNew(gensThisRun: number, rt: CampaignCarry['prepared'][
 }
 
 function summarize(c: CampaignCarry, stopReason: string, holdout: HoldoutScore[]): CampaignSummary {
-  const best = bestCandidate(c.search);
+  const best = S.pickOf(c);
   const seed = findCandidate(c.search, c.prepared.seed.id);
   const score = (id: string | undefined, train: number): HoldoutScore | null =>
     id === undefined

@@ -9,6 +9,7 @@ import type { EvaluationSpec } from '../search/evaluation/policy';
 import type { Budget, Ledger } from '../search/ledger';
 import type { Objective } from '../search/objective';
 import type { SelectionName } from '../search/selection';
+import type { StoneRules } from '../search/stepping-stones';
 import type { CandidateRecord, SearchState } from '../search/types';
 
 /** A task by reference: the activity loads it from `dir`; `hash` keys the trial cache. */
@@ -322,6 +323,8 @@ export interface CampaignCarry {
   pauseReason?: string | null;
   /** Candidates rejected for reward tampering, newest last (at most MAX_FLAGGED); absent in older carries. */
   flagged?: FlaggedCandidate[];
+  /** How stones are kept and whether one may ship; absent in carries from before (LEGACY_STONE_RULES). */
+  stoneRules?: StoneRules;
 }
 
 /** A candidate the reward-tampering screen rejected, and why. */

@@ -47,6 +47,26 @@ describe('search-sim CLI', () => {
     expect(r.stdout.split('\n').filter((l) => /^ours-(full|racing)\s/.test(l))).toHaveLength(2);
   });
 
+  it('--first-seed runs another range of seeds: the report says which, and the same range gives the same report', () => {
+    const run = (first: string) =>
+      JSON.parse(
+        sim('--scenario', EASY, '--seeds', '2', '--first-seed', first, '--strategies', 'ours-minibatch', '--json')
+          .stdout,
+      );
+    const a = run('7');
+    expect(a).toMatchObject({ seeds: 2, firstSeed: 7 });
+    expect(run('7')).toEqual(a);
+    expect(run('0').strategies).not.toEqual(a.strategies);
+    expect(a.strategies[0]).toEqual(
+      expect.objectContaining({
+        stonePickRate: expect.any(Number),
+        stonePickHurtRate: expect.any(Number),
+        pickBelowSeedRate: expect.any(Number),
+      }),
+    );
+    expect(sim('--scenario', EASY, '--first-seed', '-1').status).toBe(2);
+  });
+
   it('a bad scenario exits 2 naming the file and the field, and bad flags exit 2', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-sim-cli-'));
     try {

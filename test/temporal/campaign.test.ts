@@ -97,6 +97,11 @@ test('a small campaign accepts the improving edit, rejects the worse one, and co
   expect(desc.searchAttributes.AutoAgentCampaign).toEqual(['small']);
   expect(desc.searchAttributes.AutoAgentGeneration).toEqual([2]);
   expect(desc.searchAttributes.AutoAgentBestScore?.[0]).toBeCloseTo(2 / 3);
+  // A new campaign records that it runs under today's stone rules; a recorded history without the marker
+  // replays under the legacy ones (replay.test.ts replays such fixtures).
+  const events = (JSON.parse(historyToJSON(await handle.fetchHistory())) as { events: object[] }).events;
+  const markers = events.filter((e) => 'markerRecordedEventAttributes' in e);
+  expect(JSON.stringify(markers)).toContain(Buffer.from(JSON.stringify('stone-rules-1')).toString('base64'));
   store.close();
   await recordHistories('small', handle.workflowId, [
     `${handle.workflowId}/gen-0`,

@@ -162,7 +162,14 @@ test('a harness identical to a known candidate is never evaluated twice', async 
       .sort();
   const sibling = ['invalid', 'duplicate: the same harness as sibling candidate H (evaluated once)'];
   expect(byGen(1)).toEqual([['evaluated', expect.stringMatching(/^improvement 0.333 over 3 tasks/)], sibling]);
-  expect(byGen(2)).toEqual([sibling, ['rejected', 'ties parent and is not simpler']]);
+  // The tie is no better than its parent, but within STONE_RULES' tolerance: a stepping stone, still rejected.
+  expect(byGen(2)).toEqual([
+    sibling,
+    [
+      'rejected',
+      'ties parent and is not simpler; kept as a stepping stone (within 0.05 of its parent; its children must beat H)',
+    ],
+  ]);
   // Generation 3 proposes the harness generation 2 rejected: both proposals say so, and nothing runs.
   expect(byGen(3)).toEqual([
     ['invalid', 'duplicate of candidate H (generation 2, rejected): not evaluated again'],

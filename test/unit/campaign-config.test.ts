@@ -62,7 +62,7 @@ describe('loadCampaignConfig', () => {
       repeats: 1,
       concurrency: 2,
       budget: {},
-      selection: 'best',
+      selection: 'thompson',
       acceptance: { mode: 'paired-test', alpha: 0.1, minDelta: 0.05, test: 'stratified' },
       targetScore: null,
       plateauGenerations: null,
@@ -100,7 +100,7 @@ describe('loadCampaignConfig', () => {
       expect.arrayContaining([
         expect.stringMatching(/^c.yaml: name: expected a slug/),
         'c.yaml: repeats: expected a positive integer',
-        'c.yaml: selection: expected one of "best", "pareto", "epsilon-greedy"',
+        'c.yaml: selection: expected one of "best", "pareto", "epsilon-greedy", "thompson"',
         'c.yaml: budgett: unknown field',
         'c.yaml: acceptance.alpha: expected a number between 0 and 1',
       ]),

@@ -1,6 +1,6 @@
 /**
  * campaign.yaml `evaluation` → the campaign plan: the policy and its knobs (defaults filled in) reach the
- * workflow; without the block a campaign evaluates in full and its plan is exactly as before policies; a
+ * workflow; without the block a campaign gets the default (minibatch); `policy: full` gives a plan exactly as before policies; a
  * bad value is an error naming the file and the field.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -42,9 +42,14 @@ async function planOf(evaluation: string) {
   return parsePlan(await planFromConfig(file), file);
 }
 
-test('without `evaluation` a campaign evaluates in full, and its plan carries no policy', async () => {
-  expect(parseCampaignConfig(minimal, '/x/campaign.yaml').evaluation.policy).toBe('full');
-  expect((await planOf('')).evaluation).toBeUndefined();
+test('without `evaluation` (or its `policy`) a campaign screens on a minibatch; `full` gives the plan as before policies', async () => {
+  expect(parseCampaignConfig(minimal, '/x/campaign.yaml').evaluation).toEqual(
+    EvaluationSpecSchema.parse({ policy: 'minibatch' }),
+  );
+  expect(parseCampaignConfig({ ...minimal, evaluation: {} }, '/x/campaign.yaml').evaluation).toEqual(
+    parseCampaignConfig(minimal, '/x/campaign.yaml').evaluation,
+  );
+  expect((await planOf('')).evaluation).toEqual(EvaluationSpecSchema.parse({ policy: 'minibatch' }));
   expect((await planOf('evaluation: { policy: full }')).evaluation).toBeUndefined();
 });
 

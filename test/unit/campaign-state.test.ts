@@ -18,11 +18,14 @@ import {
   harnessRef,
   initialCarry,
   MAX_FLAGGED,
+  pickOf,
   plannedGenerationTrials,
   seedRecord,
   statusOf,
   stopReason,
+  stoneRulesOf,
 } from '../../src/workflows/campaign-state';
+import { LEGACY_STONE_RULES, STONE_RULES } from '../../src/search/stepping-stones';
 import { harnessTamperingReason } from '../../src/workflows/tampering';
 import type {
   CampaignCarry,
@@ -419,6 +422,22 @@ test("acceptedCount counts accepted candidates only; frontierOf is the search's 
   expect(frontierOf(withStone).map((x) => x.id)).not.toContain('stone');
 });
 
+test('the final pick (pickOf, statusOf) may be a stone under the carried rules; a carry from before them never picks one', () => {
+  const c = seeded([0, 1]);
+  expect(stoneRulesOf(c)).toEqual(STONE_RULES);
+  const stone = { ...record('stone', 1, 0.9), status: 'rejected' as const, anchorId: 'seed' };
+  const withStone = { ...c, search: addCandidates(c.search, [stone]) };
+  const extras = { phase: 'generation' as const, waiting: null, holdout: [], currentChild: null };
+  expect(pickOf(withStone)?.id).toBe('stone');
+  expect(statusOf(withStone, extras)).toMatchObject({ bestCandidateId: 'stone', bestTrainScore: 0.9 });
+  // A carry recorded before stone rules were carried (no field) runs under the legacy ones: accepted only.
+  const { stoneRules: _dropped, ...old } = withStone;
+  expect(stoneRulesOf(old)).toEqual(LEGACY_STONE_RULES);
+  expect(pickOf(old)?.id).toBe('seed');
+  expect(statusOf(old, extras)).toMatchObject({ bestCandidateId: 'seed' });
+  expect(pickOf({ ...withStone, stoneRules: LEGACY_STONE_RULES })?.id).toBe('seed');
+});
+
 // ---- Closer looks at the same transitions: exact records, lineage, the rng, stones and the flagged list. ----
 
 const generation = (proposals: ProposalOutcome[], evaluations: CandidateEvaluation[]): GenerationResult => ({
@@ -701,6 +720,18 @@ describe('generationRecords, exactly', () => {
     expect(c.search.rngState).toBe(99); // the carry is not touched
     expect(generationRecords(c, 1, result)).toEqual({ records, rngState });
   });
+});
+
+test('generationRecords keeps a tie as a stone under the carried rules, not under the legacy ones', () => {
+  const acceptance = { mode: 'paired-test' as const, alpha: 0.1, minDelta: 0.05, test: 'task-means' as const };
+  const base = seeded([0.5, 0.5]);
+  const c = { ...base, prepared: { ...base.prepared, plan: { ...base.prepared.plan, acceptance } } };
+  const result = generation([valid(0, 'tie')], [evaluation('tie', allTasks(0.5))]);
+  const [now] = generationRecords(c, 1, result).records;
+  expect(now).toMatchObject({ status: 'rejected', anchorId: 'seed', verdict: expect.stringMatching(/within 0.05/) });
+  const [legacy] = generationRecords({ ...c, stoneRules: LEGACY_STONE_RULES }, 1, result).records;
+  expect(legacy?.status).toBe('rejected');
+  expect(legacy?.anchorId).toBeUndefined();
 });
 
 describe('applyRecords, exactly', () => {

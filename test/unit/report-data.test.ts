@@ -49,6 +49,23 @@ describe('report data', () => {
     expect(s.trialsPerMin).toBeGreaterThan(0);
   });
 
+  it("takes a finished campaign's pick from its completed event (a stepping stone may be it)", () => {
+    const dir = demo();
+    // The rejected BAD stands in for a stone the campaign shipped: the report follows the campaign's pick.
+    withStore(dir, (s) =>
+      s.appendEvent(CAMPAIGN, 'completed', {
+        stopReason: 'max generations reached',
+        best: { candidateId: BAD, trainScore: 0, holdoutScore: null },
+      }),
+    );
+    const s = withStore(dir, (st) => buildReportData(st)).summary;
+    expect(s.bestId).toBe(BAD);
+    expect(s.bestTrain).toBe(0); // its stored train score, whatever the event says
+    // A pick the store does not know falls back to the best accepted candidate.
+    withStore(dir, (st) => st.appendEvent(CAMPAIGN, 'completed', { stopReason: 'x', best: { candidateId: 'nobody' } }));
+    expect(withStore(dir, (st) => buildReportData(st)).summary.bestId).toBe(GOOD);
+  });
+
   it('splits train and holdout tasks and gives each candidate its delta vs parent and its diff', () => {
     const d = withStore(demo(), (s) => buildReportData(s));
     expect(d.tasks).toEqual({ train: ['t-a', 't-b', 't-c'], holdout: ['h-x', 'h-y'], identical: [] });

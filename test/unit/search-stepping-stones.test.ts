@@ -13,9 +13,12 @@ import {
   anchorFor,
   carriedRecords,
   fileChild,
+  finalPick,
   isSteppingStone,
+  LEGACY_STONE_RULES,
   MAX_STEPPING_STONES,
   parentPool,
+  STONE_RULES,
 } from '../../src/search/stepping-stones';
 import type { CandidateRecord } from '../../src/search/types';
 import { acceptedCount, applyRecords, generationRecords, initialCarry } from '../../src/workflows/campaign-state';
@@ -55,14 +58,36 @@ describe('fileChild', () => {
     });
   });
 
-  it('rejects a child worse than, or tying, its parent (no stone)', () => {
-    const child = cand('c', same(8, [0.25]), { parentId: 'A', status: 'rejected' });
-    expect(fileChild(state, child, 'A', null, test, rng(), on).anchorId).toBeUndefined();
+  it('keeps a child within the tolerance of its parent as a stone, and rejects one further below', () => {
+    expect(STONE_RULES.tolerance).toBe(0.05);
+    // A (0.5 on 8 tasks): 0.25 below is far past the tolerance; 0.45 is 0.05 below (the edge: no stone).
+    const worse = cand('c', same(8, [0.25]), { parentId: 'A', status: 'rejected' });
+    expect(fileChild(state, worse, 'A', null, test, rng(), on).anchorId).toBeUndefined();
+    const edge = cand('e', same(8, [0.45]), { parentId: 'A', status: 'rejected' });
+    expect(fileChild(state, edge, 'A', null, test, rng(), on).anchorId).toBeUndefined();
+    const near = cand('n', same(8, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25]), { parentId: 'A', status: 'rejected' });
+    expect(fileChild(state, near, 'A', null, test, rng(), on)).toEqual({
+      status: 'rejected',
+      anchorId: 'A',
+      reason: expect.stringMatching(
+        /kept as a stepping stone \(within 0\.05 of its parent; its children must beat A\)$/,
+      ),
+    });
     const tie = cand('t', same(8, [0.5]), { parentId: 'A', status: 'rejected' });
-    expect(fileChild(state, tie, 'A', null, test, rng(), on)).toEqual({
+    expect(fileChild(state, tie, 'A', null, test, rng(), on)).toMatchObject({ status: 'rejected', anchorId: 'A' });
+    // The legacy rules (campaigns started before STONE_RULES): a tie or a near miss is no stone.
+    const legacy = { ...on, tolerance: LEGACY_STONE_RULES.tolerance };
+    expect(fileChild(state, tie, 'A', null, test, rng(), legacy)).toEqual({
       status: 'rejected',
       reason: 'ties parent and is not simpler',
     });
+    expect(fileChild(state, near, 'A', null, test, rng(), legacy).anchorId).toBeUndefined();
+  });
+
+  it('gives a child the policy rejected early no tolerance: it was shown worse, not just unproven', () => {
+    const tie = cand('t', same(8, [0.5]), { parentId: 'A', status: 'rejected' });
+    const early = { accepted: false, reason: 'minibatch: below its parent on the screen' };
+    expect(fileChild(state, tie, 'A', early, test, rng(), on)).toEqual({ status: 'rejected', reason: early.reason });
   });
 
   it("tests a stone's child against the stone's anchor, not the stone", () => {
@@ -106,7 +131,7 @@ describe('fileChild', () => {
 });
 
 describe('stepping stones in the search state', () => {
-  it('finds the anchor of a parent and never makes a stone the final pick or a frontier member', () => {
+  it('finds the anchor of a parent and never makes a stone a frontier member; a stone may be the final pick', () => {
     expect(anchorFor(state, 'A')?.id).toBe('A');
     expect(anchorFor(state, 'S')?.id).toBe('A');
     const lucky = cand('L', same(8, [0.9]), { parentId: 'A', generation: 1, status: 'rejected', anchorId: 'A' });
@@ -114,6 +139,12 @@ describe('stepping stones in the search state', () => {
     expect(isSteppingStone(lucky)).toBe(true);
     expect(s.frontierIds).toEqual(['A']);
     expect(bestCandidate(s)?.id).toBe('A');
+    expect(finalPick(s)?.id).toBe('L'); // STONE_RULES: the best-ranked of accepted candidates and stones
+    expect(finalPick(s, LEGACY_STONE_RULES)?.id).toBe('A');
+    // A plain rejected record is never picked, however high it scores.
+    const plain = addCandidates(s, [cand('R', same(8, [1]), { status: 'rejected' })]);
+    expect(finalPick(plain)?.id).toBe('L');
+    expect(finalPick(initialSearchState(1))).toBeNull();
     expect(parentPool(s).map((c) => c.id)).toEqual(['A', 'L', 'S']);
   });
 

@@ -28,6 +28,14 @@ function plant(files: Record<string, string>): void {
   }
 }
 
+/** The checker's violation lines (after its heading line), trimmed. */
+const violations = (stderr: string): string[] =>
+  stderr
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
+
 test('the real workflow bundle reaches no I/O', () => {
   const r = check();
   expect(r.stderr).toBe('');
@@ -55,12 +63,7 @@ test('type-only imports are erased, so they are allowed; a require() or an unvet
   });
   const r = check('workflows/index.ts', '--root', dir);
   expect(r.status).toBe(1);
-  const lines = r.stderr
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim());
-  expect(lines).toEqual([
+  expect(violations(r.stderr)).toEqual([
     'workflows/index.ts -> lib/b.ts imports dockerode (not a workflow-safe package)',
     'workflows/index.ts -> lib/b.ts imports child_process (a Node builtin)',
   ]);
@@ -87,12 +90,7 @@ test('import = require, import() and a computed specifier are value imports; src
   });
   const r = check('--root', dir);
   expect(r.status).toBe(1);
-  const lines = r.stderr
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim());
-  expect(lines).toEqual([
+  expect(violations(r.stderr)).toEqual([
     'src/workflows/index.ts imports os (a Node builtin)',
     'src/workflows/index.ts imports a computed specifier (cannot be checked)',
     'src/workflows/index.ts imports ../../benchmarks/c (benchmarks/c.ts is outside src/)',

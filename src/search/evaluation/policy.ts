@@ -62,11 +62,10 @@ const EVALUATION_POLICIES = ['full', 'minibatch', 'racing'] as const;
 export type EvaluationPolicyName = (typeof EVALUATION_POLICIES)[number];
 
 /**
- * What an `evaluation` block without `policy` gets: the policy benchmarks/search-sim shows best. With
- * stepping stones (../stepping-stones.ts) that is minibatch: the highest true holdout success of our
- * policies on noisy and mostly-harmful, within 0.001 of full on easy, at about half of full's trials per
- * candidate (racing trails full on easy). What a campaign without the block gets is campaign/schema.ts's
- * choice (it keeps `full` for old campaigns).
+ * The default policy (a campaign.yaml without `evaluation`, or without its `policy`): the one
+ * benchmarks/search-sim shows best. Under STONE_RULES (../stepping-stones.ts) that is minibatch: the highest
+ * true holdout success of every strategy on all three shipped scenarios, GEPA-style's and keep/discard's
+ * included, with a false-acceptance rate below alpha (the table is in benchmarks/search-sim/README.md).
  */
 export const DEFAULT_EVALUATION_POLICY: EvaluationPolicyName = 'minibatch';
 
