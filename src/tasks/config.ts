@@ -92,14 +92,20 @@ const RawEnvironment = z
   });
 
 /** Harbor's `[[steps]]`: a multi-step task runs its steps in order in one environment. */
+/** Harbor's `user` of a phase: a user name or a uid (None: the image's USER). */
+const User = z.union([
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$|^\d+$/, 'expected a user name or a uid'),
+  z.number().int().min(0, 'expected a user name or a uid'),
+]);
+
 const RawStep = z
   .object({
     name: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a portable folder name (letters, digits, ".", "_", "-")'),
-    agent: z.object({ timeout_sec: Seconds.optional() }).passthrough().default({}),
+    agent: z.object({ timeout_sec: Seconds.optional(), user: User.optional() }).passthrough().default({}),
     verifier: z
-      .object({ timeout_sec: Seconds.optional(), env: z.record(z.string()).default({}) })
+      .object({ timeout_sec: Seconds.optional(), env: z.record(z.string()).default({}), user: User.optional() })
       .passthrough()
       .default({}),
     min_reward: z.union([z.number(), z.record(z.number())]).optional(),
@@ -127,6 +133,7 @@ const RawTaskToml = z
       .object({
         timeout_sec: Seconds.default(600),
         env: z.record(z.string()).default({}),
+        user: User.optional(),
         // Harbor: 'separate' runs the tests in a fresh container given only the agent's artifacts.
         environment_mode: z.enum(['shared', 'separate']).optional(),
         network_mode: NetworkModeSchema.optional(),
@@ -144,6 +151,7 @@ const RawTaskToml = z
     agent: z
       .object({
         timeout_sec: Seconds.default(600),
+        user: User.optional(),
         // Our extension (Harbor has none): system paths the agent may change as part of the task.
         writable_paths: z.array(z.string().regex(/^\//, 'must be an absolute path')).default([]),
         // Harbor: a phase override of [environment].network_mode.
@@ -189,6 +197,8 @@ export interface TaskConfig {
     environment?: EnvironmentConfig;
     /** [verifier].network_mode: the verifier phase's override. */
     networkMode?: NetworkMode;
+    /** [verifier].user: who runs tests/test.sh (a name or a uid; absent: the image's USER). */
+    user?: string;
   };
   /** Harbor's top-level `artifacts`: container paths handed to a separate verifier (absent = none). */
   artifacts?: string[];
@@ -198,6 +208,8 @@ export interface TaskConfig {
     writablePaths: string[];
     /** [agent].network_mode: the agent phase's override of [environment].network_mode. */
     networkMode?: NetworkMode;
+    /** [agent].user: who the agent's commands and file tools run as (absent: the image's USER). */
+    user?: string;
   };
   environment: EnvironmentConfig;
   /** [[steps]] of a multi-step task (absent: a single-step task). */
@@ -234,6 +246,9 @@ export interface StepConfig {
   agentTimeoutSec: number | null;
   verifierTimeoutSec: number | null;
   verifierEnv: Record<string, string>;
+  /** Per-step overrides of [agent].user / [verifier].user. */
+  agentUser: string | null;
+  verifierUser: string | null;
   /** Stop the remaining steps when this step's rewards fall below: a number gates `reward`, a map each key. */
   minReward: number | Record<string, number> | null;
   healthcheck: Healthcheck | null;
@@ -282,12 +297,14 @@ function toConfig(r: Raw, doc: Record<string, unknown>): TaskConfig {
       environmentMode: r.verifier.environment_mode ?? (r.verifier.environment ? 'separate' : 'shared'),
       ...(r.verifier.environment ? { environment: toEnvironment(r.verifier.environment) } : {}),
       ...(r.verifier.network_mode ? { networkMode: r.verifier.network_mode } : {}),
+      ...(r.verifier.user !== undefined ? { user: String(r.verifier.user) } : {}),
     },
     artifacts: r.artifacts.map((a) => (typeof a === 'string' ? a : a.source)),
     agent: {
       timeoutSec: r.agent.timeout_sec,
       writablePaths: r.agent.writable_paths,
       ...(r.agent.network_mode ? { networkMode: r.agent.network_mode } : {}),
+      ...(r.agent.user !== undefined ? { user: String(r.agent.user) } : {}),
     },
     environment: toEnvironment(r.environment),
     ...(r.steps ? { steps: r.steps.map(toStep) } : {}),
@@ -311,6 +328,8 @@ function toStep(s: z.output<typeof RawStep>): StepConfig {
     agentTimeoutSec: s.agent.timeout_sec ?? null,
     verifierTimeoutSec: s.verifier.timeout_sec ?? null,
     verifierEnv: s.verifier.env,
+    agentUser: s.agent.user !== undefined ? String(s.agent.user) : null,
+    verifierUser: s.verifier.user !== undefined ? String(s.verifier.user) : null,
     minReward: s.min_reward ?? null,
     healthcheck: s.healthcheck ? toHealthcheck(s.healthcheck) : null,
   };

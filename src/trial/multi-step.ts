@@ -38,11 +38,16 @@ export function stepView(task: Task, step: TaskStep, testsDir: string): Task {
     },
     config: {
       ...c,
-      agent: { ...c.agent, timeoutSec: step.config.agentTimeoutSec ?? c.agent.timeoutSec },
+      agent: {
+        ...c.agent,
+        timeoutSec: step.config.agentTimeoutSec ?? c.agent.timeoutSec,
+        ...(step.config.agentUser !== null ? { user: step.config.agentUser } : {}),
+      },
       verifier: {
         ...c.verifier,
         timeoutSec: step.config.verifierTimeoutSec ?? c.verifier.timeoutSec,
         env: { ...c.verifier.env, ...step.config.verifierEnv },
+        ...(step.config.verifierUser !== null ? { user: step.config.verifierUser } : {}),
       },
     },
   };

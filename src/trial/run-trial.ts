@@ -14,6 +14,7 @@ import type { Harness } from '../harness/schema';
 import { isSystemicLlmError } from '../llm/errors';
 import { addUsage, zeroUsage } from '../llm/usage';
 import { DockerUnavailableError, ImageBuildError, StorageLimitError, isQuotaFull } from '../sandbox/errors';
+import { asUser } from '../sandbox/as-user';
 import { awaitHealthy } from '../sandbox/healthcheck';
 import { DockerSandboxProvider, type SandboxProvider } from '../sandbox/provider';
 import { hasOwnVerifierImage, verifierEnvironmentOf } from '../tasks/verifier-environment';
@@ -152,7 +153,7 @@ async function runPhases(
             guardAgentPhase(sandbox, task, spec.signal, async (box, signal) => {
               const outcome = await runAgentWithDeadline(agentFor(spec.agent, spec.harness, spec.runAgent), {
                 task,
-                sandbox: box,
+                sandbox: asUser(box, task.config.agent.user), // [agent].user: its commands and file tools
                 recorder,
                 heartbeat: spec.heartbeat,
                 signal,

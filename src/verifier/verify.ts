@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../sandbox/types';
+import { shellQuote } from '../util/shell';
 import type { Task } from '../tasks/types';
 import type { VerifierRecord } from './result';
 import { FileTooLargeError } from '../sandbox/errors';
@@ -18,12 +19,13 @@ const VERIFIER_OUTPUT_BYTES = 64 * 1024;
 /** A reward file holds a number or a small JSON object; anything bigger is refused unread. */
 const REWARD_MAX_BYTES = 1024 * 1024;
 
-function verifyCommand(staging: string): string {
+/** Clears what the agent may have planted and puts the fresh tests in place (as root); `user` then owns /logs/verifier. */
+function prepareCommand(staging: string, user: string | undefined): string {
   return [
     'rm -rf /tests /logs/verifier',
     'mkdir -p /logs/verifier',
     `mv ${staging} /tests`,
-    'bash /tests/test.sh',
+    ...(user !== undefined ? [`chown -R ${shellQuote(user)} /logs/verifier`, 'chmod -R a+rX /tests'] : []),
   ].join(' && ');
 }
 
@@ -68,11 +70,20 @@ export async function runVerifier(
   const timeoutSec = opts.timeoutSec ?? task.config.verifier.timeoutSec;
   const staging = `/tmp/.autoagent-tests-${randomBytes(6).toString('hex')}`;
   await sandbox.putDir(task.paths.testsDir, staging);
-  const r = await sandbox.exec(verifyCommand(staging), {
-    timeoutSec,
-    maxOutputBytes: VERIFIER_OUTPUT_BYTES,
-    env: task.config.verifier.env,
-  });
+  const user = task.config.verifier.user;
+  // Without a [verifier].user, one command as before (the image's USER); with one, root prepares and the user tests.
+  const run = (command: string, as?: string) =>
+    sandbox.exec(command, {
+      timeoutSec,
+      maxOutputBytes: VERIFIER_OUTPUT_BYTES,
+      env: task.config.verifier.env,
+      ...(as !== undefined ? { user: as } : {}),
+    });
+  let r = await run(
+    user === undefined ? `${prepareCommand(staging, user)} && bash /tests/test.sh` : prepareCommand(staging, user),
+    user === undefined ? undefined : '0',
+  );
+  if (user !== undefined && r.exitCode === 0 && !r.timedOut) r = await run('bash /tests/test.sh', user);
   const output = [r.stdout, r.stderr ? `--- stderr ---\n${r.stderr}` : ''].filter(Boolean).join('\n');
   if (r.timedOut) {
     return {

@@ -68,3 +68,19 @@ test('what this runtime cannot give is refused naming the field, not ignored', (
   ).not.toThrow();
   expect(() => check('[agent]\nnetwork_mode = "no-network"\n[verifier]\nnetwork_mode = "no-network"\n')).not.toThrow();
 });
+
+test('[agent].user and [verifier].user: a name or a uid, read as text; a step overrides them', () => {
+  expect(parse('').agent.user).toBeUndefined();
+  expect(parse('').verifier.user).toBeUndefined();
+  const c = parse(
+    '[agent]\nuser = "agent"\n[verifier]\nuser = 1000\n[[steps]]\nname = "one"\n[steps.agent]\nuser = "builder"\n[[steps]]\nname = "two"\n',
+  );
+  expect(c.agent.user).toBe('agent');
+  expect(c.verifier.user).toBe('1000');
+  expect(c.steps?.map((s) => [s.agentUser, s.verifierUser])).toEqual([
+    ['builder', null],
+    [null, null],
+  ]);
+  expect(() => parse('[agent]\nuser = "two words"\n')).toThrow(/\[agent\]\.user: expected a user name or a uid/);
+  expect(() => parse('[verifier]\nuser = -1\n')).toThrow(/\[verifier\]\.user/);
+});

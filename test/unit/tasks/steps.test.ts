@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadTask } from '../../../src/tasks/load';
-import { aggregateSteps, gateFailure } from '../../../src/trial/multi-step';
+import { aggregateSteps, gateFailure, stepView } from '../../../src/trial/multi-step';
 import type { TaskStep } from '../../../src/tasks/types';
 
 function folder(files: Record<string, string>): string {
@@ -86,4 +86,22 @@ test('mean averages each key over the verified steps (missing = 0); final takes 
   expect(aggregateSteps(steps, 'mean')).toMatchObject({ reward: 0.5, rewards: { reward: 0.5, x: 0.5 } });
   expect(aggregateSteps(steps, 'final')).toMatchObject({ reward: 0, rewards: { reward: 0 } });
   expect(aggregateSteps([], 'mean')).toMatchObject({ reward: 0, reason: 'no step was verified' });
+});
+
+test("a step's users override the task's for that step only", async () => {
+  const t = await loadTask(
+    folder({
+      ...base,
+      'task.toml':
+        'version = "1.4"\n[agent]\nuser = "agent"\n[verifier]\nuser = "checker"\n[[steps]]\nname = "a"\n[steps.verifier]\nuser = "0"\n[[steps]]\nname = "b"\n',
+      'steps/a/instruction.md': 'Do a.\n',
+      'steps/b/instruction.md': 'Do b.\n',
+      'tests/test.sh': 'echo 1 > /logs/verifier/reward.txt\n',
+    }),
+  );
+  const [a, b] = t.steps ?? [];
+  const view = (s: TaskStep) => stepView(t, s, '/tmp/tests');
+  expect(view(a as TaskStep).config.agent.user).toBe('agent');
+  expect(view(a as TaskStep).config.verifier.user).toBe('0');
+  expect(view(b as TaskStep).config.verifier.user).toBe('checker');
 });
