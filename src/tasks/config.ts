@@ -110,6 +110,8 @@ const RawStep = z
       .default({}),
     min_reward: z.union([z.number(), z.record(z.number())]).optional(),
     healthcheck: HealthcheckSchema.optional(),
+    // Harbor: collected after this step's verification into steps/<name>/artifacts/, beside the task's own.
+    artifacts: z.array(z.union([ContainerPath, z.object({ source: ContainerPath }).passthrough()])).default([]),
   })
   .passthrough();
 
@@ -252,6 +254,8 @@ export interface StepConfig {
   /** Stop the remaining steps when this step's rewards fall below: a number gates `reward`, a map each key. */
   minReward: number | Record<string, number> | null;
   healthcheck: Healthcheck | null;
+  /** [[steps]].artifacts: container paths collected after this step, beside the task's `artifacts`. */
+  artifacts: string[];
 }
 
 export interface Healthcheck {
@@ -332,6 +336,7 @@ function toStep(s: z.output<typeof RawStep>): StepConfig {
     verifierUser: s.verifier.user !== undefined ? String(s.verifier.user) : null,
     minReward: s.min_reward ?? null,
     healthcheck: s.healthcheck ? toHealthcheck(s.healthcheck) : null,
+    artifacts: s.artifacts.map((a) => (typeof a === 'string' ? a : a.source)),
   };
 }
 

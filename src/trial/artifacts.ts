@@ -49,6 +49,8 @@ export async function writeTrialFiles(
     task: Task;
     /** Host folder of the collected artifacts (collect-artifacts.ts), copied to `artifacts/` as Harbor lays it out. */
     artifactsDir?: string | null;
+    /** A multi-step trial's per-step collections, copied to `steps/<name>/artifacts/` (Harbor's layout). */
+    stepArtifacts?: readonly { name: string; dir: string }[];
   },
 ): Promise<void> {
   const result = TrialResultSchema.parse(files.result);
@@ -61,6 +63,8 @@ export async function writeTrialFiles(
     await writeAtomic(at(TRIAL_FILES.exception), `${result.failure.type}: ${result.failure.message}\n`);
   if (files.buildLog) await writeAtomic(at(TRIAL_FILES.buildLog), files.buildLog);
   if (files.artifactsDir) await fs.cp(files.artifactsDir, at(TRIAL_FILES.artifacts), { recursive: true });
+  for (const step of files.stepArtifacts ?? [])
+    await fs.cp(step.dir, at(path.join('steps', step.name, 'artifacts')), { recursive: true });
   const ctx = { task: harborTaskOf(files.task), trialDir: dir, trialsDir: path.dirname(dir) };
   await writeAtomic(at(TRIAL_FILES.harborConfig), json(harborTrialConfig(result, ctx)));
   await writeAtomic(at(TRIAL_FILES.harborResult), json(harborTrialResult(result, ctx)));

@@ -67,22 +67,27 @@ async function unpackInto(
   return bytes;
 }
 
-/** Copies the artifacts into a fresh host folder; returns it (null when nothing was produced) and the list. */
+/**
+ * Copies the artifacts (by default the task's: artifactSources) into a fresh host folder; returns it (null
+ * when nothing was produced) and the list.
+ */
 export async function collectArtifacts(
   box: TrialSandbox,
   task: Task,
+  sources: readonly string[] = artifactSources(task),
 ): Promise<{ dir: string | null; artifacts: CollectedArtifact[] }> {
   const max = task.config.environment.storageMb * 1024 * 1024;
   const budget = { left: max, source: '', max };
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aa-artifacts-'));
   const artifacts: CollectedArtifact[] = [];
   try {
-    for (const source of artifactSources(task)) {
+    for (const source of sources) {
       const stream = await box.archive(source);
       if (!stream) continue;
       budget.source = source;
-      // A container tar names entries from the source's basename: place them under its parent's path.
-      const parent = path.join(dir, path.posix.dirname(source));
+      // A container tar names entries from the source's basename: place them under its parent's path
+      // (resolved: a top-level source such as /app would leave a trailing separator that no entry matches).
+      const parent = path.resolve(dir, `.${path.posix.dirname(source)}`);
       await fs.mkdir(parent, { recursive: true });
       const before = budget.left;
       try {

@@ -5,15 +5,19 @@
  * the last shared verifier's /tests and /logs/verifier are removed before the next agent starts. A step
  * whose setup fails, or whose rewards fall below its `min_reward`, ends the trial there. The trial's reward
  * follows `multi_step_reward_strategy` (multi-step.ts); each step's result is kept in the trial record.
+ * Each step's artifacts (the task's, the step's own and /logs/artifacts) are collected after its tests, as
+ * Harbor does — before them under a separate verifier, whose run ends the agent's container after the last
+ * step.
  */
 import { promises as fs } from 'node:fs';
 import type { TrajectoryRecorder } from '../agent/atif/recorder';
 import { awaitHealthy } from '../sandbox/healthcheck';
 import type { TrialSandbox } from '../sandbox/types';
-import type { Task } from '../tasks/types';
+import type { Task, TaskStep } from '../tasks/types';
 import { shellQuote } from '../util/shell';
 import type { VerifierResult } from '../verifier/verify';
 import type { AgentOutcome } from './agents';
+import type { CollectedArtifact } from './collect-artifacts';
 import { aggregateSteps, gateFailure, stepTestsDir, stepView } from './multi-step';
 import type { StepResult, TrialPhase } from './types';
 
@@ -41,6 +45,8 @@ export async function runSteps(
     st: StepsState;
     agentOn: (task: Task) => Promise<void>;
     verifyOn: (task: Task, opts: { last: boolean }) => Promise<VerifierResult>;
+    /** Copies a step's artifacts out of the agent's container (for its steps/<name>/artifacts/). */
+    collectStep: (step: TaskStep) => Promise<CollectedArtifact[]>;
     beat: (phase: string, fn: () => Promise<unknown>) => Promise<unknown>;
   },
 ): Promise<void> {
@@ -77,7 +83,10 @@ export async function runSteps(
       const t0 = Date.now();
       await ctx.agentOn(view);
       const agentMs = Date.now() - t0;
+      const separate = task.config.verifier.environmentMode === 'separate';
+      const early = separate ? await ctx.collectStep(step) : [];
       const verifier = await ctx.verifyOn(view, { last });
+      const artifacts = separate ? early : await ctx.collectStep(step);
       verified.push({ name: step.name, verifier });
       st.steps.push({
         name: step.name,
@@ -89,6 +98,7 @@ export async function runSteps(
         stopReason: st.outcome?.stopReason ?? 'error',
         agentMs,
         verifyMs: verifier.durationMs,
+        ...(artifacts.length > 0 ? { artifacts } : {}),
       });
       const stop = gateFailure(step, verifier);
       if (stop && !last) {

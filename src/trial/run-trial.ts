@@ -18,14 +18,14 @@ import { asUser } from '../sandbox/as-user';
 import { awaitHealthy } from '../sandbox/healthcheck';
 import { DockerSandboxProvider, type SandboxProvider } from '../sandbox/provider';
 import { hasOwnVerifierImage, verifierEnvironmentOf } from '../tasks/verifier-environment';
-import type { Task } from '../tasks/types';
+import type { Task, TaskStep } from '../tasks/types';
 import { runVerifier, type VerifierResult } from '../verifier/verify';
 import { agentFor, type AgentOutcome, type AgentRunner } from './agents';
 import { TRIAL_FILES, writeTrialFiles } from './artifacts';
 import { describeError } from './errors';
 import { firstFailure } from './failure';
 import { guardAgentPhase, sealForVerifier } from './guard';
-import { verifySeparately } from './separate-verifier';
+import { artifactSources, verifySeparately } from './separate-verifier';
 import { withHeartbeat } from '../util/heartbeat';
 import { runAgentWithDeadline, unlessAborted } from './phases';
 import { trialIdFor } from './trial-id';
@@ -70,6 +70,8 @@ interface TrialState {
   steps?: StepResult[];
   /** Collected after the last agent phase (collect-artifacts.ts): a host folder, written into the trial folder. */
   artifacts?: { dir: string | null; list: CollectedArtifact[] };
+  /** A multi-step trial's per-step collections: host folders, written to steps/<name>/artifacts/. */
+  stepArtifacts: { name: string; dir: string }[];
 }
 
 /** A multi-step trial's agent outcome: the steps' usage and turns added up; the last step's stop reason. */
@@ -192,7 +194,13 @@ async function runPhases(
       return out;
     };
     if (spec.task.steps) {
-      await runSteps(spec.task, { sandbox, recorder, st, agentOn, verifyOn, beat });
+      const collectStep = async (step: TaskStep): Promise<CollectedArtifact[]> => {
+        const sources = [...new Set([...artifactSources(spec.task), ...step.config.artifacts])];
+        const got = await collectArtifacts(sandbox, spec.task, sources);
+        if (got.dir) st.stepArtifacts.push({ name: step.name, dir: got.dir });
+        return got.artifacts;
+      };
+      await runSteps(spec.task, { sandbox, recorder, st, agentOn, verifyOn, beat, collectStep });
     } else {
       await agentOn(spec.task);
       st.verifier = await verifyOn(spec.task, { last: true });
@@ -272,6 +280,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     verifier: NOT_RUN,
     error: null,
     phase: 'build',
+    stepArtifacts: [],
   };
   try {
     try {
@@ -301,9 +310,11 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
       buildLog: st.buildLog,
       task: spec.task,
       artifactsDir: st.artifacts?.dir ?? null,
+      stepArtifacts: st.stepArtifacts,
     });
     return result;
   } finally {
-    if (st.artifacts?.dir) await fs.rm(st.artifacts.dir, { recursive: true, force: true });
+    const dirs = [...(st.artifacts?.dir ? [st.artifacts.dir] : []), ...st.stepArtifacts.map((a) => a.dir)];
+    await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
   }
 }

@@ -40,6 +40,10 @@ const StepResultSchema = z.object({
   stopReason: StopReason,
   agentMs: z.number(),
   verifyMs: z.number(),
+  /** What this step's collection copied into the trial folder's steps/<name>/artifacts/ (absent: nothing). */
+  artifacts: z
+    .array(z.object({ source: z.string(), bytes: z.number(), truncated: z.literal(true).optional() }))
+    .optional(),
 });
 export type StepResult = z.infer<typeof StepResultSchema>;
 

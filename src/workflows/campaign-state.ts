@@ -73,7 +73,7 @@ export function initialCarry(
 }
 
 /** The campaign's stone rules; a carry from before they were carried ran under the legacy ones. */
-export const stoneRulesOf = (c: Pick<CampaignCarry, 'stoneRules'>): StoneRules => c.stoneRules ?? LEGACY_STONE_RULES;
+export const stoneRulesOf = (c: CampaignCarry): StoneRules => c.stoneRules ?? LEGACY_STONE_RULES;
 
 /** What the campaign ships: the best accepted candidate or (under its rules) stepping stone. */
 export const pickOf = (c: CampaignCarry): CandidateRecord | null => finalPick(c.search, stoneRulesOf(c));

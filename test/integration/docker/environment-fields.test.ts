@@ -79,3 +79,23 @@ test("artifacts: the task's paths and /logs/artifacts are copied into the trial 
   expect(await readFile(pathMod.join(trialDir, 'artifacts/app/report/summary.md'), 'utf8')).toBe('findings\n');
   expect(await readFile(pathMod.join(trialDir, 'artifacts/logs/artifacts/notes.txt'), 'utf8')).toBe('note\n');
 }, 300_000);
+
+test('a top-level artifact path (artifacts = ["/app"], as the starter tasks declare) is copied too', async () => {
+  const task = await makeTask({
+    name: 'artifact-top',
+    toml: 'version = "1.0"\nartifacts = ["/app"]\n[environment]\nmemory_mb = 256\nallow_internet = false\n[agent]\ntimeout_sec = 60\n',
+  });
+  await provider.ensureImage(task);
+  const r = await runTrial({
+    task,
+    agent: 'noop',
+    repeat: 0,
+    outDir,
+    provider,
+    runAgent: scriptAgent('echo hello > /app/out.txt').runner,
+  });
+  expect(r).toMatchObject({ reward: 1, error: null, artifacts: [{ source: '/app', bytes: 6 }] });
+  const { readFile } = await import('node:fs/promises');
+  const pathMod = await import('node:path');
+  expect(await readFile(pathMod.join(outDir, r.trialId, 'artifacts/app/out.txt'), 'utf8')).toBe('hello\n');
+}, 300_000);

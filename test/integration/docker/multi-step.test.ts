@@ -131,3 +131,45 @@ test('final vs mean: a failed first step counts in the mean, not in the final re
   });
   expect(both.reward).toBe(1);
 }, 300_000);
+
+test.each([
+  ['shared', ''],
+  ['separate', '[verifier]\nenvironment_mode = "separate"\n'],
+])(
+  "each step's artifacts (the task's, the step's own, /logs/artifacts) land in steps/<name>/artifacts/ (%s verifier)",
+  async (mode, verifierToml) => {
+    const task = await multiStepTask(`multi-artifacts-${mode}`, '');
+    // The same task, with artifacts declared at the task and on each step (a path, or Harbor's {source = ...}).
+    const toml = await fs.readFile(path.join(task.dir, 'task.toml'), 'utf8');
+    await fs.writeFile(
+      path.join(task.dir, 'task.toml'),
+      toml
+        .replace('schema_version = "1.4"\n', `schema_version = "1.4"\nartifacts = ["/app"]\n${verifierToml}`)
+        .replace('name = "one"\n', 'name = "one"\nartifacts = ["/srv/one"]\n')
+        .replace('name = "two"\n', 'name = "two"\nartifacts = [{ source = "/srv/two" }]\n'),
+    );
+    const t = await loadTask(task.dir);
+    expect(t.steps?.map((s) => s.config.artifacts)).toEqual([['/srv/one'], ['/srv/two']]);
+    await provider.ensureImage(t);
+    const agent = scriptAgent(
+      `${STEP_AGENT}; s=$([ -f /app/seed.txt ] && echo two || echo one); mkdir -p /srv/$s /logs/artifacts && echo "$s" > /srv/$s/made.txt && echo "$s" > /logs/artifacts/last.txt`,
+    );
+    const r = await runTrial({ task: t, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
+    expect(r).toMatchObject({ reward: 1, error: null });
+    expect(r.steps?.map((s) => [s.name, s.artifacts?.map((a) => a.source)])).toEqual([
+      ['one', ['/app', '/logs/artifacts', '/srv/one']],
+      ['two', ['/app', '/logs/artifacts', '/srv/two']],
+    ]);
+    const at = (rel: string) => fs.readFile(path.join(outDir, r.trialId, rel), 'utf8').catch(() => null);
+    expect(await at('steps/one/artifacts/srv/one/made.txt')).toBe('one\n');
+    expect(await at('steps/one/artifacts/logs/artifacts/last.txt')).toBe('one\n');
+    expect(await at('steps/one/artifacts/app/one.txt')).toBe('one\n');
+    expect(await at('steps/one/artifacts/app/two.txt')).toBeNull(); // step one's copy is taken before step two ran
+    expect(await at('steps/two/artifacts/srv/two/made.txt')).toBe('two\n');
+    expect(await at('steps/two/artifacts/logs/artifacts/last.txt')).toBe('two\n');
+    expect(await at('steps/two/artifacts/app/two.txt')).toBe('two\n');
+    expect(await at('steps/two/artifacts/srv/one/made.txt')).toBeNull(); // a step collects its own paths only
+    expect(await containersForTrial(r.trialId)).toHaveLength(0);
+  },
+  300_000,
+);

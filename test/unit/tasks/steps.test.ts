@@ -59,7 +59,17 @@ const step = (minReward: TaskStep['config']['minReward']): TaskStep => ({
   workdirDir: null,
   setupScript: null,
   solveScript: null,
-  config: { name: 's', agentTimeoutSec: null, verifierTimeoutSec: null, verifierEnv: {}, minReward, healthcheck: null },
+  config: {
+    name: 's',
+    agentTimeoutSec: null,
+    verifierTimeoutSec: null,
+    verifierEnv: {},
+    agentUser: null,
+    verifierUser: null,
+    minReward,
+    healthcheck: null,
+    artifacts: [],
+  },
 });
 const v = (reward: number, rewards?: Record<string, number>) => ({
   reward,
