@@ -30,6 +30,8 @@ export class DockerSandbox implements TrialSandbox {
     /** Runs after the container is gone: the task's compose services, if any, go with it. */
     private readonly afterRemove: () => Promise<void> = () => Promise.resolve(),
     readonly storageQuota = false,
+    /** The compose project of the task's services (multi-container tasks), else null. */
+    private readonly composeProject: string | null = null,
   ) {}
 
   get id(): string {
@@ -120,6 +122,22 @@ export class DockerSandbox implements TrialSandbox {
 
   async extract(containerDir: string, tar: NodeJS.ReadableStream): Promise<void> {
     await this.call('extract', () => this.container.putArchive(tar, { path: path.normalize(containerDir) }));
+  }
+
+  async service(name: string): Promise<Pick<TrialSandbox, 'id' | 'exec' | 'archive'>> {
+    const missing = (why: string) =>
+      new SandboxError({ operation: 'service', containerId: this.id, message: `compose service "${name}" ${why}` });
+    if (!this.composeProject) throw missing('does not exist: the task has no environment/docker-compose.yaml');
+    const project = this.composeProject;
+    const [found] = await this.call('service', () =>
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${name}`] },
+      }),
+    );
+    if (!found) throw missing(`is not among the task's running services`);
+    // Its own view over the same API; the trial's remove() takes the services down with the project.
+    return new DockerSandbox(this.docker, this.docker.getContainer(found.Id));
   }
 
   private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {

@@ -47,7 +47,7 @@ export async function envImageTag(task: Task): Promise<string> {
   return `autoagent-env/${sanitizeName(task.name)}:${(await hashDir(task.paths.environmentDir)).slice(0, 16)}`;
 }
 
-async function imageExists(docker: Docker, image: string): Promise<boolean> {
+export async function imageExists(docker: Docker, image: string): Promise<boolean> {
   try {
     await docker.getImage(image).inspect();
     return true;
@@ -65,7 +65,7 @@ interface ProgressEvent {
 }
 
 /** Follows a build/pull stream, collecting its log; rejects with the daemon's error message. */
-function follow(
+export function follow(
   docker: Docker,
   stream: NodeJS.ReadableStream,
   log: string[],

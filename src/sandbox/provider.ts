@@ -5,7 +5,8 @@
  * leftovers can be found and removed (`reapOrphans`). No host environment ever enters a container.
  */
 import Docker from 'dockerode';
-import { agentNetwork } from '../tasks/supported';
+import { agentNetwork, networkPolicy } from '../tasks/supported';
+import { startEgress, type Egress } from './egress/egress';
 import { MAIN_SERVICE, startServices, type ComposeServices } from './compose';
 import type { Task } from '../tasks/types';
 import { DockerSandbox } from './docker-sandbox';
@@ -18,6 +19,11 @@ import type { TrialSandbox } from './types';
 export interface StartOptions {
   image: string;
   trialId: string;
+  /**
+   * Start the task's compose services beside it (default true). A separate verifier's container says false:
+   * it is given the artifacts, not the agent's services (whose project and network the agent's container owns).
+   */
+  withServices?: boolean;
 }
 
 export interface SandboxProvider {
@@ -72,23 +78,37 @@ export class DockerSandboxProvider implements SandboxProvider {
     const env = task.config.environment;
     let container: Docker.Container | null = null;
     let services: ComposeServices | null = null;
+    let egress: Egress | null = null;
     try {
       const publicNet = agentNetwork(task.config) === 'public';
       // Multi-container tasks: the services first, on their own network, which this container then joins as `main`.
-      services = await startServices(task, {
-        trialId: opts.trialId,
-        labels: this.labelsFor(opts.trialId),
-        mainImage: opts.image,
-        internal: !publicNet,
-      });
-      const network = services?.network || (publicNet ? 'bridge' : 'none');
+      services =
+        opts.withServices === false
+          ? null
+          : await startServices(task, {
+              trialId: opts.trialId,
+              labels: this.labelsFor(opts.trialId),
+              mainImage: opts.image,
+              internal: !publicNet,
+            });
+      // network_mode = "allowlist": an internal network whose one way out is the allowlist proxy (egress.ts).
+      const policy = networkPolicy(task.config);
+      egress =
+        policy.mode === 'allowlist'
+          ? await startEgress(this.docker, {
+              trialId: opts.trialId,
+              labels: this.labelsFor(opts.trialId),
+              allowedHosts: policy.allowedHosts,
+            })
+          : null;
+      const network = egress?.network || services?.network || (publicNet ? 'bridge' : 'none');
       const create = (storageOpt: string | null): Promise<Docker.Container> =>
         this.docker.createContainer({
           Image: opts.image,
           Entrypoint: ['sh', '-c'],
           Cmd: [KEEP_ALIVE],
           // The task's own variables only: no host environment ever enters a container.
-          Env: Object.entries({ ...services?.mainEnv, ...env.env }).map(([k, v]) => `${k}=${v}`),
+          Env: Object.entries({ ...services?.mainEnv, ...egress?.env, ...env.env }).map(([k, v]) => `${k}=${v}`),
           ...(env.workdir ? { WorkingDir: env.workdir } : {}),
           Labels: this.labelsFor(opts.trialId),
           ...(services?.network
@@ -111,11 +131,21 @@ export class DockerSandboxProvider implements SandboxProvider {
       const created = await this.createUnderQuota(opts.image, env.storageMb, create);
       container = created.container;
       await container.start();
-      const down = services ? services.down : () => Promise.resolve();
-      return new DockerSandbox(this.docker, container, down, created.quota);
+      const down = async (): Promise<void> => {
+        await services?.down();
+        await egress?.remove();
+      };
+      return new DockerSandbox(
+        this.docker,
+        container,
+        down,
+        created.quota,
+        services?.network ? services.project : null,
+      );
     } catch (err) {
       if (container) await container.remove({ force: true }).catch(() => undefined);
       if (services) await services.down().catch(() => undefined);
+      if (egress) await egress.remove().catch(() => undefined);
       const sys = asSystemic(err);
       if (sys !== err) throw sys;
       throw new SandboxError({

@@ -72,4 +72,9 @@ export interface TrialSandbox extends Sandbox {
   archive(containerPath: string): Promise<NodeJS.ReadableStream | null>;
   /** Unpacks a tar stream into containerDir. */
   extract(containerDir: string, tar: NodeJS.ReadableStream): Promise<void>;
+  /**
+   * A compose service's container beside this one (multi-container tasks), for collect hooks and its
+   * artifacts; a SandboxError when the task has no such service running. Removing it is the trial's job.
+   */
+  service?(name: string): Promise<Pick<TrialSandbox, 'id' | 'exec' | 'archive'>>;
 }

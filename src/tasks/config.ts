@@ -32,6 +32,32 @@ const Author = z.preprocess(
 );
 
 const NetworkModeSchema = z.enum(['no-network', 'public', 'allowlist']);
+
+const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const isIpv4 = (h: string): boolean =>
+  /^(\d{1,3})(\.\d{1,3}){3}$/.test(h) && h.split('.').every((p) => Number(p) <= 255);
+const isIpv6 = (h: string): boolean => /^[0-9a-f:.]+$/.test(h) && h.includes(':') && h.split('::').length <= 2;
+
+/** Harbor's allowed_hosts entry: a hostname, a leading-wildcard `*.name`, an IP literal or a CIDR range (normalised). */
+const AllowedHost = z
+  .string()
+  .transform((v) => v.trim().toLowerCase().replace(/\.$/, ''))
+  .superRefine((h, ctx) => {
+    const bad = (message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    if (!h) return bad('expected a hostname, not an empty string');
+    if (h.includes('/')) {
+      const [ip, bits, extra] = h.split('/');
+      const max = isIpv4(ip ?? '') ? 32 : isIpv6(ip ?? '') ? 128 : -1;
+      if (extra !== undefined || max < 0 || !/^\d{1,3}$/.test(bits ?? '') || Number(bits) > max)
+        bad(`"${h}": expected a hostname, an IP address or an IP CIDR range, not a URL, port or path`);
+      return;
+    }
+    if (isIpv4(h) || isIpv6(h)) return;
+    const name = h.startsWith('*.') ? h.slice(2) : h;
+    if (name.includes('*')) return bad(`"${h}": a wildcard must be a leading "*." prefix`);
+    if (!name.split('.').every((l) => HOST_LABEL.test(l)))
+      bad(`"${h}": expected a hostname, an IP address or an IP CIDR range, not a URL, port or path`);
+  });
 type NetworkMode = z.infer<typeof NetworkModeSchema>;
 
 /** Harbor's `[*.healthcheck]`: Docker HEALTHCHECK semantics; the agent starts once it passes. */
@@ -59,7 +85,7 @@ const RawEnvironment = z
     // Bench 2 tasks omit the key and their verifiers install tools at test time).
     allow_internet: z.boolean().optional(),
     network_mode: NetworkModeSchema.optional(),
-    allowed_hosts: z.array(z.string().min(1)).optional(),
+    allowed_hosts: z.array(AllowedHost).optional(),
     docker_image: z.string().min(1).nullable().optional(),
     workdir: z.string().min(1).optional(),
     env: z.record(z.string()).default({}),
@@ -98,6 +124,22 @@ const User = z.union([
   z.number().int().min(0, 'expected a user name or a uid'),
 ]);
 
+/** Harbor's artifact entry: a path, or `{ source, service? }` (service: a compose service; absent or main = the agent's). */
+const RawArtifact = z.union([
+  ContainerPath,
+  z.object({ source: ContainerPath, service: z.string().min(1).optional() }).passthrough(),
+]);
+
+/** Harbor's [[verifier.collect]]: a command run in a service after the agent phase, before artifacts are collected. */
+const RawCollectHook = z
+  .object({
+    command: z.string().min(1),
+    service: z.string().min(1).default('main'),
+    timeout_sec: Seconds.default(60),
+    user: User.optional(),
+  })
+  .passthrough();
+
 const RawStep = z
   .object({
     name: z
@@ -105,13 +147,18 @@ const RawStep = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a portable folder name (letters, digits, ".", "_", "-")'),
     agent: z.object({ timeout_sec: Seconds.optional(), user: User.optional() }).passthrough().default({}),
     verifier: z
-      .object({ timeout_sec: Seconds.optional(), env: z.record(z.string()).default({}), user: User.optional() })
+      .object({
+        timeout_sec: Seconds.optional(),
+        env: z.record(z.string()).default({}),
+        user: User.optional(),
+        collect: z.array(RawCollectHook).default([]),
+      })
       .passthrough()
       .default({}),
     min_reward: z.union([z.number(), z.record(z.number())]).optional(),
     healthcheck: HealthcheckSchema.optional(),
     // Harbor: collected after this step's verification into steps/<name>/artifacts/, beside the task's own.
-    artifacts: z.array(z.union([ContainerPath, z.object({ source: ContainerPath }).passthrough()])).default([]),
+    artifacts: z.array(RawArtifact).default([]),
   })
   .passthrough();
 
@@ -130,16 +177,17 @@ const RawTaskToml = z
       .optional(),
     metadata: z.record(z.unknown()).default({}),
     // Harbor: what is collected from the agent's container (a path, or {source, ...}).
-    artifacts: z.array(z.union([ContainerPath, z.object({ source: ContainerPath }).passthrough()])).default([]),
+    artifacts: z.array(RawArtifact).default([]),
     verifier: z
       .object({
         timeout_sec: Seconds.default(600),
         env: z.record(z.string()).default({}),
         user: User.optional(),
+        collect: z.array(RawCollectHook).default([]),
         // Harbor: 'separate' runs the tests in a fresh container given only the agent's artifacts.
         environment_mode: z.enum(['shared', 'separate']).optional(),
         network_mode: NetworkModeSchema.optional(),
-        allowed_hosts: z.array(z.string().min(1)).optional(),
+        allowed_hosts: z.array(AllowedHost).optional(),
         // Harbor: the separate verifier's own environment (image, resources); implies environment_mode 'separate'.
         environment: RawEnvironment.optional(),
       })
@@ -158,7 +206,7 @@ const RawTaskToml = z
         writable_paths: z.array(z.string().regex(/^\//, 'must be an absolute path')).default([]),
         // Harbor: a phase override of [environment].network_mode.
         network_mode: NetworkModeSchema.optional(),
-        allowed_hosts: z.array(z.string().min(1)).optional(),
+        allowed_hosts: z.array(AllowedHost).optional(),
       })
       .passthrough()
       .default({}),
@@ -199,17 +247,25 @@ export interface TaskConfig {
     environment?: EnvironmentConfig;
     /** [verifier].network_mode: the verifier phase's override. */
     networkMode?: NetworkMode;
+    /** [verifier].allowed_hosts of its network_mode = "allowlist" override. */
+    allowedHosts?: string[];
     /** [verifier].user: who runs tests/test.sh (a name or a uid; absent: the image's USER). */
     user?: string;
+    /** [[verifier.collect]] hooks (a step's view adds the step's own); absent = none. */
+    collect?: CollectHook[];
   };
-  /** Harbor's top-level `artifacts`: container paths handed to a separate verifier (absent = none). */
+  /** Harbor's top-level `artifacts` of the agent's container: paths collected and handed to a separate verifier. */
   artifacts?: string[];
+  /** Top-level `artifacts` entries that name a compose service other than main (absent = none). */
+  serviceArtifacts?: ServiceArtifact[];
   agent: {
     timeoutSec: number;
     /** [agent].writable_paths: paths under /usr, /etc, ... the task lets the agent change (not tampering). */
     writablePaths: string[];
     /** [agent].network_mode: the agent phase's override of [environment].network_mode. */
     networkMode?: NetworkMode;
+    /** [agent].allowed_hosts of its network_mode = "allowlist" override. */
+    allowedHosts?: string[];
     /** [agent].user: who the agent's commands and file tools run as (absent: the image's USER). */
     user?: string;
   };
@@ -256,6 +312,23 @@ export interface StepConfig {
   healthcheck: Healthcheck | null;
   /** [[steps]].artifacts: container paths collected after this step, beside the task's `artifacts`. */
   artifacts: string[];
+  serviceArtifacts: ServiceArtifact[];
+  /** [steps.verifier] collect hooks, run after the task's own in this step's collection pass. */
+  collect: CollectHook[];
+}
+
+/** An artifact of a compose service beside the agent's container (Harbor's `{ source, service }`). */
+export interface ServiceArtifact {
+  service: string;
+  source: string;
+}
+
+export interface CollectHook {
+  command: string;
+  /** A compose service, or `main` (the agent's container). */
+  service: string;
+  timeoutSec: number;
+  user: string | null;
 }
 
 export interface Healthcheck {
@@ -301,13 +374,16 @@ function toConfig(r: Raw, doc: Record<string, unknown>): TaskConfig {
       environmentMode: r.verifier.environment_mode ?? (r.verifier.environment ? 'separate' : 'shared'),
       ...(r.verifier.environment ? { environment: toEnvironment(r.verifier.environment) } : {}),
       ...(r.verifier.network_mode ? { networkMode: r.verifier.network_mode } : {}),
+      ...(r.verifier.allowed_hosts ? { allowedHosts: r.verifier.allowed_hosts } : {}),
       ...(r.verifier.user !== undefined ? { user: String(r.verifier.user) } : {}),
+      collect: r.verifier.collect.map(toHook),
     },
-    artifacts: r.artifacts.map((a) => (typeof a === 'string' ? a : a.source)),
+    ...splitArtifacts(r.artifacts),
     agent: {
       timeoutSec: r.agent.timeout_sec,
       writablePaths: r.agent.writable_paths,
       ...(r.agent.network_mode ? { networkMode: r.agent.network_mode } : {}),
+      ...(r.agent.allowed_hosts ? { allowedHosts: r.agent.allowed_hosts } : {}),
       ...(r.agent.user !== undefined ? { user: String(r.agent.user) } : {}),
     },
     environment: toEnvironment(r.environment),
@@ -336,8 +412,32 @@ function toStep(s: z.output<typeof RawStep>): StepConfig {
     verifierUser: s.verifier.user !== undefined ? String(s.verifier.user) : null,
     minReward: s.min_reward ?? null,
     healthcheck: s.healthcheck ? toHealthcheck(s.healthcheck) : null,
-    artifacts: s.artifacts.map((a) => (typeof a === 'string' ? a : a.source)),
+    ...splitArtifacts(s.artifacts),
+    serviceArtifacts: splitArtifacts(s.artifacts).serviceArtifacts ?? [],
+    collect: s.verifier.collect.map(toHook),
   };
+}
+
+const toHook = (h: z.output<typeof RawCollectHook>): CollectHook => ({
+  command: h.command,
+  service: h.service,
+  timeoutSec: h.timeout_sec,
+  user: h.user !== undefined ? String(h.user) : null,
+});
+
+/** Artifacts of the agent's container (`main`, the default) apart from those of other compose services. */
+function splitArtifacts(list: z.output<typeof RawArtifact>[]): {
+  artifacts: string[];
+  serviceArtifacts?: ServiceArtifact[];
+} {
+  const main: string[] = [];
+  const others: ServiceArtifact[] = [];
+  for (const a of list) {
+    if (typeof a === 'string' || a.service === undefined || a.service === 'main')
+      main.push(typeof a === 'string' ? a : a.source);
+    else others.push({ service: a.service, source: a.source });
+  }
+  return { artifacts: main, ...(others.length > 0 ? { serviceArtifacts: others } : {}) };
 }
 
 function toEnvironment(e: z.output<typeof RawEnvironment>): EnvironmentConfig {

@@ -1,10 +1,13 @@
 /**
  * What a task may ask for that this runtime cannot give, refused when the task is loaded — with the file and
  * field — rather than ignored, because ignoring it would change the result: Windows containers, GPUs on a
- * machine without any, a host allowlist (no egress filter yet), and a verifier network that differs from the
- * agent's in shared mode (one container cannot switch networks between the phases).
+ * machine without any, a host allowlist beside compose services (the allowlist's proxy network and the
+ * services' network are one network each; joining both would open the services' way out), and a verifier
+ * network that differs from the agent's in shared mode (one container cannot switch networks between the
+ * phases).
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { EnvironmentConfig, TaskConfig } from './config';
 import { TaskLoadError } from './errors';
 
@@ -23,13 +26,6 @@ function checkEnvironment(e: EnvironmentConfig, section: string, file: string): 
       field: `${section}.os`,
       problem: '"windows" is not supported: AutoAgent runs Linux containers only',
     });
-  if (e.networkMode === 'allowlist') {
-    throw new TaskLoadError({
-      file,
-      field: `${section}.network_mode`,
-      problem: '"allowlist" is not supported yet (no egress filter): use "public" or "no-network"',
-    });
-  }
   const have = e.gpus > 0 ? machineGpus() : 0;
   if (e.gpus > have)
     throw new TaskLoadError({
@@ -39,18 +35,29 @@ function checkEnvironment(e: EnvironmentConfig, section: string, file: string): 
     });
 }
 
+const hasComposeFile = (taskToml: string): boolean =>
+  ['docker-compose.yaml', 'docker-compose.yml'].some((f) =>
+    existsSync(path.join(path.dirname(taskToml), 'environment', f)),
+  );
+
 export function assertSupported(config: TaskConfig, file: string): void {
   checkEnvironment(config.environment, '[environment]', file);
+  if (config.environment.networkMode === 'allowlist' && hasComposeFile(file))
+    throw new TaskLoadError({
+      file,
+      field: '[environment].network_mode',
+      problem: '"allowlist" together with environment/docker-compose.yaml services is not supported yet',
+    });
   if (config.verifier.environment) checkEnvironment(config.verifier.environment, '[verifier.environment]', file);
   for (const [phase, mode] of [
     ['[agent]', config.agent.networkMode],
     ['[verifier]', config.verifier.networkMode],
   ] as const) {
-    if (mode === 'allowlist')
+    if (mode === 'allowlist' && hasComposeFile(file))
       throw new TaskLoadError({
         file,
         field: `${phase}.network_mode`,
-        problem: '"allowlist" is not supported yet (no egress filter): use "public" or "no-network"',
+        problem: '"allowlist" together with environment/docker-compose.yaml services is not supported yet',
       });
   }
   const agentNet = config.agent.networkMode ?? config.environment.networkMode;
@@ -69,3 +76,11 @@ export const agentNetwork = (config: TaskConfig): EnvironmentConfig['networkMode
   config.agent?.networkMode ??
   config.environment.networkMode ??
   (config.environment.allowInternet ? 'public' : 'no-network');
+
+/** The network policy of a phase's container: its mode and, for "allowlist", the hosts it may reach. */
+export function networkPolicy(config: TaskConfig): { mode: EnvironmentConfig['networkMode']; allowedHosts: string[] } {
+  const mode = agentNetwork(config);
+  // A phase override brings its own allowed_hosts (Harbor's explicit phase policy); else the environment's.
+  const allowedHosts = config.agent?.networkMode ? (config.agent.allowedHosts ?? []) : config.environment.allowedHosts;
+  return { mode, allowedHosts: mode === 'allowlist' ? allowedHosts : [] };
+}

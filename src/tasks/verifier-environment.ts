@@ -10,15 +10,19 @@ export function verifierEnvironmentOf(task: Task): Task {
   const own = task.config.verifier.environment;
   const env = own ?? task.config.environment;
   // The verifier's container runs on the verifier's network: its phase override, else its environment's.
-  const { networkMode: _agentOverride, ...agent } = task.config.agent;
+  const { networkMode: _agentOverride, allowedHosts: _agentHosts, ...agent } = task.config.agent;
   const asVerifier = (environment: Task['config']['environment'], paths: Partial<Task['paths']>): Task => {
     const networkMode = task.config.verifier.networkMode ?? environment.networkMode;
+    // A phase override brings its own allowed_hosts (none given: none), as Harbor's explicit phase policy.
+    const allowedHosts = task.config.verifier.networkMode
+      ? (task.config.verifier.allowedHosts ?? [])
+      : environment.allowedHosts;
     return {
       ...task,
       config: {
         ...task.config,
         agent,
-        environment: { ...environment, networkMode, allowInternet: networkMode === 'public' },
+        environment: { ...environment, networkMode, allowedHosts, allowInternet: networkMode === 'public' },
       },
       paths: { ...task.paths, ...paths },
     };

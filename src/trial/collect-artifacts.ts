@@ -72,7 +72,7 @@ async function unpackInto(
  * when nothing was produced) and the list.
  */
 export async function collectArtifacts(
-  box: TrialSandbox,
+  box: Pick<TrialSandbox, 'archive'>,
   task: Task,
   sources: readonly string[] = artifactSources(task),
 ): Promise<{ dir: string | null; artifacts: CollectedArtifact[] }> {

@@ -38,6 +38,9 @@ export function stepView(task: Task, step: TaskStep, testsDir: string): Task {
     },
     config: {
       ...c,
+      // This step's collection pass: the task's artifacts and hooks, then the step's own (Harbor appends them).
+      artifacts: [...new Set([...(c.artifacts ?? []), ...step.config.artifacts])],
+      serviceArtifacts: [...(c.serviceArtifacts ?? []), ...step.config.serviceArtifacts],
       agent: {
         ...c.agent,
         timeoutSec: step.config.agentTimeoutSec ?? c.agent.timeoutSec,
@@ -48,6 +51,7 @@ export function stepView(task: Task, step: TaskStep, testsDir: string): Task {
         timeoutSec: step.config.verifierTimeoutSec ?? c.verifier.timeoutSec,
         env: { ...c.verifier.env, ...step.config.verifierEnv },
         ...(step.config.verifierUser !== null ? { user: step.config.verifierUser } : {}),
+        collect: [...(c.verifier.collect ?? []), ...step.config.collect],
       },
     },
   };

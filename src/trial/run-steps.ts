@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import type { TrajectoryRecorder } from '../agent/atif/recorder';
 import { awaitHealthy } from '../sandbox/healthcheck';
 import type { TrialSandbox } from '../sandbox/types';
-import type { Task, TaskStep } from '../tasks/types';
+import type { Task } from '../tasks/types';
 import { shellQuote } from '../util/shell';
 import type { VerifierResult } from '../verifier/verify';
 import type { AgentOutcome } from './agents';
@@ -45,8 +45,8 @@ export async function runSteps(
     st: StepsState;
     agentOn: (task: Task) => Promise<void>;
     verifyOn: (task: Task, opts: { last: boolean }) => Promise<VerifierResult>;
-    /** Copies a step's artifacts out of the agent's container (for its steps/<name>/artifacts/). */
-    collectStep: (step: TaskStep) => Promise<CollectedArtifact[]>;
+    /** A step's collection pass (its view: the task's artifacts and hooks plus the step's), for steps/<name>/artifacts/. */
+    collectStep: (view: Task, step: string, last: boolean) => Promise<CollectedArtifact[]>;
     beat: (phase: string, fn: () => Promise<unknown>) => Promise<unknown>;
   },
 ): Promise<void> {
@@ -84,9 +84,9 @@ export async function runSteps(
       await ctx.agentOn(view);
       const agentMs = Date.now() - t0;
       const separate = task.config.verifier.environmentMode === 'separate';
-      const early = separate ? await ctx.collectStep(step) : [];
+      const early = separate ? await ctx.collectStep(view, step.name, last) : [];
       const verifier = await ctx.verifyOn(view, { last });
-      const artifacts = separate ? early : await ctx.collectStep(step);
+      const artifacts = separate ? early : await ctx.collectStep(view, step.name, last);
       verified.push({ name: step.name, verifier });
       st.steps.push({
         name: step.name,

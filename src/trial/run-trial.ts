@@ -18,14 +18,15 @@ import { asUser } from '../sandbox/as-user';
 import { awaitHealthy } from '../sandbox/healthcheck';
 import { DockerSandboxProvider, type SandboxProvider } from '../sandbox/provider';
 import { hasOwnVerifierImage, verifierEnvironmentOf } from '../tasks/verifier-environment';
-import type { Task, TaskStep } from '../tasks/types';
+import type { Task } from '../tasks/types';
 import { runVerifier, type VerifierResult } from '../verifier/verify';
 import { agentFor, type AgentOutcome, type AgentRunner } from './agents';
 import { TRIAL_FILES, writeTrialFiles } from './artifacts';
 import { describeError } from './errors';
 import { firstFailure } from './failure';
 import { guardAgentPhase, sealForVerifier } from './guard';
-import { artifactSources, verifySeparately } from './separate-verifier';
+import { collectPass, type HookRun } from './collect-pass';
+import { verifySeparately } from './separate-verifier';
 import { withHeartbeat } from '../util/heartbeat';
 import { runAgentWithDeadline, unlessAborted } from './phases';
 import { trialIdFor } from './trial-id';
@@ -72,6 +73,8 @@ interface TrialState {
   artifacts?: { dir: string | null; list: CollectedArtifact[] };
   /** A multi-step trial's per-step collections: host folders, written to steps/<name>/artifacts/. */
   stepArtifacts: { name: string; dir: string }[];
+  /** [[verifier.collect]] hooks as they ran (a multi-step trial's name their step). */
+  hooks: (HookRun & { step?: string })[];
 }
 
 /** A multi-step trial's agent outcome: the steps' usage and turns added up; the last step's stop reason. */
@@ -174,8 +177,12 @@ async function runPhases(
       st.phase = 'verifier';
       let out: VerifierResult = NOT_RUN;
       if (opts.last) {
-        const got = await collectArtifacts(sandbox, spec.task);
+        // A single-step task's collection pass (hooks, then its artifacts); a multi-step task's hooks run per step.
+        const got = spec.task.steps
+          ? { ...(await collectArtifacts(sandbox, spec.task)), hooks: [] }
+          : await collectPass(sandbox, spec.task, { stopMainBeforeServices: verifierTask !== null });
         st.artifacts = { dir: got.dir, list: got.artifacts };
+        st.hooks.push(...got.hooks);
       }
       await beat('verify', async () => {
         if (verifierTask) {
@@ -184,7 +191,8 @@ async function runPhases(
             agentBox: sandbox,
             task,
             keepAgent: !opts.last,
-            startVerifierBox: () => provider.start(verifierTask, { image: verifierImg.image, trialId }),
+            startVerifierBox: () =>
+              provider.start(verifierTask, { image: verifierImg.image, trialId, withServices: false }),
           });
           return;
         }
@@ -194,10 +202,11 @@ async function runPhases(
       return out;
     };
     if (spec.task.steps) {
-      const collectStep = async (step: TaskStep): Promise<CollectedArtifact[]> => {
-        const sources = [...new Set([...artifactSources(spec.task), ...step.config.artifacts])];
-        const got = await collectArtifacts(sandbox, spec.task, sources);
-        if (got.dir) st.stepArtifacts.push({ name: step.name, dir: got.dir });
+      const collectStep = async (view: Task, step: string, last: boolean): Promise<CollectedArtifact[]> => {
+        const separate = verifierTask !== null;
+        const got = await collectPass(sandbox, view, { stopMainBeforeServices: separate && last });
+        if (got.dir) st.stepArtifacts.push({ name: step, dir: got.dir });
+        st.hooks.push(...got.hooks.map((h) => ({ ...h, step })));
         return got.artifacts;
       };
       await runSteps(spec.task, { sandbox, recorder, st, agentOn, verifyOn, beat, collectStep });
@@ -248,6 +257,7 @@ function toResult(
       ...(st.verifier.rewards && !st.error ? { rewards: st.verifier.rewards } : {}),
     },
     ...(st.steps ? { steps: st.steps } : {}),
+    ...(st.hooks.length > 0 ? { collectHooks: st.hooks } : {}),
     ...(st.artifacts?.list.length ? { artifacts: st.artifacts.list } : {}),
     timings: {
       buildMs: st.buildMs,
@@ -281,6 +291,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     error: null,
     phase: 'build',
     stepArtifacts: [],
+    hooks: [],
   };
   try {
     try {

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path/posix';
 import { Transform } from 'node:stream';
+import { SandboxError } from '../sandbox/errors';
 import type { TrialSandbox } from '../sandbox/types';
 import type { Task } from '../tasks/types';
 import { shellQuote } from '../util/shell';
@@ -20,7 +21,12 @@ export const artifactSources = (task: Task): string[] => [
   ...new Set([...(task.config.artifacts ?? []), ARTIFACTS_CONVENTION_DIR]),
 ];
 
-async function copyArtifact(from: TrialSandbox, to: TrialSandbox, source: string, maxBytes: number): Promise<void> {
+async function copyArtifact(
+  from: Pick<TrialSandbox, 'archive'>,
+  to: TrialSandbox,
+  source: string,
+  maxBytes: number,
+): Promise<void> {
   const tar = await from.archive(source);
   if (!tar) return; // not produced: the tests will say what is missing
   let bytes = 0;
@@ -67,6 +73,17 @@ export async function verifySeparately(opts: {
   try {
     const maxBytes = task.config.environment.storageMb * 1024 * 1024;
     for (const source of artifactSources(task)) await copyArtifact(agentBox, box, source, maxBytes);
+    // A compose service's artifacts (Harbor's `{ source, service }`) reach the tests at their paths too.
+    for (const a of task.config.serviceArtifacts ?? []) {
+      // Best effort, as Harbor's: a service that is not running has nothing to give (the tests say what is missing).
+      const from = agentBox.service
+        ? await agentBox.service(a.service).catch((err: unknown) => {
+            if (err instanceof SandboxError) return null;
+            throw err;
+          })
+        : null;
+      if (from) await copyArtifact(from, box, a.source, maxBytes);
+    }
     // A multi-step trial's next step goes on in the agent's container (its processes are gone all the same).
     if (opts.keepAgent) await agentBox.start();
     else await agentBox.remove();

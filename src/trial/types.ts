@@ -30,6 +30,14 @@ const TrialFailureSchema = z.object({
 export type TrialFailure = z.infer<typeof TrialFailureSchema>;
 
 /** One step of a multi-step task (Harbor's StepResult, in our terms). */
+/** One artifact copied into the trial folder (from the agent's container, or a compose `service`'s). */
+const CollectedArtifactSchema = z.object({
+  source: z.string(),
+  bytes: z.number(),
+  truncated: z.literal(true).optional(),
+  service: z.string().optional(),
+});
+
 const StepResultSchema = z.object({
   name: z.string(),
   reward: z.number(),
@@ -41,9 +49,7 @@ const StepResultSchema = z.object({
   agentMs: z.number(),
   verifyMs: z.number(),
   /** What this step's collection copied into the trial folder's steps/<name>/artifacts/ (absent: nothing). */
-  artifacts: z
-    .array(z.object({ source: z.string(), bytes: z.number(), truncated: z.literal(true).optional() }))
-    .optional(),
+  artifacts: z.array(CollectedArtifactSchema).optional(),
 });
 export type StepResult = z.infer<typeof StepResultSchema>;
 
@@ -72,9 +78,19 @@ export const TrialResultSchema = z.object({
     verifyMs: z.number(),
     totalMs: z.number(),
   }),
-  /** Artifacts copied out of the agent's container into the trial folder's artifacts/ (absent: none produced). */
-  artifacts: z
-    .array(z.object({ source: z.string(), bytes: z.number(), truncated: z.literal(true).optional() }))
+  /** Artifacts copied out of the agent's container (or a compose `service`'s) into the trial folder's artifacts/ (absent: none produced). */
+  artifacts: z.array(CollectedArtifactSchema).optional(),
+  /** [[verifier.collect]] hooks as they ran (best effort: a failure is recorded, never fails the trial). */
+  collectHooks: z
+    .array(
+      z.object({
+        service: z.string(),
+        command: z.string(),
+        exitCode: z.number().nullable(),
+        error: z.string().optional(),
+        step: z.string().optional(),
+      }),
+    )
     .optional(),
   /** A multi-step task's steps, in the order they ran (absent for single-step tasks). */
   steps: z.array(StepResultSchema).optional(),

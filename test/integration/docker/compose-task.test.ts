@@ -104,3 +104,59 @@ test('the services of a sandbox whose owner died are reaped with it', async () =
     await provider.reapOrphans().catch(() => undefined);
   }
 }, 600_000);
+
+test.each([['shared'], ['separate']])(
+  '[[verifier.collect]] hooks and a service artifact (%s verifier): main hooks first, best effort, recorded',
+  async (mode) => {
+    const task = await makeTask({
+      name: `compose-collect-${mode}`,
+      toml: [
+        'version = "1.0"',
+        'artifacts = ["/app", { source = "/var/db/state.txt", service = "db" }]',
+        '[environment]\nmemory_mb = 256\nnetwork_mode = "no-network"',
+        '[agent]\ntimeout_sec = 60',
+        `[verifier]\ntimeout_sec = 30\nenvironment_mode = "${mode}"`,
+        // Declared first, run after main's: a service's hooks come once the agent's container is done with.
+        '[[verifier.collect]]\nservice = "db"\nuser = "nobody"\ncommand = "echo \\"db-hook $(id -un)\\" > /var/db/state.txt"',
+        '[[verifier.collect]]\ncommand = "echo main-hook > /app/main-hook.txt"',
+        '[[verifier.collect]]\ncommand = "echo broken >&2; exit 3"',
+        '[[verifier.collect]]\nservice = "cache"\ncommand = "true"',
+        '',
+      ].join('\n'),
+      // Both the main hook's file and the service's snapshot reach the tests (copied in, under a separate verifier).
+      testSh:
+        'if [ -f /app/main-hook.txt ] && grep -qx "db-hook nobody" /var/db/state.txt 2>/dev/null; then r=1; elif [ -f /app/main-hook.txt ]; then r=0.5; else r=0; fi; echo $r > /logs/verifier/reward.txt\n',
+    });
+    await fs.writeFile(
+      path.join(task.paths.environmentDir, 'docker-compose.yaml'),
+      'services:\n  db:\n    build: ./db\n',
+    );
+    await fs.mkdir(path.join(task.paths.environmentDir, 'db'));
+    await fs.writeFile(
+      path.join(task.paths.environmentDir, 'db', 'Dockerfile'),
+      'FROM debian:bookworm-slim\nRUN mkdir -p /var/db && chmod 777 /var/db\nCMD ["sleep", "infinity"]\n',
+    );
+    const { loadTask } = await import('../../../src/tasks/load');
+    const t = await loadTask(task.dir);
+    expect(t.config.serviceArtifacts).toEqual([{ service: 'db', source: '/var/db/state.txt' }]);
+    await provider.ensureImage(t);
+    const idle = scriptAgent('true'); // the hooks do the work here
+    const r = await runTrial({ task: t, agent: 'noop', repeat: 0, outDir, provider, runAgent: idle.runner });
+    // Under a shared verifier the tests run in main, where the service's file is not: the record still has it.
+    expect(r).toMatchObject({ reward: mode === 'separate' ? 1 : 0.5, error: null });
+    expect(r.collectHooks).toEqual([
+      { service: 'main', command: 'echo main-hook > /app/main-hook.txt', exitCode: 0 },
+      { service: 'main', command: 'echo broken >&2; exit 3', exitCode: 3, error: 'broken' },
+      { service: 'db', command: 'echo "db-hook $(id -un)" > /var/db/state.txt', exitCode: 0 },
+      { service: 'cache', command: 'true', exitCode: null, error: expect.stringMatching(/compose service "cache"/) },
+    ]);
+    expect(r.artifacts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ source: '/var/db/state.txt', service: 'db' })]),
+    );
+    const trialDir = path.join(outDir, r.trialId);
+    expect(await fs.readFile(path.join(trialDir, 'artifacts/var/db/state.txt'), 'utf8')).toBe('db-hook nobody\n');
+    expect(await fs.readFile(path.join(trialDir, 'artifacts/app/main-hook.txt'), 'utf8')).toBe('main-hook\n');
+    expect(await leftovers(r.trialId)).toEqual({ containers: 0, networks: 0 });
+  },
+  600_000,
+);

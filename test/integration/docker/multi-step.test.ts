@@ -157,8 +157,8 @@ test.each([
     const r = await runTrial({ task: t, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
     expect(r).toMatchObject({ reward: 1, error: null });
     expect(r.steps?.map((s) => [s.name, s.artifacts?.map((a) => a.source)])).toEqual([
-      ['one', ['/app', '/logs/artifacts', '/srv/one']],
-      ['two', ['/app', '/logs/artifacts', '/srv/two']],
+      ['one', ['/app', '/srv/one', '/logs/artifacts']],
+      ['two', ['/app', '/srv/two', '/logs/artifacts']],
     ]);
     const at = (rel: string) => fs.readFile(path.join(outDir, r.trialId, rel), 'utf8').catch(() => null);
     expect(await at('steps/one/artifacts/srv/one/made.txt')).toBe('one\n');

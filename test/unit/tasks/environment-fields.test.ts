@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseTaskToml } from '../../../src/tasks/config';
-import { assertSupported } from '../../../src/tasks/supported';
+import { assertSupported, networkPolicy } from '../../../src/tasks/supported';
 
 const parse = (toml: string) => parseTaskToml(toml, '/t/task.toml');
 const check = (toml: string): void => assertSupported(parse(toml), '/t/task.toml');
@@ -43,9 +46,7 @@ test('what this runtime cannot give is refused naming the field, not ignored', (
   expect(() => check('[environment]\nos = "windows"\n')).toThrow(
     /task\.toml: \[environment\]\.os: "windows" is not supported/,
   );
-  expect(() => check('[environment]\nnetwork_mode = "allowlist"\nallowed_hosts = ["pypi.org"]\n')).toThrow(
-    /\[environment\]\.network_mode: "allowlist" is not supported yet/,
-  );
+  expect(() => check('[environment]\nnetwork_mode = "allowlist"\nallowed_hosts = ["pypi.org"]\n')).not.toThrow();
   const prev = process.env.AUTOAGENT_GPUS;
   process.env.AUTOAGENT_GPUS = '0';
   try {
@@ -83,4 +84,101 @@ test('[agent].user and [verifier].user: a name or a uid, read as text; a step ov
   ]);
   expect(() => parse('[agent]\nuser = "two words"\n')).toThrow(/\[agent\]\.user: expected a user name or a uid/);
   expect(() => parse('[verifier]\nuser = -1\n')).toThrow(/\[verifier\]\.user/);
+});
+
+test('[[verifier.collect]] hooks (Harbor defaults) and artifacts of a compose service are read; a step adds its own', () => {
+  const c = parse(
+    [
+      'artifacts = ["/app", { source = "/out" }, { source = "/data/dump.sql", service = "db" }, { source = "/x", service = "main" }]',
+      '[[verifier.collect]]\ncommand = "pg_dump > /data/dump.sql"\nservice = "db"\nuser = 999',
+      '[[verifier.collect]]\ncommand = "sync"',
+      '[[steps]]\nname = "one"\nartifacts = [{ source = "/cache/state", service = "cache" }]',
+      '[[steps.verifier.collect]]\ncommand = "snapshot"\ntimeout_sec = 5',
+      '',
+    ].join('\n'),
+  );
+  expect(c.artifacts).toEqual(['/app', '/out', '/x']);
+  expect(c.serviceArtifacts).toEqual([{ service: 'db', source: '/data/dump.sql' }]);
+  expect(c.verifier.collect).toEqual([
+    { command: 'pg_dump > /data/dump.sql', service: 'db', timeoutSec: 60, user: '999' },
+    { command: 'sync', service: 'main', timeoutSec: 60, user: null },
+  ]);
+  expect(c.steps?.[0]).toMatchObject({
+    artifacts: [],
+    serviceArtifacts: [{ service: 'cache', source: '/cache/state' }],
+    collect: [{ command: 'snapshot', service: 'main', timeoutSec: 5, user: null }],
+  });
+  expect(parse('').verifier.collect).toEqual([]);
+  expect(() => parse('[[verifier.collect]]\nservice = "db"\n')).toThrow(/\[verifier\]\.collect\[0\]\.command/);
+  expect(() => parse('artifacts = [{ source = "data", service = "db" }]\n')).toThrow(
+    /\[artifacts\]\[0\]\.source: must be an absolute path/,
+  );
+});
+
+test('allowed_hosts: hostnames, leading wildcards, IPs and CIDR ranges, normalised; URLs, ports and paths refused', () => {
+  const c = parse(
+    '[environment]\nnetwork_mode = "allowlist"\nallowed_hosts = ["PyPI.org.", "*.pythonhosted.org", "192.0.2.1", "10.0.0.0/8", "2001:db8::/32"]\n[agent]\nnetwork_mode = "allowlist"\nallowed_hosts = ["github.com"]\n',
+  );
+  expect(c.environment.allowedHosts).toEqual([
+    'pypi.org',
+    '*.pythonhosted.org',
+    '192.0.2.1',
+    '10.0.0.0/8',
+    '2001:db8::/32',
+  ]);
+  expect(networkPolicy(c)).toEqual({ mode: 'allowlist', allowedHosts: ['github.com'] });
+  expect(networkPolicy(parse('[environment]\nnetwork_mode = "allowlist"\nallowed_hosts = ["a.org"]\n'))).toEqual({
+    mode: 'allowlist',
+    allowedHosts: ['a.org'],
+  });
+  expect(networkPolicy(parse(''))).toEqual({ mode: 'public', allowedHosts: [] });
+  for (const bad of ['https://pypi.org', 'pypi.org:443', 'pypi.org/simple', 'py*.org', '10.0.0.0/33', ''])
+    expect(() => parse(`[environment]\nnetwork_mode = "allowlist"\nallowed_hosts = ["${bad}"]\n`)).toThrow(
+      /\[environment\]\.allowed_hosts\[0\]/,
+    );
+});
+
+test('the allowlist proxy lets through exactly what the list names', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isAllowed } = require('../../../src/sandbox/egress/proxy.js') as {
+    isAllowed: (host: string, entries: string[]) => boolean;
+  };
+  const list = ['pypi.org', '*.pythonhosted.org', '192.0.2.1', '10.0.0.0/8', '2001:db8::/32', '::1'];
+  for (const ok of [
+    'pypi.org',
+    'PYPI.ORG.',
+    'files.pythonhosted.org',
+    'a.b.pythonhosted.org',
+    '192.0.2.1',
+    '10.200.3.4',
+    '[2001:db8::5]',
+    '0:0:0:0:0:0:0:1',
+  ])
+    expect({ ok, allowed: isAllowed(ok, list) }).toEqual({ ok, allowed: true });
+  for (const no of [
+    'evil.org',
+    'pypi.org.evil.org',
+    'xpypi.org',
+    'pythonhosted.org',
+    'evilpythonhosted.org',
+    '192.0.2.2',
+    '11.0.0.1',
+    '2001:db9::1',
+  ])
+    expect({ no, allowed: isAllowed(no, list) }).toEqual({ no, allowed: false });
+  expect(isAllowed('pypi.org', [])).toBe(false);
+});
+
+test('allowlist beside compose services is refused naming the field (one network each)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aa-allow-compose-'));
+  mkdirSync(path.join(dir, 'environment'));
+  writeFileSync(path.join(dir, 'environment', 'docker-compose.yaml'), 'services:\n  db:\n    image: x\n');
+  const file = path.join(dir, 'task.toml');
+  const cfg = parse('[environment]\nnetwork_mode = "allowlist"\nallowed_hosts = ["a.org"]\n');
+  expect(() => assertSupported(cfg, file)).toThrow(
+    /\[environment\]\.network_mode: "allowlist" together with environment\/docker-compose\.yaml services is not supported yet/,
+  );
+  const phase = parse('[agent]\nnetwork_mode = "allowlist"\nallowed_hosts = ["a.org"]\n');
+  expect(() => assertSupported(phase, file)).toThrow(/\[agent\]\.network_mode: "allowlist" together/);
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -69,6 +69,8 @@ const step = (minReward: TaskStep['config']['minReward']): TaskStep => ({
     minReward,
     healthcheck: null,
     artifacts: [],
+    serviceArtifacts: [],
+    collect: [],
   },
 });
 const v = (reward: number, rewards?: Record<string, number>) => ({
