@@ -72,6 +72,30 @@ const HealthcheckSchema = z
   })
   .passthrough();
 
+/**
+ * Harbor's `env` tables, whose values may name host variables (`${VAR}`, `${VAR:-default}`). A host variable
+ * never enters a sandbox here (it may be a secret): `${VAR:-default}` is the default, and `${VAR}` alone is an
+ * error naming the field, so a task that needs a host value says so at load time instead of getting "".
+ */
+const TaskEnv = z.record(z.string()).transform((env, ctx) => {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    out[key] = value.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}/g,
+      (whole, name: string, dflt, text: string) => {
+        if (dflt !== undefined) return text;
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          message: `${whole} names a host variable, and host variables never enter a sandbox: write the value, or \${${name}:-default}`,
+        });
+        return '';
+      },
+    );
+  }
+  return out;
+});
+
 /** [environment], and Harbor's [verifier.environment] for a separate verifier (same schema). */
 const RawEnvironment = z
   .object({
@@ -88,9 +112,18 @@ const RawEnvironment = z
     allowed_hosts: z.array(AllowedHost).optional(),
     docker_image: z.string().min(1).nullable().optional(),
     workdir: z.string().min(1).optional(),
-    env: z.record(z.string()).default({}),
+    env: TaskEnv.default({}),
     healthcheck: HealthcheckSchema.optional(),
     gpus: z.number().int().min(0).optional(),
+    // Refused when set: ignoring them would change what the agent gets (an MCP server, a TPU slice).
+    mcp_servers: z
+      .array(z.unknown())
+      .max(0, 'MCP servers are not supported yet: the agent would run without them')
+      .optional(),
+    tpu: z
+      .unknown()
+      .refine((v) => v === undefined, 'TPUs are not supported: AutoAgent runs CPU (and NVIDIA GPU) containers')
+      .optional(),
     os: z
       .preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['linux', 'windows']))
       .default('linux'),
@@ -127,7 +160,15 @@ const User = z.union([
 /** Harbor's artifact entry: a path, or `{ source, service? }` (service: a compose service; absent or main = the agent's). */
 const RawArtifact = z.union([
   ContainerPath,
-  z.object({ source: ContainerPath, service: z.string().min(1).optional() }).passthrough(),
+  z
+    .object({
+      source: ContainerPath,
+      service: z.string().min(1).optional(),
+      // Refused when given: a separate verifier would get the files it names. (`destination` only moves the
+      // trial record's copy, so it is tolerated.)
+      exclude: z.array(z.string()).max(0, 'exclude patterns are not supported yet').optional(),
+    })
+    .passthrough(),
 ]);
 
 /** Harbor's [[verifier.collect]]: a command run in a service after the agent phase, before artifacts are collected. */
@@ -149,7 +190,7 @@ const RawStep = z
     verifier: z
       .object({
         timeout_sec: Seconds.optional(),
-        env: z.record(z.string()).default({}),
+        env: TaskEnv.default({}),
         user: User.optional(),
         collect: z.array(RawCollectHook).default([]),
       })
@@ -181,7 +222,7 @@ const RawTaskToml = z
     verifier: z
       .object({
         timeout_sec: Seconds.default(600),
-        env: z.record(z.string()).default({}),
+        env: TaskEnv.default({}),
         user: User.optional(),
         collect: z.array(RawCollectHook).default([]),
         // Harbor: 'separate' runs the tests in a fresh container given only the agent's artifacts.

@@ -182,3 +182,33 @@ test('allowlist beside compose services is refused naming the field (one network
   expect(() => assertSupported(phase, file)).toThrow(/\[agent\]\.network_mode: "allowlist" together/);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('env templates: ${VAR:-default} is its default (no host value enters a sandbox); ${VAR} alone is refused', () => {
+  process.env.AUTOAGENT_TEMPLATE_PROBE = 'host-value';
+  try {
+    const c = parse(
+      '[environment]\nenv = { A = "${AUTOAGENT_TEMPLATE_PROBE:-fallback}", B = "x-${N:-1}-y", C = "plain $HOME" }\n[verifier]\nenv = { D = "${X:-}" }\n',
+    );
+    expect(c.environment.env).toEqual({ A: 'fallback', B: 'x-1-y', C: 'plain $HOME' });
+    expect(c.verifier.env).toEqual({ D: '' });
+    expect(() => parse('[environment]\nenv = { KEY = "${AUTOAGENT_TEMPLATE_PROBE}" }\n')).toThrow(
+      /\[environment\]\.env\.KEY: \$\{AUTOAGENT_TEMPLATE_PROBE\} names a host variable/,
+    );
+  } finally {
+    delete process.env.AUTOAGENT_TEMPLATE_PROBE;
+  }
+});
+
+test('fields whose loss would change the result are refused naming them: mcp_servers, tpu, artifact exclude', () => {
+  expect(() => parse('[[environment.mcp_servers]]\nname = "fs"\ntransport = "stdio"\ncommand = "x"\n')).toThrow(
+    /\[environment\]\.mcp_servers: MCP servers are not supported yet/,
+  );
+  expect(parse('[environment]\nmcp_servers = []\n').environment.networkMode).toBe('public');
+  expect(() => parse('[environment.tpu]\ntype = "v5e"\ntopology = "2x2"\n')).toThrow(
+    /\[environment\]\.tpu: TPUs are not supported/,
+  );
+  expect(() => parse('artifacts = [{ source = "/app", exclude = ["*.log"] }]\n')).toThrow(
+    /\[artifacts\]\[0\]\.exclude: exclude patterns are not supported yet/,
+  );
+  expect(parse('artifacts = [{ source = "/app", destination = "out" }]\n').artifacts).toEqual(['/app']);
+});
