@@ -70,9 +70,9 @@ function trial(trialId: string, harnessId: string, task: string, repeat: number,
   };
 }
 
-function record(store: CampaignStore, cand: string, task: string, repeat: number, r: number): void {
+async function record(store: CampaignStore, cand: string, task: string, repeat: number, r: number): Promise<void> {
   const id = `tr-${cand}-${task}-${repeat}`;
-  store.recordTrial(trial(id, cand, task, repeat, r), {
+  await store.recordTrial(trial(id, cand, task, repeat, r), {
     campaign: CAMPAIGN,
     candidateId: cand,
     taskHash: `h-${task}`,
@@ -81,12 +81,12 @@ function record(store: CampaignStore, cand: string, task: string, repeat: number
 }
 
 /** 1 seed + children (hill-climb on the running best), 40 train tasks each; holdout for seed and best. */
-function fill(dir: string, trials: number): void {
+async function fill(dir: string, trials: number): Promise<void> {
   let t = Date.parse('2025-06-01T00:00:00Z');
-  const store = openStore(dir, { now: () => new Date((t += 2000)) });
+  const store = await openStore(dir, { now: () => new Date((t += 2000)) });
   const holdoutTrials = 2 * HOLDOUT_TASKS.length * 2;
   const candidates = Math.max(1, Math.floor((trials - holdoutTrials) / TRAIN_TASKS.length));
-  store.appendEvent(CAMPAIGN, 'prepared', {
+  await store.appendEvent(CAMPAIGN, 'prepared', {
     seed: 'c0',
     train: TRAIN_TASKS.length,
     holdout: HOLDOUT_TASKS.length,
@@ -99,11 +99,11 @@ function fill(dir: string, trials: number): void {
     for (const task of TRAIN_TASKS) {
       const r = reward(c, task);
       rewards[task] = [r];
-      record(store, id, task, 0, r);
+      await record(store, id, task, 0, r);
     }
     const score = Object.values(rewards).reduce((s, [r]) => s + (r ?? 0), 0) / TRAIN_TASKS.length;
     const accepted = c === 0 || score > best.score;
-    store.recordCandidate(
+    await store.recordCandidate(
       {
         id,
         parentId: c === 0 ? null : best.id,
@@ -126,9 +126,9 @@ function fill(dir: string, trials: number): void {
   }
   for (const id of new Set(['c0', best.id]))
     for (const task of HOLDOUT_TASKS)
-      for (const rep of [0, 1]) record(store, id, task, rep, reward(Number(id.slice(1)) + rep, task));
-  store.appendEvent(CAMPAIGN, 'completed', { stopReason: 'benchmark' });
-  store.close();
+      for (const rep of [0, 1]) await record(store, id, task, rep, reward(Number(id.slice(1)) + rep, task));
+  await store.appendEvent(CAMPAIGN, 'completed', { stopReason: 'benchmark' });
+  await store.close();
 }
 
 async function main(): Promise<void> {
@@ -139,9 +139,9 @@ async function main(): Promise<void> {
     throw new Error(`${dir} already holds a store; pass an empty folder`);
   try {
     let t0 = performance.now();
-    fill(dir, n);
+    await fill(dir, n);
     const fillMs = performance.now() - t0;
-    const gen = generateReport(dir);
+    const gen = await generateReport(dir);
     const browser = await chromium.launch({
       executablePath: process.env.AUTOAGENT_CHROMIUM ?? '/usr/bin/chromium',
       args: [

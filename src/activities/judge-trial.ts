@@ -40,8 +40,8 @@ const JudgedSchema = z
   .passthrough();
 
 /** The judge settings of the campaign's latest `prepared` event, or null (off, or a store from before the judge). */
-function judgePlanOf(store: CampaignStore, campaign: string): JudgeSettings | null {
-  const last = store.listEvents(campaign, { kind: 'prepared' }).at(-1);
+async function judgePlanOf(store: CampaignStore, campaign: string): Promise<JudgeSettings | null> {
+  const last = (await store.listEvents(campaign, { kind: 'prepared' })).at(-1);
   const parsed = PreparedSchema.safeParse(last?.data);
   const plan = parsed.success ? parsed.data.tamperingJudge : null;
   if (!parsed.success || !plan) return null;
@@ -79,14 +79,13 @@ export async function screenTrial(input: JudgeTrialInput): Promise<{ tampering: 
 
 /** The judge's flag (one line) or null, and what judging cost now (zero when off, not sampled, or judged before). */
 export async function judgeTrial(input: JudgeTrialInput): Promise<{ tampering: string | null; usage: Usage }> {
-  const plan = judgePlanOf(input.store, input.campaign);
+  const plan = await judgePlanOf(input.store, input.campaign);
   const none = { tampering: null, usage: zeroUsage() };
   if (!plan || !(input.reward > 0) || !input.trajectoryText || input.repeat >= plan.sample) return none;
   if (input.candidateId === plan.seed || plan.holdoutTasks.includes(input.task.name)) return none;
   const flag = (v: { flagged: boolean; explanation: string; model: string }): string | null =>
     v.flagged ? `LLM judge (${v.model}): ${v.explanation.replace(/\s+/g, ' ').trim().slice(0, MAX_EXPLANATION)}` : null;
-  const earlier = input.store
-    .listEvents(input.campaign, { kind: JUDGED_EVENT })
+  const earlier = (await input.store.listEvents(input.campaign, { kind: JUDGED_EVENT }))
     .map((e) => JudgedSchema.safeParse(e.data))
     .find((p) => p.success && p.data.trialId === input.trialId);
   if (earlier?.success) return { tampering: flag(earlier.data), usage: zeroUsage() };
@@ -106,6 +105,6 @@ export async function judgeTrial(input: JudgeTrialInput): Promise<{ tampering: s
     model: plan.model,
     usage: r.usage,
   };
-  input.store.appendEvent(input.campaign, JUDGED_EVENT, verdict);
+  await input.store.appendEvent(input.campaign, JUDGED_EVENT, verdict);
   return { tampering: flag(verdict), usage: r.usage };
 }

@@ -36,7 +36,7 @@ export interface MetaProposerOptions {
   /** Wall-clock budget of one meta-agent run (default DEFAULT_META_TIMEOUT_SEC). */
   timeoutSec?: number;
   /** Store of a campaign folder; default openStore(dir), cached per folder. */
-  storeFor?: (campaignDir: string) => CampaignStore;
+  storeFor?: (campaignDir: string) => Promise<CampaignStore>;
 }
 
 /** Where the meta-agent's own files (trajectory, transient workspace) go. */
@@ -64,7 +64,7 @@ async function gatherProposeInput(
   return {
     parent,
     program,
-    experiments: readExperiments(store, input.campaign, input.holdoutTasks),
+    experiments: await readExperiments(store, input.campaign, input.holdoutTasks),
     trials: await readParentTrials(store, {
       campaign: input.campaign,
       parentId: input.parent.id,
@@ -89,7 +89,12 @@ export function createMetaProposer(opts: MetaProposerOptions = {}): Proposer {
     const program = await readProgram(input.meta?.programPath);
     if ('reason' in program)
       return { kind: 'invalid', reason: program.reason, usage: zeroUsage(), trajectoryRef: null };
-    const proposeInput = await gatherProposeInput(input, storeFor(input.campaignDir), program.text, opts.timeoutSec);
+    const proposeInput = await gatherProposeInput(
+      input,
+      await storeFor(input.campaignDir),
+      program.text,
+      opts.timeoutSec,
+    );
     const result = await proposeCandidate(proposeInput, {
       outDir: metaOutDir(input),
       signal: input.signal,

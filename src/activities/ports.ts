@@ -45,7 +45,7 @@ export interface ActivityDeps {
   propose: Proposer;
   loadPlan: PlanLoader;
   /** Store of a campaign folder; default: openStore(dir), cached per folder. */
-  storeFor?: (campaignDir: string) => CampaignStore;
+  storeFor?: (campaignDir: string) => Promise<CampaignStore>;
   /** The LLM judge of reward hacking for a model (campaign.yaml `tamperingJudge`); default: createLlmClient(model). */
   tamperJudge?: (model: string) => TamperJudge;
   /** Custom search attributes registered on the server; default: none (never upserted). */

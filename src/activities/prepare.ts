@@ -12,7 +12,7 @@ import { parsePlan } from './plan-schema';
 import type { ActivityDeps } from './ports';
 import type { CampaignStore } from '../store/store';
 
-export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => CampaignStore) {
+export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Promise<CampaignStore>) {
   return async function prepareCampaign(input: PrepareInput): Promise<PreparedCampaign> {
     const source = 'configPath' in input ? input.configPath : 'workflow input';
     const plan = parsePlan('configPath' in input ? await deps.loadPlan(input.configPath) : input.plan, source);
@@ -26,7 +26,9 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Cam
       plan.seedHarness,
     );
     // The report splits trials into train / holdout and shows spend vs budget from this event.
-    storeFor(plan.campaignDir).appendEvent(plan.name, 'prepared', {
+    await (
+      await storeFor(plan.campaignDir)
+    ).appendEvent(plan.name, 'prepared', {
       seed: ref.id,
       train: plan.train.length,
       holdout: plan.holdout.length,

@@ -23,7 +23,7 @@ import type { ActivityDeps } from './ports';
 /** A proposal learns of its cancellation from a heartbeat's answer: beat often. */
 const HEARTBEAT_EVERY_MS = 5_000;
 
-export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: string) => CampaignStore) {
+export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: string) => Promise<CampaignStore>) {
   return async function proposeCandidate(req: ProposalRequest): Promise<ProposalOutcome> {
     const proposalId = `${req.campaign}/${req.attemptLabel}/slot-${req.slot}`;
     const parent = await loadHarnessCached(req.parent.dir);
@@ -40,13 +40,14 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
         llmFaultFailure(err, { model: req.meta?.model ?? parent.config.model, what: `proposal ${proposalId}` }) ?? err
       );
     });
-    const record = recorder(req, storeFor(req.campaignDir), proposalId, result);
+    const store = await storeFor(req.campaignDir);
+    const record = recorder(req, store, proposalId, result);
     if (result.kind === 'invalid') return record.invalid(`meta-agent: ${result.reason}`);
 
     const checked = checkProposedFiles(parent, result.files, req.campaignDir, req.meta?.taskModel);
     if (!checked.ok) return record.invalid(checked.reason);
     // The same harness (same content id) as a candidate recorded before: its result is known, never evaluated twice.
-    const known = storeFor(req.campaignDir).getCandidate(checked.harness.id);
+    const known = await store.getCandidate(checked.harness.id);
     if (known && known.campaign === req.campaign) {
       return record.invalid(
         `duplicate of candidate ${known.id} (generation ${known.generation}, ${known.status}): not evaluated again`,
@@ -67,7 +68,7 @@ function recorder(req: ProposalRequest, store: CampaignStore, proposalId: string
   // A merge proposal's outcome names its second parent (lineage in the store and the report).
   const merge = req.merge ? { secondParentId: req.merge.other.id } : {};
   const save = async (candidateId: string | null, error: string | null): Promise<void> => {
-    store.recordProposal(
+    await store.recordProposal(
       {
         proposalId,
         campaign: req.campaign,
@@ -89,7 +90,7 @@ function recorder(req: ProposalRequest, store: CampaignStore, proposalId: string
     },
     async valid(parent: Harness, harness: Harness): Promise<ProposalOutcome> {
       const candidate = await materializeHarness(req.campaignDir, harness, parent.dir);
-      const diffHash = store.putArtifact(diffFiles(parent.files, harness.files));
+      const diffHash = await store.putArtifact(diffFiles(parent.files, harness.files));
       await save(candidate.id, null);
       return { ...base, status: 'valid', candidate, diffHash, ...merge };
     },

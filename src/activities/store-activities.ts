@@ -8,20 +8,24 @@ import type { RecordCandidatesInput, RecordEventInput } from '../workflows/types
 import { harnessDir } from '../campaign/layout';
 import { loadHarnessCached } from './harness-store';
 
-export function createStoreActivities(storeFor: (dir: string) => CampaignStore) {
+export function createStoreActivities(storeFor: (dir: string) => Promise<CampaignStore>) {
   const harnessOf = (dir: string, id: string) => loadHarnessCached(harnessDir(dir, id)).catch(() => null);
 
   return {
     async recordCandidates(input: RecordCandidatesInput): Promise<number> {
-      const store = storeFor(input.campaignDir);
+      const store = await storeFor(input.campaignDir);
       for (const rec of input.records) {
         const child = rec.status === 'invalid' ? null : await harnessOf(input.campaignDir, rec.id);
-        store.recordCandidate(rec, { campaign: input.campaign, harnessFiles: child?.files, diffHash: rec.diffHash });
+        await store.recordCandidate(rec, {
+          campaign: input.campaign,
+          harnessFiles: child?.files,
+          diffHash: rec.diffHash,
+        });
       }
       return input.records.length;
     },
     async recordEvent(input: RecordEventInput): Promise<number> {
-      return storeFor(input.campaignDir).appendEvent(input.campaign, input.kind, input.data ?? {});
+      return (await storeFor(input.campaignDir)).appendEvent(input.campaign, input.kind, input.data ?? {});
     },
   };
 }

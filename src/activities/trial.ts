@@ -36,13 +36,9 @@ async function readText(p: string | null): Promise<string | undefined> {
 }
 
 /** A stored artifact's text, or undefined (a missing artifact leaves the trial unscreened, not failed). */
-function storedText(store: CampaignStore, hash: string | null): string | undefined {
+async function storedText(store: CampaignStore, hash: string | null): Promise<string | undefined> {
   if (!hash) return undefined;
-  try {
-    return store.getArtifactText(hash);
-  } catch {
-    return undefined;
-  }
+  return store.getArtifactText(hash).catch(() => undefined);
 }
 
 /**
@@ -65,7 +61,9 @@ export function ranInEarlierAttempt(
   );
 }
 
-export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => CampaignStore) {
+const NOT_STORED = { campaign: '', candidateId: null, createdAt: '' } as const;
+
+export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Promise<CampaignStore>) {
   return async function runTrial(req: TrialRequest): Promise<TrialOutcome> {
     const harness = await loadHarnessCached(req.harnessDir).catch((err: Error) => {
       throw new CandidateHarnessError(err.message, req.harnessDir);
@@ -75,7 +73,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
     // train task) is another experiment and runs its own trials.
     const key = { harnessId: harness.id, task: req.task.name, taskHash: req.task.hash, model, repeat: req.repeat };
     const trialId = trialIdFor({ ...key, agentKey: harness.id, taskName: req.task.name });
-    const store = storeFor(req.campaignDir);
+    const store = await storeFor(req.campaignDir);
     const small = (
       r: { trialId: string; reward: number; error: string | null; usage: TrialOutcome['usage'] },
       cached: boolean,
@@ -92,7 +90,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
     });
     const ctx = Context.current();
     // A hit keeps its stored id (stores written before the name joined the id hold the older form).
-    const hit = store.findCachedTrial(key);
+    const hit = await store.findCachedTrial(key);
     // A stored trial is always reported, even when the workflow cancels meanwhile (see ./cancellation.ts).
     const screen = (id: string, reward: number, trajectoryText: string | undefined) =>
       screenTrial({
@@ -118,7 +116,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
       return small(
         scoredHit,
         !ranInEarlierAttempt(hit, req, ctx.info),
-        (await screen(hit.trialId, scoredHit.reward, storedText(store, hit.trajectoryHash))).tampering,
+        (await screen(hit.trialId, scoredHit.reward, await storedText(store, hit.trajectoryHash))).tampering,
       );
     }
 
@@ -146,7 +144,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
         const fault = faultInResult(result.error, { model, what });
         if (fault) throw fault;
         const trajectoryJson = await readText(result.trajectoryPath);
-        const { inserted } = store.recordTrial(result, {
+        const { inserted } = await store.recordTrial(result, {
           campaign: req.campaign,
           candidateId: req.candidateId,
           taskHash: req.task.hash,
@@ -157,11 +155,15 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Ca
               result.trajectoryPath && path.join(trialDirOf(result.trajectoryPath), TRIAL_FILES.verifierLog),
             )) ?? result.verifier.output,
         });
+        // Already recorded: by an earlier attempt of this activity that the server timed out while it still
+        // ran (its report was refused, so it is ours and never charged), or by another run (charged there).
+        const mine =
+          inserted || ranInEarlierAttempt((await store.getTrial(result.trialId)) ?? NOT_STORED, req, ctx.info);
         const score = objectiveOf(result, req.metric ?? 'reward');
         const screened = await screen(result.trialId, score, trajectoryJson);
         return small(
           { ...result, reward: score, usage: addUsage(result.usage, screened.usage) },
-          !inserted,
+          !mine,
           screened.tampering,
         );
       },

@@ -30,8 +30,8 @@ export function assertEmptyOut(outDir: string): void {
   }
 }
 
-function filesOf(store: CampaignStore, id: string): Record<string, string> {
-  const c = store.getCandidate(id);
+async function filesOf(store: CampaignStore, id: string): Promise<Record<string, string>> {
+  const c = await store.getCandidate(id);
   if (!c?.harnessHash)
     throw new ExportError(`${store.file}: candidate ${id} has no stored harness (an invalid proposal keeps none)`);
   return store.getHarness(c.harnessHash);
@@ -62,9 +62,9 @@ export async function exportHarness(o: {
 }): Promise<HarnessExport> {
   const candidateId = pickCandidate(o.data, o.candidateId);
   assertEmptyOut(o.outDir);
-  const files = filesOf(o.store, candidateId);
+  const files = await filesOf(o.store, candidateId);
   const seed = lineage(o.data.candidates, candidateId)[0];
-  const diff = seed && seed.id !== candidateId ? diffFiles(filesOf(o.store, seed.id), files) : '';
+  const diff = seed && seed.id !== candidateId ? diffFiles(await filesOf(o.store, seed.id), files) : '';
   await writeHarnessFiles(o.outDir, files);
   const loaded = await loadHarness(o.outDir); // the folder must be a harness the runtime takes as it is
   if (loaded.id !== candidateId)

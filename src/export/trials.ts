@@ -37,12 +37,12 @@ async function writeTrial(store: CampaignStore, t: StoredTrial, dir: string, tas
     const source = `${store.file}: trajectory of trial ${t.trialId}`;
     await writeTrajectory(
       at(TRIAL_FILES.trajectory),
-      parseTrajectory(JSON.parse(store.getArtifactText(t.trajectoryHash)) as unknown, source),
+      parseTrajectory(JSON.parse(await store.getArtifactText(t.trajectoryHash)) as unknown, source),
     );
   }
   await writeFile(
     at(TRIAL_FILES.verifierLog),
-    t.verifierLogHash ? store.getArtifactText(t.verifierLogHash) : r.verifier.output,
+    t.verifierLogHash ? await store.getArtifactText(t.verifierLogHash) : r.verifier.output,
     'utf8',
   );
   if (hasReward(r)) await writeFile(at(TRIAL_FILES.reward), `${r.verifier.reward}\n`, 'utf8');
@@ -65,7 +65,7 @@ export async function exportTrials(o: {
   concurrency?: number;
 }): Promise<{ trials: number }> {
   assertEmptyOut(o.outDir);
-  const trials = o.store.listTrials(o.campaign);
+  const trials = await o.store.listTrials(o.campaign);
   const tasks = new Map<string, HarborTask>();
   for (const t of trials) if (!tasks.has(t.task)) tasks.set(t.task, await harborTaskFor(t, o.benchmarkDir));
   const agents = [

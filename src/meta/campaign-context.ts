@@ -13,24 +13,16 @@ const NO_TRAJECTORY = JSON.stringify({ note: 'no trajectory was recorded for thi
 
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, Number.isFinite(x) ? x : 0));
 
-function artifactText(store: CampaignStore, hash: string | null): string | null {
+async function artifactText(store: CampaignStore, hash: string | null): Promise<string | null> {
   if (!hash) return null;
-  try {
-    return store.getArtifactText(hash);
-  } catch {
-    return null; // a missing artifact hides one detail, it must not sink the proposal
-  }
+  // A missing artifact hides one detail, it must not sink the proposal.
+  return store.getArtifactText(hash).catch(() => null);
 }
 
 /** Per train task, what went wrong in the candidate's failed trials (tampering, storage limit, ...), deduplicated. */
-function trialFailuresOf(
-  store: CampaignStore,
-  campaign: string,
-  c: StoredCandidate,
-  holdout: Set<string>,
-): Record<string, string[]> {
+function trialFailuresOf(trials: StoredTrial[], holdout: Set<string>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const t of store.listTrials(campaign, { candidateId: c.id })) {
+  for (const t of trials) {
     if (holdout.has(t.task) || !t.result.error) continue;
     const list = (out[t.task] ??= []);
     if (!list.includes(t.result.error)) list.push(t.result.error);
@@ -38,12 +30,12 @@ function trialFailuresOf(
   return out;
 }
 
-function experimentOf(
+async function experimentOf(
   store: CampaignStore,
-  campaign: string,
   c: StoredCandidate,
+  trials: StoredTrial[],
   holdout: Set<string>,
-): ExperimentRecord {
+): Promise<ExperimentRecord> {
   const taskRewards = Object.fromEntries(
     Object.entries(c.taskRewards)
       .filter(([task]) => !holdout.has(task))
@@ -57,22 +49,34 @@ function experimentOf(
     status: c.status,
     trainScore: c.status === 'invalid' ? null : clamp01(c.meanReward),
     taskRewards,
-    trialFailures: trialFailuresOf(store, campaign, c, holdout),
+    trialFailures: trialFailuresOf(trials, holdout),
     costUsd: Math.max(0, c.costUsd),
     verdict: c.verdict,
     rationale: c.rationale,
-    diff: artifactText(store, c.diffHash) ?? '',
+    diff: (await artifactText(store, c.diffHash)) ?? '',
   };
 }
 
 /** Every candidate of the campaign, oldest first (the store's order). */
-export function readExperiments(store: CampaignStore, campaign: string, holdoutTasks: string[]): ExperimentRecord[] {
+export async function readExperiments(
+  store: CampaignStore,
+  campaign: string,
+  holdoutTasks: string[],
+): Promise<ExperimentRecord[]> {
   const holdout = new Set(holdoutTasks);
-  return store.listCandidates(campaign).map((c) => experimentOf(store, campaign, c, holdout));
+  const [candidates, trials] = await Promise.all([store.listCandidates(campaign), store.listTrials(campaign)]);
+  const byCandidate = new Map<string, StoredTrial[]>();
+  for (const t of trials) {
+    if (t.candidateId === null) continue;
+    const list = byCandidate.get(t.candidateId);
+    if (list) list.push(t);
+    else byCandidate.set(t.candidateId, [t]);
+  }
+  return Promise.all(candidates.map((c) => experimentOf(store, c, byCandidate.get(c.id) ?? [], holdout)));
 }
 
 async function trajectoryOf(store: CampaignStore, t: StoredTrial): Promise<string> {
-  const stored = artifactText(store, t.trajectoryHash);
+  const stored = await artifactText(store, t.trajectoryHash);
   if (stored !== null) return stored;
   if (t.result.trajectoryPath) {
     const onDisk = await readFile(t.result.trajectoryPath, 'utf8').catch(() => null);
@@ -89,7 +93,7 @@ async function metaTrialOf(store: CampaignStore, t: StoredTrial): Promise<MetaTr
     repeat: t.repeat,
     result,
     trajectoryJson: await trajectoryOf(store, t),
-    verifierLog: artifactText(store, t.verifierLogHash) ?? t.result.verifier.output,
+    verifierLog: (await artifactText(store, t.verifierLogHash)) ?? t.result.verifier.output,
   };
 }
 
@@ -104,7 +108,7 @@ export async function readParentTrials(
   const holdout = new Set(opts.holdoutTasks);
   const train = new Set(opts.trainTasks.filter((t) => !holdout.has(t)));
   const latest = new Map<string, StoredTrial>();
-  for (const t of store.listTrials(opts.campaign, { candidateId: opts.parentId })) {
+  for (const t of await store.listTrials(opts.campaign, { candidateId: opts.parentId })) {
     if (train.has(t.task)) latest.set(`${t.task}\0${t.repeat}`, t); // listTrials is oldest first
   }
   const picked = [...latest.values()].sort((a, b) => a.task.localeCompare(b.task) || a.repeat - b.repeat);

@@ -12,17 +12,19 @@ import type { MergeInput } from './schema';
 import { harnessDir } from '../campaign/layout';
 
 /** `id` and its ancestors by parentId, nearest first (a cycle or a missing record ends the walk). */
-export function lineageOf(store: CampaignStore, id: string): string[] {
+export async function lineageOf(store: CampaignStore, id: string): Promise<string[]> {
   const out: string[] = [];
-  for (let cur: string | null = id; cur !== null && !out.includes(cur); cur = store.getCandidate(cur)?.parentId ?? null)
+  for (let cur: string | null = id; cur !== null && !out.includes(cur);) {
     out.push(cur);
+    cur = (await store.getCandidate(cur))?.parentId ?? null;
+  }
   return out;
 }
 
 /** The nearest ancestor of `b` (itself included) that is also an ancestor of `a` (itself included), or null. */
-export function commonAncestor(store: CampaignStore, a: string, b: string): string | null {
-  const ofA = new Set(lineageOf(store, a));
-  return lineageOf(store, b).find((id) => ofA.has(id)) ?? null;
+export async function commonAncestor(store: CampaignStore, a: string, b: string): Promise<string | null> {
+  const ofA = new Set(await lineageOf(store, a));
+  return (await lineageOf(store, b)).find((id) => ofA.has(id)) ?? null;
 }
 
 export async function readMergeInput(
@@ -30,7 +32,7 @@ export async function readMergeInput(
   opts: { campaignDir: string; parent: { id: string; files: Record<string, string> }; merge: MergeRequest },
 ): Promise<MergeInput> {
   const other = await loadHarness(opts.merge.other.dir);
-  const ancestorId = commonAncestor(store, opts.parent.id, other.id);
+  const ancestorId = await commonAncestor(store, opts.parent.id, other.id);
   const ancestor =
     ancestorId === null ? null : await loadHarness(harnessDir(opts.campaignDir, ancestorId)).catch(() => null);
   const base = (fallback: Record<string, string>): Record<string, string> => ancestor?.files ?? fallback;

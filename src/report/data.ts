@@ -4,6 +4,7 @@
  * Train vs holdout: a task is train if any candidate was scored on it (or the `prepared` event lists it);
  * trials of other tasks are holdout — the campaign only ever runs holdout tasks in its final evaluation.
  */
+import path from 'node:path';
 import { totalTokens } from '../llm/usage';
 import type { StoredCandidate, StoredEvent, StoredProposal, StoredTrial } from '../store/rows';
 import type { CampaignStore } from '../store/store';
@@ -25,9 +26,14 @@ export interface StoreSnapshot {
 
 const RECENT_EVENTS = 50;
 
-/** The campaign to report: the requested one, or the store's only one. */
-export function resolveCampaign(store: CampaignStore, requested?: string): string {
-  const names = store.listCampaigns();
+/**
+ * The campaign to report: the requested one, else the store's only one, else (a shared store holds many)
+ * the one its campaign folder is named after (`.autoagent/<name>/`).
+ */
+export async function resolveCampaign(store: CampaignStore, requested?: string): Promise<string> {
+  const names = await store.listCampaigns();
+  const folderName = path.basename(store.dir);
+  if (requested === undefined && names.length > 1 && names.includes(folderName)) return folderName;
   if (requested !== undefined) {
     if (!names.includes(requested))
       throw new ReportError(
@@ -48,25 +54,23 @@ export function resolveCampaign(store: CampaignStore, requested?: string): strin
   return only;
 }
 
-export function readSnapshot(store: CampaignStore, campaign: string): StoreSnapshot {
-  const candidates = store.listCandidates(campaign);
+export async function readSnapshot(store: CampaignStore, campaign: string): Promise<StoreSnapshot> {
+  const [candidates, trials, proposals, events] = await Promise.all([
+    store.listCandidates(campaign),
+    store.listTrials(campaign),
+    store.listProposals(campaign),
+    store.listEvents(campaign),
+  ]);
   const diffs: Record<string, string> = {};
-  for (const c of candidates) {
-    if (c.diffHash === null) continue;
-    try {
-      diffs[c.id] = store.getArtifactText(c.diffHash);
-    } catch {
+  await Promise.all(
+    candidates.map(async (c) => {
+      if (c.diffHash === null) return;
       // A missing diff artifact only costs the diff view, not the report.
-    }
-  }
-  return {
-    campaign,
-    candidates,
-    trials: store.listTrials(campaign),
-    proposals: store.listProposals(campaign),
-    events: store.listEvents(campaign),
-    diffs,
-  };
+      const text = await store.getArtifactText(c.diffHash).catch(() => null);
+      if (text !== null) diffs[c.id] = text;
+    }),
+  );
+  return { campaign, candidates, trials, proposals, events, diffs };
 }
 
 /** Groups (≥ 2 names, sorted) of the campaign's tasks whose content hashes are equal. */
@@ -145,10 +149,10 @@ export function extractReportData(snap: StoreSnapshot, opts: { now: Date; status
 }
 
 /** Reads the store and extracts the report data for one campaign (the requested one or the only one). */
-export function buildReportData(
+export async function buildReportData(
   store: CampaignStore,
   opts: { campaign?: string; status?: unknown; now?: Date } = {},
-): ReportData {
-  const snap = readSnapshot(store, resolveCampaign(store, opts.campaign));
+): Promise<ReportData> {
+  const snap = await readSnapshot(store, await resolveCampaign(store, opts.campaign));
   return extractReportData(snap, { now: opts.now ?? new Date(), status: opts.status });
 }

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { openStore } from '../store/store';
+import { campaignStoreExists, openStore } from '../store/store';
 import type { CampaignStore } from '../store/store';
 import { extractReportData, readSnapshot, resolveCampaign } from './data';
 import { ReportError } from './errors';
@@ -32,26 +32,29 @@ export interface GenerateResult {
   ms: { data: number; trajectories: number; html: number; total: number };
 }
 
-/** Opens the store in an existing campaign folder; refuses a folder without one (never creates it). */
-export function openCampaignStore(dir: string): CampaignStore {
+/**
+ * Opens the store of an existing campaign folder; refuses a folder without one (never creates it). With
+ * AUTOAGENT_STORE set the records live elsewhere (PostgreSQL): the folder need not exist.
+ */
+export async function openCampaignStore(dir: string, env = process.env): Promise<CampaignStore> {
   const file = storeFile(path.resolve(dir));
-  if (!fs.existsSync(file))
+  if (!campaignStoreExists(dir, env))
     throw new ReportError(
       `no campaign store here (expected ${STORE_FILE}); pass a campaign folder`,
       file,
       'campaign-dir',
     );
-  return openStore(dir);
+  return openStore(dir, { env });
 }
 
-export function generateReport(dir: string, opts: GenerateOptions = {}): GenerateResult {
+export async function generateReport(dir: string, opts: GenerateOptions = {}): Promise<GenerateResult> {
   const t0 = performance.now();
-  const store = openCampaignStore(dir);
+  const store = await openCampaignStore(dir);
   try {
-    const snap = readSnapshot(store, resolveCampaign(store, opts.campaign));
+    const snap = await readSnapshot(store, await resolveCampaign(store, opts.campaign));
     const data = extractReportData(snap, { now: opts.now ?? new Date() });
     const t1 = performance.now();
-    const packed = packTrajectories(store, snap.trials, opts.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES);
+    const packed = await packTrajectories(store, snap.trials, opts.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES);
     const t2 = performance.now();
     const html = renderPage({ data, mode: 'report', trajectories: packed.packed });
     const file = path.resolve(opts.out ?? reportFile(dir));
@@ -68,6 +71,6 @@ export function generateReport(dir: string, opts: GenerateOptions = {}): Generat
       ms: { data: t1 - t0, trajectories: t2 - t1, html: t3 - t2, total: t3 - t0 },
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }

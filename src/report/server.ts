@@ -61,9 +61,9 @@ function liveData(store: CampaignStore, campaign: string, opts: ServeOptions) {
   let cache: { stamp: string; data: ReportData } | null = null;
   let json: { etag: string; body: string } | null = null;
   return async (): Promise<{ data: ReportData; etag: string; body: () => string }> => {
-    const stamp = store.campaignStamp(campaign);
+    const stamp = await store.campaignStamp(campaign);
     const status = await currentStatus(opts);
-    if (cache?.stamp !== stamp) cache = { stamp, data: buildReportData(store, { campaign }) };
+    if (cache?.stamp !== stamp) cache = { stamp, data: await buildReportData(store, { campaign }) };
     const data = { ...cache.data, status };
     const etag = `"${createHash('sha1')
       .update(stamp)
@@ -110,18 +110,21 @@ function route(store: CampaignStore, campaign: string, opts: ServeOptions, port:
     }
     const m = /^\/trajectory\/([^/]+)$/.exec(url.pathname);
     if (m) {
-      const trial = store.getTrial(decodeURIComponent(m[1] as string));
+      const trial = await store.getTrial(decodeURIComponent(m[1] as string));
       if (!trial || trial.campaign !== campaign)
         return send(res, 404, 'application/json', JSON.stringify({ error: 'no such trial' }));
-      return send(res, 200, 'application/json', payloadJson(trialPayload(store, trial)));
+      return send(res, 200, 'application/json', payloadJson(await trialPayload(store, trial)));
     }
     return send(res, 404, 'text/plain', 'not found\n');
   };
 }
 
 export async function startReportServer(opts: ServeOptions): Promise<ReportServer> {
-  const store = openCampaignStore(opts.dir);
-  const campaign = resolveCampaign(store, opts.campaign);
+  const store = await openCampaignStore(opts.dir);
+  const campaign = await resolveCampaign(store, opts.campaign).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   let port = 0;
   const handle = route(store, campaign, opts, () => port);
   const server = http.createServer((req, res) => {
@@ -142,8 +145,7 @@ export async function startReportServer(opts: ServeOptions): Promise<ReportServe
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          store.close();
-          resolve();
+          void store.close().finally(resolve);
         });
       }),
   };

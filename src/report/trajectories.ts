@@ -10,17 +10,17 @@ import { redactString } from '../agent/atif/redact';
 import type { StoredTrial } from '../store/rows';
 import type { CampaignStore } from '../store/store';
 import type { TrialPayload } from './types';
+import { mapPool } from '../util/pool';
 
 /** Default cap on one trial's gzipped payload in the offline report. */
 export const DEFAULT_MAX_INLINE_BYTES = 2 * 1024 * 1024;
 
-function readText(store: CampaignStore, hash: string | null): string | null {
+/** Artifacts read at once when packing (an S3 store answers each GET in milliseconds, not microseconds). */
+const READ_CONCURRENCY = 16;
+
+async function readText(store: CampaignStore, hash: string | null): Promise<string | null> {
   if (hash === null) return null;
-  try {
-    return store.getArtifactText(hash);
-  } catch {
-    return null;
-  }
+  return store.getArtifactText(hash).catch(() => null);
 }
 
 function parseJson(text: string | null): unknown {
@@ -32,7 +32,11 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-export function trialPayload(store: CampaignStore, t: StoredTrial): TrialPayload {
+export async function trialPayload(store: CampaignStore, t: StoredTrial): Promise<TrialPayload> {
+  const [verifierLog, trajectory] = await Promise.all([
+    readText(store, t.verifierLogHash),
+    readText(store, t.trajectoryHash),
+  ]);
   return {
     trialId: t.trialId,
     task: t.task,
@@ -40,8 +44,8 @@ export function trialPayload(store: CampaignStore, t: StoredTrial): TrialPayload
     error: t.error,
     stopReason: t.result.stopReason,
     verifier: t.result.verifier,
-    verifierLog: readText(store, t.verifierLogHash),
-    trajectory: parseJson(readText(store, t.trajectoryHash)),
+    verifierLog,
+    trajectory: parseJson(trajectory),
     omitted: null,
   };
 }
@@ -58,14 +62,15 @@ export interface PackedTrajectories {
 }
 
 /** Gzip + base64 every trial's payload, replacing the trajectory of any payload over `maxBytes` by a note. */
-export function packTrajectories(
+export async function packTrajectories(
   store: CampaignStore,
   trials: readonly StoredTrial[],
   maxBytes = DEFAULT_MAX_INLINE_BYTES,
-): PackedTrajectories {
+): Promise<PackedTrajectories> {
   const out: PackedTrajectories = { packed: {}, rawBytes: 0, gzBytes: 0, omitted: 0 };
-  for (const t of trials) {
-    const payload = trialPayload(store, t);
+  const payloads = await mapPool(trials, READ_CONCURRENCY, (t) => trialPayload(store, t));
+  for (const [i, t] of trials.entries()) {
+    const payload = payloads[i] as TrialPayload;
     let json = payloadJson(payload);
     let gz = gzipSync(json);
     if (gz.length > maxBytes) {

@@ -1,12 +1,12 @@
 /**
  * Content-addressed artifact store: `<dir>/artifacts/<sha256[0:2]>/<sha256>`. Write-once: a blob is
  * written to a temp file in the same folder and renamed into place (atomic on POSIX), so readers never see
- * a partial file and concurrent writers of the same bytes are harmless. Synchronous like the sqlite side.
+ * a partial file and concurrent writers of the same bytes are harmless. The local artifact store
+ * (src/artifacts/local.ts) is built on these.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { ArtifactNotFoundError, StoreError } from './errors';
 import { artifactFile } from '../campaign/layout';
 
@@ -41,28 +41,4 @@ export function getArtifact(root: string, hash: string): Buffer {
   const file = artifactPath(root, hash);
   if (!fs.existsSync(file)) throw new ArtifactNotFoundError(hash, file);
   return fs.readFileSync(file);
-}
-
-export const getArtifactText = (root: string, hash: string): string => getArtifact(root, hash).toString('utf8');
-
-const HarnessFiles = z.record(z.string(), z.string());
-
-/**
- * Stores a harness as one JSON blob {relPath: content} with keys sorted, so equal harnesses get equal
- * hashes whatever order their files were read in.
- */
-export function putHarness(root: string, files: Record<string, string>): string {
-  const sorted = Object.fromEntries(
-    Object.keys(files)
-      .sort()
-      .map((k) => [k, files[k] as string]),
-  );
-  return putArtifact(root, JSON.stringify(sorted));
-}
-
-export function getHarness(root: string, hash: string): Record<string, string> {
-  const parsed = HarnessFiles.safeParse(JSON.parse(getArtifactText(root, hash)));
-  if (!parsed.success)
-    throw new StoreError('harness artifact is not a {path: content} object', artifactPath(root, hash));
-  return parsed.data;
 }

@@ -1,19 +1,22 @@
 /**
- * The campaign store: `<dir>/store.sqlite` (WAL, so the CLI can read while workers write) plus the
- * content-addressed artifacts folder. Trials are recorded exactly once (INSERT OR IGNORE on the
- * deterministic trial id), so a retried activity or a second worker can never double-count or double-pay.
+ * The campaign store: records (trials, candidates, proposals, events) in the record store and their
+ * contents (trajectories, logs, harness versions, diffs) in the artifact store, written once each.
+ * `AUTOAGENT_STORE` (`sqlite:<path>` or `postgres://…`) and `AUTOAGENT_ARTIFACTS` (`file:<dir>` or
+ * `s3://bucket/prefix`) choose them; unset, both live in the campaign folder (`store.sqlite`,
+ * `artifacts/`) exactly as they always have. Trials are recorded exactly once (the deterministic trial id),
+ * so a retried activity or a second worker can never double-count or double-pay.
  */
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { artifactStoreFromEnv } from '../artifacts/from-url';
+import type { ArtifactStore } from '../artifacts/port';
 import type { CandidateRecord } from '../search/types';
 import type { TrialResult } from '../trial/types';
-import * as artifacts from './artifacts';
 import { StoreError } from './errors';
-import type { ProposalInput, Row, StoredCandidate, StoredEvent, StoredProposal, StoredTrial } from './rows';
-import { decodeCandidate, decodeEvent, decodeProposal, decodeTrial } from './rows';
-import { SYSTEMIC_ERROR_SQL } from './faulted';
-import { migrate } from './schema';
+import { RecordStore } from './records/record-store';
+import { storeLocationFromEnv } from './records/url';
+import type { ProposalInput, StoredCandidate, StoredEvent, StoredProposal, StoredTrial } from './rows';
 import { storeFile } from '../campaign/layout';
 
 export interface RecordTrialOptions {
@@ -49,251 +52,144 @@ export interface RecordCandidateOptions {
   diffHash?: string | null;
 }
 
-const str = (v: unknown): string => String(v);
 const toText = (x: string | object): string => (typeof x === 'string' ? x : JSON.stringify(x));
+const HarnessFiles = z.record(z.string(), z.string());
+type Env = Record<string, string | undefined>;
 
 export class CampaignStore {
-  readonly file: string;
-  private readonly db: Database.Database;
-
-  constructor(
+  private constructor(
+    /** The campaign folder (local files: trial folders, harness copies, the embedded server). */
     readonly dir: string,
-    private readonly now: () => Date = () => new Date(),
-  ) {
-    this.file = storeFile(dir);
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      this.db = new Database(this.file);
-      this.db.pragma('busy_timeout = 10000');
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-    } catch (err) {
-      throw new StoreError(`cannot open store: ${(err as Error).message}`, this.file);
-    }
-    migrate(this.db, this.file);
+    readonly records: RecordStore,
+    readonly artifacts: ArtifactStore,
+  ) {}
+
+  /** Opens (creating and migrating if needed) the campaign's record and artifact stores. */
+  static async open(dir: string, opts: { now?: () => Date; env?: Env } = {}): Promise<CampaignStore> {
+    const root = path.resolve(dir);
+    const env = opts.env ?? process.env;
+    const artifacts = artifactStoreFromEnv(root, env);
+    const records = await RecordStore.open(storeLocationFromEnv(storeFile(root), env), { now: opts.now });
+    return new CampaignStore(root, records, artifacts);
   }
 
-  close(): void {
-    this.db.close();
+  /** Where the records are, for messages (a file, or a Postgres URL without its password). */
+  get file(): string {
+    return this.records.where;
   }
 
-  putArtifact = (data: Buffer | string): string => artifacts.putArtifact(this.dir, data);
-  getArtifact = (hash: string): Buffer => artifacts.getArtifact(this.dir, hash);
-  getArtifactText = (hash: string): string => artifacts.getArtifactText(this.dir, hash);
-  putHarness = (files: Record<string, string>): string => artifacts.putHarness(this.dir, files);
-  getHarness = (hash: string): Record<string, string> => artifacts.getHarness(this.dir, hash);
-
-  /** Records a trial once; a second call with the same trial id changes nothing and returns inserted: false. */
-  recordTrial(result: TrialResult, opts: RecordTrialOptions): { inserted: boolean; trialId: string } {
-    const trajectoryHash = opts.trajectoryJson === undefined ? null : this.putArtifact(toText(opts.trajectoryJson));
-    const verifierLogHash = opts.verifierLog === undefined ? null : this.putArtifact(opts.verifierLog);
-    this.moveFaultedTrial(result.trialId);
-    const info = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO trials (trial_id, campaign, candidate_id, harness_id, task, task_hash, repeat, model, reward,
-           error, usage_json, result_json, trajectory_hash, verifier_log_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        result.trialId,
-        opts.campaign,
-        opts.candidateId,
-        result.harnessId,
-        result.task,
-        opts.taskHash,
-        result.repeat,
-        result.model,
-        result.reward,
-        result.error,
-        JSON.stringify(result.usage),
-        JSON.stringify(result),
-        trajectoryHash,
-        verifierLogHash,
-        this.now().toISOString(),
-      );
-    return { inserted: info.changes === 1, trialId: result.trialId };
+  close(): Promise<void> {
+    return this.records.close();
   }
+
+  putArtifact = (data: Buffer | string): Promise<string> => this.artifacts.put(data);
+  getArtifact = (hash: string): Promise<Buffer> => this.artifacts.get(hash);
+  getArtifactText = async (hash: string): Promise<string> => (await this.artifacts.get(hash)).toString('utf8');
 
   /**
-   * A row an older worker stored for a systemic fault holds this trial id: move it to faulted_trials so the
-   * real result can take its place (INSERT OR IGNORE would otherwise keep the fault).
+   * Stores a harness as one JSON blob {relPath: content} with keys sorted, so equal harnesses get equal
+   * hashes whatever order their files were read in.
    */
-  private moveFaultedTrial(trialId: string): void {
-    const where = `trial_id = ? AND error IS NOT NULL AND ${SYSTEMIC_ERROR_SQL}`;
-    this.db
-      .transaction(() => {
-        this.db.prepare(`INSERT INTO faulted_trials SELECT * FROM trials WHERE ${where}`).run(trialId);
-        this.db.prepare(`DELETE FROM trials WHERE ${where}`).run(trialId);
-      })
-      .immediate();
+  putHarness(files: Record<string, string>): Promise<string> {
+    const sorted = Object.fromEntries(
+      Object.keys(files)
+        .sort()
+        .map((k) => [k, files[k] as string]),
+    );
+    return this.putArtifact(JSON.stringify(sorted));
   }
 
-  getTrial(trialId: string): StoredTrial | null {
-    const row = this.db.prepare('SELECT * FROM trials WHERE trial_id = ?').get(trialId) as Row | undefined;
-    return row ? decodeTrial(row, this.file) : null;
+  async getHarness(hash: string): Promise<Record<string, string>> {
+    const parsed = HarnessFiles.safeParse(JSON.parse(await this.getArtifactText(hash)));
+    if (!parsed.success)
+      throw new StoreError(`harness artifact ${hash} is not a {path: content} object`, this.artifacts.url);
+    return parsed.data;
   }
+
+  /** Records a trial once; a second call with the same trial id changes nothing and returns inserted: false. */
+  async recordTrial(result: TrialResult, opts: RecordTrialOptions): Promise<{ inserted: boolean; trialId: string }> {
+    const trajectoryHash =
+      opts.trajectoryJson === undefined ? null : await this.putArtifact(toText(opts.trajectoryJson));
+    const verifierLogHash = opts.verifierLog === undefined ? null : await this.putArtifact(opts.verifierLog);
+    return this.records.recordTrial(result, {
+      campaign: opts.campaign,
+      candidateId: opts.candidateId,
+      taskHash: opts.taskHash,
+      trajectoryHash,
+      verifierLogHash,
+    });
+  }
+
+  getTrial = (trialId: string): Promise<StoredTrial | null> => this.records.getTrial(trialId);
 
   /** A trial already paid for with the same harness × task (name and content) × model × repeat, whatever campaign ran it. */
-  findCachedTrial(key: CacheKey): StoredTrial | null {
-    // Never an infrastructure-failed trial (a systemic fault is not a result; see faulted.ts).
-    const row = this.db
-      .prepare(
-        `SELECT * FROM trials WHERE harness_id IS ? AND task = ? AND task_hash = ? AND model IS ? AND repeat = ?
-        AND NOT (error IS NOT NULL AND ${SYSTEMIC_ERROR_SQL}) ORDER BY created_at LIMIT 1`,
-      )
-      .get(key.harnessId, key.task, key.taskHash, key.model, key.repeat) as Row | undefined;
-    return row ? decodeTrial(row, this.file) : null;
-  }
+  findCachedTrial = (key: CacheKey): Promise<StoredTrial | null> => this.records.findCachedTrial(key);
 
-  listTrials(campaign: string, filter: { candidateId?: string; task?: string } = {}): StoredTrial[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM trials WHERE campaign = ? AND (? IS NULL OR candidate_id = ?) AND (? IS NULL OR task = ?)
-         ORDER BY created_at, task, repeat`,
-      )
-      .all(
-        campaign,
-        filter.candidateId ?? null,
-        filter.candidateId ?? null,
-        filter.task ?? null,
-        filter.task ?? null,
-      ) as Row[];
-    return rows.map((r) => decodeTrial(r, this.file));
-  }
+  listTrials = (campaign: string, filter: { candidateId?: string; task?: string } = {}): Promise<StoredTrial[]> =>
+    this.records.listTrials(campaign, filter);
 
   /** Inserts or updates a candidate (a proposal is recorded first, its scores later); artifacts are kept if not given. */
-  recordCandidate(rec: CandidateRecord, opts: RecordCandidateOptions): StoredCandidate {
-    const harnessHash = opts.harnessFiles ? this.putHarness(opts.harnessFiles) : null;
-    const diffHash = opts.diffHash ?? (opts.diff === undefined ? null : this.putArtifact(opts.diff));
-    const now = this.now().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO candidates (id, campaign, parent_id, second_parent_id, generation, status, verdict, rationale, diff_hash,
-           harness_hash, train_score, task_rewards_json, cost_usd, complexity, created_at, updated_at)
-         VALUES (@id, @campaign, @parentId, @secondParentId, @generation, @status, @verdict, @rationale, @diffHash, @harnessHash,
-           @meanReward, @taskRewards, @costUsd, @complexity, @now, @now)
-         ON CONFLICT (id) DO UPDATE SET campaign = excluded.campaign, parent_id = excluded.parent_id,
-           second_parent_id = excluded.second_parent_id,
-           generation = excluded.generation, status = excluded.status, verdict = excluded.verdict,
-           rationale = excluded.rationale, diff_hash = COALESCE(excluded.diff_hash, diff_hash),
-           harness_hash = COALESCE(excluded.harness_hash, harness_hash), train_score = excluded.train_score,
-           task_rewards_json = excluded.task_rewards_json, cost_usd = excluded.cost_usd,
-           complexity = excluded.complexity, updated_at = excluded.updated_at`,
-      )
-      .run({
-        id: rec.id,
-        campaign: opts.campaign,
-        parentId: rec.parentId,
-        secondParentId: rec.secondParentId ?? null,
-        generation: rec.generation,
-        status: rec.status,
-        verdict: rec.verdict,
-        rationale: rec.rationale,
-        diffHash,
-        harnessHash,
-        meanReward: rec.meanReward,
-        taskRewards: JSON.stringify(rec.taskRewards),
-        costUsd: rec.costUsd,
-        complexity: rec.complexity,
-        now,
-      });
-    return this.getCandidate(rec.id) as StoredCandidate;
+  async recordCandidate(rec: CandidateRecord, opts: RecordCandidateOptions): Promise<StoredCandidate> {
+    const harnessHash = opts.harnessFiles ? await this.putHarness(opts.harnessFiles) : null;
+    const diffHash = opts.diffHash ?? (opts.diff === undefined ? null : await this.putArtifact(opts.diff));
+    return this.records.recordCandidate(rec, { campaign: opts.campaign, harnessHash, diffHash });
   }
 
-  getCandidate(id: string): StoredCandidate | null {
-    const row = this.db.prepare('SELECT * FROM candidates WHERE id = ?').get(id) as Row | undefined;
-    return row ? decodeCandidate(row, this.file) : null;
-  }
-
-  listCandidates(campaign: string): StoredCandidate[] {
-    const rows = this.db
-      .prepare('SELECT * FROM candidates WHERE campaign = ? ORDER BY generation, created_at, id')
-      .all(campaign) as Row[];
-    return rows.map((r) => decodeCandidate(r, this.file));
-  }
+  getCandidate = (id: string): Promise<StoredCandidate | null> => this.records.getCandidate(id);
+  listCandidates = (campaign: string): Promise<StoredCandidate[]> => this.records.listCandidates(campaign);
 
   /** Records a meta-agent proposal once (keyed by proposal id). */
-  recordProposal(p: ProposalInput, opts: { trajectoryJson?: string | object } = {}): { inserted: boolean } {
-    const trajectoryHash = opts.trajectoryJson === undefined ? null : this.putArtifact(toText(opts.trajectoryJson));
-    const info = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO proposals (proposal_id, campaign, generation, parent_id, candidate_id, status, error,
-           rationale, usage_json, trajectory_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        p.proposalId,
-        p.campaign,
-        p.generation,
-        p.parentId,
-        p.candidateId,
-        p.status,
-        p.error,
-        p.rationale,
-        JSON.stringify(p.usage),
-        trajectoryHash,
-        this.now().toISOString(),
-      );
-    return { inserted: info.changes === 1 };
+  async recordProposal(
+    p: ProposalInput,
+    opts: { trajectoryJson?: string | object } = {},
+  ): Promise<{ inserted: boolean }> {
+    const trajectoryHash =
+      opts.trajectoryJson === undefined ? null : await this.putArtifact(toText(opts.trajectoryJson));
+    return this.records.recordProposal(p, { trajectoryHash });
   }
 
-  listProposals(campaign: string): StoredProposal[] {
-    const rows = this.db
-      .prepare('SELECT * FROM proposals WHERE campaign = ? ORDER BY generation, created_at, proposal_id')
-      .all(campaign) as Row[];
-    return rows.map((r) => decodeProposal(r, this.file));
-  }
+  listProposals = (campaign: string): Promise<StoredProposal[]> => this.records.listProposals(campaign);
 
-  /** Campaign names with any record in this store (a campaign folder normally holds exactly one). */
-  listCampaigns(): string[] {
-    const rows = this.db
-      .prepare(
-        'SELECT campaign FROM events UNION SELECT campaign FROM candidates UNION SELECT campaign FROM trials ORDER BY 1',
-      )
-      .all() as Row[];
-    return rows.map((r) => str(r.campaign));
-  }
+  /** Campaign names with any record in this store (a campaign folder's own store normally holds exactly one). */
+  listCampaigns = (): Promise<string[]> => this.records.listCampaigns();
 
   /**
    * A cheap fingerprint of a campaign's records: it changes whenever a trial, proposal, event or candidate
    * update is written, so a reader (the live report) can skip rebuilding when nothing changed.
    */
-  campaignStamp(campaign: string): string {
-    const row = this.db
-      .prepare(
-        `SELECT (SELECT COUNT(*) FROM trials WHERE campaign = @c) AS trials, (SELECT COUNT(*) FROM proposals WHERE campaign = @c) AS proposals,
-           (SELECT MAX(id) FROM events WHERE campaign = @c) AS event, (SELECT COUNT(*) || '/' || MAX(updated_at) FROM candidates WHERE campaign = @c) AS candidates`,
-      )
-      .get({ c: campaign }) as Row;
-    return [row.trials, row.proposals, row.event ?? 0, row.candidates ?? ''].join(':');
-  }
+  campaignStamp = (campaign: string): Promise<string> => this.records.campaignStamp(campaign);
 
   /** Appends to the campaign's event log; returns the event id (monotonic). */
-  appendEvent(campaign: string, kind: string, data: unknown = {}): number {
-    const info = this.db
-      .prepare('INSERT INTO events (campaign, kind, data_json, created_at) VALUES (?, ?, ?, ?)')
-      .run(campaign, kind, JSON.stringify(data ?? null), this.now().toISOString());
-    return Number(info.lastInsertRowid);
-  }
+  appendEvent = (campaign: string, kind: string, data: unknown = {}): Promise<number> =>
+    this.records.appendEvent(campaign, kind, data);
 
-  listEvents(campaign: string, filter: { kind?: string; afterId?: number } = {}): StoredEvent[] {
-    const rows = this.db
-      .prepare('SELECT * FROM events WHERE campaign = ? AND (? IS NULL OR kind = ?) AND id > ? ORDER BY id')
-      .all(campaign, filter.kind ?? null, filter.kind ?? null, filter.afterId ?? 0) as Row[];
-    return rows.map(decodeEvent);
-  }
+  listEvents = (campaign: string, filter: { kind?: string; afterId?: number } = {}): Promise<StoredEvent[]> =>
+    this.records.listEvents(campaign, filter);
 }
 
-/** Opens (creating and migrating if needed) the store in a campaign folder. */
-export function openStore(dir: string, opts: { now?: () => Date } = {}): CampaignStore {
-  return new CampaignStore(path.resolve(dir), opts.now);
+/** Opens (creating and migrating if needed) the store of a campaign folder (AUTOAGENT_STORE / _ARTIFACTS apply). */
+export function openStore(dir: string, opts: { now?: () => Date; env?: Env } = {}): Promise<CampaignStore> {
+  return CampaignStore.open(dir, opts);
 }
 
-/** One store per campaign folder per process (SQLite WAL: safe with several workers and processes). */
-export function storeCache(): (dir: string) => CampaignStore {
-  const stores = new Map<string, CampaignStore>();
+/**
+ * Whether a campaign folder may have records: a shared store (AUTOAGENT_STORE) might; the embedded one
+ * only once its store.sqlite exists (readers never create one).
+ */
+export const campaignStoreExists = (dir: string, env: Env = process.env): boolean =>
+  Boolean(env.AUTOAGENT_STORE) || existsSync(storeFile(path.resolve(dir)));
+
+/** One store per campaign folder per process (one connection pool; SQLite WAL is safe across processes). */
+export function storeCache(): (dir: string) => Promise<CampaignStore> {
+  const stores = new Map<string, Promise<CampaignStore>>();
   return (dir) => {
     let s = stores.get(dir);
-    if (!s) stores.set(dir, (s = openStore(dir)));
+    if (!s) {
+      s = openStore(dir);
+      // A failed open is not cached: the next call tries again (the database may be back).
+      s.catch(() => stores.delete(dir));
+      stores.set(dir, s);
+    }
     return s;
   };
 }

@@ -104,8 +104,14 @@ export function trialResult(candidate: string, task: string, reward: number, rep
   };
 }
 
-export function recordTrial(store: CampaignStore, candidate: string, task: string, reward: number, repeat = 0): void {
-  store.recordTrial(trialResult(candidate, task, reward, repeat), {
+export async function recordTrial(
+  store: CampaignStore,
+  candidate: string,
+  task: string,
+  reward: number,
+  repeat = 0,
+): Promise<void> {
+  await store.recordTrial(trialResult(candidate, task, reward, repeat), {
     campaign: CAMPAIGN,
     candidateId: candidate,
     taskHash: `hash-${task}`,
@@ -142,13 +148,18 @@ function candidate(
 const patch = (a: string, b: string): string => createTwoFilesPatch('a/system.md', 'b/system.md', a, b);
 
 /** Writes the whole campaign; returns its folder. `complete: false` leaves out holdout and the completed event. */
-export function writeDemoCampaign(opts: { complete?: boolean } = {}): string {
+export async function writeDemoCampaign(opts: { complete?: boolean } = {}): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-report-'));
-  const store = openStore(dir, { now: clock() });
+  const store = await openStore(dir, { now: clock() });
   try {
-    store.appendEvent(CAMPAIGN, 'prepared', { seed: SEED, train: 3, holdout: 2, budget: { usd: 5, trials: 100 } });
-    for (const [task, r] of Object.entries(TRAIN[SEED] ?? {})) recordTrial(store, SEED, task, r);
-    store.recordCandidate(candidate(SEED, null, 0, 'evaluated', 'seed', ''), {
+    await store.appendEvent(CAMPAIGN, 'prepared', {
+      seed: SEED,
+      train: 3,
+      holdout: 2,
+      budget: { usd: 5, trials: 100 },
+    });
+    for (const [task, r] of Object.entries(TRAIN[SEED] ?? {})) await recordTrial(store, SEED, task, r);
+    await store.recordCandidate(candidate(SEED, null, 0, 'evaluated', 'seed', ''), {
       campaign: CAMPAIGN,
       harnessFiles: { 'system.md': SEED_PROMPT },
     });
@@ -157,7 +168,7 @@ export function writeDemoCampaign(opts: { complete?: boolean } = {}): string {
       [GOOD, 'Make the agent run the tests before finishing: t-b failed on an untested edit.'],
       [BAD, 'Bash is slow; forbid it.'],
     ] as const) {
-      store.recordProposal({
+      await store.recordProposal({
         proposalId: `p-${id}`,
         campaign: CAMPAIGN,
         generation: 1,
@@ -168,9 +179,9 @@ export function writeDemoCampaign(opts: { complete?: boolean } = {}): string {
         rationale,
         usage,
       });
-      for (const [task, r] of Object.entries(TRAIN[id] ?? {})) recordTrial(store, id, task, r);
+      for (const [task, r] of Object.entries(TRAIN[id] ?? {})) await recordTrial(store, id, task, r);
     }
-    store.recordCandidate(
+    await store.recordCandidate(
       candidate(
         GOOD,
         SEED,
@@ -181,17 +192,17 @@ export function writeDemoCampaign(opts: { complete?: boolean } = {}): string {
       ),
       { campaign: CAMPAIGN, harnessFiles: { 'system.md': GOOD_PROMPT }, diff: patch(SEED_PROMPT, GOOD_PROMPT) },
     );
-    store.recordCandidate(
+    await store.recordCandidate(
       candidate(BAD, SEED, 1, 'rejected', 'rejected: -0.333 vs parent', 'Bash is slow; forbid it.'),
       { campaign: CAMPAIGN, harnessFiles: { 'system.md': BAD_PROMPT }, diff: patch(SEED_PROMPT, BAD_PROMPT) },
     );
     if (opts.complete !== false) {
       for (const id of [GOOD, SEED])
-        for (const [task, r] of Object.entries(HOLDOUT[id] ?? {})) recordTrial(store, id, task, r);
-      store.appendEvent(CAMPAIGN, 'completed', { stopReason: 'max generations reached' });
+        for (const [task, r] of Object.entries(HOLDOUT[id] ?? {})) await recordTrial(store, id, task, r);
+      await store.appendEvent(CAMPAIGN, 'completed', { stopReason: 'max generations reached' });
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return dir;
 }

@@ -101,12 +101,14 @@ function trial(id: string, task: string, reward: number, s: Spec): TrialResult {
   };
 }
 
-export function writeParetoCampaign(opts: { objective?: { score: number; costUsd: number } } = {}): string {
+export async function writeParetoCampaign(
+  opts: { objective?: { score: number; costUsd: number } } = {},
+): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-pareto-'));
   let t = Date.parse('2025-06-01T10:00:00.000Z');
-  const store = openStore(dir, { now: () => new Date((t += 30_000)) });
+  const store = await openStore(dir, { now: () => new Date((t += 30_000)) });
   try {
-    store.appendEvent(CAMPAIGN, 'prepared', {
+    await store.appendEvent(CAMPAIGN, 'prepared', {
       seed: SEED,
       trainTasks: ['t-a', 't-b', 't-c'],
       holdoutTasks: [],
@@ -114,9 +116,13 @@ export function writeParetoCampaign(opts: { objective?: { score: number; costUsd
     });
     for (const [id, s] of Object.entries(SPECS)) {
       for (const [task, r] of Object.entries(s.rewards))
-        store.recordTrial(trial(id, task, r, s), { campaign: CAMPAIGN, candidateId: id, taskHash: `hash-${task}` });
+        await store.recordTrial(trial(id, task, r, s), {
+          campaign: CAMPAIGN,
+          candidateId: id,
+          taskHash: `hash-${task}`,
+        });
       const vals = Object.values(s.rewards);
-      store.recordCandidate(
+      await store.recordCandidate(
         {
           id,
           parentId: s.parentId,
@@ -134,7 +140,7 @@ export function writeParetoCampaign(opts: { objective?: { score: number; costUsd
       );
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return dir;
 }

@@ -16,8 +16,8 @@ let dir: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  dir = writeParetoCampaign();
-  const r = generateReport(dir);
+  dir = await writeParetoCampaign();
+  const r = await generateReport(dir);
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   errors = watchErrors(page);
   await page.goto(`file://${r.file}`);

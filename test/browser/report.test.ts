@@ -23,8 +23,8 @@ afterAll(async () => {
   dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
 });
 
-const demo = (): string => {
-  const d = writeDemoCampaign();
+const demo = async (): Promise<string> => {
+  const d = await writeDemoCampaign();
   dirs.push(d);
   return d;
 };
@@ -59,8 +59,8 @@ describe('offline HTML report', () => {
   let page: Page;
   let errors: string[];
   beforeAll(async () => {
-    const dir = demo();
-    const r = generateReport(dir);
+    const dir = await demo();
+    const r = await generateReport(dir);
     ({ page, errors } = await openPage(`file://${r.file}`));
   });
   afterAll(() => page?.close());
@@ -139,7 +139,7 @@ describe('live ui server', () => {
   let server: ReportServer;
   let dir: string;
   beforeAll(async () => {
-    dir = demo();
+    dir = await demo();
     server = await startReportServer({ dir, port: 0, status: async () => ({ phase: 'generation', paused: true }) });
   });
   afterAll(() => server?.close());
@@ -172,11 +172,11 @@ describe('live ui server', () => {
       await page.click(`#aa-candidate tr.trial[data-trial="${trialResult(GOOD, 't-c', 0).trialId}"]`);
       await page.waitForSelector('#aa-trajectory pre.command');
       expect(await text(page, '#aa-trajectory pre.command')).toBe(`$ ${commandFor(GOOD, 't-c')}`);
-      const store = openStore(dir);
+      const store = await openStore(dir);
       try {
-        recordTrial(store, GOOD, 't-c', 1, 1);
+        await recordTrial(store, GOOD, 't-c', 1, 1);
       } finally {
-        store.close();
+        await store.close();
       }
       expect(await until(() => text(page, '#card-trials .value'), '14 / 100', 10_000)).toBe('14 / 100');
       expect(await text(page, '#aa-live')).toMatch(/^live · updated/);

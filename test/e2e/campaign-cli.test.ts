@@ -139,7 +139,7 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     });
 
     // The store tells the same story, candidate by candidate.
-    const s = readStore(files.campaignDir, 'e2e-full');
+    const s = await readStore(files.campaignDir, 'e2e-full');
     const seed = s.candidates.find((c) => c.generation === 0)!;
     expect(seed).toMatchObject({ status: 'evaluated', meanReward: 0, parentId: null });
     const byGen = (g: number) => s.candidates.filter((c) => c.generation === g);
@@ -225,8 +225,16 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     const store = () => readStore(files.campaignDir, 'e2e-resume');
     const first = startCli(['run', files.yaml, '--json'], { baseUrl: fake.url });
     // Interrupt once generation 1 is evaluating: the baseline is done and a child's trial is stored.
-    const seedId = await waitFor('the baseline', () => store().candidates.find((c) => c.generation === 0)?.id, 150_000);
-    await waitFor('a generation-1 trial', () => store().trials.some((t) => t.candidateId !== seedId), 150_000);
+    const seedId = await waitFor(
+      'the baseline',
+      async () => (await store()).candidates.find((c) => c.generation === 0)?.id,
+      150_000,
+    );
+    await waitFor(
+      'a generation-1 trial',
+      async () => (await store()).trials.some((t) => t.candidateId !== seedId),
+      150_000,
+    );
     expect(first.child.exitCode).toBeNull();
     first.child.kill('SIGINT');
     const exit1 = await first.exited;
@@ -237,7 +245,7 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     expect(jsonLines(first.stdout()).some((l) => l['type'] === 'summary')).toBe(false);
     expect(existsSync(path.join(files.campaignDir, 'server.json'))).toBe(false);
     expect(await sandboxesOf(first.child.pid!)).toEqual([]);
-    const atInterrupt = store();
+    const atInterrupt = await store();
     expect(atInterrupt.events.some((e) => e.kind === 'completed')).toBe(false);
     expect(taskRuns(fake.requests)).toBe(atInterrupt.trials.length); // Ctrl-C abandoned no started trial
 
@@ -247,7 +255,7 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
       jsonLines(second.stdout().slice(0, second.stdout().lastIndexOf('\n') + 1)).find((l) => l['type'] === 'status');
     await waitFor(
       'a trial and a status line of the second run',
-      () => store().trials.length > atInterrupt.trials.length && statusOf2(),
+      async () => (await store()).trials.length > atInterrupt.trials.length && statusOf2(),
       150_000,
     );
     // Hold the next task-agent replies: the kill then lands while a trial is provably mid-agent-loop.
@@ -263,7 +271,7 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     expect(second.stderr()).toContain('campaign e2e-resume: running');
     second.child.kill('SIGKILL');
     expect(await second.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    const atKill = store();
+    const atKill = await store();
     const abandoned = taskRuns(fake.requests) - atKill.trials.length; // started by the dead run, never stored
     expect(atKill.events.some((e) => e.kind === 'completed')).toBe(false);
     // What the killed run left behind: its server file, its dev server (alive, on this campaign's db), its sandboxes.
@@ -300,7 +308,7 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
       candidates: { evaluated: 2, rejected: 2, invalid: 1 },
     });
 
-    const s = store();
+    const s = await store();
     expect(s.events.filter((e) => e.kind === 'prepared')).toHaveLength(1); // resumed, never restarted
     expect(s.events.filter((e) => e.kind === 'completed')).toHaveLength(1);
     expect(Math.max(...s.candidates.map((c) => c.generation))).toBe(2);

@@ -138,7 +138,7 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     await waitFor(
       'a half-done baseline',
       async () => {
-        const stored = store().trials.length;
+        const stored = (await store()).trials.length;
         return stored >= 1 && stored < TRAIN.length && stored + (await sandboxesOf(w1Pid)).length === TRAIN.length;
       },
       180_000,
@@ -147,7 +147,7 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     await w1.exited;
     const orphans = (await sandboxesOf(w1Pid)).length;
     expect(orphans).toBeGreaterThanOrEqual(1);
-    const storedAtKill = store().trials.map((t) => t.trialId);
+    const storedAtKill = (await store()).trials.map((t) => t.trialId);
 
     const w2 = await startWorker();
     expect(w2.stderr()).toContain(`reaped ${orphans} orphaned sandbox(es)`);
@@ -194,7 +194,7 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
       budget: { usd: 5, trials: 40 },
     });
     await new Promise((r) => setTimeout(r, 3000));
-    expect(store().proposals).toEqual([]);
+    expect((await store()).proposals).toEqual([]);
     expect(fake.requests.filter(isMeta)).toEqual([]);
 
     // Resume, and follow it to the end as a client (`run` attaches to the running campaign).
@@ -211,7 +211,7 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
     });
 
     // Each trial stored once and charged once, the trials stored before the kill kept as they were.
-    const s = store();
+    const s = await store();
     const ids = s.trials.map((t) => t.trialId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(3 + 3 + 2); // baseline, the one child, holdout (best + seed)

@@ -85,7 +85,7 @@ describe('autoagent run with a rejected key', () => {
     const status = await runCli(['status', files.yaml], cli(WRONG));
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/PAUSED\s+ANTHROPIC_API_KEY was rejected \(401\)/);
-    expect(readStore(files.campaignDir, 'e2e-bad-key').trials).toHaveLength(0);
+    expect((await readStore(files.campaignDir, 'e2e-bad-key')).trials).toHaveLength(0);
 
     first.child.kill('SIGINT');
     expect((await first.exited).code).toBe(0);
@@ -102,7 +102,7 @@ describe('autoagent run with a rejected key', () => {
       best: { trainScore: 1, holdoutScore: 1 },
       candidates: { invalid: 0 },
     });
-    const s = readStore(files.campaignDir, 'e2e-bad-key');
+    const s = await readStore(files.campaignDir, 'e2e-bad-key');
     expect(s.trials).toHaveLength(2 + 2 + 2);
     expect(s.trials.every((t) => t.error === null)).toBe(true);
     for (const f of filesUnder(files.campaignDir)) {

@@ -80,27 +80,27 @@ function trajectory(id: string): object {
   return rec.toJSON();
 }
 
-function writeCampaign(dir: string): void {
-  const store = openStore(dir);
+async function writeCampaign(dir: string): Promise<void> {
+  const store = await openStore(dir);
   try {
-    store.appendEvent(CAMPAIGN, 'prepared', {
+    await store.appendEvent(CAMPAIGN, 'prepared', {
       seed: SEED,
       trainTasks: ['t-a', 't-b', 't-c'],
       holdoutTasks: ['h-x', 'h-y'],
     });
-    const record = (c: string, runs: Record<string, number[]>): void => {
+    const record = async (c: string, runs: Record<string, number[]>): Promise<void> => {
       for (const [task, rewards] of Object.entries(runs)) {
-        rewards.forEach((r, repeat) => {
+        for (const [repeat, r] of rewards.entries()) {
           const t = trial(c, task, r, repeat);
           const legacy = c === SEED && task === 't-a' && repeat === 0;
-          store.recordTrial(t, {
+          await store.recordTrial(t, {
             campaign: CAMPAIGN,
             candidateId: c,
             taskHash: `hash-${task}`,
             trajectoryJson: legacy ? LEGACY_V14 : trajectory(t.trialId),
             verifierLog: `full verifier log of ${task}`,
           });
-        });
+        }
       }
     };
     const cand = (
@@ -123,27 +123,30 @@ function writeCampaign(dir: string): void {
       costUsd: 0.07,
       complexity: 100,
     });
-    record(SEED, TRAIN[SEED]!);
-    store.recordCandidate(cand(SEED, null, 0, 'evaluated', 'seed', '', 0.5), {
+    await record(SEED, TRAIN[SEED]!);
+    await store.recordCandidate(cand(SEED, null, 0, 'evaluated', 'seed', '', 0.5), {
       campaign: CAMPAIGN,
       harnessFiles: SEED_FILES,
     });
-    record(GOOD, TRAIN[GOOD]!);
-    store.recordCandidate(cand(GOOD, SEED, 1, 'evaluated', 'accepted: +0.333 over parent (p=0.04)', RATIONALE, 5 / 6), {
-      campaign: CAMPAIGN,
-      harnessFiles: GOOD_FILES,
-      diff: diffFiles(SEED_FILES, GOOD_FILES),
-    });
-    record(BAD, TRAIN[BAD]!);
-    store.recordCandidate(cand(BAD, SEED, 1, 'rejected', 'rejected: -0.500 vs parent', 'Forbid bash.', 0), {
+    await record(GOOD, TRAIN[GOOD]!);
+    await store.recordCandidate(
+      cand(GOOD, SEED, 1, 'evaluated', 'accepted: +0.333 over parent (p=0.04)', RATIONALE, 5 / 6),
+      {
+        campaign: CAMPAIGN,
+        harnessFiles: GOOD_FILES,
+        diff: diffFiles(SEED_FILES, GOOD_FILES),
+      },
+    );
+    await record(BAD, TRAIN[BAD]!);
+    await store.recordCandidate(cand(BAD, SEED, 1, 'rejected', 'rejected: -0.500 vs parent', 'Forbid bash.', 0), {
       campaign: CAMPAIGN,
       harnessFiles: BAD_FILES,
       diff: diffFiles(SEED_FILES, BAD_FILES),
     });
-    for (const c of [GOOD, SEED]) record(c, HOLDOUT[c]!);
-    store.appendEvent(CAMPAIGN, 'completed', { stopReason: 'max generations reached' });
+    for (const c of [GOOD, SEED]) await record(c, HOLDOUT[c]!);
+    await store.appendEvent(CAMPAIGN, 'completed', { stopReason: 'max generations reached' });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -154,7 +157,7 @@ beforeAll(async () => {
   await ensureBuilt();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'aa-export-'));
   campaignDir = path.join(tmp, '.autoagent', CAMPAIGN);
-  writeCampaign(campaignDir);
+  await writeCampaign(campaignDir);
   fake = await startFakeAnthropic(() => ({ content: [text('I am done.')], stop_reason: 'end_turn' }));
 }, 240_000);
 afterAll(async () => {

@@ -49,7 +49,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake?.close();
   fake = null;
-  store?.close();
+  await store?.close();
   store = null;
   await rm(tmp, { recursive: true, force: true });
 });
@@ -81,8 +81,8 @@ async function campaign(meta: ProposerInput['meta']): Promise<ProposerInput> {
   const seedId = computeHarnessId(seedFiles);
   const seedDir = join(campaignDir, 'harnesses', seedId);
   await copyHarness(FIXTURE, seedDir);
-  const s = (store = openStore(campaignDir));
-  s.recordCandidate(
+  const s = (store = await openStore(campaignDir));
+  await s.recordCandidate(
     {
       id: seedId,
       parentId: null,
@@ -98,7 +98,7 @@ async function campaign(meta: ProposerInput['meta']): Promise<ProposerInput> {
     },
     { campaign: CAMPAIGN, harnessFiles: seedFiles, diff: '' },
   );
-  s.recordCandidate(
+  await s.recordCandidate(
     {
       id: 'h-00000000000000aa',
       parentId: seedId,
@@ -113,14 +113,14 @@ async function campaign(meta: ProposerInput['meta']): Promise<ProposerInput> {
     },
     { campaign: CAMPAIGN, diff: '--- a/system.md\n+++ b/system.md\n+SHOUT\n' },
   );
-  s.recordTrial(trialResult('alpha', seedId, 0, 'inline output'), {
+  await s.recordTrial(trialResult('alpha', seedId, 0, 'inline output'), {
     campaign: CAMPAIGN,
     candidateId: seedId,
     taskHash: 'hash-alpha',
     trajectoryJson: { schema_version: 'ATIF-v1.4', steps: [{ message: 'ALPHA-TRAJECTORY-TEXT' }] },
     verifierLog: 'FAILED: alpha expected 42\n',
   });
-  s.recordTrial(trialResult(HOLDOUT, seedId, 1, HOLDOUT_MARKER), {
+  await s.recordTrial(trialResult(HOLDOUT, seedId, 1, HOLDOUT_MARKER), {
     campaign: CAMPAIGN,
     candidateId: seedId,
     taskHash: 'hash-holdout',

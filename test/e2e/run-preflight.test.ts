@@ -189,6 +189,6 @@ describe('autoagent run: check before start', () => {
     open();
     expect(await starter.exited).toEqual({ code: 0, signal: null });
     for (const p of [starter, second]) expect(p.stderr()).not.toMatch(/autoagent: (?!warning)|Error:|\n\s+at /);
-    expect(readStore(files.campaignDir, 'twice').trials).toHaveLength(1);
+    expect((await readStore(files.campaignDir, 'twice')).trials).toHaveLength(1);
   });
 });

@@ -33,8 +33,8 @@ const FLAG = { content: [text('{"reward_hacking": true, "explanation": "hard-cod
 async function setup(
   judge: { model: string; sample: number } | null,
 ): Promise<{ store: CampaignStore; task: { name: string; dir: string; hash: string } }> {
-  const store = openStore(tmp());
-  store.appendEvent('c', 'prepared', { seed: 'h-seed', holdoutTasks: ['h1'], tamperingJudge: judge });
+  const store = await openStore(tmp());
+  await store.appendEvent('c', 'prepared', { seed: 'h-seed', holdoutTasks: ['h1'], tamperingJudge: judge });
   const dir = path.join(tmp(), 'task-a');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'instruction.md'), 'Print the sum.\n');
@@ -57,7 +57,7 @@ test('judges the sample once, reuses the stored verdict, and skips what is not s
     tampering: first.tampering,
     usage: expect.objectContaining({ outputTokens: 0, costUsd: 0 }),
   });
-  expect(store.listEvents('c', { kind: JUDGED_EVENT })).toHaveLength(1);
+  expect(await store.listEvents('c', { kind: JUDGED_EVENT })).toHaveLength(1);
 
   for (const skip of [
     { repeat: 1 },
@@ -77,8 +77,8 @@ test('off without tamperingJudge; the deterministic screen answers first and the
     createTamperJudge(createAnthropicClient({ apiKey: 'k', baseURL: fake.url, maxRetries: 0 }), m);
   const off = await setup(null);
   expect((await judgeTrial({ ...base, ...off, judgeFor })).tampering).toBeNull();
-  const on = openStore(path.join(tmp(), 'on'));
-  on.appendEvent('c', 'prepared', { tamperingJudge: { model: 'claude-sonnet-4-6', sample: 1 } });
+  const on = await openStore(path.join(tmp(), 'on'));
+  await on.appendEvent('c', 'prepared', { tamperingJudge: { model: 'claude-sonnet-4-6', sample: 1 } });
   const forged = JSON.stringify({
     steps: [
       {
@@ -101,5 +101,5 @@ test('a rejected judge key is a typed credential fault, not a verdict, and nothi
     type: LLM_FAULT_ERRORS.credential,
     nonRetryable: true,
   });
-  expect(store.listEvents('c', { kind: JUDGED_EVENT })).toHaveLength(0);
+  expect(await store.listEvents('c', { kind: JUDGED_EVENT })).toHaveLength(0);
 });

@@ -45,9 +45,9 @@ test('a holdout task that is a byte copy of a train task runs its own trials (ne
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const summary = await handle.result();
 
-  const store = openStore(plan.campaignDir);
+  const store = await openStore(plan.campaignDir);
   try {
-    const stored = store.listTrials(plan.name);
+    const stored = await store.listTrials(plan.name);
     const copy = stored.filter((t) => t.task === 'a-copy');
     // The copy ran: one trial of its own, recorded under its name, with its own (fake) reward.
     expect(copy).toHaveLength(1);
@@ -61,6 +61,6 @@ test('a holdout task that is a byte copy of a train task runs its own trials (ne
     // Charged as two evaluations: nothing was served from the cache.
     expect(summary.ledger.trials).toBe(2);
   } finally {
-    store.close();
+    await store.close();
   }
 });

@@ -13,7 +13,7 @@ let dir = '';
 let server: ReportServer;
 
 beforeAll(async () => {
-  dir = writeDemoCampaign();
+  dir = await writeDemoCampaign();
   server = await startReportServer({ dir, port: 0 });
 });
 afterAll(async () => {

@@ -57,8 +57,8 @@ test('a small campaign accepts the improving edit, rejects the worse one, and co
   // Gen 1 from the seed: GOOD (a,b solved) accepted, BAD rejected. Gen 2 from GOOD: no further gain.
   expect(summary.generations).toBe(2);
   expect(summary.stopReason).toMatch(/2 generations/);
-  const store = openStore(plan.campaignDir);
-  const candidates = store.listCandidates(plan.name);
+  const store = await openStore(plan.campaignDir);
+  const candidates = await store.listCandidates(plan.name);
   const good = candidates.find((c) => c.generation === 1 && c.rationale === 'add GOOD');
   const bad = candidates.find((c) => c.generation === 1 && c.rationale === 'add BAD');
   expect(good?.status).toBe('evaluated');
@@ -73,17 +73,17 @@ test('a small campaign accepts the improving edit, rejects the worse one, and co
   expect(summary.frontier.map((c) => c.id)).toEqual([good?.id]);
   // The diff against the parent was stored when the child was proposed, and the candidate row points at it.
   expect(good?.diffHash).toMatch(/^[0-9a-f]{64}$/);
-  expect(store.getArtifactText(good?.diffHash ?? '')).toContain('+GOOD');
+  expect(await store.getArtifactText(good?.diffHash ?? '')).toContain('+GOOD');
 
   // baseline 3 tasks x 2 repeats + 2 generations x 2 children x 6 + holdout 2 candidates x 2 tasks.
-  const stored = store.listTrials(plan.name);
+  const stored = await store.listTrials(plan.name);
   expect(stored).toHaveLength(6 + 24 + 4);
   expect(summary.ledger.trials).toBe(stored.length);
   expect(new Set(stored.map((t) => t.trialId)).size).toBe(stored.length);
   for (const t of stored) expect(trials.runsOf(plan.campaignDir, t.trialId)).toBe(1);
   expect(summary.ledger.proposals).toBe(4);
   expect(summary.ledger.costUsd).toBeCloseTo(34 * 0.01 + 4 * 0.1);
-  expect(store.listProposals(plan.name)).toHaveLength(4);
+  expect(await store.listProposals(plan.name)).toHaveLength(4);
 
   const status = await campaignStatus(handle);
   expect(status).toMatchObject({
@@ -102,7 +102,7 @@ test('a small campaign accepts the improving edit, rejects the worse one, and co
   const events = (JSON.parse(historyToJSON(await handle.fetchHistory())) as { events: object[] }).events;
   const markers = events.filter((e) => 'markerRecordedEventAttributes' in e);
   expect(JSON.stringify(markers)).toContain(Buffer.from(JSON.stringify('stone-rules-1')).toString('base64'));
-  store.close();
+  await store.close();
   await recordHistories('small', handle.workflowId, [
     `${handle.workflowId}/gen-0`,
     `${handle.workflowId}/gen-1`,
@@ -119,12 +119,12 @@ test('continue-as-new every generation carries the state; a config path works as
   expect(summary.runs).toBe(3);
   expect(summary.generations).toBe(3);
   expect(summary.best?.trainScore).toBeCloseTo(2 / 3);
-  const store = openStore(plan.campaignDir);
+  const store = await openStore(plan.campaignDir);
   // Generation 3 proposes the same children as generation 2: their stored trials are reused, not charged.
-  const stored = store.listTrials(plan.name);
+  const stored = await store.listTrials(plan.name);
   expect(summary.ledger.trials).toBe(stored.length);
-  expect(store.listCandidates(plan.name).filter((c) => c.status === 'evaluated')).toHaveLength(2);
-  store.close();
+  expect((await store.listCandidates(plan.name)).filter((c) => c.status === 'evaluated')).toHaveLength(2);
+  await store.close();
   expect(trials.total()).toBe(34 + stored.length); // the first test's 34, then each new trial once
   // Each run's history stays small: the trials live in the children's histories.
   const last = await handle.fetchHistory();

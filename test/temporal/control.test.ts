@@ -48,12 +48,12 @@ afterAll(async () => {
 
 const campaignHandleOf = (name: string) => campaignHandle(env.client, name);
 
-const storedTrials = (campaignDir: string, name: string): number => {
-  const store = openStore(campaignDir);
+const storedTrials = async (campaignDir: string, name: string): Promise<number> => {
+  const store = await openStore(campaignDir);
   try {
-    return store.listTrials(name).length;
+    return (await store.listTrials(name)).length;
   } finally {
-    store.close();
+    await store.close();
   }
 };
 
@@ -61,7 +61,8 @@ test('pause holds all work (even inside a generation) until resume', async () =>
   const plan = testPlan(root, 'pause', { concurrency: 1, generations: 1 });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   await waitFor(
-    async () => (await campaignStatus(handle)).phase === 'generation' && storedTrials(plan.campaignDir, plan.name) >= 8,
+    async () =>
+      (await campaignStatus(handle)).phase === 'generation' && (await storedTrials(plan.campaignDir, plan.name)) >= 8,
     30_000,
     'generation 1 trials',
   );
@@ -79,13 +80,13 @@ test('pause holds all work (even inside a generation) until resume', async () =>
   // Let the in-flight trial return and be recorded (the store write follows the runner's return).
   await waitFor(async () => trials.inFlightIn(plan.campaignDir) === 0, 30_000, 'the in-flight trial to return');
   await waitFor(
-    async () => storedTrials(plan.campaignDir, plan.name) >= trials.startedIn(plan.campaignDir),
+    async () => (await storedTrials(plan.campaignDir, plan.name)) >= trials.startedIn(plan.campaignDir),
     30_000,
     'the returned trial to be stored',
   );
-  const held = storedTrials(plan.campaignDir, plan.name);
+  const held = await storedTrials(plan.campaignDir, plan.name);
   await new Promise((r) => setTimeout(r, 1500));
-  expect(storedTrials(plan.campaignDir, plan.name)).toBe(held);
+  expect(await storedTrials(plan.campaignDir, plan.name)).toBe(held);
   expect(held).toBeLessThan(6 + 12);
   await resumeCampaign(handle);
   const summary = await handle.result();
@@ -112,9 +113,9 @@ test('pause while the last trials run: they finish, the evaluation completes, th
     );
     expect(held).toMatchObject({ paused: true, phase: 'generation', generation: 0 });
     await new Promise((r) => setTimeout(r, 1000));
-    const store = openStore(plan.campaignDir);
-    expect(store.listProposals(plan.name)).toEqual([]);
-    store.close();
+    const store = await openStore(plan.campaignDir);
+    expect(await store.listProposals(plan.name)).toEqual([]);
+    await store.close();
   } finally {
     trials.delayMs = 20;
   }
@@ -203,7 +204,7 @@ test('a failed generation waits for retryGeneration and reruns, reusing stored t
     'second failure',
   );
   expect(second.error).toMatch(/docker hiccup on c/);
-  const storedBefore = storedTrials(plan.campaignDir, plan.name);
+  const storedBefore = await storedTrials(plan.campaignDir, plan.name);
   expect(storedBefore).toBeGreaterThan(6);
 
   trials.failTask = null;
@@ -213,9 +214,9 @@ test('a failed generation waits for retryGeneration and reruns, reusing stored t
   expect(summary.best?.trainScore).toBeCloseTo(2 / 3);
   expect(proposer.calls.filter((c) => c.attemptLabel === 'gen-1-retry-2')).toHaveLength(2);
 
-  const store = openStore(plan.campaignDir);
-  const stored = store.listTrials(plan.name);
-  store.close();
+  const store = await openStore(plan.campaignDir);
+  const stored = await store.listTrials(plan.name);
+  await store.close();
   expect(stored).toHaveLength(6 + 12 + 4);
   for (const t of stored) expect(trials.runsOf(plan.campaignDir, t.trialId)).toBe(1); // nothing ran twice
   expect(summary.ledger.trials).toBe(stored.length); // charged once: at the failure, or at the rerun

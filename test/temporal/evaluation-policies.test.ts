@@ -159,14 +159,14 @@ async function runRacing(name: string, seedText: string, evaluation = SPEC) {
   const plan = await policyPlan(name, seedText, evaluation);
   const { handle } = await startOrAttachCampaign(env.client, { name, input: { plan } });
   const summary = await handle.result();
-  const store = openStore(plan.campaignDir);
+  const store = await openStore(plan.campaignDir);
   try {
-    const child = store.listCandidates(name).find((c) => c.generation === 1);
+    const child = (await store.listCandidates(name)).find((c) => c.generation === 1);
     if (!child) throw new Error('no child candidate recorded');
-    const trials = store.listTrials(name);
+    const trials = await store.listTrials(name);
     return { handle, summary, child, trials, childTrials: trials.filter((t) => t.candidateId === child.id) };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -116,17 +116,17 @@ const start = (files: CampaignFiles, name: string) =>
   startOrAttachCampaign(env.client, { name, input: { configPath: files.yaml } });
 
 /** What the store holds: every trial, and whether any of them is a fault scored as a result. */
-function stored(files: CampaignFiles, name: string) {
-  const store = openStore(files.campaignDir);
+async function stored(files: CampaignFiles, name: string) {
+  const store = await openStore(files.campaignDir);
   try {
-    const trials = store.listTrials(name);
+    const trials = await store.listTrials(name);
     return {
       trials,
       faulted: trials.filter((t) => isSystemicErrorText(t.error)),
-      proposals: store.listProposals(name),
+      proposals: await store.listProposals(name),
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -163,8 +163,8 @@ test('429 / 529 / 500 past the SDK retries: retried, then the campaign completes
   expect(meta.faulted).toBe(5);
   expectDeservedScores(summary);
   expect(summary.candidates.invalid).toBe(0); // the outage never turned into an invalid proposal
-  expect(stored(files, name).proposals).toHaveLength(1);
-  const s = stored(files, name);
+  expect((await stored(files, name)).proposals).toHaveLength(1);
+  const s = await stored(files, name);
   expect(s.faulted).toEqual([]);
   // baseline 2 + the child's 2 + holdout of best and seed 2; each stored, and charged, exactly once.
   expect(s.trials).toHaveLength(6);
@@ -182,11 +182,11 @@ test('connection refused (server down, then up): the trials wait it out and the 
   // The baseline's trials are in their activity retries while nothing listens.
   await waitFor(async () => (await campaignStatus(handle)).phase === 'baseline', 60_000, 'the baseline');
   await new Promise((r) => setTimeout(r, 4_000));
-  expect(stored(files, name).trials).toHaveLength(0);
+  expect((await stored(files, name)).trials).toHaveLength(0);
   await f.up();
   const summary = await handle.result();
   expectDeservedScores(summary);
-  const s = stored(files, name);
+  const s = await stored(files, name);
   expect(s.faulted).toEqual([]);
   expect(s.trials).toHaveLength(6);
   expect(summary.ledger.trials).toBe(6);
@@ -213,7 +213,7 @@ test('an outage longer than faultRetry: the generation waits for retry-generatio
     error: expect.stringMatching(/model API unavailable .*LlmOverloadedError/),
   });
   expect(waiting.paused).toBe(false); // an outage does not pause: it waits, visibly
-  const before = stored(files, name);
+  const before = await stored(files, name);
   expect(before.faulted).toEqual([]);
   expect(before.trials.map((t) => t.candidateId)).toEqual([waiting.bestCandidateId, waiting.bestCandidateId]); // the baseline only
   expect(waiting.spend.trials).toBe(2);
@@ -222,7 +222,7 @@ test('an outage longer than faultRetry: the generation waits for retry-generatio
   await retryCampaignGeneration(handle);
   const summary = await handle.result();
   expectDeservedScores(summary);
-  const s = stored(files, name);
+  const s = await stored(files, name);
   expect(s.faulted).toEqual([]);
   expect(s.trials).toHaveLength(6);
   expect(summary.ledger.trials).toBe(6);
@@ -252,13 +252,13 @@ test('a rejected key (401) pauses the campaign with the reason; nothing is recor
   expect(refused).toBe(TRAIN.length);
   await new Promise((r) => setTimeout(r, 2_000));
   expect(f.requests).toHaveLength(refused);
-  expect(stored(files, name).trials).toHaveLength(0);
+  expect((await stored(files, name)).trials).toHaveLength(0);
 
   process.env.ANTHROPIC_API_KEY = GOOD_KEY; // the in-process worker reads it on its next trial
   await resumeCampaign(handle);
   const summary = await handle.result();
   expectDeservedScores(summary);
-  const s = stored(files, name);
+  const s = await stored(files, name);
   expect(s.faulted).toEqual([]);
   expect(s.trials).toHaveLength(6);
   expect(summary.ledger.trials).toBe(6);
@@ -284,7 +284,7 @@ test("the meta-agent's rejected key pauses the campaign: no invalid proposal, no
   expect(paused.pauseReason).toMatch(/^ANTHROPIC_API_KEY was rejected \(401\)/);
   expect(paused.candidates).toEqual({ evaluated: 1, rejected: 0, invalid: 0 });
   expect(paused.spend.proposals).toBe(0);
-  expect(stored(files, name).proposals).toHaveLength(0);
+  expect((await stored(files, name)).proposals).toHaveLength(0);
   expect(sw.faulted).toBe(1); // not retried
 
   sw.recover();
@@ -292,8 +292,8 @@ test("the meta-agent's rejected key pauses the campaign: no invalid proposal, no
   const summary = await handle.result();
   expectDeservedScores(summary);
   expect(summary.candidates.invalid).toBe(0);
-  expect(stored(files, name).proposals).toHaveLength(1);
-  expect(stored(files, name).faulted).toEqual([]);
+  expect((await stored(files, name)).proposals).toHaveLength(1);
+  expect((await stored(files, name)).faulted).toEqual([]);
 });
 
 test('a key revoked mid-baseline: the trial that ran is kept; after resume it is reused, not rerun or re-charged', async () => {
@@ -329,7 +329,7 @@ test('a key revoked mid-baseline: the trial that ran is kept; after resume it is
   );
   expect(paused.waitingForRetry).toMatchObject({ generation: 0, fault: 'credential' });
   expect(paused.spend.trials).toBe(1); // the trial that ran is charged once; the refused one is not
-  const kept = stored(files, name).trials;
+  const kept = (await stored(files, name)).trials;
   expect(kept).toHaveLength(1);
   expect(kept[0]?.error).toBeNull();
 
@@ -337,7 +337,7 @@ test('a key revoked mid-baseline: the trial that ran is kept; after resume it is
   await resumeCampaign(handle);
   const summary = await handle.result();
   expectDeservedScores(summary);
-  const s = stored(files, name);
+  const s = await stored(files, name);
   expect(s.faulted).toEqual([]);
   expect(s.trials).toHaveLength(6);
   expect(s.trials.find((t) => t.trialId === kept[0]?.trialId)?.createdAt).toBe(kept[0]?.createdAt); // the same row, not a rerun

@@ -176,7 +176,7 @@ test('racing rejects a worse child; its running sandboxes are cancelled: removed
   });
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const summary = await handle.result();
-  const s = readStore(plan.campaignDir, plan.name);
+  const s = await readStore(plan.campaignDir, plan.name);
 
   // The seed solves every task; the child was rejected by racing before its sleepers could finish.
   const seedTrials = s.trials.filter((t) => t.candidateId !== child.id);

@@ -131,10 +131,10 @@ test('a cost-aware objective keeps the cheap seed on the frontier and makes it t
   const scored = testPlan(root, 'scored', over);
   const [p, s] = [await run(priced), await run(scored)];
 
-  const store = openStore(priced.campaignDir);
-  const seed = store.listCandidates(priced.name).find((c) => c.generation === 0);
-  const pricey = store.listCandidates(priced.name).find((c) => c.rationale === 'add GOOD PRICEY');
-  store.close();
+  const store = await openStore(priced.campaignDir);
+  const seed = (await store.listCandidates(priced.name)).find((c) => c.generation === 0);
+  const pricey = (await store.listCandidates(priced.name)).find((c) => c.rationale === 'add GOOD PRICEY');
+  await store.close();
   // Accepted on rewards (b: 0 → 1) whatever it costs: acceptance is a paired test on rewards only.
   expect(pricey?.status).toBe('evaluated');
   // score 2/3 at $1 a task: utility −0.33; the seed 1/3 at $0.01: 0.32. Both stay on the frontier.
@@ -152,8 +152,8 @@ test('a harness identical to a known candidate is never evaluated twice', async 
   // Both slots make the same edit: siblings duplicate each other, and generation 3 repeats generation 2.
   const plan = testPlan(root, 'dup', { proposalsPerGeneration: 2, generations: 3 });
   const summary = await run(plan);
-  const store = openStore(plan.campaignDir);
-  const cands = store.listCandidates(plan.name);
+  const store = await openStore(plan.campaignDir);
+  const cands = await store.listCandidates(plan.name);
   // [status, verdict] per generation, sorted (records of one generation may share a timestamp).
   const byGen = (g: number) =>
     cands
@@ -178,13 +178,15 @@ test('a harness identical to a known candidate is never evaluated twice', async 
   const gen3 = (await env.client.workflow.getHandle('campaign/dup/gen-3').result()) as GenerationResult;
   expect(gen3.evaluations).toEqual([]);
   // baseline 6 + gen 1 one child × 6 + gen 2 one child × 6 + holdout (best + seed) × 2 tasks: every trial once.
-  const stored = store.listTrials(plan.name);
+  const stored = await store.listTrials(plan.name);
   expect(stored).toHaveLength(6 + 6 + 6 + 4);
   expect(trialsRunIn(plan.campaignDir)).toBe(stored.length);
   expect(summary.ledger.trials).toBe(stored.length);
   expect(summary.ledger.proposals).toBe(6); // every proposal charged, duplicates included
-  expect(store.listProposals(plan.name).filter((p) => p.error?.startsWith('duplicate of candidate'))).toHaveLength(2);
-  store.close();
+  expect(
+    (await store.listProposals(plan.name)).filter((p) => p.error?.startsWith('duplicate of candidate')),
+  ).toHaveLength(2);
+  await store.close();
 });
 
 test('merge: two frontier candidates that win on different tasks are combined, and the child has both parents', async () => {
@@ -199,8 +201,8 @@ test('merge: two frontier candidates that win on different tasks are combined, a
   const metaRequests = api.requests.slice(before).filter(isMeta);
   const firstTurns = metaRequests.filter((r) => turnOf(r) === 0).map(instructionOf);
 
-  const store = openStore(plan.campaignDir);
-  const cands = store.listCandidates(plan.name);
+  const store = await openStore(plan.campaignDir);
+  const cands = await store.listCandidates(plan.name);
   const alpha = cands.find((c) => c.rationale === 'edit g1 p0');
   const beta = cands.find((c) => c.rationale === 'edit g1 p1');
   const merged = cands.find((c) => c.rationale === 'merged the other harness into the parent');
@@ -233,19 +235,19 @@ test('merge: two frontier candidates that win on different tasks are combined, a
   });
   expect(gamma?.status).toBe('rejected');
   expect(summary.best?.candidateId).toBe(merged?.id);
-  const harness = store.getHarness(merged?.harnessHash as string)['system.md'] ?? '';
+  const harness = (await store.getHarness(merged?.harnessHash as string))['system.md'] ?? '';
   expect(harness).toContain('Use ALPHA.');
   expect(harness).toContain('Use BETA.');
 
   // The lineage everywhere: the experiment log the next meta-agent reads, and the report.
-  const log = renderExperimentsMarkdown(readExperiments(store, plan.name, ['h1', 'h2']));
+  const log = renderExperimentsMarkdown(await readExperiments(store, plan.name, ['h1', 'h2']));
   expect(log).toContain(`## ${merged?.id} (generation 2, merge of ${beta?.id} and ${alpha?.id})`);
-  const report = extractReportData(readSnapshot(store, plan.name), { now: new Date() });
+  const report = extractReportData(await readSnapshot(store, plan.name), { now: new Date() });
   expect(report.candidates.find((c) => c.id === merged?.id)).toMatchObject({
     parentId: beta?.id,
     secondParentId: alpha?.id,
   });
-  store.close();
+  await store.close();
 
   if (process.env.RECORD_HISTORIES === '1') {
     for (const id of ['campaign/merge', 'campaign/merge/gen-2']) {

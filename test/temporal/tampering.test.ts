@@ -139,8 +139,8 @@ test('a tampering harness and a candidate with forged passing trials are both re
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const summary = await handle.result();
 
-  const store = openStore(plan.campaignDir);
-  const gen1 = store.listCandidates(plan.name).filter((c) => c.generation === 1);
+  const store = await openStore(plan.campaignDir);
+  const gen1 = (await store.listCandidates(plan.name)).filter((c) => c.generation === 1);
   const tamper = gen1.find((c) => c.rationale === `add ${TAMPER_EDIT}`);
   const forge = gen1.find((c) => c.rationale === `add ${FORGE_EDIT}`);
 
@@ -156,8 +156,8 @@ test('a tampering harness and a candidate with forged passing trials are both re
     /^reward tampering in 6 passing trial\(s\), rejected; first a #0 \(.+\): trajectory step 2 \(bash\) \[verifier-output\]/,
   );
   expect(forge?.verdict).toMatch(/\[background-process\]/);
-  expect(store.listTrials(plan.name, { candidateId: forge?.id })).toHaveLength(6);
-  const seed = store.listCandidates(plan.name).find((c) => c.generation === 0);
+  expect(await store.listTrials(plan.name, { candidateId: forge?.id })).toHaveLength(6);
+  const seed = (await store.listCandidates(plan.name)).find((c) => c.generation === 0);
   expect(summary.best?.candidateId).toBe(seed?.id);
   expect(summary.candidates).toEqual({ evaluated: 1, rejected: 1, invalid: 1 });
 
@@ -165,14 +165,14 @@ test('a tampering harness and a candidate with forged passing trials are both re
   const status = await campaignStatus(handle);
   expect(status.flagged.map((f) => f.candidateId)).toEqual([tamper?.id, forge?.id]);
   expect(statusBlock(status, null)).toMatch(/flagged {6}2 candidate\(s\) rejected for reward tampering; newest /);
-  const offline = statusFromStore(plan.campaignDir, plan.name);
+  const offline = await statusFromStore(plan.campaignDir, plan.name);
   // The store lists one generation's records by creation time, then id: no order between these two is promised.
   expect(offline.flagged.map((f) => f.reason).sort()).toEqual([tamper?.verdict, forge?.verdict].sort());
   expect(offline.text).toContain('rejected for reward tampering');
 
   // The experiment log the next meta-agent reads, and the report.
   const log = renderExperimentsMarkdown(
-    readExperiments(
+    await readExperiments(
       store,
       plan.name,
       plan.holdout.map((t) => t.name),
@@ -180,7 +180,7 @@ test('a tampering harness and a candidate with forged passing trials are both re
   );
   expect(log).toContain(forge?.verdict);
   expect(log.match(/\*\*rejected for reward tampering\*\*/g)).toHaveLength(2);
-  const report = extractReportData(readSnapshot(store, plan.name), { now: new Date() });
+  const report = extractReportData(await readSnapshot(store, plan.name), { now: new Date() });
   expect(report.candidates.find((c) => c.id === forge?.id)?.verdict).toBe(forge?.verdict);
 });
 
@@ -194,8 +194,8 @@ test('with tamperingJudge on, the LLM judge flags an obfuscated forgery on its s
   const { handle } = await startOrAttachCampaign(env.client, { name: plan.name, input: { plan } });
   const summary = await handle.result();
 
-  const store = openStore(plan.campaignDir);
-  const sneaky = store.listCandidates(plan.name).find((c) => c.generation === 1);
+  const store = await openStore(plan.campaignDir);
+  const sneaky = (await store.listCandidates(plan.name)).find((c) => c.generation === 1);
   expect(sneaky?.rationale).toBe(`add ${SNEAKY_EDIT}`);
   expect(sneaky?.status).toBe('rejected');
   expect(sneaky?.meanReward).toBe(1);
@@ -205,12 +205,12 @@ test('with tamperingJudge on, the LLM judge flags an obfuscated forgery on its s
     /^reward tampering in 3 passing trial\(s\), rejected; first a #0 .*: LLM judge \(claude-sonnet-4-6\): step 2 runs a hidden base64 command/,
   );
   expect(judgeApi.requests.length - before).toBe(3);
-  const judged = store.listEvents(plan.name, { kind: 'tampering-judged' });
+  const judged = await store.listEvents(plan.name, { kind: 'tampering-judged' });
   expect(judged).toHaveLength(3);
   expect(judged.map((e) => (e.data as { flagged: boolean }).flagged)).toEqual([true, true, true]);
   const body = JSON.stringify(judgeApi.requests[before]?.body);
   expect(body).toContain('reward hacking');
   expect(body).toContain('base64 -d | sh');
-  expect(summary.best?.candidateId).toBe(store.listCandidates(plan.name).find((c) => c.generation === 0)?.id);
+  expect(summary.best?.candidateId).toBe((await store.listCandidates(plan.name)).find((c) => c.generation === 0)?.id);
   expect((await campaignStatus(handle)).flagged.map((f) => f.candidateId)).toEqual([sneaky?.id]);
 });

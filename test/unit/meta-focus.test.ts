@@ -169,8 +169,8 @@ describe('merge proposals', () => {
     ).rejects.toThrow(/escapes the harness folder/);
   });
 
-  it('the diffs start from the nearest common ancestor in the stored lineage', () => {
-    const store = openStore(tmp());
+  it('the diffs start from the nearest common ancestor in the stored lineage', async () => {
+    const store = await openStore(tmp());
     try {
       const rec = (id: string, parentId: string | null, generation: number) =>
         store.recordCandidate(
@@ -188,16 +188,16 @@ describe('merge proposals', () => {
           },
           { campaign: 'c' },
         );
-      rec('h-seed', null, 0);
-      rec('h-a', 'h-seed', 1);
-      rec('h-a2', 'h-a', 2);
-      rec('h-b', 'h-seed', 1);
-      expect(lineageOf(store, 'h-a2')).toEqual(['h-a2', 'h-a', 'h-seed']);
-      expect(commonAncestor(store, 'h-a2', 'h-b')).toBe('h-seed');
-      expect(commonAncestor(store, 'h-a2', 'h-a')).toBe('h-a');
-      expect(commonAncestor(store, 'h-a2', 'h-unknown')).toBeNull();
+      await rec('h-seed', null, 0);
+      await rec('h-a', 'h-seed', 1);
+      await rec('h-a2', 'h-a', 2);
+      await rec('h-b', 'h-seed', 1);
+      expect(await lineageOf(store, 'h-a2')).toEqual(['h-a2', 'h-a', 'h-seed']);
+      expect(await commonAncestor(store, 'h-a2', 'h-b')).toBe('h-seed');
+      expect(await commonAncestor(store, 'h-a2', 'h-a')).toBe('h-a');
+      expect(await commonAncestor(store, 'h-a2', 'h-unknown')).toBeNull();
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

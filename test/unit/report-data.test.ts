@@ -6,29 +6,29 @@ import { buildReportData, extractReportData, readSnapshot } from '../../src/repo
 import { ReportError } from '../../src/report/errors';
 import { generateReport } from '../../src/report/generate';
 import { packTrajectories } from '../../src/report/trajectories';
-import { openStore } from '../../src/store/store';
+import { openStore, type CampaignStore } from '../../src/store/store';
 import { BAD, CAMPAIGN, GOOD, SEED, commandFor, recordTrial, writeDemoCampaign } from '../browser/campaign-fixture';
 
 const dirs: string[] = [];
-const demo = (complete = true): string => {
-  const d = writeDemoCampaign({ complete });
+const demo = async (complete = true): Promise<string> => {
+  const d = await writeDemoCampaign({ complete });
   dirs.push(d);
   return d;
 };
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-const withStore = <T>(dir: string, f: (s: ReturnType<typeof openStore>) => T): T => {
-  const s = openStore(dir);
+const withStore = async <T>(dir: string, f: (s: CampaignStore) => T | Promise<T>): Promise<T> => {
+  const s = await openStore(dir);
   try {
-    return f(s);
+    return await f(s);
   } finally {
-    s.close();
+    await s.close();
   }
 };
 
 describe('report data', () => {
-  it('summarises best train / holdout, the gap and the improvement over the seed', () => {
-    const d = withStore(demo(), (s) => buildReportData(s, { now: new Date('2025-06-02T00:00:00Z') }));
+  it('summarises best train / holdout, the gap and the improvement over the seed', async () => {
+    const d = await withStore(await demo(), (s) => buildReportData(s, { now: new Date('2025-06-02T00:00:00Z') }));
     const s = d.summary;
     expect(d.campaign).toBe(CAMPAIGN);
     expect(s.bestId).toBe(GOOD);
@@ -49,25 +49,27 @@ describe('report data', () => {
     expect(s.trialsPerMin).toBeGreaterThan(0);
   });
 
-  it("takes a finished campaign's pick from its completed event (a stepping stone may be it)", () => {
-    const dir = demo();
+  it("takes a finished campaign's pick from its completed event (a stepping stone may be it)", async () => {
+    const dir = await demo();
     // The rejected BAD stands in for a stone the campaign shipped: the report follows the campaign's pick.
-    withStore(dir, (s) =>
+    await withStore(dir, (s) =>
       s.appendEvent(CAMPAIGN, 'completed', {
         stopReason: 'max generations reached',
         best: { candidateId: BAD, trainScore: 0, holdoutScore: null },
       }),
     );
-    const s = withStore(dir, (st) => buildReportData(st)).summary;
+    const s = (await withStore(dir, (st) => buildReportData(st))).summary;
     expect(s.bestId).toBe(BAD);
     expect(s.bestTrain).toBe(0); // its stored train score, whatever the event says
     // A pick the store does not know falls back to the best accepted candidate.
-    withStore(dir, (st) => st.appendEvent(CAMPAIGN, 'completed', { stopReason: 'x', best: { candidateId: 'nobody' } }));
-    expect(withStore(dir, (st) => buildReportData(st)).summary.bestId).toBe(GOOD);
+    await withStore(dir, (st) =>
+      st.appendEvent(CAMPAIGN, 'completed', { stopReason: 'x', best: { candidateId: 'nobody' } }),
+    );
+    expect((await withStore(dir, (st) => buildReportData(st))).summary.bestId).toBe(GOOD);
   });
 
-  it('splits train and holdout tasks and gives each candidate its delta vs parent and its diff', () => {
-    const d = withStore(demo(), (s) => buildReportData(s));
+  it('splits train and holdout tasks and gives each candidate its delta vs parent and its diff', async () => {
+    const d = await withStore(await demo(), (s) => buildReportData(s));
     expect(d.tasks).toEqual({ train: ['t-a', 't-b', 't-c'], holdout: ['h-x', 'h-y'], identical: [] });
     const by = Object.fromEntries(d.candidates.map((c) => [c.id, c]));
     expect(by[SEED]?.delta).toBeNull();
@@ -85,10 +87,10 @@ describe('report data', () => {
     ).toEqual(['h-x', 'h-x', 'h-y', 'h-y']);
   });
 
-  it('says which tasks have identical content (a holdout byte copy of a train task)', () => {
-    const dir = demo();
-    withStore(dir, (s) => {
-      s.appendEvent(CAMPAIGN, 'prepared', {
+  it('says which tasks have identical content (a holdout byte copy of a train task)', async () => {
+    const dir = await demo();
+    await withStore(dir, async (s) => {
+      await s.appendEvent(CAMPAIGN, 'prepared', {
         trainTasks: ['t-a', 't-b', 't-c'],
         holdoutTasks: ['h-x', 'h-y', 'h-copy'],
         taskHashes: {
@@ -101,11 +103,11 @@ describe('report data', () => {
         },
       });
     });
-    expect(withStore(dir, (s) => buildReportData(s)).tasks.identical).toEqual([['h-copy', 't-b']]);
+    expect((await withStore(dir, (s) => buildReportData(s))).tasks.identical).toEqual([['h-copy', 't-b']]);
   });
 
-  it('marks the tasks each child fixed or broke against its parent', () => {
-    const d = withStore(demo(), (s) => buildReportData(s));
+  it('marks the tasks each child fixed or broke against its parent', async () => {
+    const d = await withStore(await demo(), (s) => buildReportData(s));
     const flips = d.heat
       .filter((h) => h.flip !== 0)
       .map((h) => `${h.candidateId}:${h.split}:${h.task}:${h.flip}`)
@@ -114,10 +116,10 @@ describe('report data', () => {
     expect(d.heat.filter((h) => h.candidateId === SEED).every((h) => h.flip === 0)).toBe(true);
   });
 
-  it('shows trials of a not-yet-recorded candidate as running, with its proposal as parent', () => {
-    const dir = demo(false);
-    const d = withStore(dir, (s) => {
-      s.recordProposal({
+  it('shows trials of a not-yet-recorded candidate as running, with its proposal as parent', async () => {
+    const dir = await demo(false);
+    const d = await withStore(dir, async (s) => {
+      await s.recordProposal({
         proposalId: 'p-new',
         campaign: CAMPAIGN,
         generation: 2,
@@ -128,7 +130,7 @@ describe('report data', () => {
         rationale: 'try again',
         usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
       });
-      recordTrial(s, 'h-new', 't-a', 1);
+      await recordTrial(s, 'h-new', 't-a', 1);
       return buildReportData(s);
     });
     const running = d.candidates.find((c) => c.id === 'h-new');
@@ -139,50 +141,50 @@ describe('report data', () => {
     expect(d.summary.gap).toBeNull();
   });
 
-  it('changes version when a trial is recorded', () => {
-    const dir = demo();
-    const before = withStore(dir, (s) => buildReportData(s).version);
-    const after = withStore(dir, (s) => {
-      recordTrial(s, GOOD, 't-c', 1, 1);
-      return buildReportData(s).version;
+  it('changes version when a trial is recorded', async () => {
+    const dir = await demo();
+    const before = await withStore(dir, async (s) => (await buildReportData(s)).version);
+    const after = await withStore(dir, async (s) => {
+      await recordTrial(s, GOOD, 't-c', 1, 1);
+      return (await buildReportData(s)).version;
     });
     expect(after).not.toBe(before);
   });
 
-  it('is pure over a snapshot: same snapshot, same data', () => {
-    const snap = withStore(demo(), (s) => readSnapshot(s, CAMPAIGN));
+  it('is pure over a snapshot: same snapshot, same data', async () => {
+    const snap = await withStore(await demo(), (s) => readSnapshot(s, CAMPAIGN));
     const now = new Date('2025-06-02T00:00:00Z');
     expect(extractReportData(snap, { now })).toEqual(extractReportData(snap, { now }));
   });
 
-  it('refuses an unknown campaign, naming the store file', () => {
-    const dir = demo();
-    expect(() => withStore(dir, (s) => buildReportData(s, { campaign: 'nope' }))).toThrow(ReportError);
-    expect(() => withStore(dir, (s) => buildReportData(s, { campaign: 'nope' }))).toThrow(
+  it('refuses an unknown campaign, naming the store file', async () => {
+    const dir = await demo();
+    await expect(withStore(dir, (s) => buildReportData(s, { campaign: 'nope' }))).rejects.toThrow(ReportError);
+    await expect(withStore(dir, (s) => buildReportData(s, { campaign: 'nope' }))).rejects.toThrow(
       /store\.sqlite: no campaign "nope"/,
     );
   });
 });
 
 describe('report trajectories and file', () => {
-  it('packs each trajectory gzipped, with its tool calls and verifier output, and caps large ones', () => {
-    const dir = demo();
-    const trials = withStore(dir, (s) => s.listTrials(CAMPAIGN, { candidateId: GOOD, task: 't-b' }));
-    const packed = withStore(dir, (s) => packTrajectories(s, trials));
+  it('packs each trajectory gzipped, with its tool calls and verifier output, and caps large ones', async () => {
+    const dir = await demo();
+    const trials = await withStore(dir, (s) => s.listTrials(CAMPAIGN, { candidateId: GOOD, task: 't-b' }));
+    const packed = await withStore(dir, (s) => packTrajectories(s, trials));
     const payload = JSON.parse(gunzipSync(Buffer.from(packed.packed[trials[0]!.trialId]!, 'base64')).toString('utf8'));
     expect(payload.trajectory.steps[2].tool_calls[0].arguments.command).toBe(commandFor(GOOD, 't-b'));
     expect(payload.verifier.output).toBe('PASSED all checks');
     expect(payload.verifierLog).toBe('verifier log for t-b');
-    const capped = withStore(dir, (s) => packTrajectories(s, trials, 200));
+    const capped = await withStore(dir, (s) => packTrajectories(s, trials, 200));
     expect(capped.omitted).toBe(1);
     const small = JSON.parse(gunzipSync(Buffer.from(capped.packed[trials[0]!.trialId]!, 'base64')).toString('utf8'));
     expect(small.trajectory).toBeNull();
     expect(small.omitted).toMatch(/too large to inline/);
   });
 
-  it('writes one self-contained HTML file with no external references', () => {
-    const dir = demo();
-    const r = generateReport(dir);
+  it('writes one self-contained HTML file with no external references', async () => {
+    const dir = await demo();
+    const r = await generateReport(dir);
     expect(r.file).toBe(path.join(dir, 'report.html'));
     const html = fs.readFileSync(r.file, 'utf8');
     expect(r.trials).toBe(13);
@@ -194,10 +196,10 @@ describe('report trajectories and file', () => {
     expect(html.split('<script type="application/json" id="aa-data">')[1]?.split('</script>')[0]).not.toContain('<');
   });
 
-  it('refuses a folder without a store, and does not create one', () => {
+  it('refuses a folder without a store, and does not create one', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-empty-'));
     dirs.push(empty);
-    expect(() => generateReport(empty)).toThrow(/no campaign store here/);
+    await expect(generateReport(empty)).rejects.toThrow(/no campaign store here/);
     expect(fs.readdirSync(empty)).toEqual([]);
   });
 });

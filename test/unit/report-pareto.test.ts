@@ -12,14 +12,14 @@ import { CAMPAIGN, DEAR, MERGED, PRICEY, SEED, TERSE, writeParetoCampaign } from
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-function report(objective?: { score: number; costUsd: number }) {
-  const dir = writeParetoCampaign(objective ? { objective } : {});
+async function report(objective?: { score: number; costUsd: number }) {
+  const dir = await writeParetoCampaign(objective ? { objective } : {});
   dirs.push(dir);
-  const store = openStore(dir);
+  const store = await openStore(dir);
   try {
-    return extractReportData(readSnapshot(store, CAMPAIGN), { now: new Date('2025-06-02T00:00:00Z') });
+    return extractReportData(await readSnapshot(store, CAMPAIGN), { now: new Date('2025-06-02T00:00:00Z') });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -35,8 +35,8 @@ test('non-dominated on (score up, cost down): equal points do not knock each oth
   expect(nonDominated([])).toEqual([]);
 });
 
-test('every scored candidate is placed by its cost and tokens per task; the fronts are marked', () => {
-  const data = report();
+test('every scored candidate is placed by its cost and tokens per task; the fronts are marked', async () => {
+  const data = await report();
   const byId = Object.fromEntries(data.pareto.map((p) => [p.candidateId, p]));
   expect(Object.keys(byId).sort()).toEqual([DEAR, MERGED, PRICEY, SEED, TERSE].sort());
   expect(byId[PRICEY]).toMatchObject({ train: 2 / 3, tokensPerTask: 9000, status: 'evaluated' });
@@ -57,11 +57,11 @@ test('every scored candidate is placed by its cost and tokens per task; the fron
   expect(tokenFront).toEqual([MERGED, TERSE].sort());
 });
 
-test('a merge shows both parents; the best follows the campaign objective', () => {
-  const plain = report();
+test('a merge shows both parents; the best follows the campaign objective', async () => {
+  const plain = await report();
   expect(plain.candidates.find((c) => c.id === MERGED)).toMatchObject({ parentId: PRICEY, secondParentId: TERSE });
   expect(plain.candidates.find((c) => c.id === TERSE)?.secondParentId).toBeNull();
   expect(plain.summary.bestId).toBe(MERGED);
   // At λ = 10 a tenth of a dollar per task outweighs a point of score: the seed ($0.01) is the pick.
-  expect(report({ score: 1, costUsd: -10 }).summary.bestId).toBe(SEED);
+  expect((await report({ score: 1, costUsd: -10 })).summary.bestId).toBe(SEED);
 });

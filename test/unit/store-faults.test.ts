@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { isSystemicErrorText } from '../../src/store/faulted';
-import { SCHEMA_VERSION } from '../../src/store/schema';
+import { RECORD_SCHEMA_VERSION as SCHEMA_VERSION } from '../../src/store/records/migrations';
 import { openStore } from '../../src/store/store';
 import type { TrialResult } from '../../src/trial/types';
 
@@ -68,13 +68,13 @@ test('recognises systemic error texts and nothing else', () => {
   }
 });
 
-test('an old store: faulted trials move to faulted_trials on open; results and task-level failures stay', () => {
+test('an old store: faulted trials move to faulted_trials on open; results and task-level failures stay', async () => {
   const dir = tmp();
-  const s = openStore(dir);
-  OLD_FAULTS.forEach((e, i) => s.recordTrial(trial(`f-${i}`, e, { repeat: i === 0 ? 0 : i }), opts));
-  s.recordTrial(trial('ok', null, { task: 'other' }), opts);
-  s.recordTrial(trial('timeout', 'AgentTimeoutError: agent did not finish within 60s', { task: 'slow' }), opts);
-  s.close();
+  const s = await openStore(dir);
+  for (const [i, e] of OLD_FAULTS.entries()) await s.recordTrial(trial(`f-${i}`, e, { repeat: i === 0 ? 0 : i }), opts);
+  await s.recordTrial(trial('ok', null, { task: 'other' }), opts);
+  await s.recordTrial(trial('timeout', 'AgentTimeoutError: agent did not finish within 60s', { task: 'slow' }), opts);
+  await s.close();
   // Make it look as written before migration 2: schema version 1, no faulted_trials table (nor migration 3's column).
   const db = new Database(path.join(dir, 'store.sqlite'));
   db.exec('DROP TABLE faulted_trials');
@@ -82,16 +82,11 @@ test('an old store: faulted trials move to faulted_trials on open; results and t
   db.pragma('user_version = 1');
   db.close();
 
-  const again = openStore(dir);
-  expect(
-    again
-      .listTrials('c1')
-      .map((t) => t.trialId)
-      .sort(),
-  ).toEqual(['ok', 'timeout']);
-  expect(again.findCachedTrial(key)).toBeNull(); // f-0 (repeat 0 of this key) is gone from the cache
-  expect(again.findCachedTrial({ ...key, task: 'slow' })?.trialId).toBe('timeout'); // a task-level failure is a result
-  again.close();
+  const again = await openStore(dir);
+  expect((await again.listTrials('c1')).map((t) => t.trialId).sort()).toEqual(['ok', 'timeout']);
+  expect(await again.findCachedTrial(key)).toBeNull(); // f-0 (repeat 0 of this key) is gone from the cache
+  expect((await again.findCachedTrial({ ...key, task: 'slow' }))?.trialId).toBe('timeout'); // a task-level failure is a result
+  await again.close();
   const raw = new Database(path.join(dir, 'store.sqlite'), { readonly: true });
   expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   const kept = raw.prepare('SELECT trial_id, error FROM faulted_trials ORDER BY trial_id').all() as {
@@ -102,16 +97,16 @@ test('an old store: faulted trials move to faulted_trials on open; results and t
   raw.close();
 });
 
-test('the cache skips a faulted row written later, and the real result then takes its trial id', () => {
-  const s = openStore(tmp());
+test('the cache skips a faulted row written later, and the real result then takes its trial id', async () => {
+  const s = await openStore(tmp());
   // An old worker still running writes a fault as a result after the migration.
-  expect(s.recordTrial(trial('t-1', OLD_FAULTS[0]!), opts).inserted).toBe(true);
-  expect(s.findCachedTrial(key)).toBeNull();
+  expect((await s.recordTrial(trial('t-1', OLD_FAULTS[0]!), opts)).inserted).toBe(true);
+  expect(await s.findCachedTrial(key)).toBeNull();
   // The rerun's real result replaces it (INSERT OR IGNORE alone would keep the fault).
-  expect(s.recordTrial(trial('t-1', null), opts)).toEqual({ inserted: true, trialId: 't-1' });
-  expect(s.findCachedTrial(key)).toMatchObject({ trialId: 't-1', reward: 1, error: null });
-  expect(s.listTrials('c1')).toHaveLength(1);
+  expect(await s.recordTrial(trial('t-1', null), opts)).toEqual({ inserted: true, trialId: 't-1' });
+  expect(await s.findCachedTrial(key)).toMatchObject({ trialId: 't-1', reward: 1, error: null });
+  expect(await s.listTrials('c1')).toHaveLength(1);
   // A real result is still recorded exactly once.
-  expect(s.recordTrial(trial('t-1', null), opts).inserted).toBe(false);
-  s.close();
+  expect((await s.recordTrial(trial('t-1', null), opts)).inserted).toBe(false);
+  await s.close();
 });

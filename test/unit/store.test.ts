@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ArtifactNotFoundError, StoreError } from '../../src/store/errors';
-import { SCHEMA_VERSION } from '../../src/store/schema';
+import { RECORD_SCHEMA_VERSION as SCHEMA_VERSION } from '../../src/store/records/migrations';
 import { openStore } from '../../src/store/store';
 import type { TrialResult } from '../../src/trial/types';
 
@@ -38,33 +38,33 @@ function trial(over: Partial<TrialResult> = {}): TrialResult {
 }
 
 describe('artifacts', () => {
-  it('are content-addressed, write-once and round-trip', () => {
-    const s = openStore(tmp());
-    const h = s.putArtifact('hello');
+  it('are content-addressed, write-once and round-trip', async () => {
+    const s = await openStore(tmp());
+    const h = await s.putArtifact('hello');
     expect(h).toBe('2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
     expect(fs.existsSync(path.join(s.dir, 'artifacts', '2c', h))).toBe(true);
-    expect(s.putArtifact(Buffer.from('hello'))).toBe(h);
-    expect(s.getArtifactText(h)).toBe('hello');
+    expect(await s.putArtifact(Buffer.from('hello'))).toBe(h);
+    expect(await s.getArtifactText(h)).toBe('hello');
     expect(fs.readdirSync(path.join(s.dir, 'artifacts', '2c'))).toEqual([h]); // no temp files left
-    expect(() => s.getArtifact('0'.repeat(64))).toThrow(ArtifactNotFoundError);
-    expect(() => s.getArtifact('../etc/passwd')).toThrow(ArtifactNotFoundError);
-    s.close();
+    await expect(s.getArtifact('0'.repeat(64))).rejects.toThrow(ArtifactNotFoundError);
+    await expect(s.getArtifact('../etc/passwd')).rejects.toThrow(ArtifactNotFoundError);
+    await s.close();
   });
 
-  it('stores harnesses independent of file order', () => {
-    const s = openStore(tmp());
-    const a = s.putHarness({ 'system.md': 'hi', 'harness.yaml': 'model: m' });
-    const b = s.putHarness({ 'harness.yaml': 'model: m', 'system.md': 'hi' });
+  it('stores harnesses independent of file order', async () => {
+    const s = await openStore(tmp());
+    const a = await s.putHarness({ 'system.md': 'hi', 'harness.yaml': 'model: m' });
+    const b = await s.putHarness({ 'harness.yaml': 'model: m', 'system.md': 'hi' });
     expect(a).toBe(b);
-    expect(s.getHarness(a)).toEqual({ 'harness.yaml': 'model: m', 'system.md': 'hi' });
-    expect(() => s.getHarness(s.putArtifact('[1]'))).toThrow(StoreError);
-    s.close();
+    expect(await s.getHarness(a)).toEqual({ 'harness.yaml': 'model: m', 'system.md': 'hi' });
+    await expect(s.getHarness(await s.putArtifact('[1]'))).rejects.toThrow(StoreError);
+    await s.close();
   });
 });
 
 describe('trials', () => {
-  it('are recorded exactly once and found by cache key', () => {
-    const s = openStore(tmp());
+  it('are recorded exactly once and found by cache key', async () => {
+    const s = await openStore(tmp());
     const opts = {
       campaign: 'c1',
       candidateId: 'h-abc',
@@ -72,80 +72,84 @@ describe('trials', () => {
       trajectoryJson: { steps: [] },
       verifierLog: 'log',
     };
-    expect(s.recordTrial(trial(), opts)).toEqual({ inserted: true, trialId: 't-1' });
-    expect(s.recordTrial(trial({ reward: 0 }), opts)).toEqual({ inserted: false, trialId: 't-1' });
-    const got = s.getTrial('t-1');
+    expect(await s.recordTrial(trial(), opts)).toEqual({ inserted: true, trialId: 't-1' });
+    expect(await s.recordTrial(trial({ reward: 0 }), opts)).toEqual({ inserted: false, trialId: 't-1' });
+    const got = await s.getTrial('t-1');
     expect(got).toMatchObject({ reward: 1, taskHash: 'th1', candidateId: 'h-abc', usage: { costUsd: 0.01 } });
     expect(got?.result).toEqual(trial());
-    expect(JSON.parse(s.getArtifactText(got!.trajectoryHash!))).toEqual({ steps: [] });
-    expect(s.getArtifactText(got!.verifierLogHash!)).toBe('log');
+    expect(JSON.parse(await s.getArtifactText(got!.trajectoryHash!))).toEqual({ steps: [] });
+    expect(await s.getArtifactText(got!.verifierLogHash!)).toBe('log');
 
     expect(
-      s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 0 })?.trialId,
+      (await s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 0 }))
+        ?.trialId,
     ).toBe('t-1');
     expect(
-      s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 1 }),
+      await s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th1', model: 'claude-x', repeat: 1 }),
     ).toBeNull();
     expect(
-      s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th2', model: 'claude-x', repeat: 0 }),
+      await s.findCachedTrial({ harnessId: 'h-abc', task: 'hello', taskHash: 'th2', model: 'claude-x', repeat: 0 }),
     ).toBeNull();
     // Same bytes, another task (a holdout copy of a train task): another experiment, never served this trial.
     expect(
-      s.findCachedTrial({ harnessId: 'h-abc', task: 'hello-copy', taskHash: 'th1', model: 'claude-x', repeat: 0 }),
+      await s.findCachedTrial({
+        harnessId: 'h-abc',
+        task: 'hello-copy',
+        taskHash: 'th1',
+        model: 'claude-x',
+        repeat: 0,
+      }),
     ).toBeNull();
-    s.recordTrial(trial({ trialId: 'oracle-1', agent: 'oracle', harnessId: null, model: null }), {
+    await s.recordTrial(trial({ trialId: 'oracle-1', agent: 'oracle', harnessId: null, model: null }), {
       ...opts,
       candidateId: null,
     });
     expect(
-      s.findCachedTrial({ harnessId: null, task: 'hello', taskHash: 'th1', model: null, repeat: 0 })?.trialId,
+      (await s.findCachedTrial({ harnessId: null, task: 'hello', taskHash: 'th1', model: null, repeat: 0 }))?.trialId,
     ).toBe('oracle-1');
-    expect(s.getTrial('nope')).toBeNull();
-    s.close();
+    expect(await s.getTrial('nope')).toBeNull();
+    await s.close();
   });
 
-  it('lists by campaign, candidate and task', () => {
-    const s = openStore(tmp());
-    s.recordTrial(trial({ trialId: 'a', task: 'x' }), { campaign: 'c1', candidateId: 'h1', taskHash: '1' });
-    s.recordTrial(trial({ trialId: 'b', task: 'y' }), { campaign: 'c1', candidateId: 'h2', taskHash: '2' });
-    s.recordTrial(trial({ trialId: 'c', task: 'y' }), { campaign: 'c2', candidateId: 'h2', taskHash: '2' });
-    expect(
-      s
-        .listTrials('c1')
-        .map((t) => t.trialId)
-        .sort(),
-    ).toEqual(['a', 'b']);
-    expect(s.listTrials('c1', { candidateId: 'h2' }).map((t) => t.trialId)).toEqual(['b']);
-    expect(s.listTrials('c1', { task: 'x' }).map((t) => t.trialId)).toEqual(['a']);
-    s.close();
+  it('lists by campaign, candidate and task', async () => {
+    const s = await openStore(tmp());
+    await s.recordTrial(trial({ trialId: 'a', task: 'x' }), { campaign: 'c1', candidateId: 'h1', taskHash: '1' });
+    await s.recordTrial(trial({ trialId: 'b', task: 'y' }), { campaign: 'c1', candidateId: 'h2', taskHash: '2' });
+    await s.recordTrial(trial({ trialId: 'c', task: 'y' }), { campaign: 'c2', candidateId: 'h2', taskHash: '2' });
+    expect((await s.listTrials('c1')).map((t) => t.trialId).sort()).toEqual(['a', 'b']);
+    expect((await s.listTrials('c1', { candidateId: 'h2' })).map((t) => t.trialId)).toEqual(['b']);
+    expect((await s.listTrials('c1', { task: 'x' })).map((t) => t.trialId)).toEqual(['a']);
+    await s.close();
   });
 
-  it('two handles inserting the same trials count each once', () => {
+  it('two handles inserting the same trials count each once', async () => {
     const dir = tmp();
-    const s1 = openStore(dir);
-    const s2 = openStore(dir);
+    const s1 = await openStore(dir);
+    const s2 = await openStore(dir);
     const results = [] as boolean[];
     for (let i = 0; i < 20; i++) {
       results.push(
-        s1.recordTrial(trial({ trialId: `t${i}` }), { campaign: 'c', candidateId: 'h', taskHash: 'x' }).inserted,
+        (await s1.recordTrial(trial({ trialId: `t${i}` }), { campaign: 'c', candidateId: 'h', taskHash: 'x' }))
+          .inserted,
       );
       results.push(
-        s2.recordTrial(trial({ trialId: `t${i}` }), { campaign: 'c', candidateId: 'h', taskHash: 'x' }).inserted,
+        (await s2.recordTrial(trial({ trialId: `t${i}` }), { campaign: 'c', candidateId: 'h', taskHash: 'x' }))
+          .inserted,
       );
     }
     expect(results.filter(Boolean)).toHaveLength(20);
-    expect(s1.listTrials('c')).toHaveLength(20);
-    s1.close();
-    s2.close();
+    expect(await s1.listTrials('c')).toHaveLength(20);
+    await s1.close();
+    await s2.close();
   });
 
   it('two processes racing on a fresh store insert each trial exactly once', async () => {
     const dir = tmp();
     const counts = await Promise.all([runChild(dir, false), runChild(dir, true)]);
     expect(counts[0]! + counts[1]!).toBe(40);
-    const s = openStore(dir);
-    expect(s.listTrials('race')).toHaveLength(40);
-    s.close();
+    const s = await openStore(dir);
+    expect(await s.listTrials('race')).toHaveLength(40);
+    await s.close();
   });
 });
 
@@ -156,14 +160,16 @@ function runChild(dir: string, reverse: boolean): Promise<number> {
     require.extensions['.ts'] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, 'utf8'),
       { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, f);
     const { openStore } = require(${JSON.stringify(path.resolve(__dirname, '../../src/store/store.ts'))});
-    const s = openStore(process.env.DIR);
-    const base = JSON.parse(process.env.TRIAL);
-    const ids = Array.from({ length: 40 }, (_, i) => 'r' + i);
-    if (process.env.REVERSE === '1') ids.reverse();
-    let n = 0;
-    for (const id of ids) n += s.recordTrial({ ...base, trialId: id }, { campaign: 'race', candidateId: 'h', taskHash: 'x' }).inserted ? 1 : 0;
-    s.close();
-    process.stdout.write(String(n));`;
+    (async () => {
+      const s = await openStore(process.env.DIR);
+      const base = JSON.parse(process.env.TRIAL);
+      const ids = Array.from({ length: 40 }, (_, i) => 'r' + i);
+      if (process.env.REVERSE === '1') ids.reverse();
+      let n = 0;
+      for (const id of ids) n += (await s.recordTrial({ ...base, trialId: id }, { campaign: 'race', candidateId: 'h', taskHash: 'x' })).inserted ? 1 : 0;
+      await s.close();
+      process.stdout.write(String(n));
+    })().catch((err) => { console.error(err); process.exit(1); });`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], {
       env: { ...process.env, DIR: dir, TRIAL: JSON.stringify(trial()), REVERSE: reverse ? '1' : '0' },
@@ -194,24 +200,24 @@ describe('candidates, proposals, events, migrations', () => {
     complexity: 123,
   };
 
-  it('upserts candidates keeping artifacts', () => {
-    const s = openStore(tmp());
-    const first = s.recordCandidate(
+  it('upserts candidates keeping artifacts', async () => {
+    const s = await openStore(tmp());
+    const first = await s.recordCandidate(
       { ...rec, status: 'rejected', verdict: 'pending' },
       { campaign: 'c', harnessFiles: { 'system.md': 'x' }, diff: '+x' },
     );
     expect(first.harnessHash).not.toBeNull();
-    const second = s.recordCandidate(rec, { campaign: 'c' });
+    const second = await s.recordCandidate(rec, { campaign: 'c' });
     expect(second).toMatchObject({ ...rec, harnessHash: first.harnessHash, diffHash: first.diffHash });
-    expect(s.getHarness(second.harnessHash!)).toEqual({ 'system.md': 'x' });
-    s.recordCandidate({ ...rec, id: 'h-2', parentId: 'h-1', generation: 1 }, { campaign: 'c' });
-    expect(s.listCandidates('c').map((c) => c.id)).toEqual(['h-1', 'h-2']);
-    expect(s.listCandidates('other')).toEqual([]);
-    s.close();
+    expect(await s.getHarness(second.harnessHash!)).toEqual({ 'system.md': 'x' });
+    await s.recordCandidate({ ...rec, id: 'h-2', parentId: 'h-1', generation: 1 }, { campaign: 'c' });
+    expect((await s.listCandidates('c')).map((c) => c.id)).toEqual(['h-1', 'h-2']);
+    expect(await s.listCandidates('other')).toEqual([]);
+    await s.close();
   });
 
-  it('records proposals once and appends events in order', () => {
-    const s = openStore(tmp());
+  it('records proposals once and appends events in order', async () => {
+    const s = await openStore(tmp());
     const p = {
       proposalId: 'p1',
       campaign: 'c',
@@ -223,42 +229,42 @@ describe('candidates, proposals, events, migrations', () => {
       rationale: 'try',
       usage: trial().usage,
     };
-    expect(s.recordProposal(p, { trajectoryJson: '{}' }).inserted).toBe(true);
-    expect(s.recordProposal(p).inserted).toBe(false);
-    expect(s.listProposals('c')).toEqual([expect.objectContaining({ ...p, trajectoryHash: expect.any(String) })]);
-    const e1 = s.appendEvent('c', 'generation.started', { n: 1 });
-    const e2 = s.appendEvent('c', 'generation.done', { n: 1 });
+    expect((await s.recordProposal(p, { trajectoryJson: '{}' })).inserted).toBe(true);
+    expect((await s.recordProposal(p)).inserted).toBe(false);
+    expect(await s.listProposals('c')).toEqual([expect.objectContaining({ ...p, trajectoryHash: expect.any(String) })]);
+    const e1 = await s.appendEvent('c', 'generation.started', { n: 1 });
+    const e2 = await s.appendEvent('c', 'generation.done', { n: 1 });
     expect(e2).toBeGreaterThan(e1);
-    expect(s.listEvents('c').map((e) => [e.kind, e.data])).toEqual([
+    expect((await s.listEvents('c')).map((e) => [e.kind, e.data])).toEqual([
       ['generation.started', { n: 1 }],
       ['generation.done', { n: 1 }],
     ]);
-    expect(s.listEvents('c', { afterId: e1 }).map((e) => e.id)).toEqual([e2]);
-    expect(s.listEvents('c', { kind: 'generation.started' })).toHaveLength(1);
-    s.close();
+    expect((await s.listEvents('c', { afterId: e1 })).map((e) => e.id)).toEqual([e2]);
+    expect(await s.listEvents('c', { kind: 'generation.started' })).toHaveLength(1);
+    await s.close();
   });
 
-  it('uses WAL, sets user_version and refuses a newer schema', () => {
+  it('uses WAL, sets user_version and refuses a newer schema', async () => {
     const dir = tmp();
-    openStore(dir).close();
+    await (await openStore(dir)).close();
     const db = new Database(path.join(dir, 'store.sqlite'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => openStore(dir)).toThrow(/newer than this autoagent/);
+    await expect(openStore(dir)).rejects.toThrow(/newer than this autoagent/);
   });
 
-  it('fails loudly on a corrupted row', () => {
+  it('fails loudly on a corrupted row', async () => {
     const dir = tmp();
-    const s = openStore(dir);
-    s.recordTrial(trial(), { campaign: 'c', candidateId: null, taskHash: 'x' });
-    s.close();
+    const s = await openStore(dir);
+    await s.recordTrial(trial(), { campaign: 'c', candidateId: null, taskHash: 'x' });
+    await s.close();
     const db = new Database(path.join(dir, 'store.sqlite'));
     db.prepare('UPDATE trials SET usage_json = \'{"costUsd":"free"}\'').run();
     db.close();
-    const s2 = openStore(dir);
-    expect(() => s2.getTrial('t-1')).toThrow(/store.sqlite: corrupt trial usage/);
-    s2.close();
+    const s2 = await openStore(dir);
+    await expect(s2.getTrial('t-1')).rejects.toThrow(/store.sqlite: corrupt trial usage/);
+    await s2.close();
   });
 });

@@ -17,12 +17,12 @@ const STORAGE =
   "StorageLimitError: the container's writable layer reached 61 MB, over the task's storage_mb = 50; the agent was stopped";
 let dir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-tamper-vis-'));
-  const store = openStore(dir);
-  const rec = (task: string, error: string | null, repeat = 0): void => {
+  const store = await openStore(dir);
+  const rec = async (task: string, error: string | null, repeat = 0): Promise<void> => {
     const r = { ...trialResult('h-seed0001', task, 0, repeat), error, failure: null };
-    store.recordTrial(r, {
+    await store.recordTrial(r, {
       campaign: 'c',
       candidateId: 'h-seed0001',
       taskHash: `hash-${task}`,
@@ -30,11 +30,11 @@ beforeAll(() => {
       verifierLog: '',
     });
   };
-  rec('grep-task', TAMPER);
-  rec('grep-task', TAMPER, 1);
-  rec('disk-task', STORAGE);
-  rec('holdout-task', TAMPER);
-  store.recordCandidate(
+  await rec('grep-task', TAMPER);
+  await rec('grep-task', TAMPER, 1);
+  await rec('disk-task', STORAGE);
+  await rec('holdout-task', TAMPER);
+  await store.recordCandidate(
     {
       id: 'h-seed0001',
       parentId: null,
@@ -49,31 +49,31 @@ beforeAll(() => {
     },
     { campaign: 'c', harnessFiles: { 'system.md': 'x' } },
   );
-  store.close();
+  await store.close();
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test("the experiment log lists each train task's trial failures, once each, and never a holdout task", () => {
-  const store = openStore(dir);
+test("the experiment log lists each train task's trial failures, once each, and never a holdout task", async () => {
+  const store = await openStore(dir);
   try {
-    const [rec] = readExperiments(store, 'c', ['holdout-task']);
+    const [rec] = await readExperiments(store, 'c', ['holdout-task']);
     expect(rec?.trialFailures).toEqual({ 'grep-task': [TAMPER], 'disk-task': [STORAGE] });
-    const md = renderExperimentsMarkdown(readExperiments(store, 'c', ['holdout-task']));
+    const md = renderExperimentsMarkdown(await readExperiments(store, 'c', ['holdout-task']));
     expect(md).toContain(`- grep-task: ${TAMPER}`);
     expect(md).toContain(`- disk-task: ${STORAGE}`);
     expect(md).not.toContain('holdout-task');
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
-test("the report's trial rows carry the error line", () => {
-  const store = openStore(dir);
+test("the report's trial rows carry the error line", async () => {
+  const store = await openStore(dir);
   try {
-    const data = buildReportData(store, { campaign: 'c', now: new Date('2025-06-02T00:00:00Z') });
+    const data = await buildReportData(store, { campaign: 'c', now: new Date('2025-06-02T00:00:00Z') });
     expect(data.trials.filter((t) => t.task === 'grep-task').map((t) => t.error)).toEqual([TAMPER, TAMPER]);
     expect(data.trials.find((t) => t.task === 'disk-task')?.error).toBe(STORAGE);
   } finally {
-    store.close();
+    await store.close();
   }
 });

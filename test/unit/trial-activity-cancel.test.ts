@@ -28,7 +28,7 @@ let harnessDir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'aa-cancel-'));
   harnessDir = await writeSeedHarness(path.join(dir, 'seed'));
-  store = openStore(path.join(dir, 'campaign'));
+  store = await openStore(path.join(dir, 'campaign'));
 });
 afterAll(() => store.close());
 
@@ -49,7 +49,7 @@ function activityWith(runTrial: TrialRunner) {
     propose: () => Promise.reject(new Error('unused')),
     loadPlan: () => Promise.reject(new Error('unused')),
   } as ActivityDeps;
-  return createRunTrial(deps, () => store);
+  return createRunTrial(deps, async () => store);
 }
 
 /** A runner that signals when it has started, then does what `then` says once its signal aborts. */
@@ -75,7 +75,7 @@ test('cancelled mid-trial: the activity ends CANCELLED and stores nothing', asyn
     await r.running;
     env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true }));
     await expect(done).rejects.toBeInstanceOf(CancelledFailure);
-    expect(store.listTrials('c').filter((t) => t.task === task)).toEqual([]);
+    expect((await store.listTrials('c')).filter((t) => t.task === task)).toEqual([]);
   }
 });
 
@@ -87,7 +87,7 @@ test('a trial that completed although cancelled is stored once and reported (so 
   env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true }));
   const outcome = await done;
   expect(outcome).toMatchObject({ task: 'completed-anyway', reward: 1, cached: false });
-  expect(store.listTrials('c').filter((t) => t.task === 'completed-anyway')).toHaveLength(1);
+  expect((await store.listTrials('c')).filter((t) => t.task === 'completed-anyway')).toHaveLength(1);
 });
 
 test('a worker shutdown is not a cancellation request: the error stays a (retried) failure', async () => {
@@ -98,7 +98,7 @@ test('a worker shutdown is not a cancellation request: the error stays a (retrie
   env.cancel('WORKER_SHUTDOWN', new ActivityCancellationDetails({ workerShutdown: true }));
   await expect(done).rejects.toThrow('docker exec failed: container removed');
   await expect(done).rejects.not.toBeInstanceOf(CancelledFailure);
-  expect(store.listTrials('c').filter((t) => t.task === 'shutdown')).toEqual([]);
+  expect((await store.listTrials('c')).filter((t) => t.task === 'shutdown')).toEqual([]);
 });
 
 describe('unlessAborted', () => {

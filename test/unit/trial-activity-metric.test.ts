@@ -20,7 +20,7 @@ let runs = 0;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'aa-metric-'));
   harnessDir = await writeSeedHarness(path.join(dir, 'seed'));
-  store = openStore(path.join(dir, 'campaign'));
+  store = await openStore(path.join(dir, 'campaign'));
 });
 afterAll(() => store.close());
 
@@ -44,7 +44,7 @@ const activity = createRunTrial(
     propose: () => Promise.reject(new Error('unused')),
     loadPlan: () => Promise.reject(new Error('unused')),
   } as ActivityDeps,
-  () => store,
+  async () => store,
 );
 const request = (metric?: string): TrialRequest => ({
   campaign: 'c',
@@ -66,5 +66,5 @@ test('scored by the named metric, fresh and cached; by reward without one', asyn
   expect(runs).toBe(1);
   expect((await run()).reward).toBe(0);
   expect((await run('missing')).reward).toBe(0);
-  expect(store.listTrials('c')[0]?.result.verifier.rewards).toEqual({ accuracy: 0.75, f1: 0.5 });
+  expect((await store.listTrials('c'))[0]?.result.verifier.rewards).toEqual({ accuracy: 0.75, f1: 0.5 });
 });

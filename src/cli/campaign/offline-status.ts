@@ -4,14 +4,12 @@
  * holdout score, the seed's, spend), so `status`, `status --json` and `report` agree; the human text
  * prints exactly the numbers the JSON carries (rounded to 3 decimals, dollars to 4).
  */
-import { existsSync } from 'node:fs';
 import { buildReportData } from '../../report/data';
-import { openStore } from '../../store/store';
+import { campaignStoreExists, openStore } from '../../store/store';
 import { isTamperingVerdict } from '../../workflows/tampering';
 import type { FlaggedCandidate } from '../../workflows/types';
 import { bestHarness, bestHarnessLines, type BestHarness } from './best-harness';
 import { flaggedLines } from './progress';
-import { storeFile } from '../../campaign/layout';
 
 export interface OfflineStatus {
   running: false;
@@ -40,7 +38,11 @@ export interface OfflineStatus {
 const score = (s: number | null): string => (s === null ? '-' : s.toFixed(3));
 
 /** `arg` is how the user named the campaign (it goes into the export command status suggests). */
-export function statusFromStore(campaignDir: string, name: string, arg: string = campaignDir): OfflineStatus {
+export async function statusFromStore(
+  campaignDir: string,
+  name: string,
+  arg: string = campaignDir,
+): Promise<OfflineStatus> {
   const base = {
     running: false as const,
     name,
@@ -61,17 +63,16 @@ export function statusFromStore(campaignDir: string, name: string, arg: string =
     flagged: [],
     lastEvent: null,
   };
-  if (!existsSync(storeFile(campaignDir))) {
+  if (!campaignStoreExists(campaignDir)) {
     return { ...base, text: `campaign ${name}: not started (no store in ${campaignDir})` };
   }
-  const store = openStore(campaignDir);
+  const store = await openStore(campaignDir);
   try {
-    if (!store.listCampaigns().includes(name))
-      return { ...base, text: `campaign ${name}: not started (nothing recorded in ${campaignDir})` };
-    const data = buildReportData(store, { campaign: name });
+    if (!(await store.listCampaigns()).includes(name))
+      return { ...base, text: `campaign ${name}: not started (nothing recorded in ${store.file})` };
+    const data = await buildReportData(store, { campaign: name });
     const s = data.summary;
-    const candidates = store.listCandidates(name);
-    const events = store.listEvents(name);
+    const [candidates, events] = await Promise.all([store.listCandidates(name), store.listEvents(name)]);
     const status: Omit<OfflineStatus, 'text'> = {
       ...base,
       phase: s.phase,
@@ -111,7 +112,7 @@ export function statusFromStore(campaignDir: string, name: string, arg: string =
     ].join('\n');
     return { ...status, text };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

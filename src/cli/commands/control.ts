@@ -29,7 +29,7 @@ export async function statusAction(arg: string, opts: { json?: boolean }): Promi
   const target = resolveTarget(arg);
   if (!sharedServerConfigured() && target.campaignDir && !readServerFile(target.campaignDir)) {
     // Not running: what the store recorded is still worth showing.
-    const { text, ...offline } = statusFromStore(target.campaignDir, target.name, arg);
+    const { text, ...offline } = await statusFromStore(target.campaignDir, target.name, arg);
     process.stdout.write(opts.json ? `${JSON.stringify(offline)}\n` : `${text}\n`);
     return;
   }

@@ -3,13 +3,12 @@
  * as a plain harness folder plus CARD.md; `--trials`: every trial it recorded as a Harbor job folder.
  * Reads the campaign's store alone: works after the campaign (and its embedded server) is gone.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { exportHarness } from '../../export/harness';
 import { exportTrials } from '../../export/trials';
 import { buildReportData, resolveCampaign } from '../../report/data';
-import { openStore } from '../../store/store';
+import { campaignStoreExists, openStore } from '../../store/store';
 import { resolveTarget } from '../campaign/target';
 import { UsageError } from '../errors';
 import { parseOptions } from '../options';
@@ -27,22 +26,22 @@ export async function exportAction(arg: string, raw: unknown): Promise<void> {
   if (opts.trials && opts.candidate)
     throw new UsageError('export: --trials exports every trial; it takes no --candidate');
   const target = resolveTarget(arg);
-  if (!target.campaignDir || !existsSync(storeFile(target.campaignDir))) {
+  if (!target.campaignDir || !campaignStoreExists(target.campaignDir)) {
     throw new UsageError(
       `${arg}: no campaign store here${target.campaignDir ? ` (${storeFile(target.campaignDir)} is missing: has the campaign run?)` : ''}`,
     );
   }
   const outDir = path.resolve(opts.out);
-  const store = openStore(target.campaignDir);
+  const store = await openStore(target.campaignDir);
   try {
-    const campaign = resolveCampaign(store, target.name);
+    const campaign = await resolveCampaign(store, target.name);
     if (opts.trials) {
       const benchmarkDir = target.config?.benchmark ?? null;
       const { trials } = await exportTrials({ store, campaign, outDir, benchmarkDir });
       process.stdout.write(`exported ${trials} trial(s) of ${campaign} as a Harbor job → ${outDir}\n`);
       return;
     }
-    const data = buildReportData(store, { campaign });
+    const data = await buildReportData(store, { campaign });
     const done = await exportHarness({
       store,
       data,
@@ -54,6 +53,6 @@ export async function exportAction(arg: string, raw: unknown): Promise<void> {
         `run it: autoagent eval <task-or-benchmark> --harness ${outDir}\n`,
     );
   } finally {
-    store.close();
+    await store.close();
   }
 }

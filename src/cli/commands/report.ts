@@ -13,9 +13,9 @@ const ReportOptions = z.object({
 });
 
 /** `report` (its arguments, options and help: cli/definitions.ts). */
-export function reportAction(dir: string, raw: unknown): void {
+export async function reportAction(dir: string, raw: unknown): Promise<void> {
   const opts = parseOptions(ReportOptions, raw);
-  const r = generateReport(dir, {
+  const r = await generateReport(dir, {
     out: opts.out,
     campaign: opts.campaign,
     maxInlineBytes: Math.round(opts.maxTrajectoryMb * 1048576),

@@ -27,12 +27,12 @@ async function temporalStatus(address: string | undefined, campaign: string): Pr
   };
 }
 
-function campaignName(dir: string, requested: string | undefined): string {
-  const store = openCampaignStore(dir);
+async function campaignName(dir: string, requested: string | undefined): Promise<string> {
+  const store = await openCampaignStore(dir);
   try {
-    return resolveCampaign(store, requested);
+    return await resolveCampaign(store, requested);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -41,7 +41,7 @@ export async function uiAction(dir: string, raw: unknown): Promise<void> {
   const opts = parseOptions(UiOptions, raw);
   const address = opts.temporal;
   const shared = (await import('../../temporal/connection')).sharedServerConfigured();
-  const campaign = campaignName(dir, opts.campaign);
+  const campaign = await campaignName(dir, opts.campaign);
   const status = address || shared ? await temporalStatus(address, campaign) : undefined;
   const server = await startReportServer({ dir, port: opts.port, campaign, status });
   process.stdout.write(`serving campaign ${campaign} at ${server.url} (read-only; Ctrl-C to stop)\n`);

@@ -1,9 +1,9 @@
 /**
- * The record schema as one ordered list of migrations for both back ends, numbered as the SQLite store's
- * always were (src/store/schema.ts: `PRAGMA user_version`), so a store.sqlite written before opens here
- * unchanged. SQLite keeps its version in user_version; PostgreSQL in `autoagent_schema`. Each back end
- * migrates under a lock (BEGIN IMMEDIATE / an advisory transaction lock), so two workers starting at once
- * migrate exactly once. Append new migrations, never edit shipped ones.
+ * The record schema as one ordered list of migrations for both back ends, numbered as the embedded SQLite
+ * store's always were (`PRAGMA user_version`), so a store.sqlite written before opens here unchanged.
+ * SQLite keeps its version in user_version; PostgreSQL in `autoagent_schema`. Each back end migrates under
+ * a lock (BEGIN IMMEDIATE / an advisory transaction lock), so two workers starting at once migrate exactly
+ * once. Append new migrations, never edit shipped ones.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { SYSTEMIC_ERROR_SQL } from '../faulted';
@@ -105,7 +105,7 @@ const MIGRATIONS: readonly ((db: AnyTx, d: Dialect) => Promise<void>)[] = [
   },
 ];
 
-const RECORD_SCHEMA_VERSION = MIGRATIONS.length;
+export const RECORD_SCHEMA_VERSION = MIGRATIONS.length;
 
 class SchemaTooNewError extends Error {
   constructor(version: number, where: string) {

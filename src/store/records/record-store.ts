@@ -52,9 +52,11 @@ export class RecordStore {
         file.pragma('synchronous = NORMAL');
         db = new Kysely<RecordTables>({ dialect: new SqliteDialect({ database: file }) });
       } else {
-        db = new Kysely<RecordTables>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: loc.url, max: opts.poolSize ?? 4 }) }),
-        });
+        const pool = new pg.Pool({ connectionString: loc.url, max: opts.poolSize ?? 4 });
+        // An idle connection the server ends (a restart, a failover) is dropped from the pool and the next
+        // query opens a new one; unhandled, the pool's 'error' event would crash the worker.
+        pool.on('error', () => undefined);
+        db = new Kysely<RecordTables>({ dialect: new PostgresDialect({ pool }) });
       }
       await migrateRecords(db, loc.kind, where);
     } catch (err) {

@@ -21,17 +21,17 @@ export interface StoreSnapshot {
 }
 
 /** One consistent read of the campaign store (opened and closed here: the CLI's workers keep writing). */
-export function readStore(campaignDir: string, campaign: string): StoreSnapshot {
-  const store = openStore(campaignDir);
+export async function readStore(campaignDir: string, campaign: string): Promise<StoreSnapshot> {
+  const store = await openStore(campaignDir);
   try {
     return {
-      trials: store.listTrials(campaign),
-      candidates: store.listCandidates(campaign),
-      proposals: store.listProposals(campaign),
-      events: store.listEvents(campaign),
+      trials: await store.listTrials(campaign),
+      candidates: await store.listCandidates(campaign),
+      proposals: await store.listProposals(campaign),
+      events: await store.listEvents(campaign),
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -184,15 +184,15 @@ describe.each(backends)('%s', (_name, location) => {
 
 test('a store.sqlite written by the embedded store opens unchanged, its records readable', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aa-rec-legacy-'));
-  const legacy = openStore(dir);
-  legacy.recordTrial(trial('t-old'), {
+  const legacy = await openStore(dir);
+  await legacy.recordTrial(trial('t-old'), {
     campaign: 'old',
     candidateId: 'h1',
     taskHash: 'th',
     trajectoryJson: { steps: [] },
   });
-  legacy.recordCandidate(candidate('h1'), { campaign: 'old', harnessFiles: { 'harness.yaml': 'model: m\n' } });
-  legacy.close();
+  await legacy.recordCandidate(candidate('h1'), { campaign: 'old', harnessFiles: { 'harness.yaml': 'model: m\n' } });
+  await legacy.close();
   const store = await RecordStore.open({ kind: 'sqlite', file: path.join(dir, 'store.sqlite') });
   try {
     expect((await store.getTrial('t-old'))?.trajectoryHash).toMatch(/^[0-9a-f]{64}$/);
