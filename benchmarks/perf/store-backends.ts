@@ -12,18 +12,18 @@
  *      node dist/benchmarks/perf/store-backends.js [--trials 300] [--generations 6] [--rounds 2]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { openStore } from '../../src/store/store';
 import { startOrAttachCampaign } from '../../src/temporal/client';
 import { connectClient } from '../../src/temporal/connection';
 import { startDevServer } from '../../src/temporal/dev-server';
 import type { TrialResult } from '../../src/trial/types';
-import { createWorkers } from '../../src/workers';
+import { createWorkers, installWorkerLogger } from '../../src/workers';
 import type { CampaignPlan } from '../../src/workflows/types';
 import { noopProposer, noopTrial, tasks, writeSeed } from './noop-deps';
 
@@ -126,8 +126,12 @@ async function campaign(
   b: Backend,
   root: string,
   name: string,
-  ctx: { connection: NativeConnection; client: Awaited<ReturnType<typeof connectClient>>; seed: string },
+  ctx: { connection: NativeConnection; client: Awaited<ReturnType<typeof connectClient>> },
 ): Promise<{ trials: number; seconds: number }> {
+  // A seed of its own: the trial cache spans a store's campaigns (PostgreSQL holds them all), so equal
+  // seeds would make every later campaign a cache hit.
+  const seed = await writeSeed(path.join(root, `seed-${name}`));
+  await appendFile(path.join(seed, 'system.md'), `<!-- ${name} -->\n`);
   return withBackend(b, async () => {
     const workers = await createWorkers({
       connection: ctx.connection,
@@ -138,7 +142,7 @@ async function campaign(
     const plan: CampaignPlan = {
       name,
       campaignDir: path.join(root, name),
-      seedHarness: ctx.seed,
+      seedHarness: seed,
       train: tasks('t', 10),
       holdout: tasks('h', 4),
       repeats: 1,
@@ -165,7 +169,7 @@ async function campaign(
 }
 
 async function run(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installWorkerLogger('WARN');
   const adminUrl = required('AUTOAGENT_TEST_PG_URL');
   const endpoint = required('AUTOAGENT_TEST_S3_ENDPOINT');
   const bucket = required('AUTOAGENT_TEST_S3_BUCKET');
@@ -199,8 +203,7 @@ async function run(): Promise<void> {
       `   ratio postgres+s3 / sqlite+file: ${((overhead['postgres+s3'] as number) / (overhead['sqlite+file'] as number)).toFixed(2)}×`,
     );
 
-    const seed = await writeSeed(path.join(root, 'seed'));
-    const ctx = { connection, client, seed };
+    const ctx = { connection, client };
     // One unmeasured warm-up each (workflow bundle, first connections), then interleaved rounds.
     for (const b of backends) await campaign(b, root, `warm-${b.name.replace(/\W/g, '-')}`, ctx);
     const totals: Record<string, { trials: number; seconds: number }> = {};

@@ -14,6 +14,7 @@ import { readMergeInput } from '../meta/merge-context';
 import { proposeCandidate } from '../meta/propose';
 import type { ProposalResult, ProposeInput } from '../meta/schema';
 import type { SandboxProvider } from '../sandbox/provider';
+import { publishedFileText } from '../store/references';
 import { storeCache, type CampaignStore } from '../store/store';
 import type { Proposer, ProposerInput } from './ports';
 import { proposalMetaDir } from '../campaign/layout';
@@ -44,8 +45,15 @@ export const metaOutDir = (input: Pick<ProposerInput, 'campaignDir' | 'attemptLa
   proposalMetaDir(input.campaignDir, input.attemptLabel, input.slot);
 
 /** The program text, or why it cannot be read (retrying cannot make the file appear: the proposal is invalid). */
-async function readProgram(programPath: string | null | undefined): Promise<{ text: string } | { reason: string }> {
+async function readProgram(
+  store: CampaignStore,
+  campaign: string,
+  programPath: string | null | undefined,
+): Promise<{ text: string } | { reason: string }> {
   if (!programPath) return { text: DEFAULT_PROGRAM };
+  // As the client published it when this worker is on another machine (src/store/references.ts).
+  const published = await publishedFileText(store, campaign, programPath);
+  if (published !== null) return { text: published };
   try {
     return { text: await readFile(programPath, 'utf8') };
   } catch (err) {
@@ -86,15 +94,11 @@ async function gatherProposeInput(
 export function createMetaProposer(opts: MetaProposerOptions = {}): Proposer {
   const storeFor = opts.storeFor ?? storeCache();
   return async function metaProposer(input: ProposerInput): Promise<ProposalResult> {
-    const program = await readProgram(input.meta?.programPath);
+    const store = await storeFor(input.campaignDir);
+    const program = await readProgram(store, input.campaign, input.meta?.programPath);
     if ('reason' in program)
       return { kind: 'invalid', reason: program.reason, usage: zeroUsage(), trajectoryRef: null };
-    const proposeInput = await gatherProposeInput(
-      input,
-      await storeFor(input.campaignDir),
-      program.text,
-      opts.timeoutSec,
-    );
+    const proposeInput = await gatherProposeInput(input, store, program.text, opts.timeoutSec);
     const result = await proposeCandidate(proposeInput, {
       outDir: metaOutDir(input),
       signal: input.signal,

@@ -11,24 +11,27 @@ import { withModel } from '../harness/model-override';
 import { parsePlan } from './plan-schema';
 import type { ActivityDeps } from './ports';
 import type { CampaignStore } from '../store/store';
+import { clientDirFor, publishHarness } from '../store/references';
 
 export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Promise<CampaignStore>) {
   return async function prepareCampaign(input: PrepareInput): Promise<PreparedCampaign> {
     const source = 'configPath' in input ? input.configPath : 'workflow input';
     const plan = parsePlan('configPath' in input ? await deps.loadPlan(input.configPath) : input.plan, source);
-    const seed = await validateHarness(plan.seedHarness);
+    const store = await storeFor(plan.campaignDir);
+    // The client's seed folder: as it published it when the workers are elsewhere (src/store/references.ts).
+    const seedDir = await clientDirFor(store, plan.name, plan.seedHarness);
+    const seed = await validateHarness(seedDir);
     if (!seed.ok) throw new InvalidCampaignPlanError(`seed harness is invalid: ${seed.error}`, source, 'seedHarness');
     // campaign.yaml's explicit taskModel is the seed's model too: the baseline runs what the candidates will.
     const taskModel = plan.meta?.taskModel;
     const ref = await materializeHarness(
       plan.campaignDir,
       taskModel ? withModel(seed.harness, taskModel) : seed.harness,
-      plan.seedHarness,
+      seedDir,
     );
+    await publishHarness(store, ref);
     // The report splits trials into train / holdout and shows spend vs budget from this event.
-    await (
-      await storeFor(plan.campaignDir)
-    ).appendEvent(plan.name, 'prepared', {
+    await store.appendEvent(plan.name, 'prepared', {
       seed: ref.id,
       train: plan.train.length,
       holdout: plan.holdout.length,

@@ -16,6 +16,7 @@ import type { CampaignStore } from '../store/store';
 import type { ProposalOutcome, ProposalRequest } from '../workflows/types';
 import { llmFaultFailure } from './faults';
 import { loadHarnessCached, materializeHarness } from './harness-store';
+import { harnessDirFor, publishHarness } from '../store/references';
 import { withHeartbeat } from '../util/heartbeat';
 import { checkProposedFiles } from './proposal-check';
 import type { ActivityDeps } from './ports';
@@ -26,21 +27,28 @@ const HEARTBEAT_EVERY_MS = 5_000;
 export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: string) => Promise<CampaignStore>) {
   return async function proposeCandidate(req: ProposalRequest): Promise<ProposalOutcome> {
     const proposalId = `${req.campaign}/${req.attemptLabel}/slot-${req.slot}`;
-    const parent = await loadHarnessCached(req.parent.dir);
+    const store = await storeFor(req.campaignDir);
+    // The parents' folders on this machine (fetched when another machine materialized them).
+    const here = { ...req, parent: { ...req.parent, dir: await harnessDirFor(store, req.parent.dir) } };
+    if (req.merge)
+      here.merge = {
+        ...req.merge,
+        other: { ...req.merge.other, dir: await harnessDirFor(store, req.merge.other.dir) },
+      };
+    const parent = await loadHarnessCached(here.parent.dir);
     const ctx = Context.current();
     const beat = (detail: unknown): void => ctx.heartbeat(detail);
     const result = await withHeartbeat(
       beat,
       { proposalId, alive: true },
       () =>
-        deps.propose({ ...req, proposalId, parentHarness: parent, signal: ctx.cancellationSignal, heartbeat: beat }),
+        deps.propose({ ...here, proposalId, parentHarness: parent, signal: ctx.cancellationSignal, heartbeat: beat }),
       HEARTBEAT_EVERY_MS,
     ).catch((err: unknown) => {
       throw (
         llmFaultFailure(err, { model: req.meta?.model ?? parent.config.model, what: `proposal ${proposalId}` }) ?? err
       );
     });
-    const store = await storeFor(req.campaignDir);
     const record = recorder(req, store, proposalId, result);
     if (result.kind === 'invalid') return record.invalid(`meta-agent: ${result.reason}`);
 
@@ -90,6 +98,7 @@ function recorder(req: ProposalRequest, store: CampaignStore, proposalId: string
     },
     async valid(parent: Harness, harness: Harness): Promise<ProposalOutcome> {
       const candidate = await materializeHarness(req.campaignDir, harness, parent.dir);
+      await publishHarness(store, candidate);
       const diffHash = await store.putArtifact(diffFiles(parent.files, harness.files));
       await save(candidate.id, null);
       return { ...base, status: 'valid', candidate, diffHash, ...merge };

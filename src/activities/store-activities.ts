@@ -7,15 +7,17 @@ import type { CampaignStore } from '../store/store';
 import type { RecordCandidatesInput, RecordEventInput } from '../workflows/types';
 import { harnessDir } from '../campaign/layout';
 import { loadHarnessCached } from './harness-store';
+import { harnessDirFor } from '../store/references';
 
 export function createStoreActivities(storeFor: (dir: string) => Promise<CampaignStore>) {
-  const harnessOf = (dir: string, id: string) => loadHarnessCached(harnessDir(dir, id)).catch(() => null);
+  const harnessOf = async (store: CampaignStore, dir: string, id: string) =>
+    loadHarnessCached(await harnessDirFor(store, harnessDir(dir, id))).catch(() => null);
 
   return {
     async recordCandidates(input: RecordCandidatesInput): Promise<number> {
       const store = await storeFor(input.campaignDir);
       for (const rec of input.records) {
-        const child = rec.status === 'invalid' ? null : await harnessOf(input.campaignDir, rec.id);
+        const child = rec.status === 'invalid' ? null : await harnessOf(store, input.campaignDir, rec.id);
         await store.recordCandidate(rec, {
           campaign: input.campaign,
           harnessFiles: child?.files,

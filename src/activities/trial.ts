@@ -24,6 +24,7 @@ import { cancelledFailure, cancelRequested, stopsUnlessCancelled } from './cance
 import { CandidateHarnessError } from './errors';
 import { faultInResult, llmFaultFailure } from './faults';
 import { loadHarnessCached } from './harness-store';
+import { harnessDirFor, taskDirFor } from '../store/references';
 import type { ActivityDeps } from './ports';
 import { trialsDir } from '../campaign/layout';
 
@@ -65,15 +66,18 @@ const NOT_STORED = { campaign: '', candidateId: null, createdAt: '' } as const;
 
 export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Promise<CampaignStore>) {
   return async function runTrial(req: TrialRequest): Promise<TrialOutcome> {
-    const harness = await loadHarnessCached(req.harnessDir).catch((err: Error) => {
+    const store = await storeFor(req.campaignDir);
+    // Fetching a bundle can fail for the store's reasons (retried); only a harness that loads wrong is the candidate's.
+    const harnessDir = await harnessDirFor(store, req.harnessDir);
+    const harness = await loadHarnessCached(harnessDir).catch((err: Error) => {
       throw new CandidateHarnessError(err.message, req.harnessDir);
     });
+    const task = { ...req.task, dir: await taskDirFor(store, req.task) };
     const model = harness.config.model;
     // The task's name is part of the key: a byte-identical task under another name (a holdout copy of a
     // train task) is another experiment and runs its own trials.
     const key = { harnessId: harness.id, task: req.task.name, taskHash: req.task.hash, model, repeat: req.repeat };
     const trialId = trialIdFor({ ...key, agentKey: harness.id, taskName: req.task.name });
-    const store = await storeFor(req.campaignDir);
     const small = (
       r: { trialId: string; reward: number; error: string | null; usage: TrialOutcome['usage'] },
       cached: boolean,
@@ -98,7 +102,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Pr
         campaign: req.campaign,
         trialId: id,
         candidateId: req.candidateId,
-        task: req.task,
+        task,
         repeat: req.repeat,
         reward,
         trajectoryText,
@@ -129,7 +133,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Pr
         const result = await deps
           .runTrial({
             trialId,
-            task: req.task,
+            task,
             harness,
             repeat: req.repeat,
             outDir: trialsDir(req.campaignDir),

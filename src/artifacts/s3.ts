@@ -8,6 +8,7 @@
  * Keys: `<prefix>/sha256/<aa>/<hash>`. A write checks existence first, so a blob is uploaded once.
  */
 import {
+  CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
   NoSuchKey,
@@ -29,6 +30,9 @@ export interface S3Location {
 }
 
 export function s3ClientFromEnv(env: Env = process.env): S3Client {
+  // The SDK warns every process on Node < 22 about its releases of 2027; we pin Node 20 and this SDK's
+  // version, so the warning only clutters every command's stderr. The user's own setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   const pathStyle = env.AUTOAGENT_S3_PATH_STYLE !== undefined ? env.AUTOAGENT_S3_PATH_STYLE === '1' : Boolean(endpoint);
   const maxAttempts = env.AWS_MAX_ATTEMPTS === undefined ? undefined : Number(env.AWS_MAX_ATTEMPTS);
@@ -78,7 +82,7 @@ export class S3ArtifactStore implements ArtifactStore {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const hash = sha256(bytes);
     if (await this.has(hash)) return hash;
-    await this.call(`put ${hash}`, () =>
+    const put = () =>
       this.client.send(
         new PutObjectCommand({
           Bucket: this.location.bucket,
@@ -86,9 +90,44 @@ export class S3ArtifactStore implements ArtifactStore {
           Body: bytes,
           ContentType: 'application/octet-stream',
         }),
-      ),
-    );
+      );
+    await this.call(`put ${hash}`, async () => {
+      try {
+        await put();
+      } catch (err) {
+        if ((err as { name?: string }).name !== 'NoSuchBucket') throw err;
+        await this.createBucket();
+        await this.untilWritable(put);
+      }
+    });
     return hash;
+  }
+
+  /** A bucket named in AUTOAGENT_ARTIFACTS that does not exist yet is created (on first write, once). */
+  private async createBucket(): Promise<void> {
+    try {
+      await this.client.send(new CreateBucketCommand({ Bucket: this.location.bucket }));
+    } catch (err) {
+      const name = (err as { name?: string }).name;
+      if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;
+    }
+  }
+
+  /**
+   * The first write to a new bucket: some servers answer 500 while they set its storage up (SeaweedFS
+   * creates a bucket's volumes then), for longer than the SDK's own retries wait.
+   */
+  private async untilWritable(write: () => Promise<unknown>, attempts = 8): Promise<void> {
+    for (let i = 1; ; i++) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+        if (i >= attempts || status < 500) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(8000, 250 * 2 ** i)));
+      }
+    }
   }
 
   async get(hash: string): Promise<Buffer> {

@@ -10,6 +10,7 @@ import type { CampaignStore } from '../store/store';
 import type { MergeRequest } from '../workflows/types';
 import type { MergeInput } from './schema';
 import { harnessDir } from '../campaign/layout';
+import { harnessDirFor } from '../store/references';
 
 /** `id` and its ancestors by parentId, nearest first (a cycle or a missing record ends the walk). */
 export async function lineageOf(store: CampaignStore, id: string): Promise<string[]> {
@@ -34,7 +35,9 @@ export async function readMergeInput(
   const other = await loadHarness(opts.merge.other.dir);
   const ancestorId = await commonAncestor(store, opts.parent.id, other.id);
   const ancestor =
-    ancestorId === null ? null : await loadHarness(harnessDir(opts.campaignDir, ancestorId)).catch(() => null);
+    ancestorId === null
+      ? null
+      : await loadHarness(await harnessDirFor(store, harnessDir(opts.campaignDir, ancestorId))).catch(() => null);
   const base = (fallback: Record<string, string>): Record<string, string> => ancestor?.files ?? fallback;
   return {
     other: { files: other.files, id: other.id },

@@ -6,13 +6,11 @@
  * every trial is stored and charged exactly once, and that the next worker reaps the dead one's sandboxes.
  * Fails (never skips) without Docker or TEMPORAL_CLI_PATH.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../src/temporal/dev-server';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/temporal/search-attributes';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic';
 import { campaignModel, isMeta, taskRuns, writeCampaign, type CampaignFiles } from './support/campaign-fixture';
 import {
@@ -26,6 +24,7 @@ import {
   type CliProcess,
 } from './support/cli';
 import { readStore, requireDocker, sandboxesOf } from './support/inspect';
+import { startTemporal } from './support/temporal-server';
 
 jest.setTimeout(360_000);
 
@@ -33,49 +32,6 @@ const NAME = 'e2e-crash';
 const TRAIN = ['write-alpha', 'write-beta', 'write-delta'];
 const HOLDOUT = ['write-gamma'];
 const HINT = 'Look-at-verifier-log-7731';
-
-async function startTemporal(dbFile: string): Promise<{ address: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
-  const proc = spawn(
-    temporalCli(),
-    [
-      'server',
-      'start-dev',
-      '--headless',
-      '--db-filename',
-      dbFile,
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--log-level',
-      'warn',
-      ...SEARCH_ATTRIBUTE_FLAGS,
-    ],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitFor(
-    'the Temporal dev server',
-    async () => {
-      const conn = await Connection.connect({ address, connectTimeout: 1000 }).catch(() => null);
-      if (!conn) return false;
-      try {
-        return await conn.workflowService.getSystemInfo({}).then(
-          () => true,
-          () => false,
-        );
-      } finally {
-        await conn.close();
-      }
-    },
-    60_000,
-    500,
-  );
-  return { address, proc };
-}
 
 describe('campaign on a shared server: kill -9 of the worker, then pause / hint / budget / resume from the CLI', () => {
   let tmp = '';

@@ -6,46 +6,28 @@
  * The services are the ones scripts/setup-services.sh starts (.tools/services.env); fails loudly without.
  */
 import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { artifactsDir, storeFile } from '../../src/campaign/layout';
 import { statusFromStore } from '../../src/cli/campaign/offline-status';
 import { generateReport } from '../../src/report/generate';
 import { openStore } from '../../src/store/store';
 import { startOrAttachCampaign } from '../../src/temporal/client';
+import { queryRows, sharedStores, type SharedStores } from '../support/services';
 import { fakeProposer, fakeTrials, testPlan, writeSeedHarness } from './support/fakes';
 import { startServer, startWorkers, tmpRoot } from './support/env';
 
-const PG_URL = process.env.AUTOAGENT_TEST_PG_URL;
-const S3_ENDPOINT = process.env.AUTOAGENT_TEST_S3_ENDPOINT;
-const BUCKET = process.env.AUTOAGENT_TEST_S3_BUCKET;
-const dbName = `aa_campaign_${randomBytes(4).toString('hex')}`;
-const prefix = `shared-stores/${randomBytes(4).toString('hex')}`;
 const saved = { ...process.env };
-
+let stores: SharedStores;
 let env: TestWorkflowEnvironment;
 let root: string;
 let stopWorkers: () => Promise<void>;
 const trials = fakeTrials();
 
 beforeAll(async () => {
-  if (!PG_URL || !S3_ENDPOINT || !BUCKET)
-    throw new Error(
-      'AUTOAGENT_TEST_PG_URL / AUTOAGENT_TEST_S3_ENDPOINT / AUTOAGENT_TEST_S3_BUCKET are not set: run the tests through `npm test` (scripts/test.sh sources .tools/services.env)',
-    );
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${dbName}`;
+  stores = await sharedStores('campaign');
   // The only configuration: the variables a user sets on every machine.
-  process.env.AUTOAGENT_STORE = url.toString();
-  process.env.AUTOAGENT_ARTIFACTS = `s3://${BUCKET}/${prefix}`;
-  process.env.AWS_ENDPOINT_URL = S3_ENDPOINT;
-  process.env.AWS_REGION ??= 'us-east-1';
+  Object.assign(process.env, stores.env);
   env = await startServer({ searchAttributes: false });
   root = await tmpRoot();
   await writeSeedHarness(path.join(root, 'seed'));
@@ -57,11 +39,7 @@ afterAll(async () => {
   await stopWorkers?.();
   await env?.teardown();
   process.env = saved;
-  if (!PG_URL) return;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await stores?.drop();
 });
 
 test('records in PostgreSQL, artifacts in S3: trials once, nothing in the campaign folder, report and status from them', async () => {
@@ -73,7 +51,7 @@ test('records in PostgreSQL, artifacts in S3: trials once, nothing in the campai
   const store = await openStore(plan.campaignDir);
   try {
     expect(store.records.dialect).toBe('postgres');
-    expect(store.artifacts.url).toBe(`s3://${BUCKET}/${prefix}`);
+    expect(store.artifacts.url).toBe(stores.env.AUTOAGENT_ARTIFACTS);
     // Neither records nor blobs were written to the campaign folder.
     expect(existsSync(storeFile(plan.campaignDir))).toBe(false);
     expect(existsSync(artifactsDir(plan.campaignDir))).toBe(false);
@@ -85,14 +63,13 @@ test('records in PostgreSQL, artifacts in S3: trials once, nothing in the campai
     expect(summary.ledger.trials).toBe(34);
     for (const t of stored) expect(trials.runsOf(plan.campaignDir, t.trialId)).toBe(1);
     // Exactly once in the table itself (not only after our reader's decoding).
-    const db = new pg.Client({ connectionString: process.env.AUTOAGENT_STORE });
-    await db.connect();
-    const rows = await db.query<{ n: string; d: string }>(
-      'SELECT COUNT(*) AS n, COUNT(DISTINCT trial_id) AS d FROM trials WHERE campaign = $1',
-      [plan.name],
-    );
-    await db.end();
-    expect(rows.rows[0]).toEqual({ n: '34', d: '34' });
+    expect(
+      await queryRows(
+        stores.pgUrl,
+        'SELECT COUNT(*) AS n, COUNT(DISTINCT trial_id) AS d FROM trials WHERE campaign = $1',
+        [plan.name],
+      ),
+    ).toEqual([{ n: '34', d: '34' }]);
 
     // Every verifier log, harness version and diff is a blob in S3, read back by its hash.
     for (const t of stored) {

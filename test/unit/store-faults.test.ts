@@ -75,9 +75,11 @@ test('an old store: faulted trials move to faulted_trials on open; results and t
   await s.recordTrial(trial('ok', null, { task: 'other' }), opts);
   await s.recordTrial(trial('timeout', 'AgentTimeoutError: agent did not finish within 60s', { task: 'slow' }), opts);
   await s.close();
-  // Make it look as written before migration 2: schema version 1, no faulted_trials table (nor migration 3's column).
+  // Make it look as written before migration 2: schema version 1, no faulted_trials table (nor what migrations 3
+  // and 4 add: a column, the bundles table).
   const db = new Database(path.join(dir, 'store.sqlite'));
   db.exec('DROP TABLE faulted_trials');
+  db.exec('DROP TABLE bundles');
   db.exec('ALTER TABLE candidates DROP COLUMN second_parent_id');
   db.pragma('user_version = 1');
   db.close();

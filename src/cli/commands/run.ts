@@ -91,6 +91,23 @@ export async function runAction(file: string, raw: unknown): Promise<void> {
   }
 }
 
+/**
+ * With a shared artifact store (AUTOAGENT_ARTIFACTS), workers may share no file with this machine: the
+ * tasks, the seed harness and program.md go there first, as bundles (src/store/references.ts).
+ */
+async function publishInputs(plan: CampaignPlan): Promise<void> {
+  const { sharedArtifacts, publishCampaignInputs } = await import('../../store/references');
+  if (!sharedArtifacts()) return;
+  const { openStore } = await import('../../store/store');
+  const store = await openStore(plan.campaignDir);
+  try {
+    const { tasks } = await publishCampaignInputs(store, plan);
+    process.stderr.write(`published ${tasks} task(s), the seed harness and the program to ${store.artifacts.url}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Starts the campaign from the plan preflight built (campaign.yaml is not read again), or attaches to it. */
 async function startAndFollow(
   client: Client,
@@ -99,6 +116,7 @@ async function startAndFollow(
   opts: RunOptions,
   signal: AbortSignal,
 ): Promise<void> {
+  await publishInputs(plan);
   const { handle, state } = await startOrAttachCampaign(client, {
     name: target.name,
     input: { plan },

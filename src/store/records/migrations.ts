@@ -103,6 +103,17 @@ const MIGRATIONS: readonly ((db: AnyTx, d: Dialect) => Promise<void>)[] = [
   async (db) => {
     await db.schema.alterTable('candidates').addColumn('second_parent_id', 'text').execute();
   },
+  // 4: where a worker with no file of the client's finds a task, harness or program (src/references).
+  async (db) => {
+    await db.schema
+      .createTable('bundles')
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('bundles_pk', ['kind', 'key'])
+      .execute();
+  },
 ];
 
 export const RECORD_SCHEMA_VERSION = MIGRATIONS.length;

@@ -297,6 +297,33 @@ export class RecordStore {
     );
   }
 
+  /**
+   * Names the artifact that holds `kind`/`key` (see src/store/references.ts). A content key (a task's
+   * hash, a harness id) keeps its first name; `replace` lets a later one win (a client file by its path).
+   */
+  async putBundleRef(kind: string, key: string, hash: string, opts: { replace?: boolean } = {}): Promise<void> {
+    const now = this.now().toISOString();
+    await this.db
+      .insertInto('bundles')
+      .values({ kind, key, hash, created_at: now })
+      .onConflict((oc) =>
+        opts.replace
+          ? oc.columns(['kind', 'key']).doUpdateSet({ hash, created_at: now })
+          : oc.columns(['kind', 'key']).doNothing(),
+      )
+      .execute();
+  }
+
+  async getBundleRef(kind: string, key: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('bundles')
+      .select('hash')
+      .where('kind', '=', kind)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row?.hash ?? null;
+  }
+
   /** Appends to the campaign's event log; returns the event id (monotonic). */
   async appendEvent(campaign: string, kind: string, data: unknown = {}): Promise<number> {
     const row = await this.db

@@ -60,6 +60,14 @@ interface EventsTable {
   created_at: string;
 }
 
+/** Which bundle (an artifact) holds a task, harness or campaign input a worker may have to fetch (references.ts). */
+interface BundlesTable {
+  kind: string;
+  key: string;
+  hash: string;
+  created_at: string;
+}
+
 interface SchemaVersionTable {
   version: number;
 }
@@ -70,5 +78,6 @@ export interface RecordTables {
   candidates: CandidatesTable;
   proposals: ProposalsTable;
   events: EventsTable;
+  bundles: BundlesTable;
   autoagent_schema: SchemaVersionTable;
 }

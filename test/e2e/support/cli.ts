@@ -82,6 +82,8 @@ export interface CliEnv {
   temporal?: boolean;
   /** Applied last; undefined removes a variable (e.g. ANTHROPIC_API_KEY for the missing-key checks). */
   env?: Record<string, string | undefined>;
+  /** A command the CLI runs under (it gets `node <cli> <args…>` appended), e.g. `unshare … sh -c '… exec "$@"' sh`. */
+  wrap?: string[];
 }
 
 function envFor(e: CliEnv): NodeJS.ProcessEnv {
@@ -107,7 +109,8 @@ export interface CliProcess {
 }
 
 export function startCli(args: string[], e: CliEnv): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const [cmd, ...pre] = [...(e.wrap ?? []), process.execPath, CLI, ...args] as [string, ...string[]];
+  const child = spawn(cmd, pre, {
     cwd: e.cwd ?? ROOT,
     env: envFor(e),
     stdio: ['ignore', 'pipe', 'pipe'],

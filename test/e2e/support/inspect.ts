@@ -21,8 +21,12 @@ export interface StoreSnapshot {
 }
 
 /** One consistent read of the campaign store (opened and closed here: the CLI's workers keep writing). */
-export async function readStore(campaignDir: string, campaign: string): Promise<StoreSnapshot> {
-  const store = await openStore(campaignDir);
+export async function readStore(
+  campaignDir: string,
+  campaign: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<StoreSnapshot> {
+  const store = await openStore(campaignDir, { env });
   try {
     return {
       trials: await store.listTrials(campaign),

@@ -3,7 +3,7 @@
  * scripts/setup-services.sh; AUTOAGENT_TEST_S3_ENDPOINT), configured only the standard way: AWS_* variables
  * and AUTOAGENT_ARTIFACTS. Fails loudly when the server is not there.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, promises as fs, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -68,4 +68,15 @@ test("a task folder travels as a bundle: uploaded by one machine, fetched into a
 test('wrong credentials are a clear error naming the store, not a result', async () => {
   const store = artifactStoreFromEnv('/unused', { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong-secret' });
   await expect(store.put('x')).rejects.toThrow(new RegExp(`^s3://${bucket}/${prefix}: S3 (head|put) `));
+});
+
+test('a bucket that does not exist yet is created on the first write (then removed here)', async () => {
+  const fresh = `aa-new-${randomBytes(4).toString('hex')}`;
+  const e = { ...env(), AUTOAGENT_ARTIFACTS: `s3://${fresh}/p` };
+  const store = artifactStoreFromEnv('/unused', e);
+  const h = await store.put('first blob in a new bucket');
+  expect((await store.get(h)).toString()).toBe('first blob in a new bucket');
+  const client = s3ClientFromEnv(e);
+  await client.send(new DeleteObjectCommand({ Bucket: fresh, Key: `p/sha256/${h.slice(0, 2)}/${h}` }));
+  await client.send(new DeleteBucketCommand({ Bucket: fresh }));
 });
