@@ -10,7 +10,7 @@
 import type { TrialResult } from '../trial/types';
 import { objectiveOf } from '../verifier/reward';
 import { Context, type Info } from '@temporalio/activity';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoredTrial } from '../store/rows';
 import type { CampaignStore } from '../store/store';
@@ -24,7 +24,8 @@ import { cancelledFailure, cancelRequested, stopsUnlessCancelled } from './cance
 import { CandidateHarnessError } from './errors';
 import { faultInResult, llmFaultFailure } from './faults';
 import { loadHarnessCached } from './harness-store';
-import { harnessDirFor, taskDirFor } from '../store/references';
+import { harnessDirFor, sharedArtifacts, taskDirFor } from '../store/references';
+import { putFolderBundle } from '../artifacts/bundles';
 import type { ActivityDeps } from './ports';
 import { trialsDir } from '../campaign/layout';
 
@@ -148,17 +149,29 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Pr
         const fault = faultInResult(result.error, { model, what });
         if (fault) throw fault;
         const trajectoryJson = await readText(result.trajectoryPath);
+        const trialDir = result.trajectoryPath ? trialDirOf(result.trajectoryPath) : null;
+        // Workers elsewhere (a shared artifact store): the folder's other files (build log, collected
+        // artifacts, Harbor's records) go up as one bundle and the local folder goes, so each file of the
+        // trial is stored once, where every machine reads it.
+        const filesHash =
+          trialDir && sharedArtifacts()
+            ? await putFolderBundle(store.artifacts, trialDir, {
+                exclude: [TRIAL_FILES.trajectory, TRIAL_FILES.verifierLog],
+              })
+            : null;
         const { inserted } = await store.recordTrial(result, {
           campaign: req.campaign,
           candidateId: req.candidateId,
           taskHash: req.task.hash,
           trajectoryJson,
+          filesHash,
           // The full verifier log sits beside the trajectory (the result carries only a truncated copy).
           verifierLog:
             (await readText(
               result.trajectoryPath && path.join(trialDirOf(result.trajectoryPath), TRIAL_FILES.verifierLog),
             )) ?? result.verifier.output,
         });
+        if (filesHash && trialDir) await rm(trialDir, { recursive: true, force: true });
         // Already recorded: by an earlier attempt of this activity that the server timed out while it still
         // ran (its report was refused, so it is ours and never charged), or by another run (charged there).
         const mine =

@@ -12,8 +12,14 @@ import * as tar from 'tar-stream';
 import { dirEntries, packEntries } from '../sandbox/tar';
 import type { ArtifactStore } from './port';
 
-export async function putFolderBundle(store: ArtifactStore, dir: string): Promise<string> {
-  return store.put(await packEntries(await dirEntries(dir, '')));
+/** The folder as one bundle; `exclude` names files (relative paths) left out, e.g. ones stored on their own. */
+export async function putFolderBundle(
+  store: ArtifactStore,
+  dir: string,
+  opts: { exclude?: readonly string[] } = {},
+): Promise<string> {
+  const skip = new Set(opts.exclude ?? []);
+  return store.put(await packEntries((await dirEntries(dir, '')).filter((e) => !skip.has(e.name))));
 }
 
 class BundleError extends Error {

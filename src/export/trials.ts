@@ -6,13 +6,15 @@
  * benchmark folder when campaign.yaml is known and the task is still there; otherwise Harbor's task path is
  * the task's name, and its checksum is the content hash we recorded either way.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseTrajectory, writeTrajectory } from '../agent/atif/io';
 import { jobContextFor, writeHarborJobConfig, writeHarborJobResult } from '../harbor/job-files';
 import { hasReward, harborTrialConfig, harborTrialResult, type HarborTask } from '../harbor/trial-record';
 import type { StoredTrial } from '../store/rows';
 import type { CampaignStore } from '../store/store';
+import { bundleCacheDir } from '../store/references';
+import { fetchFolderBundle } from '../artifacts/bundles';
 import { loadTask } from '../tasks/load';
 import { TRIAL_FILES } from '../trial/artifacts';
 import { assertEmptyOut } from './harness';
@@ -31,6 +33,9 @@ const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 async function writeTrial(store: CampaignStore, t: StoredTrial, dir: string, task: HarborTask): Promise<void> {
   const at = (rel: string): string => path.join(dir, rel);
+  // A worker elsewhere stored the folder's other files (build log, collected artifacts) as one bundle.
+  if (t.filesHash)
+    await cp(await fetchFolderBundle(store.artifacts, t.filesHash, bundleCacheDir()), dir, { recursive: true });
   await mkdir(path.join(dir, 'verifier'), { recursive: true });
   const r = t.result;
   if (t.trajectoryHash) {

@@ -26,6 +26,8 @@ export interface StoredTrial {
   result: TrialResult;
   trajectoryHash: string | null;
   verifierLogHash: string | null;
+  /** The trial folder's other files as one bundle (recorded by a worker with shared stores), or null. */
+  filesHash: string | null;
   createdAt: string;
 }
 
@@ -100,6 +102,7 @@ export function decodeTrial(r: Row, file: string): StoredTrial {
     result: json(TrialResultSchema, r.result_json, 'trial result', file),
     trajectoryHash: strOrNull(r.trajectory_hash),
     verifierLogHash: strOrNull(r.verifier_log_hash),
+    filesHash: strOrNull(r.files_hash),
     createdAt: str(r.created_at),
   };
 }

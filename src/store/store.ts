@@ -27,6 +27,8 @@ export interface RecordTrialOptions {
   /** ATIF trajectory (text or object), stored as an artifact. */
   trajectoryJson?: string | object;
   verifierLog?: string;
+  /** The trial folder's other files, already stored as one bundle. */
+  filesHash?: string | null;
 }
 
 /**
@@ -117,6 +119,7 @@ export class CampaignStore {
       taskHash: opts.taskHash,
       trajectoryHash,
       verifierLogHash,
+      filesHash: opts.filesHash ?? null,
     });
   }
 

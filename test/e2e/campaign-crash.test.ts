@@ -24,7 +24,7 @@ import {
   type CliProcess,
 } from './support/cli';
 import { readStore, requireDocker, sandboxesOf } from './support/inspect';
-import { startTemporal } from './support/temporal-server';
+import { startTemporal, stopTemporal } from './support/temporal-server';
 
 jest.setTimeout(360_000);
 
@@ -48,11 +48,7 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
 
   afterAll(async () => {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-    if (temporal && temporal.exitCode === null) {
-      const gone = new Promise((r) => temporal!.once('exit', r));
-      temporal.kill('SIGTERM');
-      await gone;
-    }
+    await stopTemporal(temporal);
     await fake?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });

@@ -15,13 +15,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
+import { fetchFolderBundle } from '../../src/artifacts/bundles';
+import { artifactStoreFromEnv } from '../../src/artifacts/from-url';
 import { trialsDir, storeFile } from '../../src/campaign/layout';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic';
 import { queryRows, sharedStores, type SharedStores } from '../support/services';
 import { campaignModel, writeCampaign, type CampaignFiles } from './support/campaign-fixture';
 import { ensureBuilt, jsonLines, runCli, startCli, waitFor, type CliEnv, type CliProcess } from './support/cli';
 import { docker, readStore, requireDocker, sandboxesOf } from './support/inspect';
-import { startTemporal } from './support/temporal-server';
+import { startTemporal, stopTemporal } from './support/temporal-server';
 
 const run = promisify(execFile);
 jest.setTimeout(420_000);
@@ -53,11 +55,7 @@ describe('two workers that share no filesystem with the client or each other', (
       // A killed worker's sandboxes: the next worker on that machine would reap them; none will here.
       for (const c of await sandboxesOf(w.child.pid!)) await docker.getContainer(c.Id).remove({ force: true });
     }
-    if (temporal && temporal.exitCode === null) {
-      const gone = new Promise((r) => temporal!.once('exit', r));
-      temporal.kill('SIGTERM');
-      await gone;
-    }
+    await stopTemporal(temporal);
     await fake?.close();
     await stores?.drop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -150,15 +148,25 @@ describe('two workers that share no filesystem with the client or each other', (
         [NAME],
       ),
     ).toEqual([{ n: String(ids.length), d: String(ids.length) }]);
-    // The survivor ran trials: their folders are in its own namespace, not in the client's folder.
-    const w2Trials = await run('nsenter', [
+    // Each trial's other files (Harbor's records, build log, collected artifacts) went up as one bundle, and
+    // the workers kept no trial folder: every file of a trial is stored once, in the services.
+    const artifacts = artifactStoreFromEnv('/unused', stores!.env);
+    for (const t of s.trials) {
+      expect(t.filesHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(await artifacts.has(t.filesHash as string)).toBe(true);
+    }
+    const files0 = await fetchFolderBundle(artifacts, s.trials[0]!.filesHash as string, path.join(tmp, 'check'));
+    expect(existsSync(path.join(files0, 'autoagent.json'))).toBe(true);
+    expect(existsSync(path.join(files0, 'agent', 'trajectory.json'))).toBe(false); // stored on its own
+    const left = await run('nsenter', [
       '--target',
       String(w2.child.pid),
       '--mount',
-      'ls',
-      trialsDir(files.campaignDir),
+      'sh',
+      '-c',
+      `ls -A ${trialsDir(files.campaignDir)} 2>/dev/null || true`,
     ]);
-    expect(w2Trials.stdout.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(1);
+    expect(left.stdout.trim()).toBe('');
 
     // The client's campaign folder holds no records, no artifacts and no trial folders: the workers wrote
     // theirs into their own namespaces, and the records and blobs into the services.

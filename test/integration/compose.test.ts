@@ -98,12 +98,17 @@ describe('docker-compose.yml, as the compose tool resolves it', () => {
     expect(conditions(services['temporal-schema']!)).toEqual({ postgresql: 'service_healthy' });
     expect(conditions(services.temporal!)).toEqual({ 'temporal-schema': 'service_completed_successfully' });
     expect(conditions(services['temporal-setup']!)).toEqual({ temporal: 'service_healthy' });
-    for (const name of ['ui', 'worker']) {
-      expect(conditions(services[name]!)).toEqual({
-        temporal: 'service_healthy',
-        'temporal-setup': 'service_completed_successfully',
-      });
-    }
+    expect(conditions(services.ui!)).toEqual({
+      temporal: 'service_healthy',
+      'temporal-setup': 'service_completed_successfully',
+    });
+    // Workers record into the two stores from their first trial: those must be up too.
+    expect(conditions(services.worker!)).toEqual({
+      temporal: 'service_healthy',
+      'temporal-setup': 'service_completed_successfully',
+      records: 'service_healthy',
+      artifacts: 'service_healthy',
+    });
     for (const name of ['postgresql', 'temporal', 'worker']) expect(services[name]!.healthcheck).toBeDefined();
   });
 
@@ -149,11 +154,29 @@ describe('docker-compose.yml, as the compose tool resolves it', () => {
     );
   });
 
-  test('worker: host Docker socket, and the workspace at the same absolute path on both sides', () => {
-    const b = binds(render({ AUTOAGENT_WORKSPACE: '/data/autoagent' }).worker!);
+  test('worker: the host Docker socket and its own bundle cache, no shared workspace; the stores by variables', () => {
+    const w = services.worker!;
+    const b = binds(w);
     expect(b['/var/run/docker.sock']).toBe('/var/run/docker.sock');
-    expect(b['/data/autoagent']).toBe('/data/autoagent');
-    expect(render({ AUTOAGENT_WORKSPACE: '/data/autoagent' }).worker!.working_dir).toBe('/data/autoagent');
+    // Nothing else from the host: the only other mount is the worker's own named cache volume.
+    expect(Object.keys(b).filter((src) => src !== '/var/run/docker.sock')).toEqual(['autoagent-worker-cache']);
+    expect(w.working_dir).toBeUndefined();
+    expect(w.environment).toMatchObject({
+      AUTOAGENT_STORE: 'postgres://autoagent:autoagent@records:5432/autoagent',
+      AUTOAGENT_ARTIFACTS: 's3://autoagent/campaigns',
+      AWS_ENDPOINT_URL: 'http://artifacts:8333',
+      AUTOAGENT_CACHE_DIR: '/var/cache/autoagent/bundles',
+    });
+    const elsewhere = render({
+      AUTOAGENT_STORE: 'postgres://u:p@db.lan:5432/aa',
+      AUTOAGENT_ARTIFACTS: 's3://team-bucket/aa',
+      AWS_ENDPOINT_URL: 'https://s3.example',
+    }).worker!.environment;
+    expect(elsewhere).toMatchObject({
+      AUTOAGENT_STORE: 'postgres://u:p@db.lan:5432/aa',
+      AUTOAGENT_ARTIFACTS: 's3://team-bucket/aa',
+      AWS_ENDPOINT_URL: 'https://s3.example',
+    });
   });
 
   test("worker: the API key comes only from the caller's environment, never from the file", () => {

@@ -76,10 +76,11 @@ test('an old store: faulted trials move to faulted_trials on open; results and t
   await s.recordTrial(trial('timeout', 'AgentTimeoutError: agent did not finish within 60s', { task: 'slow' }), opts);
   await s.close();
   // Make it look as written before migration 2: schema version 1, no faulted_trials table (nor what migrations 3
-  // and 4 add: a column, the bundles table).
+  // and 4 add: columns, the bundles table).
   const db = new Database(path.join(dir, 'store.sqlite'));
   db.exec('DROP TABLE faulted_trials');
   db.exec('DROP TABLE bundles');
+  db.exec('ALTER TABLE trials DROP COLUMN files_hash');
   db.exec('ALTER TABLE candidates DROP COLUMN second_parent_id');
   db.pragma('user_version = 1');
   db.close();

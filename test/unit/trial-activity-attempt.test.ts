@@ -3,15 +3,12 @@
  * when an earlier attempt of the same activity recorded it (same campaign and candidate, after the first
  * schedule); every other hit is a cache hit that was charged when first reported.
  */
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ActivityDeps, TrialRunner } from '../../src/activities/ports';
-import { createRunTrial, ranInEarlierAttempt } from '../../src/activities/trial';
-import { openStore, type CampaignStore } from '../../src/store/store';
-import type { TrialOutcome, TrialRequest } from '../../src/workflows/types';
-import { fakeTrialResult, writeSeedHarness } from '../temporal/support/fakes';
+import type { TrialRunner } from '../../src/activities/ports';
+import { ranInEarlierAttempt } from '../../src/activities/trial';
+import type { TrialOutcome } from '../../src/workflows/types';
+import { trialFixture, type TrialFixture } from '../support/trial-activity';
+import { fakeTrialResult } from '../temporal/support/fakes';
 
 const scheduled = Date.parse('2025-06-01T10:00:00.000Z');
 const hit = { campaign: 'c', candidateId: 'h-1', createdAt: '2025-06-01T10:00:30.000Z' };
@@ -46,51 +43,32 @@ describe('ranInEarlierAttempt', () => {
  * attempt that finds a row someone else recorded meanwhile reports a cache hit.
  */
 describe('runTrial when the row appears while it runs', () => {
-  let dir: string;
-  let store: CampaignStore;
-  let harnessDir: string;
+  let f: TrialFixture;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aa-attempt-'));
-    harnessDir = await writeSeedHarness(path.join(dir, 'seed'));
-    store = await openStore(path.join(dir, 'campaign'));
+    f = await trialFixture('aa-attempt-');
   });
-  afterAll(() => store.close());
+  afterAll(() => f.store.close());
 
   // The overlapping run (the earlier attempt, or another worker) records the same trial just before this one does.
   const runTrial: TrialRunner = async (req) => {
     const result = fakeTrialResult(req, 1);
-    await store.recordTrial(result, { campaign: 'c', candidateId: 'h-x', taskHash: 'hash-t' });
+    await f.store.recordTrial(result, { campaign: 'c', candidateId: 'h-x', taskHash: req.task.hash });
     return result;
   };
-  const activity = createRunTrial(
-    {
-      runTrial,
-      propose: () => Promise.reject(new Error('unused')),
-      loadPlan: () => Promise.reject(new Error('unused')),
-    } as ActivityDeps,
-    async () => store,
-  );
-  const request = (task: string): TrialRequest => ({
-    campaign: 'c',
-    campaignDir: path.join(dir, 'campaign'),
-    candidateId: 'h-x',
-    harnessDir,
-    task: { name: task, dir: '/nonexistent', hash: 'hash-t' },
-    repeat: 0,
-  });
+  const activity = (): ReturnType<TrialFixture['activity']> => f.activity(runTrial);
   const startedAt = Date.now() - 1_000;
 
   it('a retry (attempt 2) reports it as run: charged once', async () => {
     const env = new MockActivityEnvironment({ attempt: 2, scheduledTimestampMs: startedAt });
-    const out = (await env.run(activity, request('a'))) as TrialOutcome;
+    const out = (await env.run(activity(), f.request('a'))) as TrialOutcome;
     expect(out.cached).toBe(false);
-    expect(await store.listTrials('c', { task: 'a' })).toHaveLength(1);
+    expect(await f.store.listTrials('c', { task: 'a' })).toHaveLength(1);
   });
 
   it('a first attempt reports a cache hit: it was charged where it ran', async () => {
     const env = new MockActivityEnvironment({ attempt: 1, scheduledTimestampMs: startedAt });
-    const out = (await env.run(activity, request('b'))) as TrialOutcome;
+    const out = (await env.run(activity(), f.request('b'))) as TrialOutcome;
     expect(out.cached).toBe(true);
-    expect(await store.listTrials('c', { task: 'b' })).toHaveLength(1);
+    expect(await f.store.listTrials('c', { task: 'b' })).toHaveLength(1);
   });
 });

@@ -7,50 +7,24 @@
  * - a worker shutdown is no cancellation request: the error stays a failure (Temporal retries it);
  * - unlessAborted, the trial pipeline's way to stop waiting for an agent once cancelled.
  */
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
 import { ActivityCancellationDetails } from '@temporalio/common/lib/activity-cancellation-details';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ActivityDeps, TrialRunner } from '../../src/activities/ports';
-import { createRunTrial } from '../../src/activities/trial';
-import { openStore, type CampaignStore } from '../../src/store/store';
+import type { TrialRunner } from '../../src/activities/ports';
 import type { TrialResult } from '../../src/trial/types';
 import { unlessAborted } from '../../src/trial/phases';
-import type { TrialRequest } from '../../src/workflows/types';
-import { fakeTrialResult, writeSeedHarness } from '../temporal/support/fakes';
+import { trialFixture, type TrialFixture } from '../support/trial-activity';
+import { fakeTrialResult } from '../temporal/support/fakes';
 
-let dir: string;
-let store: CampaignStore;
-let harnessDir: string;
-
+let f: TrialFixture;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'aa-cancel-'));
-  harnessDir = await writeSeedHarness(path.join(dir, 'seed'));
-  store = await openStore(path.join(dir, 'campaign'));
+  f = await trialFixture('aa-cancel-');
 });
-afterAll(() => store.close());
-
-const request = (task: string): TrialRequest => ({
-  campaign: 'c',
-  campaignDir: path.join(dir, 'campaign'),
-  candidateId: 'h-x',
-  harnessDir,
-  task: { name: task, dir: '/nonexistent', hash: `hash-${task}` },
-  repeat: 0,
-});
+afterAll(() => f.store.close());
 
 const resultOf = (req: Parameters<TrialRunner>[0]): TrialResult => fakeTrialResult(req, 1);
 
-function activityWith(runTrial: TrialRunner) {
-  const deps = {
-    runTrial,
-    propose: () => Promise.reject(new Error('unused')),
-    loadPlan: () => Promise.reject(new Error('unused')),
-  } as ActivityDeps;
-  return createRunTrial(deps, async () => store);
-}
+const activityWith = (runTrial: TrialRunner) => f.activity(runTrial);
 
 /** A runner that signals when it has started, then does what `then` says once its signal aborts. */
 function runner(then: 'throw-reason' | 'throw-other' | 'complete') {
@@ -71,34 +45,34 @@ test('cancelled mid-trial: the activity ends CANCELLED and stores nothing', asyn
     const task = `cancel-${how}`;
     const r = runner(how);
     const env = new MockActivityEnvironment();
-    const done = env.run(activityWith(r.run), request(task));
+    const done = env.run(activityWith(r.run), f.request(task));
     await r.running;
     env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true }));
     await expect(done).rejects.toBeInstanceOf(CancelledFailure);
-    expect((await store.listTrials('c')).filter((t) => t.task === task)).toEqual([]);
+    expect((await f.store.listTrials('c')).filter((t) => t.task === task)).toEqual([]);
   }
 });
 
 test('a trial that completed although cancelled is stored once and reported (so charged once)', async () => {
   const r = runner('complete');
   const env = new MockActivityEnvironment();
-  const done = env.run(activityWith(r.run), request('completed-anyway'));
+  const done = env.run(activityWith(r.run), f.request('completed-anyway'));
   await r.running;
   env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true }));
   const outcome = await done;
   expect(outcome).toMatchObject({ task: 'completed-anyway', reward: 1, cached: false });
-  expect((await store.listTrials('c')).filter((t) => t.task === 'completed-anyway')).toHaveLength(1);
+  expect((await f.store.listTrials('c')).filter((t) => t.task === 'completed-anyway')).toHaveLength(1);
 });
 
 test('a worker shutdown is not a cancellation request: the error stays a (retried) failure', async () => {
   const r = runner('throw-other');
   const env = new MockActivityEnvironment();
-  const done = env.run(activityWith(r.run), request('shutdown'));
+  const done = env.run(activityWith(r.run), f.request('shutdown'));
   await r.running;
   env.cancel('WORKER_SHUTDOWN', new ActivityCancellationDetails({ workerShutdown: true }));
   await expect(done).rejects.toThrow('docker exec failed: container removed');
   await expect(done).rejects.not.toBeInstanceOf(CancelledFailure);
-  expect((await store.listTrials('c')).filter((t) => t.task === 'shutdown')).toEqual([]);
+  expect((await f.store.listTrials('c')).filter((t) => t.task === 'shutdown')).toEqual([]);
 });
 
 describe('unlessAborted', () => {

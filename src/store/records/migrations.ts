@@ -103,8 +103,11 @@ const MIGRATIONS: readonly ((db: AnyTx, d: Dialect) => Promise<void>)[] = [
   async (db) => {
     await db.schema.alterTable('candidates').addColumn('second_parent_id', 'text').execute();
   },
-  // 4: where a worker with no file of the client's finds a task, harness or program (src/references).
+  // 4: where a worker with no file of the client's finds a task, harness or program (../references.ts), and
+  // the bundle of a trial folder's other files (build log, collected artifacts) when workers are elsewhere.
   async (db) => {
+    await db.schema.alterTable('trials').addColumn('files_hash', 'text').execute();
+    await db.schema.alterTable('faulted_trials').addColumn('files_hash', 'text').execute();
     await db.schema
       .createTable('bundles')
       .addColumn('kind', 'text', (c) => c.notNull())

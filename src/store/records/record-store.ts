@@ -27,6 +27,8 @@ export interface TrialRefs {
   taskHash: string;
   trajectoryHash?: string | null;
   verifierLogHash?: string | null;
+  /** The trial folder's other files (build.log, artifacts/, Harbor's records) as one bundle, or null. */
+  filesHash?: string | null;
 }
 
 const systemic = sql<boolean>`(${sql.raw(`error IS NOT NULL AND ${SYSTEMIC_ERROR_SQL}`)})`;
@@ -98,6 +100,7 @@ export class RecordStore {
           result_json: JSON.stringify(result),
           trajectory_hash: refs.trajectoryHash ?? null,
           verifier_log_hash: refs.verifierLogHash ?? null,
+          files_hash: refs.filesHash ?? null,
           created_at: this.now().toISOString(),
         })
         .onConflict((oc) => oc.column('trial_id').doNothing())

@@ -16,6 +16,8 @@ interface TrialsTable {
   result_json: string;
   trajectory_hash: string | null;
   verifier_log_hash: string | null;
+  /** Added by migration 4: the trial folder's other files as one bundle (workers elsewhere), or null. */
+  files_hash?: string | null;
   created_at: string;
 }
 

@@ -47,3 +47,11 @@ export async function startTemporal(dbFile: string): Promise<{ address: string; 
   );
   return { address, proc };
 }
+
+/** Stops a server startTemporal started (if it still runs) and waits for it to exit. */
+export async function stopTemporal(proc: ChildProcess | null): Promise<void> {
+  if (!proc || proc.exitCode !== null) return;
+  const gone = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await gone;
+}
