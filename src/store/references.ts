@@ -103,3 +103,16 @@ export async function publishedFileText(
   const hash = sharedArtifacts(env) ? await store.records.getBundleRef('path', pathKey(campaign, file)) : null;
   return hash ? store.getArtifactText(hash) : null;
 }
+
+/**
+ * Half-shared stores work on one machine but not across machines: say so (the worker and `run` print it).
+ * Null when both are shared or both are local.
+ */
+export function halfSharedStores(env: Env = process.env): string | null {
+  const sharedRecords = Boolean(env.AUTOAGENT_STORE) && !env.AUTOAGENT_STORE?.startsWith('sqlite:');
+  if (sharedArtifacts(env) && !sharedRecords)
+    return "AUTOAGENT_ARTIFACTS is shared but the records are a local SQLite file (AUTOAGENT_STORE): workers on other machines will not find the published tasks and harnesses nor each other's trials; set AUTOAGENT_STORE=postgres://…";
+  if (sharedRecords && !sharedArtifacts(env))
+    return 'AUTOAGENT_STORE is shared but the artifacts stay in local folders (AUTOAGENT_ARTIFACTS unset): workers on other machines cannot fetch tasks, harnesses or trajectories; set AUTOAGENT_ARTIFACTS=s3://bucket/prefix';
+  return null;
+}

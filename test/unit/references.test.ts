@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   clientDirFor,
+  halfSharedStores,
   harnessDirFor,
   publishCampaignInputs,
   publishHarness,
@@ -113,4 +114,14 @@ test('embedded (no shared artifact store): every path is used as given and nothi
   expect(await taskDirFor(store, task, local)).toBe('/nonexistent/beta');
   expect(await harnessDirFor(store, '/nonexistent/harnesses/h-123', local)).toBe('/nonexistent/harnesses/h-123');
   expect(await store.records.getBundleRef('task', 'task-hash-beta')).toBeNull();
+});
+
+test('half-shared stores (one shared, the other local) are named, with the variable to set', () => {
+  expect(halfSharedStores({})).toBeNull();
+  expect(halfSharedStores({ AUTOAGENT_STORE: 'postgres://u:p@h/db', AUTOAGENT_ARTIFACTS: 's3://b/p' })).toBeNull();
+  expect(halfSharedStores({ AUTOAGENT_ARTIFACTS: 's3://b/p' })).toMatch(/set AUTOAGENT_STORE=postgres/);
+  expect(halfSharedStores({ AUTOAGENT_ARTIFACTS: 's3://b/p', AUTOAGENT_STORE: 'sqlite:/x.sqlite' })).toMatch(
+    /local SQLite file/,
+  );
+  expect(halfSharedStores({ AUTOAGENT_STORE: 'postgres://u:p@h/db' })).toMatch(/set AUTOAGENT_ARTIFACTS=s3:/);
 });

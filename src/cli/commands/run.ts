@@ -96,7 +96,9 @@ export async function runAction(file: string, raw: unknown): Promise<void> {
  * tasks, the seed harness and program.md go there first, as bundles (src/store/references.ts).
  */
 async function publishInputs(plan: CampaignPlan): Promise<void> {
-  const { sharedArtifacts, publishCampaignInputs } = await import('../../store/references');
+  const { halfSharedStores, sharedArtifacts, publishCampaignInputs } = await import('../../store/references');
+  const half = halfSharedStores();
+  if (half) process.stderr.write(`autoagent: warning: ${half}\n`);
   if (!sharedArtifacts()) return;
   const { openStore } = await import('../../store/store');
   const store = await openStore(plan.campaignDir);

@@ -43,6 +43,8 @@ export async function workerAction(raw: unknown): Promise<void> {
   const trialSlots = opts.trialSlots ?? opts.concurrency ?? envSlots();
   installWorkerLogger(process.env.AUTOAGENT_DEBUG ? 'INFO' : 'WARN');
   const target = serverTarget();
+  const half = (await import('../../store/references')).halfSharedStores();
+  if (half) process.stderr.write(`autoagent worker: warning: ${half}\n`);
   const connection = await connectWorker(target);
   // The worker's own connection answers the search-attribute lookup, so campaigns it runs set them too.
   const parts = productionParts({ connection, namespace: target.namespace });
