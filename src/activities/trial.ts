@@ -167,9 +167,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Pr
           filesHash,
           // The full verifier log sits beside the trajectory (the result carries only a truncated copy).
           verifierLog:
-            (await readText(
-              result.trajectoryPath && path.join(trialDirOf(result.trajectoryPath), TRIAL_FILES.verifierLog),
-            )) ?? result.verifier.output,
+            (await readText(trialDir && path.join(trialDir, TRIAL_FILES.verifierLog))) ?? result.verifier.output,
         });
         if (filesHash && trialDir) await rm(trialDir, { recursive: true, force: true });
         // Already recorded: by an earlier attempt of this activity that the server timed out while it still

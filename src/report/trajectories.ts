@@ -68,9 +68,10 @@ export async function packTrajectories(
   maxBytes = DEFAULT_MAX_INLINE_BYTES,
 ): Promise<PackedTrajectories> {
   const out: PackedTrajectories = { packed: {}, rawBytes: 0, gzBytes: 0, omitted: 0 };
-  const payloads = await mapPool(trials, READ_CONCURRENCY, (t) => trialPayload(store, t));
-  for (const [i, t] of trials.entries()) {
-    const payload = payloads[i] as TrialPayload;
+  // Each payload is packed as soon as it is read: only the gzipped text of 10,000 trials is held, never
+  // their parsed trajectories all at once.
+  const packed = await mapPool(trials, READ_CONCURRENCY, async (t) => {
+    const payload = await trialPayload(store, t);
     let json = payloadJson(payload);
     let gz = gzipSync(json);
     if (gz.length > maxBytes) {
@@ -81,7 +82,9 @@ export async function packTrajectories(
     }
     out.rawBytes += Buffer.byteLength(json);
     out.gzBytes += gz.length;
-    out.packed[t.trialId] = gz.toString('base64');
-  }
+    return gz.toString('base64');
+  });
+  // In the trials' order, whatever order the reads finished in (the page is the same bytes every time).
+  for (const [i, t] of trials.entries()) out.packed[t.trialId] = packed[i] as string;
   return out;
 }
