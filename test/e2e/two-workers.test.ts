@@ -129,8 +129,6 @@ describe('two workers that share no filesystem with the client or each other', (
     await waitFor('worker 1 to run a trial', async () => (await sandboxesOf(w1Pid)).length >= 1, 180_000);
     w1.child.kill('SIGKILL');
     await w1.exited;
-    // Its sandboxes are orphans now; removed here, not left for another test's worker to reap.
-    for (const c of await sandboxesOf(w1Pid)) await docker.getContainer(c.Id).remove({ force: true });
 
     const follow = await runCli(['run', files.yaml, '--json'], env, 300_000);
     expect(follow.code).toBe(0);
