@@ -25,8 +25,10 @@ import {
 } from './support/cli';
 import { readStore, requireDocker, sandboxesOf } from './support/inspect';
 import { startTemporal, stopTemporal } from './support/temporal-server';
+// Same file, so never beside the crash test (each kills a worker; a new worker reaps every orphan): see there.
+import './two-workers.suite';
 
-jest.setTimeout(360_000);
+jest.setTimeout(420_000);
 
 const NAME = 'e2e-crash';
 const TRAIN = ['write-alpha', 'write-beta', 'write-delta'];

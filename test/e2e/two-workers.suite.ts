@@ -7,6 +7,9 @@
  * TEMPORAL_ADDRESS set; one worker is killed -9 mid-generation and the other finishes the campaign; every
  * trial is recorded exactly once and the report renders from PostgreSQL + S3. Fails (never skips) without
  * Docker, the services or `unshare`.
+ *
+ * Run from campaign-crash.test.ts, one after the other: both kill -9 a worker, and a worker's start-up reaps
+ * every dead worker's sandboxes on the machine (by design), so run side by side each would reap the other's.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,7 +29,6 @@ import { docker, readStore, requireDocker, sandboxesOf } from './support/inspect
 import { startTemporal, stopTemporal } from './support/temporal-server';
 
 const run = promisify(execFile);
-jest.setTimeout(420_000);
 
 const NAME = 'e2e-two-workers';
 const TRAIN = ['write-alpha', 'write-beta', 'write-delta'];
