@@ -54,3 +54,6 @@ elif [ "${AUTOAGENT_REQUIRE_STORAGE_QUOTA:-0}" = 1 ]; then
 else
   log "WARNING: the running daemon holds no storage quota; storage_mb is held by the watchdog only"
 fi
+
+# Dockerfile syntax 1.4 (heredocs) on engines whose built-in BuildKit frontend predates it (Engine < 23).
+bash "$(dirname "$0")/setup-dockerfile-frontend.sh"

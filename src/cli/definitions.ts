@@ -28,6 +28,7 @@ function evalCommand(): Command {
     .option('--concurrency <n>', 'trials in parallel', '2')
     .option('--repeats <r>', 'repeats per task', '1')
     .option('--out <dir>', 'where trial records and trajectories go (default: runs/eval-<time>)')
+    .option('--metric <name>', "the reward.json metric that is the reward (default: reward, or a file's only metric)")
     .option('--json', 'JSON lines: one per trial, then a summary')
     .action(lazy(async () => (await import('./commands/eval')).evalAction));
 }

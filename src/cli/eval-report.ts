@@ -8,7 +8,11 @@ import { totalTokens } from '../llm/usage';
 export interface EvalSummary {
   type: 'summary';
   trials: number;
+  /** The reward.json metric that is each trial's reward. */
+  metric: string;
   meanReward: number;
+  /** Per metric recorded by any trial: its mean over the trials that recorded it. */
+  metrics: Record<string, number>;
   passed: number;
   failed: number;
   errors: number;
@@ -21,12 +25,34 @@ export interface EvalSummary {
 /** Float sums print as 0.004070000000000001; ten decimals keep every real digit (prices are per MTok). */
 const usd = (x: number): number => Math.round(x * 1e10) / 1e10;
 
-function summarize(results: TrialResult[], durationMs: number, outDir: string): EvalSummary {
+const rewardsOf = (r: TrialResult): Record<string, number> => r.verifier?.rewards ?? {};
+
+/** Each metric's mean over the trials that recorded it. */
+function metricMeans(results: TrialResult[]): Record<string, number> {
+  const sums = new Map<string, { total: number; n: number }>();
+  for (const r of results)
+    for (const [k, v] of Object.entries(rewardsOf(r))) {
+      const s = sums.get(k) ?? { total: 0, n: 0 };
+      sums.set(k, { total: s.total + v, n: s.n + 1 });
+    }
+  return Object.fromEntries([...sums].map(([k, s]) => [k, s.total / s.n]));
+}
+
+/** `correctness=1.00 performance=0.50`: a trial's metrics when it recorded more than its reward. */
+function otherMetrics(r: TrialResult): string {
+  const entries = Object.entries(rewardsOf(r));
+  if (entries.length <= 1 && entries.every(([k]) => k === 'reward')) return '';
+  return ` [${entries.map(([k, v]) => `${k}=${v.toFixed(2)}`).join(' ')}]`;
+}
+
+function summarize(results: TrialResult[], durationMs: number, outDir: string, metric: string): EvalSummary {
   const sum = (f: (r: TrialResult) => number): number => results.reduce((acc, r) => acc + f(r), 0);
   return {
     type: 'summary',
     trials: results.length,
+    metric,
     meanReward: results.length ? sum((r) => r.reward) / results.length : 0,
+    metrics: metricMeans(results),
     passed: results.filter((r) => r.reward >= 1).length,
     failed: results.filter((r) => r.reward < 1).length,
     errors: results.filter((r) => r.error !== null).length,
@@ -46,6 +72,7 @@ function trialLine(r: TrialResult): Record<string, unknown> {
     agent: r.agent,
     model: r.model,
     reward: r.reward,
+    rewards: rewardsOf(r),
     error: r.error,
     stopReason: r.stopReason,
     turns: r.turns,
@@ -56,7 +83,7 @@ function trialLine(r: TrialResult): Record<string, unknown> {
   };
 }
 
-export function createReporter(opts: { json: boolean; total: number; outDir: string }) {
+export function createReporter(opts: { json: boolean; total: number; outDir: string; metric?: string }) {
   // The bar only on a terminal; MultiBar.log keeps per-trial lines above it instead of tearing it.
   const bars =
     !opts.json && process.stderr.isTTY
@@ -80,12 +107,12 @@ export function createReporter(opts: { json: boolean; total: number; outDir: str
       const mark = r.reward >= 1 ? 'PASS' : 'FAIL';
       const secs = (r.timings.totalMs / 1000).toFixed(1);
       say(
-        `${mark} ${r.task} #${r.repeat} reward=${r.reward.toFixed(2)} cost=$${r.usage.costUsd.toFixed(4)} tokens=${totalTokens(r.usage)} time=${secs}s${r.error ? ` error: ${r.error}` : ''}`,
+        `${mark} ${r.task} #${r.repeat} reward=${r.reward.toFixed(2)}${otherMetrics(r)} cost=$${r.usage.costUsd.toFixed(4)} tokens=${totalTokens(r.usage)} time=${secs}s${r.error ? ` error: ${r.error}` : ''}`,
       );
       bar?.update(done, { mean: (rewardSum / done).toFixed(2) });
     },
     summary(results: TrialResult[], durationMs: number): void {
-      const s = summarize(results, durationMs, opts.outDir);
+      const s = summarize(results, durationMs, opts.outDir, opts.metric ?? 'reward');
       mkdirSync(opts.outDir, { recursive: true });
       writeFileSync(path.join(opts.outDir, 'summary.json'), `${JSON.stringify(s, null, 2)}\n`);
       if (opts.json) return void process.stdout.write(`${JSON.stringify(s)}\n`);

@@ -3,6 +3,13 @@
  * `environment/` folder, tagged `autoagent-env/<task>:<first 16 hex of sha256(environment/)>` so an
  * unchanged environment is built once and reused across trials, workers and runs (the tag is the cache key).
  * Concurrent requests for one tag share one build (in-process promise map).
+ *
+ * Builds go through BuildKit, as Harbor's (`docker compose build`) do, so a Dockerfile only BuildKit reads
+ * (heredocs, `RUN --mount=type=cache`) builds here as there. AUTOAGENT_BUILDER=classic picks the legacy
+ * builder (an engine without BuildKit). An engine whose built-in Dockerfile frontend is older than the
+ * Dockerfiles (Engine 20.10 reads no heredocs) is given a newer one as BuildKit's `BUILDKIT_SYNTAX` build
+ * argument: AUTOAGENT_DOCKERFILE_FRONTEND names its image (empty: the built-in one), and by default the
+ * image scripts/setup-dockerfile-frontend.sh makes on such engines is used when it is there.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -10,6 +17,7 @@ import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Task } from '../tasks/types';
 import { slug } from '../util/slug';
+import { BuildkitProgress } from './buildkit-progress';
 import { ImageBuildError, asSystemic, statusOf } from './errors';
 import { dirEntries, listDir, packEntries } from './tar';
 
@@ -19,6 +27,27 @@ export interface EnsureImageOptions {
   /** Overrides [environment].build_timeout_sec. */
   buildTimeoutSec?: number;
   onProgress?: (line: string) => void;
+}
+
+/** The frontend scripts/setup-dockerfile-frontend.sh imports on engines whose built-in one is too old. */
+export const LOCAL_DOCKERFILE_FRONTEND = 'autoagent/dockerfile-frontend:1.4';
+
+/** How environment images are built on this machine (read once, from the environment). */
+export interface BuilderOptions {
+  builder: 'buildkit' | 'classic';
+  /**
+   * A Dockerfile frontend image (BUILDKIT_SYNTAX); null: the engine's built-in one; 'auto':
+   * LOCAL_DOCKERFILE_FRONTEND when the engine has it, else the built-in one.
+   */
+  dockerfileFrontend: string | null | 'auto';
+}
+
+export function builderFromEnv(env: Record<string, string | undefined> = process.env): BuilderOptions {
+  const builder = env.AUTOAGENT_BUILDER || 'buildkit';
+  if (builder !== 'buildkit' && builder !== 'classic')
+    throw new Error(`AUTOAGENT_BUILDER: expected "buildkit" or "classic", got ${JSON.stringify(builder)}`);
+  const frontend = env.AUTOAGENT_DOCKERFILE_FRONTEND;
+  return { builder, dockerfileFrontend: frontend === undefined ? 'auto' : frontend || null };
 }
 
 export interface EnsuredImage {
@@ -58,6 +87,8 @@ export async function imageExists(docker: Docker, image: string): Promise<boolea
 }
 
 interface ProgressEvent {
+  id?: string;
+  aux?: unknown;
   stream?: string;
   status?: string;
   error?: string;
@@ -71,13 +102,17 @@ export function follow(
   log: string[],
   onLine?: (l: string) => void,
 ): Promise<void> {
+  const buildkit = new BuildkitProgress();
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(
       stream,
       (err: Error | null) => (err ? reject(err) : resolve()),
       (ev: ProgressEvent) => {
-        const line = ev.stream ?? (ev.status ? `${ev.status}\n` : '');
-        if (line) {
+        const lines =
+          ev.id === 'moby.buildkit.trace' && typeof ev.aux === 'string'
+            ? buildkit.lines(ev.aux)
+            : [ev.stream ?? (ev.status ? `${ev.status}\n` : '')];
+        for (const line of lines.filter(Boolean)) {
           log.push(line);
           onLine?.(line);
         }
@@ -92,7 +127,11 @@ export function follow(
 
 export class ImageCache {
   private readonly inflight = new Map<string, Promise<EnsuredImage>>();
-  constructor(private readonly docker: Docker) {}
+  private frontend: Promise<string | null> | null = null;
+  constructor(
+    private readonly docker: Docker,
+    private readonly builder: BuilderOptions = builderFromEnv(),
+  ) {}
 
   async ensure(task: Task, opts: EnsureImageOptions = {}): Promise<EnsuredImage> {
     const prebuilt = task.config.environment.dockerImage;
@@ -135,6 +174,7 @@ export class ImageCache {
     const timer = setTimeout(() => abort.abort(), timeoutSec * 1000);
     const t0 = Date.now();
     try {
+      const frontend = this.builder.builder === 'buildkit' ? await this.dockerfileFrontend() : null;
       const context = await packEntries(await dirEntries(contextDir, ''));
       const stream = await this.docker.buildImage(Readable.from([context]), {
         t: tag,
@@ -142,6 +182,8 @@ export class ImageCache {
         rm: true,
         forcerm: true,
         abortSignal: abort.signal,
+        ...(this.builder.builder === 'buildkit' ? { version: '2' } : {}),
+        ...(frontend ? { buildargs: { BUILDKIT_SYNTAX: frontend } } : {}),
       } as Docker.ImageBuildOptions);
       await follow(this.docker, stream, log, opts.onProgress);
       if (!(await imageExists(this.docker, tag))) throw new Error('build finished but the image is missing');
@@ -156,5 +198,19 @@ export class ImageCache {
       clearTimeout(timer);
     }
     return { image: tag, built: true, buildMs: Date.now() - t0, buildLog: log.join('') };
+  }
+
+  /** Asked of the engine once per process ('auto'); a named frontend that is missing fails its builds loudly. */
+  private dockerfileFrontend(): Promise<string | null> {
+    const chosen = this.builder.dockerfileFrontend;
+    if (chosen !== 'auto') return Promise.resolve(chosen);
+    this.frontend ??= imageExists(this.docker, LOCAL_DOCKERFILE_FRONTEND).then(
+      (here) => (here ? LOCAL_DOCKERFILE_FRONTEND : null),
+      (err: unknown) => {
+        this.frontend = null; // an engine hiccup is asked again next build
+        throw err;
+      },
+    );
+    return this.frontend;
   }
 }

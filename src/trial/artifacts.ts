@@ -2,7 +2,7 @@
  * A trial's folder, `outDir/<trialId>/`, in Harbor's trial layout so Harbor's own tools read it:
  *   config.json (Harbor TrialConfig), result.json (Harbor TrialResult), agent/trajectory.json (ATIF v1.8),
  *   verifier/test-stdout.txt (the verifier's output), verifier/reward.txt (when the verifier gave a reward),
- *   exception.txt (a failure's message), and ours: autoagent.json (our TrialResult, validated) and
+ *   exception.txt (a failure's message), a multi-step trial's steps/<name>/{artifacts,verifier}/, and ours: autoagent.json (our TrialResult, validated) and
  *   build.log (only when this trial built the image).
  * Written last, after teardown, our record last of all, so an autoagent.json on disk always describes a
  * finished trial.
@@ -51,6 +51,8 @@ export async function writeTrialFiles(
     artifactsDir?: string | null;
     /** A multi-step trial's per-step collections, copied to `steps/<name>/artifacts/` (Harbor's layout). */
     stepArtifacts?: readonly { name: string; dir: string }[];
+    /** A multi-step trial's per-step verifier output and reward, to `steps/<name>/verifier/` (Harbor's layout). */
+    stepVerifiers?: readonly { name: string; output: string; reward: number | null }[];
   },
 ): Promise<void> {
   const result = TrialResultSchema.parse(files.result);
@@ -65,6 +67,11 @@ export async function writeTrialFiles(
   if (files.artifactsDir) await fs.cp(files.artifactsDir, at(TRIAL_FILES.artifacts), { recursive: true });
   for (const step of files.stepArtifacts ?? [])
     await fs.cp(step.dir, at(path.join('steps', step.name, 'artifacts')), { recursive: true });
+  for (const step of files.stepVerifiers ?? []) {
+    await writeAtomic(at(path.join('steps', step.name, TRIAL_FILES.verifierLog)), step.output);
+    if (step.reward !== null)
+      await writeAtomic(at(path.join('steps', step.name, TRIAL_FILES.reward)), `${step.reward}\n`);
+  }
   const ctx = { task: harborTaskOf(files.task), trialDir: dir, trialsDir: path.dirname(dir) };
   await writeAtomic(at(TRIAL_FILES.harborConfig), json(harborTrialConfig(result, ctx)));
   await writeAtomic(at(TRIAL_FILES.harborResult), json(harborTrialResult(result, ctx)));

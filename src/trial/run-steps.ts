@@ -5,9 +5,9 @@
  * the last shared verifier's /tests and /logs/verifier are removed before the next agent starts. A step
  * whose setup fails, or whose rewards fall below its `min_reward`, ends the trial there. The trial's reward
  * follows `multi_step_reward_strategy` (multi-step.ts); each step's result is kept in the trial record.
- * Each step's artifacts (the task's, the step's own and /logs/artifacts) are collected after its tests, as
- * Harbor does — before them under a separate verifier, whose run ends the agent's container after the last
- * step.
+ * Each step's artifacts (the task's, the step's own and /logs/artifacts) are collected after its agent and
+ * before its tests, as Harbor 0.26 does in both verifier modes (a separate verifier's run ends the agent's
+ * container after the last step).
  */
 import { promises as fs } from 'node:fs';
 import type { TrajectoryRecorder } from '../agent/atif/recorder';
@@ -35,6 +35,8 @@ export interface StepsState {
   verifier: VerifierResult;
   phase: TrialPhase;
   steps?: StepResult[];
+  /** Each step's verifier output and reward (null: none given), for steps/<name>/verifier/ (Harbor's layout). */
+  stepVerifiers?: { name: string; output: string; reward: number | null }[];
 }
 
 export async function runSteps(
@@ -83,11 +85,14 @@ export async function runSteps(
       const t0 = Date.now();
       await ctx.agentOn(view);
       const agentMs = Date.now() - t0;
-      const separate = task.config.verifier.environmentMode === 'separate';
-      const early = separate ? await ctx.collectStep(view, step.name, last) : [];
+      const artifacts = await ctx.collectStep(view, step.name, last);
       const verifier = await ctx.verifyOn(view, { last });
-      const artifacts = separate ? early : await ctx.collectStep(view, step.name, last);
       verified.push({ name: step.name, verifier });
+      (st.stepVerifiers ??= []).push({
+        name: step.name,
+        output: verifier.output,
+        reward: verifier.reason === null && verifier.exitCode !== null ? verifier.reward : null,
+      });
       st.steps.push({
         name: step.name,
         reward: verifier.reward,

@@ -49,6 +49,12 @@ export interface TrialSpec {
   provider?: SandboxProvider;
   signal?: AbortSignal;
   heartbeat?: (detail: unknown) => void;
+  /**
+   * The reward.json metric that is the trial's reward (`autoagent eval --metric`; absent = `reward`, or a
+   * file's only metric). Campaigns leave it out and score recorded metrics themselves (objectiveOf), so one
+   * cached trial serves campaigns of any metric.
+   */
+  metric?: string;
 }
 
 let defaultProvider: SandboxProvider | null = null;
@@ -73,6 +79,7 @@ interface TrialState {
   artifacts?: { dir: string | null; list: CollectedArtifact[] };
   /** A multi-step trial's per-step collections: host folders, written to steps/<name>/artifacts/. */
   stepArtifacts: { name: string; dir: string }[];
+  stepVerifiers?: { name: string; output: string; reward: number | null }[];
   /** [[verifier.collect]] hooks as they ran (a multi-step trial's name their step). */
   hooks: (HookRun & { step?: string })[];
 }
@@ -191,13 +198,14 @@ async function runPhases(
             agentBox: sandbox,
             task,
             keepAgent: !opts.last,
+            ...(spec.metric ? { metric: spec.metric } : {}),
             startVerifierBox: () =>
               provider.start(verifierTask, { image: verifierImg.image, trialId, withServices: false }),
           });
           return;
         }
         await sealForVerifier(sandbox, task); // no agent process survives; tampering with the system scores 0
-        out = await runVerifier(sandbox, task);
+        out = await runVerifier(sandbox, task, spec.metric ? { metric: spec.metric } : {});
       });
       return out;
     };
@@ -322,6 +330,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
       task: spec.task,
       artifactsDir: st.artifacts?.dir ?? null,
       stepArtifacts: st.stepArtifacts,
+      stepVerifiers: st.stepVerifiers ?? [],
     });
     return result;
   } finally {

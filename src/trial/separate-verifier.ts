@@ -65,6 +65,8 @@ export async function verifySeparately(opts: {
   task: Task;
   startVerifierBox: () => Promise<TrialSandbox>;
   keepAgent?: boolean;
+  /** The reward.json metric that is the reward (absent = `reward`). */
+  metric?: string;
 }): Promise<VerifierResult> {
   const { agentBox, task } = opts;
   const t0 = Date.now();
@@ -87,7 +89,7 @@ export async function verifySeparately(opts: {
     // A multi-step trial's next step goes on in the agent's container (its processes are gone all the same).
     if (opts.keepAgent) await agentBox.start();
     else await agentBox.remove();
-    const result = await runVerifier(box, task);
+    const result = await runVerifier(box, task, opts.metric ? { metric: opts.metric } : {});
     return { ...result, durationMs: Date.now() - t0 }; // the second container and the copy are the verifier's cost
   } finally {
     await box.remove();

@@ -52,7 +52,11 @@ export function objectiveReward(rewards: Rewards, metric = 'reward', file = REWA
   if (metric in rewards) return checkRange(file, rewards[metric] as number);
   const names = Object.keys(rewards);
   if (names.length === 1) return checkRange(file, rewards[names[0] as string] as number);
-  const expected = metric === 'reward' ? ': expected "reward" or exactly one numeric field' : '';
+  // Name the way out: the objective metric is the user's to choose.
+  const expected =
+    metric === 'reward'
+      ? ': expected "reward" or exactly one numeric field; name the objective metric with `autoagent eval --metric` or campaign.yaml `metric`'
+      : '';
   throw new RewardParseError(
     file,
     `no "${metric}" metric${expected} (found ${names.length ? names.map((n) => `"${n}"`).join(', ') : 'none'})`,

@@ -266,6 +266,46 @@ describe('autoagent eval (built CLI, fake Messages API, real Docker)', () => {
     expect(r3.stderr).toContain('--concurrency');
   }, 900_000);
 
+  it('a task with several metrics and no `reward` one: --metric names the reward, every metric is reported', async () => {
+    const task = path.join(tmp, 'two-metrics');
+    const put = async (rel: string, text: string): Promise<void> => {
+      await mkdir(path.dirname(path.join(task, rel)), { recursive: true });
+      await writeFile(path.join(task, rel), text, { mode: 0o755 });
+    };
+    await put('task.toml', 'version = "1.0"\n[environment]\nmemory_mb = 256\n');
+    await put('instruction.md', 'Write "ok" to /app/out.txt.\n');
+    await put('environment/Dockerfile', 'FROM debian:bookworm-slim\nWORKDIR /app\n');
+    await put('solution/solve.sh', 'echo ok > /app/out.txt\n');
+    await put(
+      'tests/test.sh',
+      'c=0; [ "$(cat /app/out.txt)" = ok ] && c=1\necho "{\\"correctness\\": $c, \\"performance\\": 0.5}" > /logs/verifier/reward.json\n',
+    );
+    const unnamed = await runCli(['eval', task, '--agent', 'oracle', '--json', '--out', path.join(tmp, 'm0')], null);
+    expect(unnamed.code).toBe(1);
+    const [t0] = jsonLines(unnamed.stdout);
+    expect(t0).toMatchObject({ reward: 0, rewards: { correctness: 1, performance: 0.5 } });
+    expect(String(t0!.error)).toContain('autoagent eval --metric');
+
+    for (const [metric, reward] of [
+      ['correctness', 1],
+      ['performance', 0.5],
+    ] as const) {
+      const r = await runCli(
+        ['eval', task, '--agent', 'oracle', '--metric', metric, '--json', '--out', path.join(tmp, `m-${metric}`)],
+        null,
+      );
+      expect(r.code).toBe(0);
+      const [trial, summary] = jsonLines(r.stdout);
+      expect(trial).toMatchObject({ reward, error: null, rewards: { correctness: 1, performance: 0.5 } });
+      expect(summary).toMatchObject({ metric, meanReward: reward, metrics: { correctness: 1, performance: 0.5 } });
+    }
+    const human = await runCli(
+      ['eval', task, '--agent', 'oracle', '--metric', 'performance', '--out', path.join(tmp, 'mh')],
+      null,
+    );
+    expect(human.stdout).toMatch(/^FAIL two-metrics #0 reward=0\.50 \[correctness=1\.00 performance=0\.50\] cost=/m);
+  }, 900_000);
+
   it('prints a human line per trial (task, reward, cost, tokens, time) and a summary', async () => {
     // Answers by conversation turn, so the two repeats running in parallel each get the whole script.
     const byTurn: FakeReply[] = [

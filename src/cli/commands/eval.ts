@@ -35,6 +35,7 @@ const EvalOptions = z.object({
   repeats: z.coerce.number().int().positive().max(100).default(1),
   out: z.string().optional(),
   json: z.boolean().default(false),
+  metric: z.string().min(1).optional(),
 });
 
 /** `eval` (its arguments, options and help: cli/definitions.ts). */
@@ -60,7 +61,7 @@ export async function evalAction(target: string, raw: unknown): Promise<void> {
     startedAt: new Date().toISOString(),
   });
   await writeHarborJobConfig(outDir, job);
-  const reporter = createReporter({ json: opts.json, total: jobs.length, outDir });
+  const reporter = createReporter({ json: opts.json, total: jobs.length, outDir, metric: opts.metric ?? 'reward' });
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -80,6 +81,7 @@ export async function evalAction(target: string, raw: unknown): Promise<void> {
           outDir,
           signal: abort.signal,
           provider,
+          ...(opts.metric ? { metric: opts.metric } : {}),
         });
         reporter.trial(result);
         return result;

@@ -148,6 +148,9 @@ test.each([
         .replace('name = "one"\n', 'name = "one"\nartifacts = ["/srv/one"]\n')
         .replace('name = "two"\n', 'name = "two"\nartifacts = [{ source = "/srv/two" }]\n'),
     );
+    // Step one's tests leave a file in /logs/artifacts: Harbor 0.26 collects a step's artifacts before its tests.
+    const stepOneTests = path.join(task.dir, 'steps/one/tests/test.sh');
+    await fs.appendFile(stepOneTests, 'mkdir -p /logs/artifacts && echo tests > /logs/artifacts/tested-one.txt\n');
     const t = await loadTask(task.dir);
     expect(t.steps?.map((s) => s.config.artifacts)).toEqual([['/srv/one'], ['/srv/two']]);
     await provider.ensureImage(t);
@@ -169,6 +172,13 @@ test.each([
     expect(await at('steps/two/artifacts/logs/artifacts/last.txt')).toBe('two\n');
     expect(await at('steps/two/artifacts/app/two.txt')).toBe('two\n');
     expect(await at('steps/two/artifacts/srv/one/made.txt')).toBeNull(); // a step collects its own paths only
+    expect(await at('steps/one/artifacts/logs/artifacts/tested-one.txt')).toBeNull(); // taken before the tests
+    // A shared verifier's /logs/artifacts is the agent's: step two's collection finds it; a separate one's is not.
+    expect(await at('steps/two/artifacts/logs/artifacts/tested-one.txt')).toBe(mode === 'shared' ? 'tests\n' : null);
+    // Each step's verifier output and reward, in Harbor's steps/<name>/verifier/.
+    expect(await at('steps/one/verifier/reward.txt')).toBe('1\n');
+    expect(await at('steps/two/verifier/reward.txt')).toBe('1\n');
+    expect(await at('steps/one/verifier/test-stdout.txt')).not.toBeNull();
     expect(await containersForTrial(r.trialId)).toHaveLength(0);
   },
   300_000,

@@ -62,6 +62,38 @@ test('a failing build throws ImageBuildError carrying the log tail', async () =>
   expect((err as ImageBuildError).message).toContain('build failed');
 });
 
+test('Dockerfiles only BuildKit reads build as under Harbor: heredocs in RUN and COPY, RUN --mount', async () => {
+  const task = await freshTask(
+    [
+      'FROM debian:bookworm-slim',
+      'RUN mkdir -p /app && \\',
+      "    cat > /app/run.txt <<'EOT'",
+      'ran $HOME literally',
+      'EOT',
+      'RUN <<EOT',
+      'echo heredoc-script-marker',
+      'echo "$((6 * 7))" > /app/script.txt',
+      'EOT',
+      'COPY <<EOT /app/copied.txt',
+      'copied',
+      'EOT',
+      'RUN --mount=type=cache,target=/cache echo cached > /cache/x && cat /cache/x > /app/mount.txt',
+      '',
+    ].join('\n'),
+  );
+  const { image, buildLog } = await provider.ensureImage(task);
+  images.push(image);
+  expect(buildLog).toContain('heredoc-script-marker');
+  const out = spawnSync(
+    'docker',
+    ['run', '--rm', image, 'cat', '/app/run.txt', '/app/script.txt', '/app/copied.txt', '/app/mount.txt'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  expect(out.stdout).toBe('ran $HOME literally\n42\ncopied\ncached\n');
+});
+
 test('a build over its timeout fails with ImageBuildError', async () => {
   const task = await freshTask('FROM debian:bookworm-slim\nRUN sleep 30\n');
   images.push(await envImageTag(task));
