@@ -53,6 +53,12 @@ export function harborTrialConfig(r: TrialResult, ctx: HarborTrialContext): Reco
 }
 
 /** Timings laid end to end from the measured phase durations. */
+/** Harbor's TimingInfo of something that started at `t0` (epoch ms) and took `ms`. */
+const span = (t0: number, ms: number): { started_at: string; finished_at: string } => ({
+  started_at: iso(t0),
+  finished_at: iso(t0 + ms),
+});
+
 function timings(r: TrialResult): Record<string, { started_at: string; finished_at: string } | string> {
   const t0 = Date.parse(r.startedAt);
   const setupEnd = t0 + r.timings.buildMs + r.timings.startMs;
@@ -103,7 +109,10 @@ export function harborTrialResult(r: TrialResult, ctx: HarborTrialContext): Reco
       metadata: { turns: r.turns, stop_reason: r.stopReason, harness_id: r.harnessId, repeat: r.repeat },
     },
     verifier_result: hasReward(r) ? { rewards: rewardsOf(r) } : null,
-    verifier_environment_mode: ctx.task.verifierMode,
+    // Harbor's computed field: a verifier result with at least one reward.
+    reward_valid: hasReward(r) && Object.keys(rewardsOf(r)).length > 0,
+    // A multi-step trial has no trial-level verifier mode in Harbor: each step's tests ran in its own.
+    verifier_environment_mode: r.steps ? null : ctx.task.verifierMode,
     exception_info: exception,
     ...timings(r),
     agent_setup: null,
@@ -111,8 +120,12 @@ export function harborTrialResult(r: TrialResult, ctx: HarborTrialContext): Reco
     step_results: r.steps
       ? r.steps.map((st) => ({
           step_name: st.name,
+          agent_result: { metadata: { turns: st.turns, stop_reason: st.stopReason } },
           verifier_result:
             st.reason === null && st.exitCode !== null ? { rewards: st.rewards ?? { reward: st.reward } } : null,
+          exception_info: null,
+          ...(st.agentStartedAt ? { agent_execution: span(Date.parse(st.agentStartedAt), st.agentMs) } : {}),
+          ...(st.verifyStartedAt ? { verifier: span(Date.parse(st.verifyStartedAt), st.verifyMs) } : {}),
         }))
       : null,
   };

@@ -41,6 +41,7 @@ export function metaTask(opts: { cpus?: number; memoryMb?: number } = {}): Task 
         env: {},
         healthcheck: null,
         gpus: 0,
+        gpuTypes: [],
         os: 'linux',
       },
       multiStepRewardStrategy: 'mean',

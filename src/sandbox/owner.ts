@@ -4,6 +4,9 @@
  * hostname and usually gets the same small pid back, so its dead predecessor's sandboxes would look alive
  * forever. The process start time (/proc/<pid>/stat, clock ticks since boot) tells the two apart. Where
  * /proc is absent (macOS) only the pid is compared.
+ *
+ * The host a sandbox names is the hostname, or AUTOAGENT_OWNER_HOST: processes given different names on one
+ * machine never reap each other's sandboxes (tests that kill a worker and count what the next one reaps).
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -29,11 +32,14 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** The host this process's sandboxes name as their owner's. */
+const ownerHost = (): string => process.env.AUTOAGENT_OWNER_HOST || os.hostname();
+
 export function ownerLabels(): Record<string, string> {
   const started = processStartTicks(process.pid);
   return {
     [OWNER_LABEL.pid]: String(process.pid),
-    [OWNER_LABEL.host]: os.hostname(),
+    [OWNER_LABEL.host]: ownerHost(),
     ...(started ? { [OWNER_LABEL.started]: started } : {}),
   };
 }
@@ -42,7 +48,7 @@ export function ownerLabels(): Record<string, string> {
 export function ownerGone(labels: Record<string, string>): boolean {
   const pid = Number(labels[OWNER_LABEL.pid]);
   // A pid means nothing on another machine (or in another worker container: its hostname differs).
-  if (labels[OWNER_LABEL.host] !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  if (labels[OWNER_LABEL.host] !== ownerHost() || !Number.isInteger(pid) || pid <= 0) return false;
   if (!pidAlive(pid)) return true;
   const recorded = labels[OWNER_LABEL.started];
   const current = processStartTicks(pid);

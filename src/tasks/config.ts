@@ -115,6 +115,8 @@ const RawEnvironment = z
     env: TaskEnv.default({}),
     healthcheck: HealthcheckSchema.optional(),
     gpus: z.number().int().min(0).optional(),
+    // Harbor's acceptable GPU types (["H100", "A100"]); null or absent: any.
+    gpu_types: z.array(z.string().min(1)).nullable().optional(),
     // Refused when set: ignoring them would change what the agent gets (an MCP server, a TPU slice).
     mcp_servers: z
       .array(z.unknown())
@@ -336,6 +338,8 @@ export interface EnvironmentConfig {
   env: Record<string, string>;
   healthcheck: Healthcheck | null;
   gpus: number;
+  /** Acceptable GPU types (Harbor's gpu_types); empty: any. */
+  gpuTypes: string[];
   os: 'linux' | 'windows';
 }
 
@@ -497,6 +501,7 @@ function toEnvironment(e: z.output<typeof RawEnvironment>): EnvironmentConfig {
     env: e.env,
     healthcheck: e.healthcheck ? toHealthcheck(e.healthcheck) : null,
     gpus: e.gpus ?? 0,
+    gpuTypes: e.gpu_types ?? [],
     os: e.os,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * What a task may ask for that this runtime cannot give, refused when the task is loaded — with the file and
  * field — rather than ignored, because ignoring it would change the result: Windows containers, GPUs on a
- * machine without any, a host allowlist beside compose services (the allowlist's proxy network and the
+ * machine without any (or without one of the GPU types it names), a host allowlist beside compose services (the allowlist's proxy network and the
  * services' network are one network each; joining both would open the services' way out), and a verifier
  * network that differs from the agent's in shared mode (one container cannot switch networks between the
  * phases).
@@ -19,6 +19,14 @@ function machineGpus(env: Record<string, string | undefined> = process.env): num
   return n;
 }
 
+/** The machine's GPU types (AUTOAGENT_GPU_TYPES, comma-separated, e.g. "NVIDIA H100 80GB HBM3"); null: unknown. */
+function machineGpuTypes(env: Record<string, string | undefined> = process.env): string[] | null {
+  const list = env.AUTOAGENT_GPU_TYPES?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return list?.length ? list : null;
+}
+
 function checkEnvironment(e: EnvironmentConfig, section: string, file: string): void {
   if (e.os === 'windows')
     throw new TaskLoadError({
@@ -33,6 +41,23 @@ function checkEnvironment(e: EnvironmentConfig, section: string, file: string): 
       field: `${section}.gpus`,
       problem: `${e.gpus} GPU(s) requested, but this machine has ${have} (set AUTOAGENT_GPUS if it has some we cannot see)`,
     });
+  if (e.gpus > 0 && e.gpuTypes.length > 0) {
+    // A GPU of another type could change the result (speed, memory, kernels): checked, never assumed.
+    const types = machineGpuTypes();
+    const wanted = e.gpuTypes.map((t) => t.toLowerCase());
+    if (!types)
+      throw new TaskLoadError({
+        file,
+        field: `${section}.gpu_types`,
+        problem: `${JSON.stringify(e.gpuTypes)} requested, but this machine's GPU types are unknown: set AUTOAGENT_GPU_TYPES (e.g. "NVIDIA H100 80GB HBM3")`,
+      });
+    if (!types.some((t) => wanted.some((w) => t.toLowerCase().includes(w))))
+      throw new TaskLoadError({
+        file,
+        field: `${section}.gpu_types`,
+        problem: `${JSON.stringify(e.gpuTypes)} requested, but this machine has ${JSON.stringify(types)} (AUTOAGENT_GPU_TYPES)`,
+      });
+  }
 }
 
 const hasComposeFile = (taskToml: string): boolean =>

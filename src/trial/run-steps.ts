@@ -86,6 +86,7 @@ export async function runSteps(
       await ctx.agentOn(view);
       const agentMs = Date.now() - t0;
       const artifacts = await ctx.collectStep(view, step.name, last);
+      const verifyStartedAt = new Date().toISOString();
       const verifier = await ctx.verifyOn(view, { last });
       verified.push({ name: step.name, verifier });
       (st.stepVerifiers ??= []).push({
@@ -103,6 +104,8 @@ export async function runSteps(
         stopReason: st.outcome?.stopReason ?? 'error',
         agentMs,
         verifyMs: verifier.durationMs,
+        agentStartedAt: new Date(t0).toISOString(),
+        verifyStartedAt,
         ...(artifacts.length > 0 ? { artifacts } : {}),
       });
       const stop = gateFailure(step, verifier);

@@ -48,6 +48,9 @@ const StepResultSchema = z.object({
   stopReason: StopReason,
   agentMs: z.number(),
   verifyMs: z.number(),
+  /** When the step's agent and its tests started (ISO 8601; absent in records from before they were kept). */
+  agentStartedAt: z.string().optional(),
+  verifyStartedAt: z.string().optional(),
   /** What this step's collection copied into the trial folder's steps/<name>/artifacts/ (absent: nothing). */
   artifacts: z.array(CollectedArtifactSchema).optional(),
 });

@@ -66,7 +66,12 @@ describe('campaign on a shared server: kill -9 of the worker, then pause / hint 
       k: 1,
       concurrency: 2,
     });
-    const env: CliEnv = { baseUrl: fake.url, temporalAddress: server.address };
+    // Its own owner host: no other test's eval or worker (hostname) reaps the sandboxes its killed worker leaves.
+    const env: CliEnv = {
+      baseUrl: fake.url,
+      temporalAddress: server.address,
+      env: { AUTOAGENT_OWNER_HOST: `crash-test-${process.pid}` },
+    };
     const startWorker = async (): Promise<CliProcess> => {
       const w = startCli(['worker', '--trial-slots', '2'], env);
       workers.push(w);

@@ -92,6 +92,7 @@ describe('loadTask', () => {
       env: {},
       healthcheck: null,
       gpus: 0,
+      gpuTypes: [],
       os: 'linux',
     });
     expect(t.paths.dockerfile).toBe(path.join(dir, 'environment', 'Dockerfile'));

@@ -55,9 +55,23 @@ test('what this runtime cannot give is refused naming the field, not ignored', (
     );
     process.env.AUTOAGENT_GPUS = '2';
     expect(() => check('[environment]\ngpus = 1\n')).not.toThrow();
+    // gpu_types: checked against AUTOAGENT_GPU_TYPES, never assumed; harmless without GPUs.
+    const typed = '[environment]\ngpus = 1\ngpu_types = ["H100", "A100"]\n';
+    expect(parse(typed).environment.gpuTypes).toEqual(['H100', 'A100']);
+    expect(() => check('[environment]\ngpus = 0\ngpu_types = ["H100"]\n')).not.toThrow();
+    expect(() => check(typed)).toThrow(
+      /\[environment\]\.gpu_types: \["H100","A100"\] requested, but this machine's GPU types are unknown: set AUTOAGENT_GPU_TYPES/,
+    );
+    process.env.AUTOAGENT_GPU_TYPES = 'NVIDIA L4, NVIDIA L4';
+    expect(() => check(typed)).toThrow(
+      /\[environment\]\.gpu_types: .* but this machine has \["NVIDIA L4","NVIDIA L4"\]/,
+    );
+    process.env.AUTOAGENT_GPU_TYPES = 'NVIDIA H100 80GB HBM3';
+    expect(() => check(typed)).not.toThrow();
   } finally {
     if (prev === undefined) delete process.env.AUTOAGENT_GPUS;
     else process.env.AUTOAGENT_GPUS = prev;
+    delete process.env.AUTOAGENT_GPU_TYPES;
   }
   expect(() => check('[environment]\nnetwork_mode = "no-network"\n[verifier]\nnetwork_mode = "public"\n')).toThrow(
     /\[verifier\]\.network_mode: "public" differs from the agent's "no-network"/,
