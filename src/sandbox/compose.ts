@@ -5,14 +5,17 @@
  * the agent's container, created by the provider as for any task, joins that network as `main`, so the
  * services and the agent reach each other by name. An override file labels every service container and the
  * network like our sandboxes, so a dead owner's leftovers are reaped the same way; `down()` removes them all.
- * `main`'s own entry in the file is not run (the provider makes that container); its `environment` is applied.
+ * `main`'s own entry in the file is not run (the provider makes that container); its `environment` is applied,
+ * and its `depends_on` conditions are awaited before the agent's container starts (compose-depends.ts).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type Docker from 'dockerode';
 import type { Task } from '../tasks/types';
+import { ServiceDependencyError, awaitDependencies, parseDependsOn } from './compose-depends';
 import { SandboxError } from './errors';
 import { sanitizeName } from './image';
 
@@ -35,7 +38,7 @@ interface ComposeDoc {
   version?: string;
   services?: Record<
     string,
-    { environment?: Record<string, unknown> | string[]; build?: unknown; image?: string } | null
+    { environment?: Record<string, unknown> | string[]; build?: unknown; image?: string; depends_on?: unknown } | null
   >;
 }
 
@@ -74,7 +77,7 @@ export interface ComposeServices {
 /** Starts the task's services (all but main); null when the task has none. */
 export async function startServices(
   task: Task,
-  opts: { trialId: string; labels: Record<string, string>; mainImage: string; internal: boolean },
+  opts: { trialId: string; labels: Record<string, string>; mainImage: string; internal: boolean; docker: Docker },
 ): Promise<ComposeServices | null> {
   const file = composeFileOf(task);
   if (!file) return null;
@@ -82,6 +85,13 @@ export async function startServices(
   const doc = (YAML.parse(await fs.readFile(file, 'utf8')) ?? {}) as ComposeDoc;
   const services = Object.keys(doc.services ?? {}).filter((s) => s !== MAIN_SERVICE);
   const mainEnv = mainEnvironment(file, doc);
+  const dependencies = parseDependsOn(doc.services?.[MAIN_SERVICE]?.depends_on);
+  if (typeof dependencies === 'string')
+    throw new SandboxError({
+      operation: 'compose',
+      containerId: null,
+      message: `${file}: services.main.depends_on: ${dependencies}`,
+    });
   const project = `autoagent-${opts.trialId}`
     .toLowerCase()
     .replace(/[^a-z0-9_-]/g, '-')
@@ -140,6 +150,19 @@ export async function startServices(
   try {
     // No --build: compose builds what is missing (a new task version has a new image name) and reuses the rest.
     await compose('up', '-d', '--no-deps', ...services);
+    await awaitDependencies(
+      opts.docker,
+      project,
+      dependencies.filter((d) => services.includes(d.service)),
+      task.config.environment.buildTimeoutSec * 1000,
+    ).catch((err: unknown) => {
+      if (!(err instanceof ServiceDependencyError)) throw err;
+      throw new SandboxError({
+        operation: 'compose',
+        containerId: null,
+        message: `${file}: services.main.depends_on: ${(err as Error).message}`,
+      });
+    });
   } catch (err) {
     await down().catch(() => undefined);
     throw err;

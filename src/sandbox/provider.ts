@@ -90,6 +90,7 @@ export class DockerSandboxProvider implements SandboxProvider {
               labels: this.labelsFor(opts.trialId),
               mainImage: opts.image,
               internal: !publicNet,
+              docker: this.docker,
             });
       // network_mode = "allowlist": an internal network whose one way out is the allowlist proxy (egress.ts).
       const policy = networkPolicy(task.config);

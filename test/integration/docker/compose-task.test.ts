@@ -160,3 +160,58 @@ test.each([['shared'], ['separate']])(
   },
   600_000,
 );
+
+/** A task whose `web` service listens only after `delaySec`, with a healthcheck; main depends on it being healthy. */
+async function slowServiceTask(name: string, healthcheck: string): Promise<Awaited<ReturnType<typeof makeTask>>> {
+  const task = await composeTask(name, 'no-network');
+  await fs.writeFile(
+    path.join(task.paths.environmentDir, 'docker-compose.yaml'),
+    `services:
+  main:
+    environment:
+      SERVICE_URL: web:8000
+    depends_on:
+      web:
+        condition: service_healthy
+  web:
+    build: ./web
+    command: ["sh", "-c", "sleep 3 && exec python3 -m http.server 8000"]
+    healthcheck:
+      test: ${healthcheck}
+      interval: 1s
+      timeout: 2s
+      retries: 3
+      start_period: 10s
+`,
+  );
+  const { loadTask } = await import('../../../src/tasks/load');
+  return loadTask(task.dir);
+}
+
+// One attempt, no retry: only a service that is up before the agent starts answers it.
+const FETCH_ONCE =
+  'host=${SERVICE_URL%:*}; port=${SERVICE_URL#*:}; exec 3<>/dev/tcp/$host/$port && printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3 | tail -n 1 > /app/out.txt; cat /app/out.txt';
+
+test("main's depends_on condition service_healthy: the agent starts once the service is healthy", async () => {
+  const task = await slowServiceTask(
+    'compose-healthy',
+    `["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000')"]`,
+  );
+  await provider.ensureImage(task);
+  const agent = scriptAgent(FETCH_ONCE);
+  const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
+  expect(agent.runs[0]?.stdout).toContain('service-hello');
+  expect(r).toMatchObject({ reward: 1, error: null });
+  expect(await leftovers(r.trialId)).toEqual({ containers: 0, networks: 0 });
+}, 600_000);
+
+test('a service main depends on that turns unhealthy fails the trial naming it, and leaves nothing', async () => {
+  const task = await slowServiceTask('compose-unhealthy', `["CMD", "false"]`);
+  await provider.ensureImage(task);
+  const agent = scriptAgent(FETCH_ONCE);
+  const r = await runTrial({ task, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
+  expect(agent.runs).toHaveLength(0);
+  expect(r.reward).toBe(0);
+  expect(r.error).toContain('services.main.depends_on: service "web" is unhealthy');
+  expect(await leftovers(r.trialId)).toEqual({ containers: 0, networks: 0 });
+}, 600_000);
