@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { FileTooLargeError, SandboxError, asSystemic, statusOf } from './errors';
 import { runExec } from './exec';
 import { dirEntries, firstFileFrom, packEntries, type TarEntry } from './tar';
-import { listProcesses } from './processes';
+import { listProcesses, settledProcesses, underInit } from './processes';
 import type { ExecOptions, ExecResult, FsChange, ProcessInfo, TrialSandbox } from './types';
 
 /** Default cap on a file copied out of a sandbox: bigger files are refused, never buffered. */
@@ -24,6 +24,7 @@ function relName(containerPath: string): string {
 
 export class DockerSandbox implements TrialSandbox {
   private removed = false;
+  private startup: ProcessInfo[] = [];
   constructor(
     private readonly docker: Docker,
     private readonly container: Docker.Container,
@@ -87,6 +88,22 @@ export class DockerSandbox implements TrialSandbox {
 
   async start(): Promise<void> {
     await this.call('start', () => this.container.start());
+    await this.settle();
+  }
+
+  /**
+   * Waits for the image's entrypoint to hand over to the keep-alive (provider.ts). The first time, what then
+   * runs under init is kept as the container's own start-up processes (startupProcesses).
+   */
+  async settle(): Promise<void> {
+    const procs = await settledProcesses(() => this.processes());
+    if (this.startup.length > 0) return;
+    const byPid = new Map(procs.map((p) => [p.pid, p]));
+    this.startup = procs.filter((p) => underInit(p, byPid));
+  }
+
+  startupProcesses(): readonly ProcessInfo[] {
+    return this.startup;
   }
 
   processes(): Promise<ProcessInfo[]> {

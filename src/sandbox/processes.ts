@@ -33,3 +33,34 @@ export async function listProcesses(box: {
   const r = await box.exec(SCRIPT, { timeoutSec: 30, user: '0', maxOutputBytes: 1024 * 1024 });
   return parseStatLines(r.stdout);
 }
+
+/** Whether `p` descends from the container's init (pid 1); execs hang off ppid 0 instead. */
+export function underInit(p: ProcessInfo, byPid: ReadonlyMap<number, ProcessInfo>): boolean {
+  for (let cur: ProcessInfo | undefined = p, n = 0; cur && n < 64; cur = byPid.get(cur.ppid), n++)
+    if (cur.pid === 1) return true;
+  return false;
+}
+
+/** The keep-alive (provider.ts) runs: a `sleep` of a `sh` under init, so the image's ENTRYPOINT has handed over. */
+export function keepAliveRuns(procs: readonly ProcessInfo[]): boolean {
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  return procs.some((p) => p.comm === 'sleep' && byPid.get(p.ppid)?.comm === 'sh' && underInit(p, byPid));
+}
+
+/**
+ * The processes once the container has settled: polled until the keep-alive runs (an image's ENTRYPOINT
+ * prepares the container, starting what it starts, then execs the keep-alive), or `timeoutMs` passed (an
+ * entrypoint that never hands over: what runs then is what there is).
+ */
+export async function settledProcesses(
+  list: () => Promise<ProcessInfo[]>,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<ProcessInfo[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const procs = await list();
+    if (keepAliveRuns(procs) || Date.now() >= deadline) return procs;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -106,8 +106,9 @@ export class DockerSandboxProvider implements SandboxProvider {
       const create = (storageOpt: string | null): Promise<Docker.Container> =>
         this.docker.createContainer({
           Image: opts.image,
-          Entrypoint: ['sh', '-c'],
-          Cmd: [KEEP_ALIVE],
+          // The image's own ENTRYPOINT still runs, with the keep-alive as its command, as under Harbor (whose
+          // compose file sets only `command`): an entrypoint that prepares the container and then `exec "$@"`.
+          Cmd: ['sh', '-c', KEEP_ALIVE],
           // The task's own variables only: no host environment ever enters a container.
           Env: Object.entries({ ...services?.mainEnv, ...egress?.env, ...env.env }).map(([k, v]) => `${k}=${v}`),
           ...(env.workdir ? { WorkingDir: env.workdir } : {}),
@@ -136,13 +137,15 @@ export class DockerSandboxProvider implements SandboxProvider {
         await services?.down();
         await egress?.remove();
       };
-      return new DockerSandbox(
+      const box = new DockerSandbox(
         this.docker,
         container,
         down,
         created.quota,
         services?.network ? services.project : null,
       );
+      await box.settle(); // the image's entrypoint has done its start-up; what it started is the container's own
+      return box;
     } catch (err) {
       if (container) await container.remove({ force: true }).catch(() => undefined);
       if (services) await services.down().catch(() => undefined);

@@ -56,10 +56,18 @@ export interface ProcessInfo {
 export interface TrialSandbox extends Sandbox {
   /** Stops the container: SIGKILL to its init, so every process in it dies, however detached. Files are kept. */
   stop(): Promise<void>;
-  /** Starts a stopped container again (a fresh init and keep-alive, nothing else). */
+  /**
+   * Starts a stopped container again: a fresh init, the image's ENTRYPOINT and the keep-alive, nothing else;
+   * resolves once the entrypoint has handed over to the keep-alive.
+   */
   start(): Promise<void>;
   /** Every process now running in the container, except the listing command itself. */
   processes(): Promise<ProcessInfo[]>;
+  /**
+   * What ran under init once the container first settled: init, whatever the image's ENTRYPOINT started, and
+   * the keep-alive. Empty when unknown.
+   */
+  startupProcesses(): readonly ProcessInfo[];
   /** The filesystem diff against the image. */
   changes(): Promise<FsChange[]>;
   /** Bytes in the container's writable layer (what it wrote on top of its image). */

@@ -12,6 +12,7 @@ import { watchStorage } from '../sandbox/storage-watchdog';
 import type { ProcessInfo, Sandbox, TrialSandbox } from '../sandbox/types';
 import type { Task } from '../tasks/types';
 import { RewardTamperingError } from '../verifier/errors';
+import { underInit } from '../sandbox/processes';
 import { findTampering } from '../verifier/tampering';
 
 /** A Sandbox that refuses every call once closed. */
@@ -77,19 +78,23 @@ export async function guardAgentPhase<T>(
   return out;
 }
 
-// init, the keep-alive shell and its sleep (see provider.ts KEEP_ALIVE).
-const KEEP_ALIVE_PROCESSES = 3;
-
-/** Processes that are not init or the keep-alive started under it (each exec's tree hangs off ppid 0). */
-function unexpected(procs: ProcessInfo[]): ProcessInfo[] {
+/**
+ * Processes the agent left: any exec's (each exec's tree hangs off ppid 0, not init), and under init any beyond
+ * what ran there when the container first settled (init, what the image's ENTRYPOINT started, the keep-alive),
+ * counted by name. Unknown start-up processes: init, the keep-alive shell and its sleep (provider.ts).
+ */
+function unexpected(procs: ProcessInfo[], startup: readonly ProcessInfo[]): ProcessInfo[] {
   const byPid = new Map(procs.map((p) => [p.pid, p]));
-  const underInit = (p: ProcessInfo): boolean => {
-    for (let cur: ProcessInfo | undefined = p, n = 0; cur && n < 64; cur = byPid.get(cur.ppid), n++)
-      if (cur.pid === 1) return true;
-    return false;
-  };
-  const others = procs.filter((p) => !underInit(p));
-  return procs.length - others.length > KEEP_ALIVE_PROCESSES ? procs.filter((p) => p.pid !== 1) : others;
+  const allowed = new Map<string, number>();
+  const known = startup.length > 0 ? startup.map((p) => p.comm) : ['docker-init', 'sh', 'sleep'];
+  for (const comm of known) allowed.set(comm, (allowed.get(comm) ?? 0) + 1);
+  return procs.filter((p) => {
+    if (p.pid === 1) return false;
+    if (!underInit(p, byPid)) return true;
+    const left = allowed.get(p.comm) ?? 0;
+    allowed.set(p.comm, left - 1);
+    return left <= 0;
+  });
 }
 
 export async function sealForVerifier(box: TrialSandbox, task: Task): Promise<void> {
@@ -102,7 +107,7 @@ export async function sealForVerifier(box: TrialSandbox, task: Task): Promise<vo
   const [changes] = await Promise.all([box.changes(), box.start()]);
   const tampered = findTampering(changes, workArea);
   if (tampered.length > 0) throw new RewardTamperingError(tampered);
-  const left = unexpected(await box.processes());
+  const left = unexpected(await box.processes(), box.startupProcesses());
   if (left.length > 0) {
     throw new RewardTamperingError(
       left.map((p) => `process ${p.pid} (${p.comm}) running after every agent process was killed`),

@@ -223,7 +223,9 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
   it('Ctrl-C stops `run` cleanly, a kill -9 leaves an orphaned server and sandboxes; each next `run` resumes (no restart, no trial rerun)', async () => {
     const { fake, gate, files } = await setup({ name: 'e2e-resume', generations: 2, k: 2 }, 1500);
     const store = () => readStore(files.campaignDir, 'e2e-resume');
-    const first = startCli(['run', files.yaml, '--json'], { baseUrl: fake.url });
+    // Its own owner host: no other test's eval or worker (hostname) reaps the sandboxes its killed run leaves.
+    const cli = { baseUrl: fake.url, env: { AUTOAGENT_OWNER_HOST: `campaign-cli-${process.pid}` } };
+    const first = startCli(['run', files.yaml, '--json'], cli);
     // Interrupt once generation 1 is evaluating: the baseline is done and a child's trial is stored.
     const seedId = await waitFor(
       'the baseline',
@@ -250,7 +252,7 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     expect(taskRuns(fake.requests)).toBe(atInterrupt.trials.length); // Ctrl-C abandoned no started trial
 
     // The second run resumes, then dies by kill -9 mid-generation: with trials stored since and sandboxes up.
-    const second = startCli(['run', files.yaml, '--json'], { baseUrl: fake.url });
+    const second = startCli(['run', files.yaml, '--json'], cli);
     const statusOf2 = () =>
       jsonLines(second.stdout().slice(0, second.stdout().lastIndexOf('\n') + 1)).find((l) => l['type'] === 'status');
     await waitFor(
@@ -289,7 +291,7 @@ describe('autoagent run (embedded Temporal, real Docker, real meta-agent, fake M
     gate.release(); // the held replies go to a dead client; the third run's calls are answered at once
 
     // The third run stops the orphaned server, reaps the sandboxes, resumes and completes.
-    const third = startCli(['run', files.yaml, '--json'], { baseUrl: fake.url });
+    const third = startCli(['run', files.yaml, '--json'], cli);
     const exit3 = await third.exited;
     expect({ exit: exit3, stderr: third.stderr() }).toEqual({
       exit: { code: 0, signal: null },

@@ -52,3 +52,26 @@ test('an honest agent that also leaves a harmless background process still gets 
   const r = await runTrial({ task, agent: 'noop', repeat: 2, outDir, provider, runAgent: agent.runner });
   expect(r).toMatchObject({ reward: 1, error: null });
 });
+
+test("the daemons an image's ENTRYPOINT starts run for the agent and the tests, and are not the agent's", async () => {
+  // As in Harbor tasks that prepare the container in an entrypoint (a local server, /etc/hosts), then exec "$@".
+  const withDaemon = await makeTask({
+    name: 'sec-entrypoint-daemon',
+    dockerfile: [
+      'FROM debian:bookworm-slim',
+      'WORKDIR /app',
+      `RUN printf '#!/bin/sh\\nmkdir -p /srv && (while :; do date +%%s > /srv/beat; sleep 0.2; done) &\\nexec "$@"\\n' > /entrypoint.sh && chmod +x /entrypoint.sh`,
+      'ENTRYPOINT ["/entrypoint.sh"]',
+      '',
+    ].join('\n'),
+    testSh:
+      'a=$(cat /srv/beat); sleep 1.5; b=$(cat /srv/beat); if [ "$a" != "$b" ] && [ "$(cat /app/out.txt)" = hello ]; then echo 1; else echo 0; fi > /logs/verifier/reward.txt\n',
+  });
+  await provider.ensureImage(withDaemon);
+  const agent = scriptAgent(
+    'a=$(cat /srv/beat); sleep 1.5; [ "$a" != "$(cat /srv/beat)" ] && echo daemon-live; echo hello > /app/out.txt',
+  );
+  const r = await runTrial({ task: withDaemon, agent: 'noop', repeat: 0, outDir, provider, runAgent: agent.runner });
+  expect(agent.runs[0]?.stdout).toContain('daemon-live');
+  expect(r).toMatchObject({ reward: 1, error: null });
+}, 300_000);

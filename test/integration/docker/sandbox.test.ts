@@ -194,3 +194,20 @@ test('remove() is idempotent and leaves no container with the trial label', asyn
   await box.remove();
   expect(await containersForTrial(trialId)).toHaveLength(0);
 });
+
+test("the image's ENTRYPOINT prepares the container, then runs the keep-alive, as under Harbor", async () => {
+  const t = await makeTask({
+    name: 'with-entrypoint',
+    dockerfile: [
+      'FROM debian:bookworm-slim',
+      'RUN printf \'#!/bin/sh\\necho prepared > /etc/prepared\\nexec "$@"\\n\' > /entrypoint.sh && chmod +x /entrypoint.sh',
+      'ENTRYPOINT ["/entrypoint.sh"]',
+      '',
+    ].join('\n'),
+  });
+  const img = (await provider.ensureImage(t)).image;
+  const box = await provider.start(t, { image: img, trialId: `h2-sandbox-${process.pid}-entrypoint` });
+  started.push(box);
+  expect((await box.exec('cat /etc/prepared')).stdout).toBe('prepared\n');
+  expect((await box.exec('echo still-up')).exitCode).toBe(0);
+});

@@ -29,6 +29,10 @@ class ScriptedBox implements TrialSandbox {
   bytes = 0;
   diff: FsChange[] = [];
   procs: ProcessInfo[] = KEEP_ALIVE;
+  startup: ProcessInfo[] = [];
+  startupProcesses(): readonly ProcessInfo[] {
+    return this.startup;
+  }
   async exec(command: string): Promise<ExecResult> {
     this.calls.push(`exec ${command}`);
     return OK;
@@ -153,6 +157,21 @@ test('a process other than init and the keep-alive after the restart is refused'
   });
   box.procs = [...KEEP_ALIVE, { pid: 30, ppid: 0, comm: 'sh' }];
   await expect(sealForVerifier(box, task(100))).rejects.toThrow(/process 30 \(sh\)/);
+});
+
+test("what the image's ENTRYPOINT started is the container's own after the restart; anything beyond it is refused", async () => {
+  const box = new ScriptedBox();
+  // The entrypoint started a daemon, then exec'd the keep-alive (its pid is the entrypoint's).
+  const withDaemon: ProcessInfo[] = [...KEEP_ALIVE, { pid: 8, ppid: 7, comm: 'python3' }].map((p, i) =>
+    i === 2 ? { ...p, pid: 11 } : p,
+  );
+  box.startup = withDaemon;
+  box.procs = withDaemon;
+  await expect(sealForVerifier(box, task(100))).resolves.toBeUndefined();
+  box.procs = [...withDaemon, { pid: 12, ppid: 7, comm: 'python3' }]; // a second one is not the image's
+  await expect(sealForVerifier(box, task(100))).rejects.toThrow(/process 12 \(python3\)/);
+  box.procs = [...withDaemon, { pid: 40, ppid: 0, comm: 'sleep' }]; // an exec's, however it is named
+  await expect(sealForVerifier(box, task(100))).rejects.toThrow(/process 40 \(sleep\)/);
 });
 
 test('the watchdog polls faster as a fast-growing layer nears its limit, within its bounds and its cost cap', () => {
