@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Proposer, TrialRunner } from '../../src/activities/ports';
 import { zeroUsage } from '../../src/llm/usage';
 import type { TrialResult } from '../../src/trial/types';
-import type { TaskRef } from '../../src/workflows/types';
+import type { LocalTaskRef } from '../../src/activities/ports';
 
 function hash01(s: string): number {
   let h = 2166136261;
@@ -60,7 +60,8 @@ export async function writeSeed(dir: string): Promise<string> {
   return dir;
 }
 
-export const tasks = (prefix: string, n: number): TaskRef[] =>
+/** Task references whose folders this machine names (the no-op trial never opens them). */
+export const tasks = (prefix: string, n: number): LocalTaskRef[] =>
   Array.from({ length: n }, (_, i) => ({
     name: `${prefix}${i}`,
     dir: `/nonexistent/${prefix}${i}`,

@@ -80,7 +80,7 @@ async function run(): Promise<void> {
       campaign: 'bench',
       campaignDir,
       candidateId: harness.id,
-      harnessDir: dirOf,
+      harnessId: harness.id,
       task,
       repeat: 0,
     });

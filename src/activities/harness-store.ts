@@ -30,7 +30,7 @@ export async function materializeHarness(
   campaignDir: string,
   harness: Harness,
   modesFrom: string,
-): Promise<HarnessRef> {
+): Promise<HarnessRef & { dir: string }> {
   const dest = harnessDir(campaignDir, harness.id);
   const ref = { id: harness.id, dir: dest, complexity: complexityOf(harness) };
   if (await exists(dest)) return ref;

@@ -15,7 +15,8 @@ import { zeroUsage, type Usage } from '../llm/usage';
 import { trialTampering } from '../meta/screen';
 import { createTamperJudge, type TamperJudge } from '../meta/screen/judge';
 import type { CampaignStore } from '../store/store';
-import type { TaskRef, TamperingJudgePlan } from '../workflows/types';
+import type { TamperingJudgePlan } from '../workflows/types';
+import type { LocalTaskRef } from './ports';
 import { llmFaultFailure } from './faults';
 
 export const JUDGED_EVENT = 'tampering-judged';
@@ -48,7 +49,7 @@ async function judgePlanOf(store: CampaignStore, campaign: string): Promise<Judg
   return { ...plan, seed: parsed.data.seed ?? null, holdoutTasks: parsed.data.holdoutTasks ?? [] };
 }
 
-async function instructionOf(task: TaskRef): Promise<string> {
+async function instructionOf(task: LocalTaskRef): Promise<string> {
   return readFile(path.join(task.dir, 'instruction.md'), 'utf8').catch(() => '(instruction not available)');
 }
 
@@ -57,7 +58,7 @@ export interface JudgeTrialInput {
   campaign: string;
   trialId: string;
   candidateId: string;
-  task: TaskRef;
+  task: LocalTaskRef;
   repeat: number;
   reward: number;
   trajectoryText: string | undefined;

@@ -48,10 +48,13 @@ export const metaOutDir = (input: Pick<ProposerInput, 'campaignDir' | 'attemptLa
 async function readProgram(
   store: CampaignStore,
   campaign: string,
-  programPath: string | null | undefined,
+  meta: ProposerInput['meta'],
 ): Promise<{ text: string } | { reason: string }> {
+  // Published by the client as an artifact (src/store/references.ts); a store that cannot answer throws (retried).
+  if (meta?.programHash) return { text: await store.getArtifactText(meta.programHash) };
+  const programPath = meta?.programPath;
   if (!programPath) return { text: DEFAULT_PROGRAM };
-  // As the client published it when this worker is on another machine (src/store/references.ts).
+  // A plan from before references names the file.
   const published = await publishedFileText(store, campaign, programPath);
   if (published !== null) return { text: published };
   try {
@@ -95,7 +98,7 @@ export function createMetaProposer(opts: MetaProposerOptions = {}): Proposer {
   const storeFor = opts.storeFor ?? storeCache();
   return async function metaProposer(input: ProposerInput): Promise<ProposalResult> {
     const store = await storeFor(input.campaignDir);
-    const program = await readProgram(store, input.campaign, input.meta?.programPath);
+    const program = await readProgram(store, input.campaign, input.meta);
     if ('reason' in program)
       return { kind: 'invalid', reason: program.reason, usage: zeroUsage(), trajectoryRef: null };
     const proposeInput = await gatherProposeInput(input, store, program.text, opts.timeoutSec);

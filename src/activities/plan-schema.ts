@@ -11,7 +11,9 @@ import { upgradePlan, type StoredPlan } from '../workflows/plan-upgrade';
 
 const isPlanObject = (v: unknown): v is StoredPlan => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const TaskRefSchema = z.object({ name: z.string().min(1), dir: z.string().min(1), hash: z.string().min(1) });
+// `dir`: plans from before references (and built in-process) still name the client's folder.
+const TaskRefSchema = z.object({ name: z.string().min(1), hash: z.string().min(1), dir: z.string().min(1).optional() });
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest');
 const positiveInt = z.number().int().positive();
 const limit = z.number().finite().nonnegative();
 
@@ -19,7 +21,8 @@ const CampaignPlanSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, ".", "_" or "-"'),
     campaignDir: z.string().refine((p) => p.startsWith('/'), 'must be an absolute path'),
-    seedHarness: z.string().min(1),
+    seedBundle: sha256.optional(),
+    seedHarness: z.string().min(1).optional(),
     train: z.array(TaskRefSchema).min(1, 'at least one train task'),
     holdout: z.array(TaskRefSchema),
     repeats: positiveInt,
@@ -47,7 +50,8 @@ const CampaignPlanSchema = z
     hints: z.array(z.string()),
     meta: z
       .object({
-        programPath: z.string().nullable(),
+        programHash: sha256.nullable().optional(),
+        programPath: z.string().nullable().optional(),
         model: z.string().nullable(),
         taskModel: z.string().min(1).optional(),
         judge: z
@@ -75,7 +79,11 @@ const CampaignPlanSchema = z
     // typed as its output so the schema still `satisfies` ZodType<CampaignPlan> (input = output).
     evaluation: EvaluationSpecSchema.optional() as unknown as z.ZodType<EvaluationSpec | undefined>,
   })
-  .strict() satisfies z.ZodType<CampaignPlan>;
+  .strict()
+  .refine((p) => p.seedBundle !== undefined || p.seedHarness !== undefined, {
+    message: 'the seed harness is missing (seedBundle, the sha256 of its published bundle)',
+    path: ['seedBundle'],
+  }) satisfies z.ZodType<CampaignPlan>;
 
 /** Parses a plan; `source` (a config path, or "workflow input") names where it came from in errors. */
 export function parsePlan(raw: unknown, source: string): CampaignPlan {

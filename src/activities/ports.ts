@@ -10,9 +10,12 @@ import type { TrialResult } from '../trial/types';
 import type { CampaignPlan, ProposalRequest, TaskRef } from '../workflows/types';
 
 /** Runs one trial of `harness` on the task; never throws for task-level failures (reward 0 + error). */
+/** A task reference resolved on this worker: `dir` is its folder here (src/store/references.ts). */
+export type LocalTaskRef = TaskRef & { dir: string };
+
 export type TrialRunner = (req: {
   trialId: string;
-  task: TaskRef;
+  task: LocalTaskRef;
   harness: Harness;
   repeat: number;
   /** Trial files go to outDir/<trialId>/. */

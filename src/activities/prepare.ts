@@ -11,15 +11,17 @@ import { withModel } from '../harness/model-override';
 import { parsePlan } from './plan-schema';
 import type { ActivityDeps } from './ports';
 import type { CampaignStore } from '../store/store';
-import { clientDirFor, publishHarness } from '../store/references';
+import { publishCampaignInputs, publishHarness, seedDirFor } from '../store/references';
 
 export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Promise<CampaignStore>) {
   return async function prepareCampaign(input: PrepareInput): Promise<PreparedCampaign> {
     const source = 'configPath' in input ? input.configPath : 'workflow input';
-    const plan = parsePlan('configPath' in input ? await deps.loadPlan(input.configPath) : input.plan, source);
-    const store = await storeFor(plan.campaignDir);
-    // The client's seed folder: as it published it when the workers are elsewhere (src/store/references.ts).
-    const seedDir = await clientDirFor(store, plan.name, plan.seedHarness);
+    const parsed = parsePlan('configPath' in input ? await deps.loadPlan(input.configPath) : input.plan, source);
+    const store = await storeFor(parsed.campaignDir);
+    // A campaign.yaml read here: this worker publishes its inputs as `autoagent run` does, so the carried plan
+    // holds references only (src/store/references.ts).
+    const plan = 'configPath' in input ? (await publishCampaignInputs(store, parsed)).plan : parsed;
+    const seedDir = await seedDirFor(store, plan);
     const seed = await validateHarness(seedDir);
     if (!seed.ok) throw new InvalidCampaignPlanError(`seed harness is invalid: ${seed.error}`, source, 'seedHarness');
     // campaign.yaml's explicit taskModel is the seed's model too: the baseline runs what the candidates will.
@@ -30,9 +32,10 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Pro
       seedDir,
     );
     await publishHarness(store, ref);
+    const seedRef = { id: ref.id, complexity: ref.complexity };
     // The report splits trials into train / holdout and shows spend vs budget from this event.
     await store.appendEvent(plan.name, 'prepared', {
-      seed: ref.id,
+      seed: seedRef.id,
       train: plan.train.length,
       holdout: plan.holdout.length,
       trainTasks: plan.train.map((t) => t.name),
@@ -46,6 +49,6 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Pro
       objective: plan.objective ?? null,
     });
     const searchAttributes = deps.searchAttributes ? await deps.searchAttributes() : [];
-    return { plan, seed: ref, searchAttributes };
+    return { plan, seed: seedRef, searchAttributes };
   };
 }

@@ -29,13 +29,12 @@ export function createProposeCandidate(deps: ActivityDeps, storeFor: (dir: strin
     const proposalId = `${req.campaign}/${req.attemptLabel}/slot-${req.slot}`;
     const store = await storeFor(req.campaignDir);
     // The parents' folders on this machine (fetched when another machine materialized them).
-    const here = { ...req, parent: { ...req.parent, dir: await harnessDirFor(store, req.parent.dir) } };
-    if (req.merge)
-      here.merge = {
-        ...req.merge,
-        other: { ...req.merge.other, dir: await harnessDirFor(store, req.merge.other.dir) },
-      };
-    const parent = await loadHarnessCached(here.parent.dir);
+    const dirOf = (ref: { id: string; dir?: string }): Promise<string> =>
+      harnessDirFor(store, req.campaignDir, ref.id, process.env, ref.dir);
+    const parentDir = await dirOf(req.parent);
+    const here = { ...req, parent: { ...req.parent, dir: parentDir } };
+    if (req.merge) here.merge = { ...req.merge, other: { ...req.merge.other, dir: await dirOf(req.merge.other) } };
+    const parent = await loadHarnessCached(parentDir);
     const ctx = Context.current();
     const beat = (detail: unknown): void => ctx.heartbeat(detail);
     const result = await withHeartbeat(
@@ -97,10 +96,12 @@ function recorder(req: ProposalRequest, store: CampaignStore, proposalId: string
       return { ...base, status: 'invalid', error, ...merge };
     },
     async valid(parent: Harness, harness: Harness): Promise<ProposalOutcome> {
-      const candidate = await materializeHarness(req.campaignDir, harness, parent.dir);
-      await publishHarness(store, candidate);
+      const materialized = await materializeHarness(req.campaignDir, harness, parent.dir);
+      await publishHarness(store, materialized);
       const diffHash = await store.putArtifact(diffFiles(parent.files, harness.files));
-      await save(candidate.id, null);
+      await save(materialized.id, null);
+      // By reference: the id (its folder is harnesses/<id>/ here, its bundle for workers elsewhere).
+      const candidate = { id: materialized.id, complexity: materialized.complexity };
       return { ...base, status: 'valid', candidate, diffHash, ...merge };
     },
   };

@@ -5,13 +5,12 @@
  */
 import type { CampaignStore } from '../store/store';
 import type { RecordCandidatesInput, RecordEventInput } from '../workflows/types';
-import { harnessDir } from '../campaign/layout';
 import { loadHarnessCached } from './harness-store';
 import { harnessDirFor } from '../store/references';
 
 export function createStoreActivities(storeFor: (dir: string) => Promise<CampaignStore>) {
   const harnessOf = async (store: CampaignStore, dir: string, id: string) =>
-    loadHarnessCached(await harnessDirFor(store, harnessDir(dir, id))).catch(() => null);
+    loadHarnessCached(await harnessDirFor(store, dir, id)).catch(() => null);
 
   return {
     async recordCandidates(input: RecordCandidatesInput): Promise<number> {

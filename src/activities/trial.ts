@@ -69,9 +69,11 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Pr
   return async function runTrial(req: TrialRequest): Promise<TrialOutcome> {
     const store = await storeFor(req.campaignDir);
     // Fetching a bundle can fail for the store's reasons (retried); only a harness that loads wrong is the candidate's.
-    const harnessDir = await harnessDirFor(store, req.harnessDir);
+    // A request from before harness ids names the folder, whose name is the id.
+    const harnessId = req.harnessId ?? path.basename(req.harnessDir ?? '');
+    const harnessDir = await harnessDirFor(store, req.campaignDir, harnessId, process.env, req.harnessDir);
     const harness = await loadHarnessCached(harnessDir).catch((err: Error) => {
-      throw new CandidateHarnessError(err.message, req.harnessDir);
+      throw new CandidateHarnessError(err.message, harnessDir);
     });
     const task = { ...req.task, dir: await taskDirFor(store, req.task) };
     const model = harness.config.model;

@@ -9,7 +9,6 @@ import { loadHarness } from '../harness/load';
 import type { CampaignStore } from '../store/store';
 import type { MergeRequest } from '../workflows/types';
 import type { MergeInput } from './schema';
-import { harnessDir } from '../campaign/layout';
 import { harnessDirFor } from '../store/references';
 
 /** `id` and its ancestors by parentId, nearest first (a cycle or a missing record ends the walk). */
@@ -32,12 +31,14 @@ export async function readMergeInput(
   store: CampaignStore,
   opts: { campaignDir: string; parent: { id: string; files: Record<string, string> }; merge: MergeRequest },
 ): Promise<MergeInput> {
-  const other = await loadHarness(opts.merge.other.dir);
+  const other = await loadHarness(
+    await harnessDirFor(store, opts.campaignDir, opts.merge.other.id, process.env, opts.merge.other.dir),
+  );
   const ancestorId = await commonAncestor(store, opts.parent.id, other.id);
   const ancestor =
     ancestorId === null
       ? null
-      : await loadHarness(await harnessDirFor(store, harnessDir(opts.campaignDir, ancestorId))).catch(() => null);
+      : await loadHarness(await harnessDirFor(store, opts.campaignDir, ancestorId)).catch(() => null);
   const base = (fallback: Record<string, string>): Record<string, string> => ancestor?.files ?? fallback;
   return {
     other: { files: other.files, id: other.id },

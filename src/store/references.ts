@@ -1,19 +1,22 @@
 /**
- * References instead of paths between machines. The workflow's records name tasks, harnesses and the
- * campaign's own files by the paths the client saw; a worker that shares no filesystem with the client
- * (AUTOAGENT_ARTIFACTS set: a shared artifact store) resolves each through the record store to a
- * content-addressed bundle in the artifact store, fetched once into its local cache:
- *   task     <task content hash>        → the task folder (published by the client at campaign start)
- *   harness  <harness id>               → a candidate's folder (published by whoever materialized it)
- *   path     [campaign, abs path]       → a client file or folder: the seed harness, program.md
- *                                          (republished by each `run`, so the latest wins, as on one machine)
- * Embedded (no shared artifact store), every path is opened as given, exactly as before.
+ * References instead of paths between machines. The workflow's records name tasks by content hash,
+ * harnesses by id, and the seed harness and program.md by the hash of what the client published; each
+ * worker resolves them here:
+ *   task     <content hash>  → with a shared artifact store (AUTOAGENT_ARTIFACTS), its folder bundle, fetched
+ *                              once into this machine's cache; embedded, the folder the client named, which the
+ *                              record store (a local file then) keeps as `task-path`
+ *   harness  <id>            → `harnesses/<id>/` of the campaign when it is here, else its published bundle
+ *   seed     <bundle hash>   → the client's seed folder, as a bundle in the artifact store (local or shared)
+ *   program  <artifact hash> → program.md's text in the artifact store
+ * Plans recorded before references (and plans tests build in-process) still name paths; those are read as
+ * they were: `dir`, `seedHarness`, `programPath`.
  */
 import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fetchFolderBundle, putFolderBundle } from '../artifacts/bundles';
-import type { CampaignPlan, HarnessRef, TaskRef } from '../workflows/types';
+import { harnessDir } from '../campaign/layout';
+import type { CampaignPlan, MetaPlan, TaskRef } from '../workflows/types';
 import type { CampaignStore } from './store';
 
 type Env = Record<string, string | undefined>;
@@ -34,27 +37,59 @@ const exists = (p: string): Promise<boolean> =>
     () => false,
   );
 
-/** Client side, before the campaign starts: the tasks, the seed harness and program.md, as bundles. */
-export async function publishCampaignInputs(store: CampaignStore, plan: CampaignPlan, env: Env = process.env) {
-  if (!sharedArtifacts(env)) return { tasks: 0 };
+/** A reference no store can resolve: the campaign was started without publishing its inputs. */
+export class UnpublishedInputError extends Error {
+  override readonly name = 'UnpublishedInputError';
+}
+
+/**
+ * Client side, before the campaign starts: publishes the tasks, the seed harness and program.md, and returns
+ * the plan as references only (the workflow input). A plan already published passes through unchanged.
+ */
+export async function publishCampaignInputs(
+  store: CampaignStore,
+  plan: CampaignPlan,
+  env: Env = process.env,
+): Promise<{ plan: CampaignPlan; tasks: number }> {
+  const shared = sharedArtifacts(env);
   const tasks = new Map<string, TaskRef>();
   for (const t of [...plan.train, ...plan.holdout]) tasks.set(t.hash, t);
   for (const t of tasks.values()) {
+    if (!t.dir) continue;
+    if (!shared) {
+      // Embedded: the record store is this machine's own file; the last run's folder for this content wins.
+      await store.records.putBundleRef('task-path', t.hash, path.resolve(t.dir), { replace: true });
+      continue;
+    }
     if (await store.records.getBundleRef('task', t.hash)) continue; // content-addressed: published once
     await store.records.putBundleRef('task', t.hash, await putFolderBundle(store.artifacts, t.dir));
   }
-  const seed = await putFolderBundle(store.artifacts, plan.seedHarness);
-  await store.records.putBundleRef('path', pathKey(plan.name, plan.seedHarness), seed, { replace: true });
+  const seedBundle = plan.seedHarness ? await putFolderBundle(store.artifacts, plan.seedHarness) : plan.seedBundle;
   const program = plan.meta?.programPath;
-  if (program) {
-    const hash = await store.putArtifact(await readFile(program));
-    await store.records.putBundleRef('path', pathKey(plan.name, program), hash, { replace: true });
-  }
-  return { tasks: tasks.size };
+  const programHash = program ? await store.putArtifact(await readFile(program)) : (plan.meta?.programHash ?? null);
+  const { seedHarness: _seed, ...rest } = plan;
+  const refOnly = (t: TaskRef): TaskRef => ({ name: t.name, hash: t.hash });
+  const meta: MetaPlan | undefined = plan.meta
+    ? (({ programPath: _p, ...m }) => ({ ...m, programHash }))(plan.meta)
+    : undefined;
+  return {
+    plan: {
+      ...rest,
+      ...(seedBundle ? { seedBundle } : {}),
+      train: plan.train.map(refOnly),
+      holdout: plan.holdout.map(refOnly),
+      ...(meta ? { meta } : {}),
+    },
+    tasks: tasks.size,
+  };
 }
 
 /** A materialized candidate folder (`harnesses/<id>/`), published for workers elsewhere. */
-export async function publishHarness(store: CampaignStore, ref: HarnessRef, env: Env = process.env): Promise<void> {
+export async function publishHarness(
+  store: CampaignStore,
+  ref: { id: string; dir: string },
+  env: Env = process.env,
+): Promise<void> {
   if (!sharedArtifacts(env) || (await store.records.getBundleRef('harness', ref.id))) return;
   await store.records.putBundleRef('harness', ref.id, await putFolderBundle(store.artifacts, ref.dir));
 }
@@ -64,35 +99,50 @@ async function fetched(store: CampaignStore, kind: string, key: string, env: Env
   return hash ? fetchFolderBundle(store.artifacts, hash, bundleCacheDir(env)) : null;
 }
 
-/** The task's folder on this machine: its bundle when published, else its path. */
+/** The task's folder on this machine: its bundle (shared), the folder its client named (embedded), or legacy `dir`. */
 export async function taskDirFor(store: CampaignStore, task: TaskRef, env: Env = process.env): Promise<string> {
-  if (!sharedArtifacts(env)) return task.dir;
-  return (await fetched(store, 'task', task.hash, env)) ?? task.dir;
+  if (sharedArtifacts(env)) {
+    const bundle = await fetched(store, 'task', task.hash, env);
+    if (bundle) return bundle;
+  }
+  // Embedded: this machine's own folder (a missing one fails loading, naming it).
+  const local = await store.records.getBundleRef('task-path', task.hash);
+  if (local) return local;
+  if (task.dir) return task.dir;
+  throw new UnpublishedInputError(
+    `task ${task.name} (${task.hash.slice(0, 12)}) was never published: start campaigns with \`autoagent run\`, which publishes their tasks`,
+  );
 }
 
 /**
- * A candidate's folder (`…/harnesses/<id>`) on this machine. The folder is content-addressed: when it is
- * here it is the right one; otherwise its published bundle.
+ * A candidate's folder on this machine: `harnesses/<id>/` of the campaign when it is here (the folder is
+ * content-addressed: when it is here it is the right one), else its published bundle, else a legacy `dir`.
  */
-export async function harnessDirFor(store: CampaignStore, dir: string, env: Env = process.env): Promise<string> {
-  if (!sharedArtifacts(env) || (await exists(dir))) return dir;
-  return (await fetched(store, 'harness', path.basename(dir), env)) ?? dir;
+export async function harnessDirFor(
+  store: CampaignStore,
+  campaignDir: string,
+  id: string,
+  env: Env = process.env,
+  legacyDir?: string,
+): Promise<string> {
+  const local = harnessDir(campaignDir, id);
+  if (await exists(local)) return local;
+  if (legacyDir && (await exists(legacyDir))) return legacyDir;
+  if (sharedArtifacts(env)) return (await fetched(store, 'harness', id, env)) ?? local;
+  return local;
 }
 
-/** A client folder the campaign names by path (the seed harness): as published by the last `run`. */
-export async function clientDirFor(
-  store: CampaignStore,
-  campaign: string,
-  dir: string,
-  env: Env = process.env,
-): Promise<string> {
-  if (!sharedArtifacts(env)) return dir;
-  return (await fetched(store, 'path', pathKey(campaign, dir), env)) ?? dir;
+/** The seed harness's folder on this machine: its published bundle, or (legacy plans) the client's folder. */
+export async function seedDirFor(store: CampaignStore, plan: CampaignPlan, env: Env = process.env): Promise<string> {
+  if (plan.seedBundle) return fetchFolderBundle(store.artifacts, plan.seedBundle, bundleCacheDir(env));
+  if (!plan.seedHarness) throw new UnpublishedInputError('the plan names no seed harness (seedBundle)');
+  if (!sharedArtifacts(env)) return plan.seedHarness;
+  return (await fetched(store, 'path', pathKey(plan.name, plan.seedHarness), env)) ?? plan.seedHarness;
 }
 
 /**
- * A client file the campaign names by path (program.md) as the last `run` published it, or null (embedded,
- * or never published: read it here). A store that cannot answer throws (retried), never reads as "none".
+ * Legacy plans name program.md by path: the file as the last `run` published it for workers elsewhere, or
+ * null (embedded, or never published: read it here). A store that cannot answer throws (retried).
  */
 export async function publishedFileText(
   store: CampaignStore,

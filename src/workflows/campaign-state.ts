@@ -90,10 +90,9 @@ export function charge(c: CampaignCarry, result: Pick<GenerationResult, 'proposa
   return { ...c, ledger, cachedTrials: cached };
 }
 
-/** A candidate's stored folder: campaign/layout.ts's `harnessDir`, spelled without node:path (workflow code). */
-export const harnessRef = (c: CampaignCarry, rec: Pick<CandidateRecord, 'id' | 'complexity'>): HarnessRef => ({
+/** A candidate by reference: its id (workers find `harnesses/<id>/`, or its bundle, by it). */
+export const harnessRef = (_c: CampaignCarry, rec: Pick<CandidateRecord, 'id' | 'complexity'>): HarnessRef => ({
   id: rec.id,
-  dir: `${c.prepared.plan.campaignDir}/harnesses/${rec.id}`,
   complexity: rec.complexity,
 });
 

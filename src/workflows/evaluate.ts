@@ -19,7 +19,6 @@ export type { EvaluationControl } from './evaluate-common';
 
 interface Job {
   candidateId: string;
-  harnessDir: string;
   task: EvaluationInput['tasks'][number];
   repeat: number;
 }
@@ -30,7 +29,7 @@ export const plannedTrials = (input: Pick<EvaluationInput, 'candidates' | 'tasks
 function jobsOf(input: EvaluationInput): Job[] {
   return input.candidates.flatMap((c) =>
     input.tasks.flatMap((task) =>
-      Array.from({ length: input.repeats }, (_, repeat) => ({ candidateId: c.id, harnessDir: c.dir, task, repeat })),
+      Array.from({ length: input.repeats }, (_, repeat) => ({ candidateId: c.id, task, repeat })),
     ),
   );
 }
@@ -64,7 +63,7 @@ export async function evaluateCandidates(
           campaign: input.campaign,
           campaignDir: input.campaignDir,
           candidateId: job.candidateId,
-          harnessDir: job.harnessDir,
+          harnessId: job.candidateId, // a candidate's id is its harness's content id
           task: job.task,
           repeat: job.repeat,
           ...(input.metric ? { metric: input.metric } : {}),

@@ -129,7 +129,7 @@ export async function evaluateWithPolicy(
           campaign: input.campaign,
           campaignDir: input.campaignDir,
           candidateId: run.ref.id,
-          harnessDir: run.ref.dir,
+          harnessId: run.ref.id,
           task,
           repeat: trial.repeat,
           ...(input.metric ? { metric: input.metric } : {}),

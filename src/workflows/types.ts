@@ -1,8 +1,11 @@
 /**
  * Records that cross the workflow boundary (workflow inputs/outputs, activity inputs/outputs, carried
  * state). All JSON-safe: plain records and arrays only, because they are Temporal payloads and survive
- * continue-as-new. Activities return SMALL records; trajectories and harness files stay on disk / in the
- * store and are passed by reference (paths, ids).
+ * continue-as-new. Activities return SMALL records; tasks, harnesses, trajectories and files are passed by
+ * reference — content hashes and ids, resolved by each worker through the stores (src/store/references.ts).
+ * The one path left is `campaignDir`, the campaign's home: where a local (SQLite, file:) store lives on the
+ * machine that owns it; with shared stores only its name counts. `dir`, `seedHarness` and `programPath` fields
+ * are read only in plans recorded before references (replayed histories) or built in-process by tests.
  */
 import type { Usage } from '../llm/usage';
 import type { EvaluationSpec } from '../search/evaluation/policy';
@@ -12,11 +15,12 @@ import type { SelectionName } from '../search/selection';
 import type { StoneRules } from '../search/stepping-stones';
 import type { CandidateRecord, SearchState } from '../search/types';
 
-/** A task by reference: the activity loads it from `dir`; `hash` keys the trial cache. */
+/** A task by reference: its content `hash` (keys the trial cache; workers fetch the task by it). */
 export interface TaskRef {
   name: string;
-  dir: string;
   hash: string;
+  /** Legacy: the client's task folder (plans from before references, or built in-process). */
+  dir?: string;
 }
 
 export interface AcceptancePlan {
@@ -59,8 +63,10 @@ export interface CampaignPlan {
   name: string;
   /** Absolute; holds store.sqlite, harnesses/<id>/, proposals/, trials/. */
   campaignDir: string;
-  /** campaign.yaml's fields keep their names here (src/workflows/plan-upgrade.ts reads plans from before). */
-  seedHarness: string;
+  /** The seed harness folder as a bundle in the artifact store (its sha256), published by the client. */
+  seedBundle?: string;
+  /** Legacy (before seedBundle): the client's seed folder. campaign.yaml's fields kept their names (plan-upgrade.ts). */
+  seedHarness?: string;
   train: TaskRef[];
   holdout: TaskRef[];
   repeats: number;
@@ -93,8 +99,10 @@ export interface CampaignPlan {
 }
 
 export interface MetaPlan {
-  /** Absolute path of program.md (the user's directive, read-only for the meta-agent). */
-  programPath: string | null;
+  /** program.md (the user's directive, read-only for the meta-agent) as an artifact hash; null: the default. */
+  programHash?: string | null;
+  /** Legacy (before programHash): the client's program.md. */
+  programPath?: string | null;
   /** Meta-agent model; null = the task model. */
   model: string | null;
   /**
@@ -112,11 +120,12 @@ export interface TamperingJudgePlan {
   sample: number;
 }
 
-/** A harness by reference. */
+/** A harness by reference: its content id (workers find its folder, or its published bundle, by it). */
 export interface HarnessRef {
   id: string;
-  dir: string;
   complexity: number;
+  /** Legacy: in refs recorded before references. */
+  dir?: string;
 }
 
 export interface PreparedCampaign {
@@ -146,7 +155,10 @@ export interface TrialRequest {
   campaign: string;
   campaignDir: string;
   candidateId: string;
-  harnessDir: string;
+  /** The candidate's harness id (its folder is `harnesses/<id>/` of the campaign, or its published bundle). */
+  harnessId?: string;
+  /** Legacy (before harnessId): the candidate's folder. */
+  harnessDir?: string;
   task: TaskRef;
   repeat: number;
   /** Score the trial by this reward.json metric instead of `reward` (absent = `reward`). */

@@ -11,6 +11,7 @@ import { createPrepare } from '../../src/activities/prepare';
 import type { ActivityDeps } from '../../src/activities/ports';
 import { loadHarness } from '../../src/harness/load';
 import { openStore } from '../../src/store/store';
+import { harnessDir } from '../../src/campaign/layout';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -150,6 +151,8 @@ taskModel: openai/pinned-model
     openStore(dir),
   );
   const prepared = await prepare({ configPath: file });
-  expect((await loadHarness(prepared.seed.dir)).config.model).toBe('openai/pinned-model');
+  expect((await loadHarness(harnessDir(prepared.plan.campaignDir, prepared.seed.id))).config.model).toBe(
+    'openai/pinned-model',
+  );
   expect(prepared.plan.meta?.taskModel).toBe('openai/pinned-model');
 });

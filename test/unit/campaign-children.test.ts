@@ -76,11 +76,11 @@ test('the holdout evaluates the picks on holdout tasks with holdoutRepeats, neve
   expect('paused' in args || 'metric' in args).toBe(false);
 });
 
-test('parents resolve to stored harness folders; an unknown id still gets its folder', () => {
+test('parents are references: their ids and complexities (an unknown id still gets one)', () => {
   const c = { ...carry(), search: addCandidates(carry().search, [record('p1', 4)]) };
   expect(parentRefs(c, ['p1', 'gone'])).toEqual([
-    { id: 'p1', dir: '/c/harnesses/p1', complexity: 4 },
-    { id: 'gone', dir: '/c/harnesses/gone', complexity: 0 },
+    { id: 'p1', complexity: 4 },
+    { id: 'gone', complexity: 0 },
   ]);
 });
 

@@ -230,12 +230,8 @@ test("initialCarry: nothing spent, the plan's budget and hints copied (not share
   expect(c.prepared.plan.budget).toEqual({ usd: 5 });
 });
 
-test("harnessRef: a candidate's stored folder in the campaign, its complexity carried", () => {
-  expect(harnessRef(carry(), { id: 'abc', complexity: 7 })).toEqual({
-    id: 'abc',
-    dir: '/c/harnesses/abc',
-    complexity: 7,
-  });
+test('harnessRef: a candidate by reference (its id), its complexity carried, no path', () => {
+  expect(harnessRef(carry(), { id: 'abc', complexity: 7 })).toEqual({ id: 'abc', complexity: 7 });
 });
 
 const trial = (
@@ -484,13 +480,6 @@ describe('initialCarry, exactly', () => {
   });
 });
 
-test("harnessRef: the folder is under the plan's campaignDir, whatever it is", () => {
-  expect(harnessRef(carry({ campaignDir: '/runs/demo' }), { id: 'abc123', complexity: 0 })).toEqual({
-    id: 'abc123',
-    dir: '/runs/demo/harnesses/abc123',
-    complexity: 0,
-  });
-});
 
 test('seedRecord: rewards ordered by repeat, cached trials at what they cost, cost and tokens averaged per task', () => {
   const trials = [

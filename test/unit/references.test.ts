@@ -1,19 +1,19 @@
 /**
- * References instead of paths (src/store/references.ts): with a shared artifact store, what the client
- * publishes (tasks by content hash, the seed by path, program.md) and what a worker materializes (a
- * harness by id) is found again from another machine's point of view — the client's files gone — and
- * comes back byte-identical, file modes included. Embedded (no shared store), paths are used as given.
+ * References instead of paths (src/store/references.ts): what the client publishes (tasks by content hash,
+ * the seed and program.md as artifacts) and what a worker materializes (a harness by id) is found again from
+ * another machine's point of view — the client's files gone — byte-identical, file modes included; the plan
+ * the workflow gets names none of the client's paths. Embedded, the local store keeps where the tasks are.
  */
 import { chmod, mkdtemp, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  clientDirFor,
+  UnpublishedInputError,
   halfSharedStores,
   harnessDirFor,
   publishCampaignInputs,
   publishHarness,
-  publishedFileText,
+  seedDirFor,
   taskDirFor,
 } from '../../src/store/references';
 import { openStore, type CampaignStore } from '../../src/store/store';
@@ -52,7 +52,13 @@ const plan = (over: Partial<CampaignPlan>): CampaignPlan =>
     ...over,
   }) as CampaignPlan;
 
-test("a worker without the client's files gets the tasks, the seed and program.md from the shared stores", async () => {
+/** Every string in a plan that names a path under `dir`. */
+const pathsUnder = (value: unknown, dir: string): string[] =>
+  JSON.stringify(value)
+    .split('"')
+    .filter((s) => s.startsWith(dir));
+
+test("the plan the workflow gets is references only; a worker without the client's files resolves them all", async () => {
   const client = path.join(root, 'client');
   const taskDir = await writeFolder(path.join(client, 'tasks', 'alpha'), {
     'task.toml': 'version = "1.0"\n',
@@ -65,55 +71,67 @@ test("a worker without the client's files gets the tasks, the seed and program.m
   await writeFile(program, 'Improve the agent.\n');
   const task = { name: 'alpha', dir: taskDir, hash: 'task-hash-alpha' };
   const p = plan({ train: [task], holdout: [task], seedHarness: seed, meta: { programPath: program, model: null } });
-  expect(await publishCampaignInputs(store, p, env)).toEqual({ tasks: 1 });
+  const published = await publishCampaignInputs(store, p, env);
+  expect(published.tasks).toBe(1);
+  // Only the campaign's home (its local store's folder) is a path; nothing of the tasks, seed or program.
+  expect(pathsUnder({ ...published.plan, campaignDir: '' }, root)).toEqual([]);
+  expect(published.plan.train).toEqual([{ name: 'alpha', hash: 'task-hash-alpha' }]);
+  expect(published.plan.seedBundle).toMatch(/^[0-9a-f]{64}$/);
+  expect(published.plan.meta).toEqual({ model: null, programHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
   // Another machine: none of the client's files exist there.
   await rename(client, `${client}-elsewhere`);
-  const fetchedTask = await taskDirFor(store, task, env);
+  const fetchedTask = await taskDirFor(store, published.plan.train[0]!, env);
   expect(fetchedTask.startsWith(env.AUTOAGENT_CACHE_DIR as string)).toBe(true);
   expect(await readFile(path.join(fetchedTask, 'instruction.md'), 'utf8')).toBe('Write alpha.\n');
   expect((await stat(path.join(fetchedTask, 'tests/test.sh'))).mode & 0o111).not.toBe(0);
-  const fetchedSeed = await clientDirFor(store, 'refs', seed, env);
+  const fetchedSeed = await seedDirFor(store, published.plan, env);
   expect(await readFile(path.join(fetchedSeed, 'system.md'), 'utf8')).toBe('hi\n');
-  expect(await publishedFileText(store, 'refs', program, env)).toBe('Improve the agent.\n');
-  // A path another campaign published is not this campaign's.
-  expect(await clientDirFor(store, 'other', seed, env)).toBe(seed);
-  expect(await publishedFileText(store, 'other', program, env)).toBeNull();
+  expect(await store.getArtifactText(published.plan.meta!.programHash!)).toBe('Improve the agent.\n');
   await rename(`${client}-elsewhere`, client);
 
   // The next `run` republishes a changed program: the latest wins, as when the file is read in place.
   await writeFile(program, 'Be terse.\n');
-  await publishCampaignInputs(store, p, env);
-  expect(await publishedFileText(store, 'refs', program, env)).toBe('Be terse.\n');
+  const again = await publishCampaignInputs(store, p, env);
+  expect(await store.getArtifactText(again.plan.meta!.programHash!)).toBe('Be terse.\n');
+  // A plan already published passes through unchanged.
+  expect((await publishCampaignInputs(store, again.plan, env)).plan).toEqual(again.plan);
 });
 
 test('a materialized harness is found by its id on a machine where its folder is missing', async () => {
-  const dir = await writeFolder(path.join(root, 'worker-a', 'harnesses', 'h-123'), {
+  const campaignA = path.join(root, 'worker-a');
+  const dir = await writeFolder(path.join(campaignA, 'harnesses', 'h-123'), {
     'harness.yaml': 'model: m\n',
     'tools/run.sh': '#!/bin/sh\n',
   });
   await chmod(path.join(dir, 'tools/run.sh'), 0o755);
-  await publishHarness(store, { id: 'h-123', dir, complexity: 1 }, env);
-  const elsewhere = path.join(root, 'worker-b', 'harnesses', 'h-123');
-  const got = await harnessDirFor(store, elsewhere, env);
-  expect(got).not.toBe(elsewhere);
+  await publishHarness(store, { id: 'h-123', dir }, env);
+  const campaignB = path.join(root, 'worker-b');
+  const got = await harnessDirFor(store, campaignB, 'h-123', env);
+  expect(got.startsWith(env.AUTOAGENT_CACHE_DIR as string)).toBe(true);
   expect(await readFile(path.join(got, 'harness.yaml'), 'utf8')).toBe('model: m\n');
   expect((await stat(path.join(got, 'tools/run.sh'))).mode & 0o111).not.toBe(0);
-  // A folder that is present is used as it is (content-addressed by id), and an unknown id stays a path.
-  expect(await harnessDirFor(store, dir, env)).toBe(dir);
-  const unknown = path.join(root, 'nowhere', 'harnesses', 'h-unknown');
-  expect(await harnessDirFor(store, unknown, env)).toBe(unknown);
+  // A folder that is present is used as it is (content-addressed by id); an unknown id names where it would be.
+  expect(await harnessDirFor(store, campaignA, 'h-123', env)).toBe(dir);
+  expect(await harnessDirFor(store, campaignB, 'h-unknown', env)).toBe(path.join(campaignB, 'harnesses', 'h-unknown'));
 });
 
-test('embedded (no shared artifact store): every path is used as given and nothing is published', async () => {
+test('embedded (no shared artifact store): the local store keeps where each task is; nothing is bundled', async () => {
   const local = { AUTOAGENT_CACHE_DIR: env.AUTOAGENT_CACHE_DIR as string };
-  const task = { name: 'beta', dir: '/nonexistent/beta', hash: 'task-hash-beta' };
-  expect(await publishCampaignInputs(store, plan({ train: [task], seedHarness: '/nonexistent/seed' }), local)).toEqual({
-    tasks: 0,
-  });
-  expect(await taskDirFor(store, task, local)).toBe('/nonexistent/beta');
-  expect(await harnessDirFor(store, '/nonexistent/harnesses/h-123', local)).toBe('/nonexistent/harnesses/h-123');
+  const betaDir = await writeFolder(path.join(root, 'embedded', 'beta'), { 'task.toml': 'version = "1.0"\n' });
+  const seed = await writeFolder(path.join(root, 'embedded', 'seed'), { 'harness.yaml': 'model: m\n' });
+  const task = { name: 'beta', dir: betaDir, hash: 'task-hash-beta' };
+  const published = await publishCampaignInputs(store, plan({ train: [task], seedHarness: seed }), local);
+  expect(published.plan.train).toEqual([{ name: 'beta', hash: 'task-hash-beta' }]);
+  expect(await taskDirFor(store, published.plan.train[0]!, local)).toBe(betaDir);
   expect(await store.records.getBundleRef('task', 'task-hash-beta')).toBeNull();
+  // A reference nothing resolves is an error that says how campaigns publish their inputs.
+  await expect(taskDirFor(store, { name: 'gamma', hash: 'task-hash-gamma' }, local)).rejects.toThrow(
+    UnpublishedInputError,
+  );
+  // Plans from before references name the folder: it is used as given.
+  expect(await taskDirFor(store, { name: 'delta', hash: 'h-d', dir: '/legacy/delta' }, local)).toBe('/legacy/delta');
+  expect(await seedDirFor(store, plan({ seedHarness: '/legacy/seed' }), local)).toBe('/legacy/seed');
 });
 
 test('half-shared stores (one shared, the other local) are named, with the variable to set', () => {

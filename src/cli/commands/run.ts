@@ -92,19 +92,23 @@ export async function runAction(file: string, raw: unknown): Promise<void> {
 }
 
 /**
- * With a shared artifact store (AUTOAGENT_ARTIFACTS), workers may share no file with this machine: the
- * tasks, the seed harness and program.md go there first, as bundles (src/store/references.ts).
+ * The campaign's inputs go to its stores first — with a shared artifact store (AUTOAGENT_ARTIFACTS) as bundles
+ * workers elsewhere fetch, embedded as the local store's own records — and the workflow gets the plan as
+ * references only: task hashes, the seed's and program.md's hashes (src/store/references.ts).
  */
-async function publishInputs(plan: CampaignPlan): Promise<void> {
+async function publishInputs(plan: CampaignPlan): Promise<CampaignPlan> {
   const { halfSharedStores, sharedArtifacts, publishCampaignInputs } = await import('../../store/references');
   const half = halfSharedStores();
   if (half) process.stderr.write(`autoagent: warning: ${half}\n`);
-  if (!sharedArtifacts()) return;
   const { openStore } = await import('../../store/store');
   const store = await openStore(plan.campaignDir);
   try {
-    const { tasks } = await publishCampaignInputs(store, plan);
-    process.stderr.write(`published ${tasks} task(s), the seed harness and the program to ${store.artifacts.url}\n`);
+    const published = await publishCampaignInputs(store, plan);
+    if (sharedArtifacts())
+      process.stderr.write(
+        `published ${published.tasks} task(s), the seed harness and the program to ${store.artifacts.url}\n`,
+      );
+    return published.plan;
   } finally {
     await store.close();
   }
@@ -118,10 +122,10 @@ async function startAndFollow(
   opts: RunOptions,
   signal: AbortSignal,
 ): Promise<void> {
-  await publishInputs(plan);
+  const published = await publishInputs(plan);
   const { handle, state } = await startOrAttachCampaign(client, {
     name: target.name,
-    input: { plan },
+    input: { plan: published },
     restart: opts.restart,
   });
   process.stderr.write(`campaign ${target.name}: ${state} (workflow ${handle.workflowId})\n`);
