@@ -26,6 +26,7 @@ import { queryRows, sharedStores, type SharedStores } from '../support/services'
 import { campaignModel, writeCampaign, type CampaignFiles } from './support/campaign-fixture';
 import { ensureBuilt, jsonLines, runCli, startCli, waitFor, type CliEnv, type CliProcess } from './support/cli';
 import { docker, readStore, requireDocker, sandboxesOf } from './support/inspect';
+import { Client, Connection } from '@temporalio/client';
 import { startTemporal, stopTemporal } from './support/temporal-server';
 
 const run = promisify(execFile);
@@ -182,7 +183,35 @@ describe('two workers that share no filesystem with the client or each other', (
     const status = await runCli(['status', files.yaml, '--json'], { ...env, temporalAddress: undefined });
     expect(JSON.parse(status.stdout)).toMatchObject({ trials: 8, bestTrainScore: 1, bestHoldoutScore: 1 });
 
+    // References, not paths: in every payload of every workflow of the campaign (inputs, activity inputs and
+    // results, carried state), the client's folder is named only as the campaign's home, never a task, the seed,
+    // program.md or a harness folder.
+    const payloads = await allPayloadText(server.address);
+    const project = path.dirname(files.yaml);
+    expect(payloads.length).toBeGreaterThan(10_000);
+    expect(payloads.split(project).length - 1).toBe(payloads.split(`"${files.campaignDir}"`).length - 1);
+    expect(payloads).not.toContain(path.join(project, 'tasks'));
+
     w2.child.kill('SIGTERM');
     expect(await w2.exited).toEqual({ code: 0, signal: null });
   });
 });
+
+/** The text of every payload in the histories of every workflow on the server (JSON-encoded payloads). */
+async function allPayloadText(address: string): Promise<string> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const texts: string[] = [];
+    const collect = (v: unknown): void => {
+      if (v instanceof Uint8Array) texts.push(Buffer.from(v).toString('utf8'));
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+    };
+    for await (const wf of client.workflow.list())
+      collect(await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory());
+    return texts.join('\n');
+  } finally {
+    await connection.close();
+  }
+}
