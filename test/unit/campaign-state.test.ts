@@ -480,7 +480,6 @@ describe('initialCarry, exactly', () => {
   });
 });
 
-
 test('seedRecord: rewards ordered by repeat, cached trials at what they cost, cost and tokens averaged per task', () => {
   const trials = [
     trial('b', 1, 1, 0.5, { cached: true, usage: usage(0.5, 40) }),
