@@ -14,7 +14,7 @@ import { readMergeInput } from '../meta/merge-context';
 import { proposeCandidate } from '../meta/propose';
 import type { ProposalResult, ProposeInput } from '../meta/schema';
 import type { SandboxProvider } from '../sandbox/provider';
-import { publishedFileText } from '../store/references';
+import { publishedFileText, workerHome } from '../store/references';
 import { storeCache, type CampaignStore } from '../store/store';
 import type { Proposer, ProposerInput } from './ports';
 import { proposalMetaDir } from '../campaign/layout';
@@ -42,7 +42,7 @@ export interface MetaProposerOptions {
 
 /** Where the meta-agent's own files (trajectory, transient workspace) go. */
 export const metaOutDir = (input: Pick<ProposerInput, 'campaignDir' | 'attemptLabel' | 'slot'>): string =>
-  proposalMetaDir(input.campaignDir, input.attemptLabel, input.slot);
+  proposalMetaDir(workerHome(input.campaignDir), input.attemptLabel, input.slot);
 
 /** The program text, or why it cannot be read (retrying cannot make the file appear: the proposal is invalid). */
 async function readProgram(

@@ -11,7 +11,7 @@ import { withModel } from '../harness/model-override';
 import { parsePlan } from './plan-schema';
 import type { ActivityDeps } from './ports';
 import type { CampaignStore } from '../store/store';
-import { publishCampaignInputs, publishHarness, seedDirFor } from '../store/references';
+import { publishCampaignInputs, publishHarness, seedDirFor, workerHome } from '../store/references';
 
 export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Promise<CampaignStore>) {
   return async function prepareCampaign(input: PrepareInput): Promise<PreparedCampaign> {
@@ -27,7 +27,7 @@ export function createPrepare(deps: ActivityDeps, storeFor: (dir: string) => Pro
     // campaign.yaml's explicit taskModel is the seed's model too: the baseline runs what the candidates will.
     const taskModel = plan.meta?.taskModel;
     const ref = await materializeHarness(
-      plan.campaignDir,
+      workerHome(plan.campaignDir),
       taskModel ? withModel(seed.harness, taskModel) : seed.harness,
       seedDir,
     );

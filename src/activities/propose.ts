@@ -16,7 +16,7 @@ import type { CampaignStore } from '../store/store';
 import type { ProposalOutcome, ProposalRequest } from '../workflows/types';
 import { llmFaultFailure } from './faults';
 import { loadHarnessCached, materializeHarness } from './harness-store';
-import { harnessDirFor, publishHarness } from '../store/references';
+import { harnessDirFor, publishHarness, workerHome } from '../store/references';
 import { withHeartbeat } from '../util/heartbeat';
 import { checkProposedFiles } from './proposal-check';
 import type { ActivityDeps } from './ports';
@@ -96,7 +96,7 @@ function recorder(req: ProposalRequest, store: CampaignStore, proposalId: string
       return { ...base, status: 'invalid', error, ...merge };
     },
     async valid(parent: Harness, harness: Harness): Promise<ProposalOutcome> {
-      const materialized = await materializeHarness(req.campaignDir, harness, parent.dir);
+      const materialized = await materializeHarness(workerHome(req.campaignDir), harness, parent.dir);
       await publishHarness(store, materialized);
       const diffHash = await store.putArtifact(diffFiles(parent.files, harness.files));
       await save(materialized.id, null);

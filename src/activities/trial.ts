@@ -24,7 +24,7 @@ import { cancelledFailure, cancelRequested, stopsUnlessCancelled } from './cance
 import { CandidateHarnessError } from './errors';
 import { faultInResult, llmFaultFailure } from './faults';
 import { loadHarnessCached } from './harness-store';
-import { harnessDirFor, sharedArtifacts, taskDirFor } from '../store/references';
+import { harnessDirFor, sharedArtifacts, taskDirFor, workerHome } from '../store/references';
 import { putFolderBundle } from '../artifacts/bundles';
 import type { ActivityDeps } from './ports';
 import { trialsDir } from '../campaign/layout';
@@ -139,7 +139,7 @@ export function createRunTrial(deps: ActivityDeps, storeFor: (dir: string) => Pr
             task,
             harness,
             repeat: req.repeat,
-            outDir: trialsDir(req.campaignDir),
+            outDir: trialsDir(workerHome(req.campaignDir)),
             signal: ctx.cancellationSignal,
             heartbeat: beat,
           })

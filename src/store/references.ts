@@ -28,6 +28,14 @@ export const sharedArtifacts = (env: Env = process.env): boolean => Boolean(env.
 export const bundleCacheDir = (env: Env = process.env): string =>
   env.AUTOAGENT_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'autoagent', 'bundles');
 
+/**
+ * Where this worker keeps a campaign's own files — trial folders, materialized harnesses, proposal
+ * workspaces: the campaign's home when the stores are local (one machine), else this machine's cache
+ * (`AUTOAGENT_CACHE_DIR/campaigns/<name>`), so a worker never writes where the client's folder is named.
+ */
+export const workerHome = (campaignDir: string, env: Env = process.env): string =>
+  sharedArtifacts(env) ? path.join(bundleCacheDir(env), 'campaigns', path.basename(campaignDir)) : campaignDir;
+
 // JSON: unambiguous, and text PostgreSQL accepts (it refuses NUL in text).
 const pathKey = (campaign: string, p: string): string => JSON.stringify([campaign, path.resolve(p)]);
 
@@ -115,7 +123,7 @@ export async function taskDirFor(store: CampaignStore, task: TaskRef, env: Env =
 }
 
 /**
- * A candidate's folder on this machine: `harnesses/<id>/` of the campaign when it is here (the folder is
+ * A candidate's folder on this machine: `harnesses/<id>/` of the campaign (workerHome) when it is here (the folder is
  * content-addressed: when it is here it is the right one), else its published bundle, else a legacy `dir`.
  */
 export async function harnessDirFor(
@@ -125,7 +133,7 @@ export async function harnessDirFor(
   env: Env = process.env,
   legacyDir?: string,
 ): Promise<string> {
-  const local = harnessDir(campaignDir, id);
+  const local = harnessDir(workerHome(campaignDir, env), id);
   if (await exists(local)) return local;
   if (legacyDir && (await exists(legacyDir))) return legacyDir;
   if (sharedArtifacts(env)) return (await fetched(store, 'harness', id, env)) ?? local;

@@ -161,15 +161,17 @@ describe('two workers that share no filesystem with the client or each other', (
     const files0 = await fetchFolderBundle(artifacts, s.trials[0]!.filesHash as string, path.join(tmp, 'check'));
     expect(existsSync(path.join(files0, 'autoagent.json'))).toBe(true);
     expect(existsSync(path.join(files0, 'agent', 'trajectory.json'))).toBe(false); // stored on its own
+    // A worker writes nowhere the client's folder is named: its campaign files live in its own cache
+    // (AUTOAGENT_CACHE_DIR/campaigns/<name>), where it kept no trial folder either.
     const left = await run('nsenter', [
       '--target',
       String(w2.child.pid),
       '--mount',
       'sh',
       '-c',
-      `ls -A ${trialsDir(files.campaignDir)} 2>/dev/null || true`,
+      `ls -A ${tmp}; ls -A ${trialsDir(path.join(tmp, 'worker-2', 'cache', 'campaigns', NAME))} 2>/dev/null || true`,
     ]);
-    expect(left.stdout.trim()).toBe('');
+    expect(left.stdout.split('\n').filter(Boolean)).toEqual(['worker-2']);
 
     // The client's campaign folder holds no records, no artifacts and no trial folders: the workers wrote
     // theirs into their own namespaces, and the records and blobs into the services.

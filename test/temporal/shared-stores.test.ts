@@ -16,6 +16,7 @@ import { startOrAttachCampaign } from '../../src/temporal/client';
 import { queryRows, sharedStores, type SharedStores } from '../support/services';
 import { fakeProposer, fakeTrials, testPlan, writeSeedHarness } from './support/fakes';
 import { startServer, startWorkers, tmpRoot } from './support/env';
+import { workerHome } from '../../src/store/references';
 
 const saved = { ...process.env };
 let stores: SharedStores;
@@ -61,7 +62,9 @@ test('records in PostgreSQL, artifacts in S3: trials once, nothing in the campai
     expect(stored).toHaveLength(34);
     expect(new Set(stored.map((t) => t.trialId)).size).toBe(34);
     expect(summary.ledger.trials).toBe(34);
-    for (const t of stored) expect(trials.runsOf(plan.campaignDir, t.trialId)).toBe(1);
+    // The worker's trial folders are in its own cache, never under the client's campaign folder.
+    for (const t of stored) expect(trials.runsOf(workerHome(plan.campaignDir), t.trialId)).toBe(1);
+    expect(workerHome(plan.campaignDir)).not.toBe(plan.campaignDir);
     // Exactly once in the table itself (not only after our reader's decoding).
     expect(
       await queryRows(

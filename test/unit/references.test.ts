@@ -15,6 +15,7 @@ import {
   publishHarness,
   seedDirFor,
   taskDirFor,
+  workerHome,
 } from '../../src/store/references';
 import { openStore, type CampaignStore } from '../../src/store/store';
 import type { CampaignPlan } from '../../src/workflows/types';
@@ -99,21 +100,29 @@ test("the plan the workflow gets is references only; a worker without the client
 });
 
 test('a materialized harness is found by its id on a machine where its folder is missing', async () => {
-  const campaignA = path.join(root, 'worker-a');
-  const dir = await writeFolder(path.join(campaignA, 'harnesses', 'h-123'), {
+  // With shared stores a worker keeps a campaign's files in its own cache (workerHome), not the client's folder.
+  const campaignA = path.join(root, 'worker-a', 'campaign');
+  expect(workerHome(campaignA, env)).toBe(path.join(env.AUTOAGENT_CACHE_DIR as string, 'campaigns', 'campaign'));
+  expect(workerHome(campaignA, {})).toBe(campaignA);
+  const dir = await writeFolder(path.join(root, 'worker-a', 'harnesses', 'h-123'), {
     'harness.yaml': 'model: m\n',
     'tools/run.sh': '#!/bin/sh\n',
   });
   await chmod(path.join(dir, 'tools/run.sh'), 0o755);
   await publishHarness(store, { id: 'h-123', dir }, env);
-  const campaignB = path.join(root, 'worker-b');
+  const campaignB = path.join(root, 'worker-b', 'other-campaign');
   const got = await harnessDirFor(store, campaignB, 'h-123', env);
   expect(got.startsWith(env.AUTOAGENT_CACHE_DIR as string)).toBe(true);
   expect(await readFile(path.join(got, 'harness.yaml'), 'utf8')).toBe('model: m\n');
   expect((await stat(path.join(got, 'tools/run.sh'))).mode & 0o111).not.toBe(0);
   // A folder that is present is used as it is (content-addressed by id); an unknown id names where it would be.
-  expect(await harnessDirFor(store, campaignA, 'h-123', env)).toBe(dir);
-  expect(await harnessDirFor(store, campaignB, 'h-unknown', env)).toBe(path.join(campaignB, 'harnesses', 'h-unknown'));
+  const home = await writeFolder(path.join(workerHome(campaignB, env), 'harnesses', 'h-here'), {
+    'harness.yaml': 'x\n',
+  });
+  expect(await harnessDirFor(store, campaignB, 'h-here', env)).toBe(home);
+  expect(await harnessDirFor(store, campaignB, 'h-unknown', env)).toBe(
+    path.join(workerHome(campaignB, env), 'harnesses', 'h-unknown'),
+  );
 });
 
 test('embedded (no shared artifact store): the local store keeps where each task is; nothing is bundled', async () => {
