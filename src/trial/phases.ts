@@ -50,7 +50,9 @@ export async function runAgentWithDeadline(
   try {
     const r = await Promise.race([run, gaveUp]);
     const outcome = r === 'gave-up' ? failed('timeout', describeError(timeoutErr)) : r;
-    if (outcome.stopReason === 'timeout' || (abort.signal.reason === timeoutErr && Date.now() >= deadlineMs)) {
+    // The reason is the deadline's only when its timer fired: no clock reading (a timer may fire a
+    // millisecond before Date.now() reaches deadlineMs, which made a timed-out agent look finished).
+    if (outcome.stopReason === 'timeout' || abort.signal.reason === timeoutErr) {
       return { ...outcome, stopReason: 'timeout', error: describeError(timeoutErr) };
     }
     return outcome;
