@@ -52,13 +52,13 @@ export function harborTrialConfig(r: TrialResult, ctx: HarborTrialContext): Reco
   };
 }
 
-/** Timings laid end to end from the measured phase durations. */
 /** Harbor's TimingInfo of something that started at `t0` (epoch ms) and took `ms`. */
 const span = (t0: number, ms: number): { started_at: string; finished_at: string } => ({
   started_at: iso(t0),
   finished_at: iso(t0 + ms),
 });
 
+/** Timings laid end to end from the measured phase durations. */
 function timings(r: TrialResult): Record<string, { started_at: string; finished_at: string } | string> {
   const t0 = Date.parse(r.startedAt);
   const setupEnd = t0 + r.timings.buildMs + r.timings.startMs;
@@ -67,9 +67,9 @@ function timings(r: TrialResult): Record<string, { started_at: string; finished_
   return {
     started_at: iso(t0),
     finished_at: iso(Math.max(verifyEnd, t0 + r.timings.totalMs)),
-    environment_setup: { started_at: iso(t0), finished_at: iso(setupEnd) },
-    agent_execution: { started_at: iso(setupEnd), finished_at: iso(agentEnd) },
-    verifier: { started_at: iso(agentEnd), finished_at: iso(verifyEnd) },
+    environment_setup: span(t0, setupEnd - t0),
+    agent_execution: span(setupEnd, r.timings.agentMs),
+    verifier: span(agentEnd, r.timings.verifyMs),
   };
 }
 

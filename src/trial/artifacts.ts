@@ -2,8 +2,8 @@
  * A trial's folder, `outDir/<trialId>/`, in Harbor's trial layout so Harbor's own tools read it:
  *   config.json (Harbor TrialConfig), result.json (Harbor TrialResult), agent/trajectory.json (ATIF v1.8),
  *   verifier/test-stdout.txt (the verifier's output), verifier/reward.txt (when the verifier gave a reward),
- *   exception.txt (a failure's message), a multi-step trial's steps/<name>/{artifacts,verifier}/, and ours: autoagent.json (our TrialResult, validated) and
- *   build.log (only when this trial built the image).
+ *   exception.txt (a failure's message), a multi-step trial's steps/<name>/{artifacts,verifier}/, and ours:
+ *   autoagent.json (our TrialResult, validated) and build.log (only when this trial built the image).
  * Written last, after teardown, our record last of all, so an autoagent.json on disk always describes a
  * finished trial.
  */
@@ -13,6 +13,7 @@ import { writeTrajectory } from '../agent/atif/io';
 import { type Trajectory } from '../agent/atif/trajectory';
 import { harborTaskOf, hasReward, harborTrialConfig, harborTrialResult } from '../harbor/trial-record';
 import type { Task } from '../tasks/types';
+import type { StepVerifierFiles } from './run-steps';
 import { TrialResultSchema, type TrialResult } from './types';
 
 export const TRIAL_FILES = {
@@ -52,7 +53,7 @@ export async function writeTrialFiles(
     /** A multi-step trial's per-step collections, copied to `steps/<name>/artifacts/` (Harbor's layout). */
     stepArtifacts?: readonly { name: string; dir: string }[];
     /** A multi-step trial's per-step verifier output and reward, to `steps/<name>/verifier/` (Harbor's layout). */
-    stepVerifiers?: readonly { name: string; output: string; reward: number | null }[];
+    stepVerifiers?: readonly StepVerifierFiles[];
   },
 ): Promise<void> {
   const result = TrialResultSchema.parse(files.result);

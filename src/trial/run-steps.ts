@@ -30,13 +30,19 @@ class StepSetupError extends Error {
   }
 }
 
+/** A step's verifier output and reward (null: none given), for steps/<name>/verifier/ (Harbor's layout). */
+export interface StepVerifierFiles {
+  name: string;
+  output: string;
+  reward: number | null;
+}
+
 export interface StepsState {
   outcome: AgentOutcome | null;
   verifier: VerifierResult;
   phase: TrialPhase;
   steps?: StepResult[];
-  /** Each step's verifier output and reward (null: none given), for steps/<name>/verifier/ (Harbor's layout). */
-  stepVerifiers?: { name: string; output: string; reward: number | null }[];
+  stepVerifiers: StepVerifierFiles[];
 }
 
 export async function runSteps(
@@ -89,7 +95,7 @@ export async function runSteps(
       const verifyStartedAt = new Date().toISOString();
       const verifier = await ctx.verifyOn(view, { last });
       verified.push({ name: step.name, verifier });
-      (st.stepVerifiers ??= []).push({
+      st.stepVerifiers.push({
         name: step.name,
         output: verifier.output,
         reward: verifier.reason === null && verifier.exitCode !== null ? verifier.reward : null,

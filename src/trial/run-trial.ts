@@ -31,7 +31,7 @@ import { withHeartbeat } from '../util/heartbeat';
 import { runAgentWithDeadline, unlessAborted } from './phases';
 import { trialIdFor } from './trial-id';
 import { collectArtifacts, type CollectedArtifact } from './collect-artifacts';
-import { runSteps } from './run-steps';
+import { runSteps, type StepVerifierFiles } from './run-steps';
 import type { AgentKind, StepResult, TrialPhase, TrialResult } from './types';
 
 export type { AgentRunner } from './agents';
@@ -79,7 +79,7 @@ interface TrialState {
   artifacts?: { dir: string | null; list: CollectedArtifact[] };
   /** A multi-step trial's per-step collections: host folders, written to steps/<name>/artifacts/. */
   stepArtifacts: { name: string; dir: string }[];
-  stepVerifiers?: { name: string; output: string; reward: number | null }[];
+  stepVerifiers: StepVerifierFiles[];
   /** [[verifier.collect]] hooks as they ran (a multi-step trial's name their step). */
   hooks: (HookRun & { step?: string })[];
 }
@@ -299,6 +299,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     error: null,
     phase: 'build',
     stepArtifacts: [],
+    stepVerifiers: [],
     hooks: [],
   };
   try {
@@ -330,7 +331,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
       task: spec.task,
       artifactsDir: st.artifacts?.dir ?? null,
       stepArtifacts: st.stepArtifacts,
-      stepVerifiers: st.stepVerifiers ?? [],
+      stepVerifiers: st.stepVerifiers,
     });
     return result;
   } finally {
